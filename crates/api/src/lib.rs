@@ -1,0 +1,16 @@
+//! The HTTP face of Lang Agent on actix-web: the app factory, routes, extractors, middleware,
+//! the mapping of every error to the API's error contract, metrics and the OpenAPI document.
+//!
+//! Handlers stay thin and call `services`; this crate never touches sea-orm entities.
+
+pub mod error;
+pub mod extractors;
+pub mod i18n;
+pub mod metrics;
+pub mod middleware;
+pub mod routes;
+pub mod startup;
+pub mod state;
+
+pub use startup::{Application, build_app, build_metrics_app};
+pub use state::AppState;

@@ -1,0 +1,11 @@
+//! The middleware stack, outermost first:
+//! request id → metrics → CORS → security headers → error contract → body limit → routes.
+//! CORS sits outside the error contract so every error response carries CORS headers, and the
+//! error contract sits outside the body limit so a 413 is rendered like every other error.
+
+pub mod body_limit;
+pub mod cors;
+pub mod error_contract;
+pub mod metrics;
+pub mod request_id;
+pub mod security_headers;

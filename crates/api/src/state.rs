@@ -1,0 +1,22 @@
+use std::sync::Arc;
+
+use config::Settings;
+use repositories::Database;
+use services::Clock;
+use services::cache::Cache;
+use services::readiness::ReadinessService;
+
+use crate::metrics::Metrics;
+use crate::middleware::cors::CorsPolicy;
+
+/// Everything a handler may need, shared by all workers (`web::Data<AppState>`).
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: Database,
+    pub cache: Arc<dyn Cache>,
+    pub clock: Arc<dyn Clock>,
+    pub readiness: ReadinessService,
+    pub metrics: Metrics,
+    pub cors: CorsPolicy,
+}

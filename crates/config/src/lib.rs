@@ -1,0 +1,14 @@
+//! One typed [`Settings`] for every Lang Agent binary, read from the environment (and `.env`)
+//! and validated once at start-up, plus the process-wide telemetry set-up.
+//!
+//! This crate must not depend on any other workspace crate: everything else depends on it.
+
+mod env;
+mod origins;
+mod settings;
+pub mod telemetry;
+
+pub use settings::{
+    AppEnv, AuthSettings, ConfigError, DatabaseSettings, LlmProviderKind, LlmSettings, LogFormat,
+    NotifierSettings, RedisSettings, ServerSettings, Settings, TelegramSettings,
+};

@@ -1,0 +1,16 @@
+//! Data access for Lang Agent: sea-orm entities, one module per aggregate, and the connection
+//! set-up for PostgreSQL and SQLite.
+//!
+//! Repository functions take `&impl ConnectionTrait`, so they run inside or outside a
+//! transaction; the service opens the transaction and this crate never commits on its own.
+//! Depends on `config` and `domain` only; it knows nothing of HTTP or Telegram.
+
+mod connection;
+pub mod entities;
+mod error;
+pub mod users;
+
+pub use connection::{Database, PoolStats};
+pub use error::RepoError;
+pub use migration::{Migrator, MigratorTrait};
+pub use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};

@@ -1,0 +1,63 @@
+//! Short-lived shared state (pending exercises, quota counters, rate limits, locks) behind one
+//! trait. Every write carries a TTL and every read-modify-write is atomic, so the Redis and
+//! in-memory implementations behave the same under concurrency.
+
+mod memory;
+mod redis;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+pub use self::memory::MemoryCache;
+pub use self::redis::RedisCache;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("cache unavailable: {0}")]
+    Unavailable(String),
+    #[error("cache command failed: {0}")]
+    Command(String),
+}
+
+/// Connection-pool occupancy, exported as metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CachePoolStats {
+    pub size: usize,
+    pub available: usize,
+    pub max: usize,
+}
+
+#[async_trait]
+pub trait Cache: Send + Sync + std::fmt::Debug {
+    /// `"redis"` or `"memory"`, for logs and readiness output.
+    fn backend(&self) -> &'static str;
+
+    async fn ping(&self) -> Result<(), CacheError>;
+
+    async fn get(&self, key: &str) -> Result<Option<String>, CacheError>;
+
+    /// Sets the value, replacing any previous one, expiring after `ttl`.
+    async fn set_ex(&self, key: &str, value: &str, ttl: Duration) -> Result<(), CacheError>;
+
+    /// Sets the value only when the key is absent; `true` when this call set it.
+    async fn set_nx_ex(&self, key: &str, value: &str, ttl: Duration) -> Result<bool, CacheError>;
+
+    /// Reads and deletes in one step: of two concurrent callers only one gets the value.
+    async fn get_del(&self, key: &str) -> Result<Option<String>, CacheError>;
+
+    /// Adds `by` to a counter and returns the new value; the TTL is set only when the counter
+    /// is created, so repeated increments never extend its life.
+    async fn incr_by(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, CacheError>;
+
+    /// `true` when a key was deleted.
+    async fn delete(&self, key: &str) -> Result<bool, CacheError>;
+
+    /// Remaining time to live; `None` when the key does not exist.
+    async fn ttl(&self, key: &str) -> Result<Option<Duration>, CacheError>;
+
+    /// `None` for implementations without a pool.
+    fn pool_stats(&self) -> Option<CachePoolStats> {
+        None
+    }
+}

@@ -1,0 +1,197 @@
+//! Redis through a deadpool pool. Every command has a deadline, so an unreachable Redis turns
+//! into a quick error (and a 503 from `/ready`) instead of a hung request.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use config::RedisSettings;
+use deadpool_redis::redis::{self, FromRedisValue};
+use deadpool_redis::{Config, Pool, PoolConfig, Runtime, Timeouts};
+use secrecy::ExposeSecret;
+
+use super::{Cache, CacheError, CachePoolStats};
+
+#[derive(Clone)]
+pub struct RedisCache {
+    pool: Pool,
+    prefix: String,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for RedisCache {
+    // The URL may hold a password, so it is not shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisCache")
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RedisCache {
+    /// Builds the pool without connecting: connections are opened on first use, so the
+    /// process starts (and reports not-ready) while Redis is still coming up.
+    pub fn new(settings: &RedisSettings) -> Result<Self, CacheError> {
+        let timeout = Duration::from_millis(settings.timeout_ms);
+        let mut config = Config::from_url(settings.url.expose_secret());
+        config.pool = Some(PoolConfig {
+            max_size: settings.pool_size,
+            timeouts: Timeouts {
+                wait: Some(timeout),
+                create: Some(timeout),
+                recycle: Some(timeout),
+            },
+            ..PoolConfig::default()
+        });
+        let pool = config
+            .create_pool(Some(Runtime::Tokio1))
+            .map_err(|e| CacheError::Unavailable(format!("invalid Redis configuration: {e}")))?;
+        Ok(Self {
+            pool,
+            prefix: settings.key_prefix.clone(),
+            timeout,
+        })
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    async fn run<T, F>(&self, command: F) -> Result<T, CacheError>
+    where
+        T: FromRedisValue,
+        F: FnOnce(&mut redis::Pipeline),
+    {
+        let work = async {
+            let mut conn = self
+                .pool
+                .get()
+                .await
+                .map_err(|e| CacheError::Unavailable(e.to_string()))?;
+            let mut pipe = redis::pipe();
+            command(&mut pipe);
+            pipe.query_async::<T>(&mut conn)
+                .await
+                .map_err(|e| CacheError::Command(e.to_string()))
+        };
+        match tokio::time::timeout(self.timeout * 2, work).await {
+            Ok(result) => result,
+            Err(_) => Err(CacheError::Unavailable(
+                "Redis did not answer in time".into(),
+            )),
+        }
+    }
+}
+
+fn ttl_ms(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+}
+
+#[async_trait]
+impl Cache for RedisCache {
+    fn backend(&self) -> &'static str {
+        "redis"
+    }
+
+    async fn ping(&self) -> Result<(), CacheError> {
+        let (_,): (String,) = self
+            .run(|p| {
+                p.cmd("PING");
+            })
+            .await?;
+        Ok(())
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<String>, CacheError> {
+        let key = self.key(key);
+        let (value,): (Option<String>,) = self
+            .run(|p| {
+                p.get(&key);
+            })
+            .await?;
+        Ok(value)
+    }
+
+    async fn set_ex(&self, key: &str, value: &str, ttl: Duration) -> Result<(), CacheError> {
+        let key = self.key(key);
+        let (_,): (String,) = self
+            .run(|p| {
+                p.cmd("SET").arg(&key).arg(value).arg("PX").arg(ttl_ms(ttl));
+            })
+            .await?;
+        Ok(())
+    }
+
+    async fn set_nx_ex(&self, key: &str, value: &str, ttl: Duration) -> Result<bool, CacheError> {
+        let key = self.key(key);
+        let (reply,): (Option<String>,) = self
+            .run(|p| {
+                p.cmd("SET")
+                    .arg(&key)
+                    .arg(value)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(ttl_ms(ttl));
+            })
+            .await?;
+        Ok(reply.is_some())
+    }
+
+    async fn get_del(&self, key: &str) -> Result<Option<String>, CacheError> {
+        let key = self.key(key);
+        let (value,): (Option<String>,) = self
+            .run(|p| {
+                p.cmd("GETDEL").arg(&key);
+            })
+            .await?;
+        Ok(value)
+    }
+
+    async fn incr_by(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, CacheError> {
+        let key = self.key(key);
+        // MULTI/EXEC: the increment and the first-time expiry happen together or not at all.
+        let (value, _): (i64, i64) = self
+            .run(|p| {
+                p.atomic()
+                    .incr(&key, by)
+                    .cmd("PEXPIRE")
+                    .arg(&key)
+                    .arg(ttl_ms(ttl))
+                    .arg("NX");
+            })
+            .await?;
+        Ok(value)
+    }
+
+    async fn delete(&self, key: &str) -> Result<bool, CacheError> {
+        let key = self.key(key);
+        let (removed,): (i64,) = self
+            .run(|p| {
+                p.del(&key);
+            })
+            .await?;
+        Ok(removed > 0)
+    }
+
+    async fn ttl(&self, key: &str) -> Result<Option<Duration>, CacheError> {
+        let key = self.key(key);
+        let (ms,): (i64,) = self
+            .run(|p| {
+                p.cmd("PTTL").arg(&key);
+            })
+            .await?;
+        // -2: no such key; -1: no expiry (never written by us, reported as zero left).
+        Ok(match ms {
+            -2 => None,
+            ms => Some(Duration::from_millis(u64::try_from(ms).unwrap_or(0))),
+        })
+    }
+
+    fn pool_stats(&self) -> Option<CachePoolStats> {
+        let status = self.pool.status();
+        Some(CachePoolStats {
+            size: status.size,
+            available: status.available,
+            max: status.max_size,
+        })
+    }
+}

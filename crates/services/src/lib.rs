@@ -1,0 +1,12 @@
+//! Lang Agent's use cases, and the small traits that keep outside dependencies replaceable:
+//! [`Clock`] (tests move time instead of sleeping) and [`cache::Cache`] (Redis, or an
+//! in-process twin in local mode).
+//!
+//! Never imports actix-web or frankenstein: the HTTP API and the bot both call into this crate.
+
+pub mod cache;
+mod clock;
+pub mod lifecycle;
+pub mod readiness;
+
+pub use clock::{Clock, ManualClock, SystemClock};

@@ -1,0 +1,12 @@
+//! Test-only support shared by the workspace's integration tests: a fresh PostgreSQL database
+//! per test, cloned from a template migrated once (as crates.io's `test_db` does), and a Redis
+//! check, both failing with a message that says how to start the missing service.
+//!
+//! Never a dependency of production code.
+#![allow(clippy::expect_used, clippy::panic)] // a test harness should fail loudly
+
+mod postgres;
+mod redis;
+
+pub use postgres::TestDatabase;
+pub use redis::require_redis;

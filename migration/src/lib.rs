@@ -1,0 +1,21 @@
+//! Database migrations (sea-orm-migration), shared by PostgreSQL and SQLite.
+//!
+//! Run by `api-server migrate`, at api-server start with `RUN_MIGRATIONS=true`, or on its own
+//! with this crate's binary. Depends on no workspace crate, so it can be built alone.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_users;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_create_users::Migration)]
+    }
+}
+
+/// Changes whenever a migration's source changes; the test harness names its template database
+/// after it, so an edited migration never reuses a stale template.
+pub const FINGERPRINT: &str = env!("MIGRATIONS_FINGERPRINT");
