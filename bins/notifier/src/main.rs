@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use config::{Settings, telemetry};
+use services::lifecycle::ShutdownSignal;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -15,8 +16,15 @@ async fn main() -> ExitCode {
         }
     };
     telemetry::init(&settings, "notifier");
+    let shutdown = match ShutdownSignal::install() {
+        Ok(shutdown) => shutdown,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot install signal handlers");
+            return ExitCode::FAILURE;
+        }
+    };
     tracing::info!(app_env = settings.app_env.as_str(), "notifier started");
-    let signal = services::lifecycle::shutdown_signal().await;
+    let signal = shutdown.wait().await;
     tracing::info!(signal, "notifier stopped");
     ExitCode::SUCCESS
 }

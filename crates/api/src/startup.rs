@@ -12,6 +12,7 @@ use anyhow::Context;
 use config::Settings;
 use repositories::Database;
 use services::cache::{Cache, MemoryCache, RedisCache};
+use services::lifecycle::ShutdownSignal;
 use services::readiness::ReadinessService;
 use services::{Clock, SystemClock};
 
@@ -121,6 +122,7 @@ pub struct Application {
     metrics_port: Option<u16>,
     server: Server,
     metrics_server: Option<Server>,
+    shutdown: ShutdownSignal,
     state: AppState,
 }
 
@@ -133,9 +135,10 @@ impl Application {
         settings: Settings,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Self> {
+        let shutdown = ShutdownSignal::install().context("cannot install signal handlers")?;
         let state = AppState::build(settings, clock).await?;
         let server_settings = state.settings.server.clone();
-        let shutdown = server_settings.shutdown_timeout_seconds;
+        let shutdown_timeout = server_settings.shutdown_timeout_seconds;
 
         let listener = TcpListener::bind((server_settings.host.as_str(), server_settings.port))
             .with_context(|| {
@@ -148,7 +151,8 @@ impl Application {
         let app_state = state.clone();
         let mut server = HttpServer::new(move || build_app(app_state.clone()))
             .listen(listener)?
-            .shutdown_timeout(shutdown)
+            .shutdown_timeout(shutdown_timeout)
+            .disable_signals()
             .client_request_timeout(Duration::from_secs(10));
         if let Some(workers) = server_settings.workers {
             server = server.workers(workers);
@@ -164,7 +168,8 @@ impl Application {
                 let server = HttpServer::new(move || build_metrics_app(metrics_state.clone()))
                     .listen(listener)?
                     .workers(1)
-                    .shutdown_timeout(shutdown)
+                    .shutdown_timeout(shutdown_timeout)
+                    .disable_signals()
                     .run();
                 (Some(server), Some(bound))
             }
@@ -175,6 +180,7 @@ impl Application {
             metrics_port,
             server,
             metrics_server,
+            shutdown,
             state,
         })
     }
@@ -194,6 +200,17 @@ impl Application {
     /// Serves until SIGINT/SIGTERM, then finishes in-flight requests (up to
     /// `SHUTDOWN_TIMEOUT_SECONDS`) and closes the database pool.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let handles: Vec<_> = std::iter::once(self.server.handle())
+            .chain(self.metrics_server.as_ref().map(Server::handle))
+            .collect();
+        let shutdown = self.shutdown;
+        tokio::spawn(async move {
+            let signal = shutdown.wait().await;
+            tracing::info!(signal, "shutting down: finishing in-flight requests");
+            for handle in handles {
+                handle.stop(true).await;
+            }
+        });
         let result = match self.metrics_server {
             Some(metrics_server) => {
                 let (main, metrics) = tokio::join!(self.server, metrics_server);

@@ -1,25 +1,28 @@
-//! Process lifecycle shared by the worker binaries.
+//! Process lifecycle shared by the binaries.
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM (what Docker and systemd send), whichever comes first.
-pub async fn shutdown_signal() -> &'static str {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
+use tokio::signal::unix::{Signal, SignalKind, signal};
+
+/// SIGINT (Ctrl-C) and SIGTERM (what Docker and systemd send). Installed eagerly, before a
+/// process announces it is ready, so a signal that arrives right after never kills it
+/// mid-start-up with the default action.
+pub struct ShutdownSignal {
+    interrupt: Signal,
+    terminate: Signal,
+}
+
+impl ShutdownSignal {
+    pub fn install() -> std::io::Result<Self> {
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    /// Resolves with the signal's name when the first of them arrives.
+    pub async fn wait(mut self) -> &'static str {
+        tokio::select! {
+            _ = self.interrupt.recv() => "SIGINT",
+            _ = self.terminate.recv() => "SIGTERM",
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => "SIGINT",
-        () = terminate => "SIGTERM",
     }
 }

@@ -6,6 +6,7 @@
 #![allow(clippy::expect_used, clippy::panic)] // a test harness should fail loudly
 
 mod postgres;
+pub mod process;
 mod redis;
 
 pub use postgres::TestDatabase;

@@ -1,0 +1,12 @@
+//! The data layer against real databases: every migration on PostgreSQL and SQLite, and the
+//! repositories' SQL on both.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod backends;
+mod migrations;
+mod users;

@@ -1,0 +1,152 @@
+//! One behaviour suite, run against Redis and against the in-memory cache: the two must be
+//! interchangeable.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use config::RedisSettings;
+use secrecy::SecretString;
+use services::ManualClock;
+use services::cache::{Cache, CacheError, MemoryCache, RedisCache};
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+async fn redis() -> Arc<dyn Cache> {
+    let url = test_support::require_redis().await;
+    Arc::new(RedisCache::new(&redis_settings(&url)).unwrap())
+}
+
+fn redis_settings(url: &str) -> RedisSettings {
+    RedisSettings {
+        url: SecretString::from(url.to_owned()),
+        // A prefix per test keeps parallel tests (and other users of this Redis) apart.
+        key_prefix: format!("test:{}:", uuid::Uuid::new_v4().simple()),
+        pool_size: 8,
+        timeout_ms: 500,
+    }
+}
+
+fn memory() -> (Arc<dyn Cache>, ManualClock) {
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap());
+    (Arc::new(MemoryCache::new(Arc::new(clock.clone()))), clock)
+}
+
+async fn set_get_and_delete(cache: Arc<dyn Cache>) {
+    cache.ping().await.unwrap();
+    assert_eq!(cache.get("k").await.unwrap(), None);
+    cache.set_ex("k", "v1", MINUTE).await.unwrap();
+    assert_eq!(cache.get("k").await.unwrap().as_deref(), Some("v1"));
+    cache.set_ex("k", "v2", MINUTE).await.unwrap();
+    assert_eq!(cache.get("k").await.unwrap().as_deref(), Some("v2"));
+    assert!(cache.delete("k").await.unwrap());
+    assert!(!cache.delete("k").await.unwrap());
+    assert_eq!(cache.get("k").await.unwrap(), None);
+}
+
+async fn set_nx_only_sets_once(cache: Arc<dyn Cache>) {
+    assert!(cache.set_nx_ex("lock", "first", MINUTE).await.unwrap());
+    assert!(!cache.set_nx_ex("lock", "second", MINUTE).await.unwrap());
+    assert_eq!(cache.get("lock").await.unwrap().as_deref(), Some("first"));
+}
+
+async fn get_del_hands_the_value_to_exactly_one_caller(cache: Arc<dyn Cache>) {
+    cache.set_ex("ex:1", "answer", MINUTE).await.unwrap();
+    let takers = (0..20).map(|_| {
+        let cache = cache.clone();
+        tokio::spawn(async move { cache.get_del("ex:1").await.unwrap() })
+    });
+    let results = futures_util::future::join_all(takers).await;
+    let winners = results
+        .into_iter()
+        .filter(|r| r.as_ref().unwrap().is_some())
+        .count();
+    assert_eq!(winners, 1);
+    assert_eq!(cache.get("ex:1").await.unwrap(), None);
+}
+
+async fn counters_are_atomic_and_keep_their_first_ttl(cache: Arc<dyn Cache>) {
+    assert_eq!(cache.incr_by("quota", 1, MINUTE).await.unwrap(), 1);
+    assert_eq!(cache.incr_by("quota", 3, MINUTE * 60).await.unwrap(), 4);
+    let ttl = cache.ttl("quota").await.unwrap().unwrap();
+    assert!(
+        ttl <= MINUTE && ttl > MINUTE - Duration::from_secs(5),
+        "ttl was extended: {ttl:?}"
+    );
+
+    let adders = (0..50).map(|_| {
+        let cache = cache.clone();
+        tokio::spawn(async move { cache.incr_by("hits", 1, MINUTE).await.unwrap() })
+    });
+    futures_util::future::join_all(adders).await;
+    assert_eq!(cache.incr_by("hits", 0, MINUTE).await.unwrap(), 50);
+}
+
+async fn ttl_reports_what_is_left(cache: Arc<dyn Cache>) {
+    assert_eq!(cache.ttl("missing").await.unwrap(), None);
+    cache.set_ex("t", "v", MINUTE * 30).await.unwrap();
+    let ttl = cache.ttl("t").await.unwrap().unwrap();
+    assert!(ttl <= MINUTE * 30 && ttl > MINUTE * 29, "{ttl:?}");
+}
+
+async fn incrementing_a_non_number_is_an_error(cache: Arc<dyn Cache>) {
+    cache.set_ex("text", "hello", MINUTE).await.unwrap();
+    assert!(matches!(
+        cache.incr_by("text", 1, MINUTE).await,
+        Err(CacheError::Command(_))
+    ));
+}
+
+macro_rules! both_backends {
+    ($($behaviour:ident),* $(,)?) => {
+        mod on_redis {
+            $( #[tokio::test] async fn $behaviour() { super::$behaviour(super::redis().await).await } )*
+        }
+        mod in_memory {
+            $( #[tokio::test] async fn $behaviour() { super::$behaviour(super::memory().0).await } )*
+        }
+    };
+}
+
+both_backends!(
+    set_get_and_delete,
+    set_nx_only_sets_once,
+    get_del_hands_the_value_to_exactly_one_caller,
+    counters_are_atomic_and_keep_their_first_ttl,
+    ttl_reports_what_is_left,
+    incrementing_a_non_number_is_an_error,
+);
+
+#[tokio::test]
+async fn memory_entries_expire_when_the_clock_passes_their_ttl() {
+    let (cache, clock) = memory();
+    cache.set_ex("k", "v", MINUTE).await.unwrap();
+    cache.incr_by("n", 5, MINUTE).await.unwrap();
+    clock.advance(chrono::Duration::seconds(59));
+    assert_eq!(cache.get("k").await.unwrap().as_deref(), Some("v"));
+    clock.advance(chrono::Duration::seconds(1));
+    assert_eq!(cache.get("k").await.unwrap(), None);
+    assert_eq!(cache.ttl("k").await.unwrap(), None);
+    assert!(
+        cache.set_nx_ex("k", "again", MINUTE).await.unwrap(),
+        "an expired key is absent"
+    );
+    assert_eq!(
+        cache.incr_by("n", 1, MINUTE).await.unwrap(),
+        1,
+        "an expired counter restarts"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_redis_fails_fast_with_unavailable() {
+    // Port 1 on loopback: nothing listens, so connecting is refused at once.
+    let cache = RedisCache::new(&redis_settings("redis://127.0.0.1:1")).unwrap();
+    let started = std::time::Instant::now();
+    let result = cache.ping().await;
+    assert!(
+        matches!(result, Err(CacheError::Unavailable(_))),
+        "{result:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}

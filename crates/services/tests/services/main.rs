@@ -1,0 +1,9 @@
+//! Services against the real Redis and PostgreSQL (and the in-memory twins).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod cache;
