@@ -203,3 +203,28 @@ fn the_llm_provider_follows_the_configured_key() {
         "Ollama needs no key"
     );
 }
+
+/// `.env.example` must document every variable the settings read, and parse as it stands.
+#[test]
+fn env_example_documents_every_variable_and_is_valid() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let example = std::fs::read_to_string(format!("{root}/.env.example")).unwrap();
+    let source = std::fs::read_to_string(format!("{root}/crates/config/src/settings.rs")).unwrap();
+    let names: Vec<&str> = source
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.len() > 2 && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'))
+        .collect();
+    assert!(names.contains(&"DATABASE_URL") && names.len() > 30, "{names:?}");
+    for name in names {
+        assert!(example.contains(name), "{name} is not documented in .env.example");
+    }
+    let assignments: HashMap<String, String> = example
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    Settings::from_vars(assignments).expect(".env.example as written is a valid local configuration");
+}
