@@ -12,4 +12,4 @@ echo "==> building api-server"
 cargo build --locked -p api-server
 
 echo "==> Lang Agent will listen on http://${host}:${port}  (API docs: http://${host}:${port}/api/docs/)"
-exec ./target/debug/api-server serve
+exec cargo run --locked --quiet -p api-server -- serve
