@@ -12,12 +12,8 @@ const USAGE: &str = "usage: api-server [serve | migrate]";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let settings = match Settings::load() {
-        Ok(settings) => settings,
-        Err(e) => {
-            eprintln!("api-server cannot start: {e}");
-            return ExitCode::from(2);
-        }
+    let Some(settings) = Settings::load_or_report("api-server") else {
+        return ExitCode::from(2);
     };
     telemetry::init(&settings, "api-server");
     let command = std::env::args().nth(1);

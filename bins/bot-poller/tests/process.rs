@@ -1,60 +1,20 @@
 //! bot-poller starts on the shared settings and stops cleanly on SIGTERM and SIGINT.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 
-use test_support::process::{RunningBinary, ScratchDir};
+use test_support::process::{assert_refuses_empty_production, assert_stops_cleanly_on};
 
-fn stops_cleanly_on(signal: &str) {
-    let dir = ScratchDir::new();
-    let mut process = RunningBinary::start(
-        env!("CARGO_BIN_EXE_bot-poller"),
-        &[],
-        &dir.0,
-        &[("APP_ENV", "local")],
-    );
-    process.wait_for_line("bot-poller started");
-    process.signal(signal);
-    let status = process.wait_exit();
-    assert!(
-        status.success(),
-        "exit {status:?}; output:\n{}",
-        process.output()
-    );
-    assert!(
-        process.output().contains("bot-poller stopped"),
-        "{}",
-        process.output()
-    );
-}
+const BINARY: &str = env!("CARGO_BIN_EXE_bot-poller");
 
 #[test]
 fn stops_cleanly_on_sigterm() {
-    stops_cleanly_on("TERM");
+    assert_stops_cleanly_on(BINARY, "bot-poller", "TERM");
 }
 
 #[test]
 fn stops_cleanly_on_sigint() {
-    stops_cleanly_on("INT");
+    assert_stops_cleanly_on(BINARY, "bot-poller", "INT");
 }
 
 #[test]
 fn refuses_a_bad_configuration_listing_every_problem() {
-    let dir = ScratchDir::new();
-    let mut process = RunningBinary::start(
-        env!("CARGO_BIN_EXE_bot-poller"),
-        &[],
-        &dir.0,
-        &[("APP_ENV", "production")],
-    );
-    let status = process.wait_exit();
-    assert_eq!(status.code(), Some(2));
-    let output = process.output();
-    assert!(
-        output.contains("DATABASE_URL is required") && output.contains("SECRET_KEY is required"),
-        "{output}"
-    );
+    assert_refuses_empty_production(BINARY);
 }

@@ -8,12 +8,8 @@ use services::lifecycle::ShutdownSignal;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let settings = match Settings::load() {
-        Ok(settings) => settings,
-        Err(e) => {
-            eprintln!("notifier cannot start: {e}");
-            return ExitCode::from(2);
-        }
+    let Some(settings) = Settings::load_or_report("notifier") else {
+        return ExitCode::from(2);
     };
     telemetry::init(&settings, "notifier");
     let shutdown = match ShutdownSignal::install() {

@@ -208,6 +208,18 @@ impl Settings {
         }
     }
 
+    /// [`Settings::load`] for a binary's `main`: on failure prints every problem to stderr,
+    /// prefixed with the binary's name, and returns `None` (the caller exits with status 2).
+    pub fn load_or_report(binary: &str) -> Option<Self> {
+        match Self::load() {
+            Ok(settings) => Some(settings),
+            Err(e) => {
+                eprintln!("{binary} cannot start: {e}");
+                None
+            }
+        }
+    }
+
     /// Builds settings from a snapshot of variables; tests call this directly.
     pub fn from_vars(vars: HashMap<String, String>) -> Result<Self, ConfigError> {
         let mut env = EnvReader::new(vars);

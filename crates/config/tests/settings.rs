@@ -214,11 +214,21 @@ fn env_example_documents_every_variable_and_is_valid() {
         .split('"')
         .skip(1)
         .step_by(2)
-        .filter(|s| s.len() > 2 && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'))
+        .filter(|s| {
+            s.len() > 2
+                && s.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        })
         .collect();
-    assert!(names.contains(&"DATABASE_URL") && names.len() > 30, "{names:?}");
+    assert!(
+        names.contains(&"DATABASE_URL") && names.len() > 30,
+        "{names:?}"
+    );
     for name in names {
-        assert!(example.contains(name), "{name} is not documented in .env.example");
+        assert!(
+            example.contains(name),
+            "{name} is not documented in .env.example"
+        );
     }
     let assignments: HashMap<String, String> = example
         .lines()
@@ -226,5 +236,6 @@ fn env_example_documents_every_variable_and_is_valid() {
         .filter_map(|l| l.split_once('='))
         .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
         .collect();
-    Settings::from_vars(assignments).expect(".env.example as written is a valid local configuration");
+    Settings::from_vars(assignments)
+        .expect(".env.example as written is a valid local configuration");
 }

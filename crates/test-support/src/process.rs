@@ -141,3 +141,36 @@ impl Drop for ScratchDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// The lifecycle every worker binary must have: it starts on local defaults and exits 0 on
+/// `signal` (`TERM` or `INT`), saying so.
+pub fn assert_stops_cleanly_on(binary: &str, name: &str, signal: &str) {
+    let dir = ScratchDir::new();
+    let mut process = RunningBinary::start(binary, &[], &dir.0, &[("APP_ENV", "local")]);
+    process.wait_for_line(&format!("{name} started"));
+    process.signal(signal);
+    let status = process.wait_exit();
+    assert!(
+        status.success(),
+        "exit {status:?}; output:\n{}",
+        process.output()
+    );
+    assert!(
+        process.output().contains(&format!("{name} stopped")),
+        "{}",
+        process.output()
+    );
+}
+
+/// A binary given a production environment with nothing set exits 2 and lists the problems.
+pub fn assert_refuses_empty_production(binary: &str) {
+    let dir = ScratchDir::new();
+    let mut process = RunningBinary::start(binary, &[], &dir.0, &[("APP_ENV", "production")]);
+    let status = process.wait_exit();
+    assert_eq!(status.code(), Some(2));
+    let output = process.output();
+    assert!(
+        output.contains("DATABASE_URL is required") && output.contains("SECRET_KEY is required"),
+        "{output}"
+    );
+}
