@@ -6,13 +6,17 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_users;
+mod m20261127_000002_profiles_decks_sessions;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_create_users::Migration)]
+        vec![
+            Box::new(m20261127_000001_create_users::Migration),
+            Box::new(m20261127_000002_profiles_decks_sessions::Migration),
+        ]
     }
 }
 

@@ -222,3 +222,49 @@ pub(crate) fn render_body(lang: Language, request_id: &str, payload: &ErrorPaylo
     serde_json::to_vec(&body)
         .unwrap_or_else(|_| b"{\"error\":{\"code\":\"INTERNAL_ERROR\"}}".to_vec())
 }
+
+// The one place where service errors become API errors.
+
+impl From<services::auth::AuthError> for ApiError {
+    fn from(err: services::auth::AuthError) -> Self {
+        use services::auth::{AuthError, InitDataError};
+        match err {
+            AuthError::InitData(InitDataError::BadSignature) => Self::new(ErrorCode::AuthFailed),
+            AuthError::InitData(
+                e @ (InitDataError::Malformed(_)
+                | InitDataError::Stale
+                | InitDataError::FutureDated),
+            ) => {
+                let reason = match e {
+                    InitDataError::Stale => "stale",
+                    InitDataError::FutureDated => "future_dated",
+                    _ => "malformed",
+                };
+                Self::new(ErrorCode::InvalidInitData)
+                    .with_details(serde_json::json!({ "reason": reason }))
+            }
+            AuthError::TokenExpired => Self::new(ErrorCode::TokenExpired),
+            AuthError::InvalidToken | AuthError::RefreshReused | AuthError::UnknownUser => {
+                Self::new(ErrorCode::AuthFailed)
+            }
+            AuthError::Repo(e) => Self::internal(e),
+            AuthError::Unexpected(e) => Self::internal(anyhow::anyhow!(e)),
+        }
+    }
+}
+
+impl From<services::profiles::ProfileError> for ApiError {
+    fn from(err: services::profiles::ProfileError) -> Self {
+        use services::profiles::ProfileError;
+        match err {
+            ProfileError::NotFound | ProfileError::NoActiveProfile => Self::new(ErrorCode::ProfileNotFound),
+            ProfileError::DuplicateLanguage => Self::new(ErrorCode::DuplicateLanguage),
+            ProfileError::LimitReached { used, max } => Self::new(ErrorCode::LimitReached)
+                .with_details(serde_json::json!({ "limit": "profiles", "used": used, "max": max, "upgrade": true })),
+            ProfileError::TargetBelowCurrent => Self::new(ErrorCode::TargetBelowCurrent),
+            ProfileError::LastProfile => Self::new(ErrorCode::LastProfile),
+            ProfileError::UserGone => Self::new(ErrorCode::AuthFailed),
+            e @ (ProfileError::Corrupt(_) | ProfileError::Repo(_)) => Self::internal(e),
+        }
+    }
+}

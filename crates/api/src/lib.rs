@@ -3,14 +3,17 @@
 //!
 //! Handlers stay thin and call `services`; this crate never touches sea-orm entities.
 
+pub mod auth;
 pub mod error;
 pub mod extractors;
 pub mod i18n;
 pub mod metrics;
 pub mod middleware;
 pub mod routes;
+pub mod schemas;
 pub mod startup;
 pub mod state;
+pub mod validated_json;
 
 pub use startup::{Application, build_app, build_metrics_app};
 pub use state::AppState;

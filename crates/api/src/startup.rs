@@ -11,9 +11,12 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use config::Settings;
 use repositories::Database;
+use services::auth::AuthService;
 use services::cache::{Cache, MemoryCache, RedisCache};
 use services::lifecycle::ShutdownSignal;
+use services::profiles::ProfileService;
 use services::readiness::ReadinessService;
+use services::users::UserService;
 use services::{Clock, SystemClock};
 
 use crate::error::{ApiError, ErrorCode};
@@ -51,7 +54,13 @@ impl AppState {
             settings.server.cors_origins.clone(),
             settings.app_env.is_development(),
         );
+        let auth = AuthService::new(&settings, db.clone(), clock.clone());
+        let users = UserService::new(db.clone(), clock.clone(), settings.plans.clone());
+        let profiles = ProfileService::new(db.clone(), clock.clone(), users.clone());
         Ok(Self {
+            auth,
+            users,
+            profiles,
             readiness: ReadinessService::new(db.clone(), cache.clone()),
             metrics: Metrics::new().context("cannot register metrics")?,
             settings: Arc::new(settings),

@@ -3,8 +3,11 @@ use std::sync::Arc;
 use config::Settings;
 use repositories::Database;
 use services::Clock;
+use services::auth::AuthService;
 use services::cache::Cache;
+use services::profiles::ProfileService;
 use services::readiness::ReadinessService;
+use services::users::UserService;
 
 use crate::metrics::Metrics;
 use crate::middleware::cors::CorsPolicy;
@@ -19,4 +22,7 @@ pub struct AppState {
     pub readiness: ReadinessService,
     pub metrics: Metrics,
     pub cors: CorsPolicy,
+    pub auth: AuthService,
+    pub users: UserService,
+    pub profiles: ProfileService,
 }

@@ -10,5 +10,5 @@ pub mod telemetry;
 
 pub use settings::{
     AppEnv, AuthSettings, ConfigError, DatabaseSettings, LlmProviderKind, LlmSettings, LogFormat,
-    NotifierSettings, RedisSettings, ServerSettings, Settings, TelegramSettings,
+    NotifierSettings, PlanSettings, RedisSettings, ServerSettings, Settings, TelegramSettings,
 };

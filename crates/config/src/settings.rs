@@ -89,6 +89,14 @@ pub struct Settings {
     pub telegram: TelegramSettings,
     pub llm: LlmSettings,
     pub notifier: NotifierSettings,
+    pub plans: PlanSettings,
+}
+
+/// Plan limits, per `auth-security.md` ("All in configuration").
+#[derive(Debug, Clone)]
+pub struct PlanSettings {
+    pub free_max_profiles: u32,
+    pub premium_max_profiles: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -255,6 +263,10 @@ impl Settings {
         let server = read_server(&mut env, app_env, telegram.mini_app_url.as_ref());
         let llm = read_llm(&mut env);
         let notifier = read_notifier(&mut env);
+        let plans = PlanSettings {
+            free_max_profiles: env.ranged("FREE_MAX_PROFILES", 1, 1, 100),
+            premium_max_profiles: env.ranged("PREMIUM_MAX_PROFILES", 10, 1, 100),
+        };
 
         if !env.problems.is_empty() {
             return Err(ConfigError {
@@ -273,6 +285,7 @@ impl Settings {
             telegram,
             llm,
             notifier,
+            plans,
         })
     }
 }

@@ -4,7 +4,11 @@
 //! No I/O lives here and this crate depends on no other workspace crate.
 
 mod ids;
+mod plan;
+pub mod profile;
 mod timezone;
 
-pub use ids::UserId;
+pub use ids::{DeckId, ProfileId, UserId};
+pub use plan::{Plan, PlanLimits};
+pub use profile::{CefrLevel, Goal, InterfaceLanguage, LanguageCode, UnknownValue};
 pub use timezone::{TimeZone, TimeZoneError};

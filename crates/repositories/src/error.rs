@@ -1,9 +1,22 @@
-/// A failure of the data layer. Constraint violations that a caller may expect are turned
-/// into their own variants by the repository that knows the constraint.
+use sea_orm::{DbErr, SqlErr};
+
+/// A failure of the data layer. A unique-constraint violation gets its own variant so the
+/// service that knows the constraint can turn it into a domain error (409 and friends).
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
+    #[error("unique constraint violated: {0}")]
+    UniqueViolation(String),
     #[error("database error: {0}")]
-    Database(#[from] sea_orm::DbErr),
+    Database(DbErr),
     #[error("could not prepare the database: {0}")]
     Setup(String),
+}
+
+impl From<DbErr> for RepoError {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(what)) => Self::UniqueViolation(what),
+            _ => Self::Database(err),
+        }
+    }
 }

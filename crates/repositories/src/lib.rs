@@ -6,8 +6,11 @@
 //! Depends on `config` and `domain` only; it knows nothing of HTTP or Telegram.
 
 mod connection;
+pub mod decks;
 pub mod entities;
 mod error;
+pub mod profiles;
+pub mod sessions;
 pub mod users;
 
 pub use connection::{Database, PoolStats};

@@ -79,3 +79,60 @@ pub async fn find_by_telegram_id(
         .one(conn)
         .await?)
 }
+
+/// Locks the user's row until the transaction ends (PostgreSQL; SQLite serialises writers
+/// anyway), so per-user rules such as plan limits and the single active profile hold under
+/// concurrent requests. `None` when the user no longer exists.
+pub async fn lock(conn: &impl ConnectionTrait, id: UserId) -> Result<Option<UserRow>, RepoError> {
+    use sea_orm::QuerySelect;
+    Ok(Users::find_by_id(id.as_uuid())
+        .lock_exclusive()
+        .one(conn)
+        .await?)
+}
+
+/// Settings a user may change; `None` leaves the column as it is.
+#[derive(Debug, Default, Clone)]
+pub struct UserSettingsChanges {
+    pub timezone: Option<String>,
+    pub day_rollover_hour: Option<i16>,
+    pub reminders_enabled: Option<bool>,
+    pub reminder_hour: Option<i16>,
+    pub rating_buttons: Option<i16>,
+}
+
+pub async fn update_settings(
+    conn: &impl ConnectionTrait,
+    row: UserRow,
+    changes: UserSettingsChanges,
+    now: DateTime<Utc>,
+) -> Result<UserRow, RepoError> {
+    use sea_orm::ActiveModelTrait;
+    let mut active: users::ActiveModel = row.into();
+    if let Some(v) = changes.timezone {
+        active.timezone = Set(v);
+    }
+    if let Some(v) = changes.day_rollover_hour {
+        active.day_rollover_hour = Set(v);
+    }
+    if let Some(v) = changes.reminders_enabled {
+        active.reminders_enabled = Set(v);
+    }
+    if let Some(v) = changes.reminder_hour {
+        active.reminder_hour = Set(v);
+    }
+    if let Some(v) = changes.rating_buttons {
+        active.rating_buttons = Set(v);
+    }
+    active.updated_at = Set(now);
+    Ok(active.update(conn).await?)
+}
+
+/// Erases the user; every row they own goes with it through `ON DELETE CASCADE`.
+pub async fn delete(conn: &impl ConnectionTrait, id: UserId) -> Result<bool, RepoError> {
+    Ok(Users::delete_by_id(id.as_uuid())
+        .exec(conn)
+        .await?
+        .rows_affected
+        == 1)
+}

@@ -4,9 +4,12 @@
 //!
 //! Never imports actix-web or frankenstein: the HTTP API and the bot both call into this crate.
 
+pub mod auth;
 pub mod cache;
 mod clock;
 pub mod lifecycle;
+pub mod profiles;
 pub mod readiness;
+pub mod users;
 
 pub use clock::{Clock, ManualClock, SystemClock};

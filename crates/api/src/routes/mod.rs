@@ -1,8 +1,12 @@
 //! Route table. Handlers parse, call one service, and map the result.
 
+pub mod auth;
 pub mod health;
+pub mod me;
 pub mod metrics;
 pub mod openapi;
+pub mod profiles;
+pub mod web_app;
 
 use actix_web::web;
 use config::Settings;
@@ -14,5 +18,35 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &Settings) {
     if settings.server.metrics_port.is_none() {
         cfg.service(metrics::resource());
     }
+    cfg.service(web::resource("/api/auth/validate").route(web::post().to(auth::validate)))
+        .service(web::resource("/api/auth/refresh").route(web::post().to(auth::refresh)))
+        .service(web::resource("/api/auth/logout").route(web::post().to(auth::logout)));
+    // Signs initData with the local bot token: never reachable in staging or production.
+    if settings.app_env.is_development() {
+        cfg.service(web::resource("/api/auth/dev-login").route(web::post().to(auth::dev_login)));
+    }
+    cfg.service(
+        web::resource("/api/me")
+            .route(web::get().to(me::get_me))
+            .route(web::patch().to(me::update_me))
+            .route(web::delete().to(me::delete_me)),
+    )
+    .service(web::resource("/api/me/export").route(web::get().to(me::export_me)))
+    .service(
+        web::resource("/api/profiles")
+            .route(web::get().to(profiles::list))
+            .route(web::post().to(profiles::create)),
+    )
+    .service(
+        web::resource("/api/profiles/{id}")
+            .route(web::get().to(profiles::get))
+            .route(web::patch().to(profiles::update))
+            .route(web::delete().to(profiles::delete)),
+    )
+    .service(
+        web::resource("/api/profiles/{id}/activate").route(web::post().to(profiles::activate)),
+    );
     openapi::configure(cfg, settings);
+    // Last: the Mini App catches every remaining GET.
+    web_app::configure(cfg, &settings.server.web_dist_dir);
 }

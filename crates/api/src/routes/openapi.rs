@@ -7,7 +7,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::error::{ErrorBody, ErrorObject};
-use crate::routes::health;
+use crate::routes::{auth, health, me, profiles};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,11 +16,41 @@ use crate::routes::health;
         description = "REST API of the Lang Agent Telegram Mini App. Every error has the body \
                        `{\"error\": {\"code\", \"message\", \"details\"?, \"request_id\"}}`."
     ),
-    paths(health::health, health::ready),
+    paths(
+        health::health, health::ready,
+        auth::validate, auth::dev_login, auth::refresh, auth::logout,
+        me::get_me, me::update_me, me::delete_me, me::export_me,
+        profiles::list, profiles::create, profiles::get, profiles::update, profiles::delete, profiles::activate,
+    ),
     components(schemas(ErrorBody, ErrorObject, health::HealthResponse, health::ReadinessResponse, health::ReadinessChecks)),
-    tags((name = "service", description = "Liveness, readiness and metrics"))
+    modifiers(&BearerAuth),
+    tags(
+        (name = "service", description = "Liveness, readiness and metrics"),
+        (name = "auth", description = "Sign-in with Telegram initData, refresh, logout"),
+        (name = "me", description = "The signed-in user"),
+        (name = "profiles", description = "Language profiles"),
+    )
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearer` scheme the authenticated paths refer to.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
 
 pub fn configure(cfg: &mut web::ServiceConfig, settings: &Settings) {
     cfg.service(web::resource("/api/openapi.json").route(web::get().to(openapi_json)));

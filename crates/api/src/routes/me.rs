@@ -1,0 +1,134 @@
+//! `/api/me`: the signed-in user's settings, plan and limits; export and erasure.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use domain::{InterfaceLanguage, TimeZone};
+use serde::{Deserialize, Serialize};
+use services::users::{Me, MeChanges};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::schemas::UserResponse;
+use crate::state::AppState;
+use crate::validated_json::ValidatedJson;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanResponse {
+    /// `free` or `premium`.
+    pub name: String,
+    pub premium_until: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LimitUsage {
+    pub used: u64,
+    pub max: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Limits {
+    pub profiles: LimitUsage,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeResponse {
+    pub user: UserResponse,
+    pub plan: PlanResponse,
+    pub limits: Limits,
+    pub active_profile_id: Option<Uuid>,
+}
+
+impl From<Me> for MeResponse {
+    fn from(me: Me) -> Self {
+        let plan = PlanResponse {
+            name: serde_json::to_value(me.plan)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            premium_until: me.user.premium_until,
+        };
+        Self {
+            plan,
+            limits: Limits {
+                profiles: LimitUsage {
+                    used: me.profiles_used,
+                    max: me.profiles_max,
+                },
+            },
+            active_profile_id: me.active_profile_id.map(|id| id.as_uuid()),
+            user: UserResponse::new(me.user, me.interface_language),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeRequest {
+    /// IANA time zone name.
+    #[schema(value_type = Option<String>, example = "Europe/Berlin")]
+    pub timezone: Option<TimeZone>,
+    #[validate(range(max = 23))]
+    pub day_rollover_hour: Option<u8>,
+    pub reminders_enabled: Option<bool>,
+    #[validate(range(max = 23))]
+    pub reminder_hour: Option<u8>,
+    #[validate(range(min = 3, max = 4))]
+    pub rating_buttons: Option<u8>,
+    #[schema(value_type = Option<String>, example = "en")]
+    pub interface_language: Option<InterfaceLanguage>,
+}
+
+#[utoipa::path(get, path = "/api/me", tag = "me", security(("bearer" = [])), responses((status = 200, body = MeResponse)))]
+pub async fn get_me(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(MeResponse::from(state.users.me(user.0.id).await?)))
+}
+
+#[utoipa::path(patch, path = "/api/me", tag = "me", security(("bearer" = [])), request_body = UpdateMeRequest,
+    responses((status = 200, body = MeResponse), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn update_me(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    body: ValidatedJson<UpdateMeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let changes = MeChanges {
+        timezone: body.timezone,
+        day_rollover_hour: body.day_rollover_hour,
+        reminders_enabled: body.reminders_enabled,
+        reminder_hour: body.reminder_hour,
+        rating_buttons: body.rating_buttons,
+        interface_language: body.interface_language,
+    };
+    Ok(HttpResponse::Ok().json(MeResponse::from(
+        state.users.update(user.0.id, changes).await?,
+    )))
+}
+
+/// Erases the account and everything it owns.
+#[utoipa::path(delete, path = "/api/me", tag = "me", security(("bearer" = [])), responses((status = 204)))]
+pub async fn delete_me(
+    user: AuthUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    state.users.delete(user.0.id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Everything the user owns, as JSON.
+#[utoipa::path(get, path = "/api/me/export", tag = "me", security(("bearer" = [])),
+    responses((status = 200, description = "user, profiles, decks", content_type = "application/json")))]
+pub async fn export_me(
+    user: AuthUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let export = state.users.export(user.0.id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            "content-disposition",
+            "attachment; filename=\"lang-agent-export.json\"",
+        ))
+        .json(export))
+}

@@ -1,0 +1,217 @@
+//! Sign-in: Telegram initData → user upsert → an access token and a rotating refresh token.
+
+mod init_data;
+mod tokens;
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use config::Settings;
+use domain::UserId;
+use repositories::users;
+use repositories::{Database, RepoError, TransactionTrait, sessions};
+use secrecy::SecretString;
+use uuid::Uuid;
+
+pub use self::init_data::{
+    InitDataError, InitDataVerifier, TELEGRAM_PUBLIC_KEYS_HEX, VerifiedInitData,
+    sign_with_bot_token,
+};
+pub use self::tokens::{AccessTokens, Claims, hash_refresh_token};
+use crate::Clock;
+use crate::users::User;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error(transparent)]
+    InitData(#[from] InitDataError),
+    /// A missing, malformed or forged access token, or an unusable refresh token.
+    #[error("invalid credentials")]
+    InvalidToken,
+    #[error("the access token has expired")]
+    TokenExpired,
+    /// A spent refresh token came back: its whole family has been revoked.
+    #[error("a rotated refresh token was reused")]
+    RefreshReused,
+    /// The token is fine but its user has been deleted.
+    #[error("the user no longer exists")]
+    UnknownUser,
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+    #[error("{0}")]
+    Unexpected(String),
+}
+
+/// A signed-in session as handed to the client.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub access_token: String,
+    pub access_expires_at: chrono::DateTime<chrono::Utc>,
+    pub refresh_token: String,
+    pub user: User,
+}
+
+/// The identity the local dev sign-in pretends Telegram sent.
+#[derive(Debug, Clone)]
+pub struct DevIdentity {
+    pub telegram_id: i64,
+    pub first_name: String,
+    pub username: Option<String>,
+    pub language_code: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthService {
+    db: Database,
+    clock: Arc<dyn Clock>,
+    verifier: InitDataVerifier,
+    tokens: AccessTokens,
+    refresh_ttl: Duration,
+    bot_token: SecretString,
+}
+
+impl AuthService {
+    pub fn new(settings: &Settings, db: Database, clock: Arc<dyn Clock>) -> Self {
+        let auth = &settings.auth;
+        Self {
+            db,
+            clock,
+            verifier: InitDataVerifier::new(
+                &settings.telegram.bot_token,
+                auth.init_data_max_age_seconds,
+            ),
+            tokens: AccessTokens::new(
+                &auth.secret_key,
+                Duration::minutes(auth.access_token_expire_minutes),
+            ),
+            refresh_ttl: Duration::days(auth.refresh_token_expire_days),
+            bot_token: settings.telegram.bot_token.clone(),
+        }
+    }
+
+    /// Validates initData, creates or refreshes the user, and opens a new session family.
+    pub async fn sign_in(
+        &self,
+        init_data: &str,
+        user_agent: Option<&str>,
+    ) -> Result<Session, AuthError> {
+        let now = self.clock.now();
+        let verified = self.verifier.verify(init_data, now)?;
+        let user = users::upsert_from_telegram(self.db.conn(), &verified.account, now).await?;
+        self.issue(self.db.conn(), User::from(user), Uuid::now_v7(), user_agent)
+            .await
+    }
+
+    /// Local development only (the caller guarantees the environment): signs initData with our
+    /// own bot token and takes exactly the path a real Mini App launch takes.
+    pub async fn dev_sign_in(
+        &self,
+        identity: DevIdentity,
+        user_agent: Option<&str>,
+    ) -> Result<Session, AuthError> {
+        let user = serde_json::json!({
+            "id": identity.telegram_id,
+            "first_name": identity.first_name,
+            "username": identity.username,
+            "language_code": identity.language_code,
+        });
+        let fields = [
+            ("auth_date", self.clock.now().timestamp().to_string()),
+            ("query_id", format!("dev-{}", Uuid::now_v7().simple())),
+            ("user", user.to_string()),
+        ];
+        let init_data = sign_with_bot_token(&self.bot_token, &fields);
+        self.sign_in(&init_data, user_agent).await
+    }
+
+    /// Spends `refresh_token` and issues a new pair in the same family. A token that was
+    /// already spent revokes the whole family: whoever holds the newer token loses it too.
+    pub async fn refresh(
+        &self,
+        refresh_token: &str,
+        user_agent: Option<&str>,
+    ) -> Result<Session, AuthError> {
+        let now = self.clock.now();
+        let hash = hash_refresh_token(refresh_token);
+        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        let Some(session) = sessions::find_by_hash_for_update(&txn, &hash).await? else {
+            return Err(AuthError::InvalidToken);
+        };
+        let spent =
+            session.revoked_at.is_some() || !sessions::revoke_one(&txn, session.id, now).await?;
+        if spent {
+            sessions::revoke_family(&txn, session.family_id, now).await?;
+            txn.commit().await.map_err(RepoError::from)?;
+            tracing::warn!(family = %session.family_id, "refresh token reuse: session family revoked");
+            return Err(AuthError::RefreshReused);
+        }
+        if session.expires_at <= now {
+            txn.commit().await.map_err(RepoError::from)?;
+            return Err(AuthError::InvalidToken);
+        }
+        let user_id = UserId::from_uuid(session.user_id);
+        let user = users::find_by_id(&txn, user_id)
+            .await?
+            .ok_or(AuthError::UnknownUser)?;
+        let issued = self
+            .issue(&txn, User::from(user), session.family_id, user_agent)
+            .await?;
+        txn.commit().await.map_err(RepoError::from)?;
+        Ok(issued)
+    }
+
+    /// Revokes the token's whole family; unknown tokens are ignored so logout is idempotent.
+    pub async fn logout(&self, refresh_token: &str) -> Result<(), AuthError> {
+        let hash = hash_refresh_token(refresh_token);
+        if let Some(session) = sessions::find_by_hash_for_update(self.db.conn(), &hash).await? {
+            sessions::revoke_family(self.db.conn(), session.family_id, self.clock.now()).await?;
+        }
+        Ok(())
+    }
+
+    /// The user behind an access token; deleted users are refused even with a valid token.
+    pub async fn authenticate(&self, access_token: &str) -> Result<User, AuthError> {
+        let claims = self.tokens.verify(access_token, self.clock.now())?;
+        let user = users::find_by_id(self.db.conn(), UserId::from_uuid(claims.sub)).await?;
+        user.map(User::from).ok_or(AuthError::UnknownUser)
+    }
+
+    async fn issue(
+        &self,
+        conn: &impl repositories::ConnectionTrait,
+        user: User,
+        family_id: Uuid,
+        user_agent: Option<&str>,
+    ) -> Result<Session, AuthError> {
+        let now = self.clock.now();
+        let (access_token, access_expires_at) =
+            self.tokens.issue(user.id, user.telegram_id, now)?;
+        let refresh_token = tokens::new_refresh_token();
+        let hash = hash_refresh_token(&refresh_token);
+        // User agents are client-controlled: keep a bounded, printable prefix only.
+        let user_agent = user_agent.map(|ua| {
+            ua.chars()
+                .filter(|c| !c.is_control())
+                .take(256)
+                .collect::<String>()
+        });
+        sessions::insert(
+            conn,
+            sessions::NewSession {
+                user_id: user.id,
+                family_id,
+                token_hash: &hash,
+                created_at: now,
+                expires_at: now + self.refresh_ttl,
+                user_agent: user_agent.as_deref(),
+            },
+        )
+        .await?;
+        Ok(Session {
+            access_token,
+            access_expires_at,
+            refresh_token,
+            user,
+        })
+    }
+}

@@ -1,0 +1,253 @@
+//! Language profiles: one per language, exactly one active, within the plan's limit, each
+//! with a default deck so the first card never fails for want of a deck.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use domain::{
+    CefrLevel, Goal, InterfaceLanguage, LanguageCode, Plan, ProfileId, UserId,
+    profile::levels_are_ordered,
+};
+use repositories::profiles::{self, NewProfile as NewProfileRow, ProfileChanges, ProfileRow};
+use repositories::{Database, RepoError, TransactionTrait, decks, users};
+use serde::Serialize;
+
+use crate::Clock;
+use crate::users::UserService;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("profile not found")]
+    NotFound,
+    #[error("a profile for this language already exists")]
+    DuplicateLanguage,
+    #[error("the plan allows {max} profile(s)")]
+    LimitReached { used: u64, max: u32 },
+    #[error("the target level is below the current level")]
+    TargetBelowCurrent,
+    #[error("the last profile cannot be deleted")]
+    LastProfile,
+    #[error("there is no active profile")]
+    NoActiveProfile,
+    #[error("the user no longer exists")]
+    UserGone,
+    #[error("stored profile is unreadable: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Profile {
+    pub id: ProfileId,
+    pub language: LanguageCode,
+    pub current_level: CefrLevel,
+    pub target_level: CefrLevel,
+    pub goals: Vec<Goal>,
+    pub interface_language: InterfaceLanguage,
+    pub is_active: bool,
+    pub new_cards_per_day: i32,
+    pub desired_retention: f64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<ProfileRow> for Profile {
+    type Error = ProfileError;
+    fn try_from(row: ProfileRow) -> Result<Self, Self::Error> {
+        let corrupt = |e: &dyn std::fmt::Display| ProfileError::Corrupt(format!("{}: {e}", row.id));
+        Ok(Self {
+            id: ProfileId::from_uuid(row.id),
+            language: LanguageCode::parse(&row.language).map_err(|e| corrupt(&e))?,
+            current_level: row.current_level.parse().map_err(|e| corrupt(&e))?,
+            target_level: row.target_level.parse().map_err(|e| corrupt(&e))?,
+            goals: serde_json::from_value(row.goals.clone()).map_err(|e| corrupt(&e))?,
+            interface_language: row.interface_language.parse().map_err(|e| corrupt(&e))?,
+            is_active: row.is_active,
+            new_cards_per_day: row.new_cards_per_day,
+            desired_retention: row.desired_retention,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewProfile {
+    pub language: LanguageCode,
+    pub current_level: CefrLevel,
+    pub target_level: CefrLevel,
+    pub goals: Vec<Goal>,
+    pub interface_language: InterfaceLanguage,
+}
+
+/// `PATCH` fields, parsed and range-checked at the edge; `None` keeps the current value.
+#[derive(Debug, Clone, Default)]
+pub struct ProfilePatch {
+    pub current_level: Option<CefrLevel>,
+    pub target_level: Option<CefrLevel>,
+    pub goals: Option<Vec<Goal>>,
+    pub interface_language: Option<InterfaceLanguage>,
+    pub new_cards_per_day: Option<i32>,
+    pub desired_retention: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProfileService {
+    db: Database,
+    clock: Arc<dyn Clock>,
+    users: UserService,
+}
+
+fn goals_json(goals: &[Goal]) -> serde_json::Value {
+    // A set, in a stable order.
+    let set: BTreeSet<Goal> = goals.iter().copied().collect();
+    serde_json::to_value(set).unwrap_or_default()
+}
+
+fn default_deck_name(language: InterfaceLanguage) -> &'static str {
+    match language {
+        InterfaceLanguage::Ru => "Мои слова",
+        InterfaceLanguage::En => "My words",
+    }
+}
+
+impl ProfileService {
+    pub fn new(db: Database, clock: Arc<dyn Clock>, users: UserService) -> Self {
+        Self { db, clock, users }
+    }
+
+    pub async fn list(&self, user_id: UserId) -> Result<Vec<Profile>, ProfileError> {
+        let rows = profiles::list_for_user(self.db.conn(), user_id).await?;
+        rows.into_iter().map(Profile::try_from).collect()
+    }
+
+    pub async fn get(&self, user_id: UserId, id: ProfileId) -> Result<Profile, ProfileError> {
+        let row = profiles::find_owned(self.db.conn(), user_id, id)
+            .await?
+            .ok_or(ProfileError::NotFound)?;
+        Profile::try_from(row)
+    }
+
+    pub async fn create(&self, user_id: UserId, new: NewProfile) -> Result<Profile, ProfileError> {
+        if !levels_are_ordered(new.current_level, new.target_level) {
+            return Err(ProfileError::TargetBelowCurrent);
+        }
+        let now = self.clock.now();
+        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        let user = users::lock(&txn, user_id)
+            .await?
+            .ok_or(ProfileError::UserGone)?;
+        let existing = profiles::list_for_user(&txn, user_id).await?;
+        if existing.iter().any(|p| p.language == new.language.as_str()) {
+            return Err(ProfileError::DuplicateLanguage);
+        }
+        let max = self.users.max_profiles(Plan::of(user.premium_until, now));
+        let used = existing.len() as u64;
+        if used >= u64::from(max) {
+            return Err(ProfileError::LimitReached { used, max });
+        }
+        let id = ProfileId::new();
+        let row = profiles::insert(
+            &txn,
+            NewProfileRow {
+                id,
+                user_id,
+                language: new.language.as_str().to_owned(),
+                current_level: new.current_level.as_str().to_owned(),
+                target_level: new.target_level.as_str().to_owned(),
+                goals: goals_json(&new.goals),
+                interface_language: new.interface_language.as_str().to_owned(),
+                is_active: existing.is_empty(),
+                now,
+            },
+        )
+        .await
+        .map_err(|e| match e {
+            RepoError::UniqueViolation(_) => ProfileError::DuplicateLanguage,
+            other => other.into(),
+        })?;
+        decks::insert_default(
+            &txn,
+            id,
+            user_id,
+            default_deck_name(new.interface_language),
+            now,
+        )
+        .await?;
+        txn.commit().await.map_err(RepoError::from)?;
+        Profile::try_from(row)
+    }
+
+    pub async fn update(
+        &self,
+        user_id: UserId,
+        id: ProfileId,
+        patch: ProfilePatch,
+    ) -> Result<Profile, ProfileError> {
+        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        let row = profiles::find_owned(&txn, user_id, id)
+            .await?
+            .ok_or(ProfileError::NotFound)?;
+        let current = Profile::try_from(row.clone())?;
+        let current_level = patch.current_level.unwrap_or(current.current_level);
+        let target_level = patch.target_level.unwrap_or(current.target_level);
+        if !levels_are_ordered(current_level, target_level) {
+            return Err(ProfileError::TargetBelowCurrent);
+        }
+        let changes = ProfileChanges {
+            current_level: patch.current_level.map(|l| l.as_str().to_owned()),
+            target_level: patch.target_level.map(|l| l.as_str().to_owned()),
+            goals: patch.goals.as_deref().map(goals_json),
+            interface_language: patch.interface_language.map(|l| l.as_str().to_owned()),
+            new_cards_per_day: patch.new_cards_per_day,
+            desired_retention: patch.desired_retention,
+        };
+        let row = profiles::update(&txn, row, changes, self.clock.now()).await?;
+        txn.commit().await.map_err(RepoError::from)?;
+        Profile::try_from(row)
+    }
+
+    /// Deletes a profile with its decks; the active one hands over to the newest other one.
+    pub async fn delete(&self, user_id: UserId, id: ProfileId) -> Result<(), ProfileError> {
+        let now = self.clock.now();
+        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        users::lock(&txn, user_id)
+            .await?
+            .ok_or(ProfileError::UserGone)?;
+        let row = profiles::find_owned(&txn, user_id, id)
+            .await?
+            .ok_or(ProfileError::NotFound)?;
+        if profiles::count_for_user(&txn, user_id).await? <= 1 {
+            return Err(ProfileError::LastProfile);
+        }
+        profiles::delete(&txn, id).await?;
+        if row.is_active
+            && let Some(next) = profiles::newest_other(&txn, user_id, id).await?
+        {
+            profiles::activate(&txn, user_id, ProfileId::from_uuid(next.id), now).await?;
+        }
+        txn.commit().await.map_err(RepoError::from)?;
+        Ok(())
+    }
+
+    /// Makes `id` the only active profile. The user row is locked first, so concurrent
+    /// activations queue up instead of racing; the partial unique index is the backstop.
+    pub async fn activate(&self, user_id: UserId, id: ProfileId) -> Result<Profile, ProfileError> {
+        let now = self.clock.now();
+        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        users::lock(&txn, user_id)
+            .await?
+            .ok_or(ProfileError::UserGone)?;
+        profiles::find_owned(&txn, user_id, id)
+            .await?
+            .ok_or(ProfileError::NotFound)?;
+        profiles::activate(&txn, user_id, id, now).await?;
+        let row = profiles::find_owned(&txn, user_id, id)
+            .await?
+            .ok_or(ProfileError::NotFound)?;
+        txn.commit().await.map_err(RepoError::from)?;
+        Profile::try_from(row)
+    }
+}
