@@ -69,6 +69,7 @@ const rawPublicKey = publicKey.export({ format: 'der', type: 'spki' }).subarray(
 function thirdParty(authDate, tamper) {
   const params = new URLSearchParams(sign(base, BOT_TOKEN, authDate));
   params.delete('hash');
+  params.delete('signature'); // the library adds an empty one; Telegram signs without it
   const pairs = [...params.entries()].map(([k, v]) => `${k}=${v}`).sort();
   const signature = edSign(null, Buffer.from(`${BOT_ID}:WebAppData\n${pairs.join('\n')}`), privateKey).toString('base64url');
   params.set('signature', signature);

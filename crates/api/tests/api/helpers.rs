@@ -5,7 +5,7 @@ use std::sync::{Arc, Once};
 use actix_web::{HttpServer, web};
 use api::{AppState, Application, build_app};
 use config::Settings;
-use services::SystemClock;
+use services::{ManualClock, SystemClock};
 use test_support::TestDatabase;
 use tokio::sync::watch;
 use wiremock::MockServer;
@@ -15,6 +15,10 @@ pub const METRICS_TOKEN: &str = "metrics-token-0123456789abcdef";
 
 pub struct TestApp {
     pub address: String,
+    pub db_url: String,
+    pub bot_token: secrecy::SecretString,
+    /// The app's clock: tests move it instead of sleeping.
+    pub clock: ManualClock,
     pub port: u16,
     pub metrics_port: Option<u16>,
     pub client: reqwest::Client,
@@ -84,12 +88,15 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
-/// Starts the real `Application` (the code path `api-server` runs).
+/// Starts the real `Application` (the code path `api-server` runs) on a manual clock that
+/// starts at the real time, so tests can move time instead of sleeping.
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     let db = TestDatabase::migrated().await;
     let outbound = MockServer::start().await;
     let settings = test_settings(&db, &outbound, overrides).await;
-    let app = Application::build(settings)
+    let bot_token = settings.telegram.bot_token.clone();
+    let clock = ManualClock::new(chrono::Utc::now());
+    let app = Application::build_with_clock(settings, Arc::new(clock.clone()))
         .await
         .expect("the application starts");
     let port = app.port();
@@ -97,6 +104,9 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
+        db_url: db.url.clone(),
+        bot_token,
+        clock,
         port,
         metrics_port,
         client: reqwest::Client::new(),
@@ -126,6 +136,7 @@ pub async fn spawn_app_with_routes(configure: fn(&mut web::ServiceConfig)) -> Te
     let db = TestDatabase::migrated().await;
     let outbound = MockServer::start().await;
     let settings = test_settings(&db, &outbound, &[]).await;
+    let bot_token = settings.telegram.bot_token.clone();
     let state = AppState::build(settings, Arc::new(SystemClock))
         .await
         .unwrap();
@@ -139,6 +150,9 @@ pub async fn spawn_app_with_routes(configure: fn(&mut web::ServiceConfig)) -> Te
     tokio::spawn(server);
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
+        db_url: db.url.clone(),
+        bot_token,
+        clock: ManualClock::new(chrono::Utc::now()),
         port,
         metrics_port: None,
         client: reqwest::Client::new(),

@@ -7,11 +7,15 @@
     clippy::panic
 )]
 
+mod auth;
 mod body_limit;
 mod cors;
 mod errors;
 mod helpers;
+mod me;
 mod metrics;
 mod openapi;
+mod profiles;
 mod readiness;
 mod security_headers;
+mod session;

@@ -7,3 +7,4 @@
 )]
 
 mod cache;
+mod init_data;
