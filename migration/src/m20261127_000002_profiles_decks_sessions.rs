@@ -1,4 +1,5 @@
-//! Sign-in sessions, language profiles (exactly one active per user) and decks.
+//! Sign-in sessions, language profiles (exactly one active per user) and decks (names unique
+//! per profile regardless of case, through an application-computed key).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -21,7 +22,7 @@ impl MigrationTrait for Migration {
             "CREATE INDEX ix_refresh_sessions_family ON refresh_sessions (family_id)",
             "CREATE INDEX ix_refresh_sessions_user ON refresh_sessions (user_id)",
             "CREATE UNIQUE INDEX ux_language_profiles_one_active ON language_profiles (user_id) WHERE is_active",
-            "CREATE UNIQUE INDEX ux_decks_profile_name ON decks (profile_id, lower(name))",
+            "CREATE UNIQUE INDEX ux_decks_profile_name ON decks (profile_id, name_key)",
             "CREATE UNIQUE INDEX ux_decks_one_default ON decks (profile_id) WHERE is_default",
             "CREATE INDEX ix_decks_owner ON decks (owner_id)",
         ] {
@@ -130,6 +131,8 @@ fn decks() -> TableCreateStatement {
         .col(uuid(Decks::ProfileId))
         .col(uuid(Decks::OwnerId))
         .col(text(Decks::Name))
+        // The name folded by the application (Unicode-aware), for case-insensitive uniqueness.
+        .col(text(Decks::NameKey))
         .col(text_null(Decks::Description))
         .col(boolean(Decks::IsDefault).default(false))
         .col(timestamp_with_time_zone_null(Decks::ArchivedAt))
@@ -182,6 +185,7 @@ pub(crate) enum Decks {
     ProfileId,
     OwnerId,
     Name,
+    NameKey,
     Description,
     IsDefault,
     ArchivedAt,

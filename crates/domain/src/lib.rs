@@ -6,6 +6,7 @@
 mod ids;
 mod plan;
 pub mod profile;
+pub mod text;
 mod timezone;
 
 pub use ids::{DeckId, ProfileId, UserId};

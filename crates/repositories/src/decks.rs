@@ -22,6 +22,7 @@ pub async fn insert_default(
         profile_id: Set(profile_id.as_uuid()),
         owner_id: Set(owner_id.as_uuid()),
         name: Set(name.to_owned()),
+        name_key: Set(domain::text::normalized_key(name)),
         description: Set(None),
         is_default: Set(true),
         archived_at: Set(None),

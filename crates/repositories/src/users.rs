@@ -136,3 +136,18 @@ pub async fn delete(conn: &impl ConnectionTrait, id: UserId) -> Result<bool, Rep
         .rows_affected
         == 1)
 }
+
+/// Sets the end of premium (billing and admin grants go through here).
+pub async fn set_premium_until(
+    conn: &impl ConnectionTrait,
+    id: UserId,
+    until: Option<DateTime<Utc>>,
+) -> Result<(), RepoError> {
+    use sea_orm::sea_query::Expr;
+    Users::update_many()
+        .col_expr(Column::PremiumUntil, Expr::value(until))
+        .filter(Column::Id.eq(id.as_uuid()))
+        .exec(conn)
+        .await?;
+    Ok(())
+}

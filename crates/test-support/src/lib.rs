@@ -5,6 +5,7 @@
 //! Never a dependency of production code.
 #![allow(clippy::expect_used, clippy::panic)] // a test harness should fail loudly
 
+pub mod backends;
 mod postgres;
 pub mod process;
 mod redis;

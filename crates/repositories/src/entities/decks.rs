@@ -8,6 +8,7 @@ pub struct Model {
     pub profile_id: Uuid,
     pub owner_id: Uuid,
     pub name: String,
+    pub name_key: String,
     pub description: Option<String>,
     pub is_default: bool,
     pub archived_at: Option<DateTimeUtc>,

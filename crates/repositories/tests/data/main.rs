@@ -7,6 +7,5 @@
     clippy::panic
 )]
 
-mod backends;
 mod migrations;
 mod users;

@@ -1,7 +1,7 @@
 use chrono::{DurationRound, TimeDelta, TimeZone, Utc};
 use repositories::users::{self, TelegramAccount};
 
-use crate::backends::{Backend, migrated_postgres, migrated_sqlite};
+use test_support::backends::{Backend, migrated_postgres, migrated_sqlite};
 
 fn account(telegram_id: i64) -> TelegramAccount {
     TelegramAccount {

@@ -8,3 +8,4 @@
 
 mod cache;
 mod init_data;
+mod profiles;

@@ -1,24 +1,16 @@
-//! The two databases every test here runs on.
+//! A `repositories::Database` on either engine, for tests that must hold on both.
 
 use config::DatabaseSettings;
 use repositories::Database;
 use secrecy::SecretString;
-use test_support::TestDatabase;
 
-/// A database handle plus whatever must live as long as it (the PostgreSQL database or the
-/// SQLite file's directory).
+use crate::TestDatabase;
+
+/// A database handle plus whatever must live as long as it.
 pub struct Backend {
     pub db: Database,
     _pg: Option<TestDatabase>,
-    _dir: Option<TempDir>,
-}
-
-pub struct TempDir(pub std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    _dir: Option<crate::process::ScratchDir>,
 }
 
 fn settings(url: String) -> DatabaseSettings {
@@ -33,7 +25,9 @@ fn settings(url: String) -> DatabaseSettings {
 /// An empty PostgreSQL database (no migrations applied).
 pub async fn empty_postgres() -> Backend {
     let pg = TestDatabase::empty().await;
-    let db = Database::connect(&settings(pg.url.clone())).await.unwrap();
+    let db = Database::connect(&settings(pg.url.clone()))
+        .await
+        .expect("connect to PostgreSQL");
     Backend {
         db,
         _pg: Some(pg),
@@ -44,7 +38,9 @@ pub async fn empty_postgres() -> Backend {
 /// A migrated PostgreSQL database cloned from the template.
 pub async fn migrated_postgres() -> Backend {
     let pg = TestDatabase::migrated().await;
-    let db = Database::connect(&settings(pg.url.clone())).await.unwrap();
+    let db = Database::connect(&settings(pg.url.clone()))
+        .await
+        .expect("connect to PostgreSQL");
     Backend {
         db,
         _pg: Some(pg),
@@ -52,20 +48,22 @@ pub async fn migrated_postgres() -> Backend {
     }
 }
 
-/// An empty SQLite file in a fresh directory that does not exist yet (as on a fresh clone).
+/// An empty SQLite file under a `data/` directory that does not exist yet (as on a fresh clone).
 pub async fn empty_sqlite() -> Backend {
-    let dir = std::env::temp_dir().join(format!("la-test-{}", uuid::Uuid::new_v4().simple()));
-    let url = format!("sqlite://{}/data/lang-agent.db?mode=rwc", dir.display());
-    let db = Database::connect(&settings(url)).await.unwrap();
+    let dir = crate::process::ScratchDir::new();
+    let url = format!("sqlite://{}/data/lang-agent.db?mode=rwc", dir.0.display());
+    let db = Database::connect(&settings(url))
+        .await
+        .expect("open SQLite");
     Backend {
         db,
         _pg: None,
-        _dir: Some(TempDir(dir)),
+        _dir: Some(dir),
     }
 }
 
 pub async fn migrated_sqlite() -> Backend {
     let backend = empty_sqlite().await;
-    backend.db.migrate().await.unwrap();
+    backend.db.migrate().await.expect("migrate SQLite");
     backend
 }
