@@ -1,0 +1,54 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page, Request } from '@playwright/test';
+
+export const ARTIFACTS = join(import.meta.dirname, '..', 'e2e-artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Every API call the page makes, as "METHOD /path", for asserting the auth flow. */
+export function recordApiCalls(page: Page): { calls: string[]; bodies: Map<string, unknown[]> } {
+  const calls: string[] = [];
+  const bodies = new Map<string, unknown[]>();
+  page.on('request', (request: Request) => {
+    const url = new URL(request.url());
+    if (!url.pathname.startsWith('/api/')) return;
+    const key = `${request.method()} ${url.pathname}`;
+    calls.push(key);
+    const body = request.postData();
+    if (body) bodies.set(key, [...(bodies.get(key) ?? []), JSON.parse(body)]);
+  });
+  return { calls, bodies };
+}
+
+export function count(calls: string[], key: string): number {
+  return calls.filter((call) => call === key).length;
+}
+
+/** Runs SQL in the e2e database created by scripts/e2e.sh. */
+export function sql(statement: string): string {
+  const url = process.env.E2E_DATABASE_URL;
+  if (!url) throw new Error('E2E_DATABASE_URL is not set (run through scripts/e2e.sh)');
+  return execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-tAc', statement], { encoding: 'utf8' });
+}
+
+/** True when the page is wider than the viewport (a horizontal scroll bar). */
+export async function hasHorizontalScroll(page: Page): Promise<boolean> {
+  return page.evaluate(
+    () => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
+  );
+}
+
+/** Texts of controls and headings whose content spills out of their own box. */
+export async function overflowingElements(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('button, a, h1, h2, label, p, select, input')]
+      .filter((el) => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+      .filter((el) => getComputedStyle(el).overflowX !== 'auto')
+      .map((el) => `${el.tagName.toLowerCase()}: ${el.textContent?.trim().slice(0, 40) ?? ''}`),
+  );
+}

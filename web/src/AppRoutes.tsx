@@ -1,0 +1,20 @@
+import { Navigate, Route, Routes } from 'react-router-dom';
+import { Home } from './screens/Home';
+import { ProfileEditScreen } from './screens/ProfileEditScreen';
+import { ProfileScreen } from './screens/ProfileScreen';
+import { ProfileWizard } from './screens/ProfileWizard';
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/" element={<Home />} />
+      <Route path="/onboarding" element={<Navigate to="/onboarding/language" replace />} />
+      <Route path="/onboarding/:step" element={<ProfileWizard mode="onboarding" />} />
+      <Route path="/profile" element={<ProfileScreen />} />
+      <Route path="/profile/new" element={<Navigate to="/profile/new/language" replace />} />
+      <Route path="/profile/new/:step" element={<ProfileWizard mode="add" />} />
+      <Route path="/profile/edit/:id" element={<ProfileEditScreen />} />
+      <Route path="*" element={<Navigate to="/" replace />} />
+    </Routes>
+  );
+}

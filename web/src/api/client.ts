@@ -1,0 +1,165 @@
+import { ApiError, NETWORK_ERROR, errorFromResponse, isAuthExpiry } from './errors';
+import type { Session } from './types';
+
+/** Where the long-lived refresh token lives between launches. */
+export interface RefreshTokenStore {
+  get(): Promise<string | null>;
+  set(token: string | null): Promise<void>;
+}
+
+/** Obtains a brand-new session (Telegram initData or dev sign-in); see auth.ts. */
+export type SignIn = (post: PublicPost) => Promise<Session>;
+export type PublicPost = <T>(path: string, body: unknown) => Promise<T>;
+
+export interface ApiClientOptions {
+  store: RefreshTokenStore;
+  signIn: SignIn;
+  baseUrl?: string;
+  fetchFn?: typeof fetch;
+  onSession?: (session: Session) => void;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/**
+ * Fetch wrapper holding the access token in memory only. A 401 (AUTH_FAILED or
+ * TOKEN_EXPIRED) triggers one refresh shared by every request that failed at the same
+ * time, then the request is retried once. A failed refresh falls back to signing in again.
+ */
+export class ApiClient {
+  private accessToken: string | null = null;
+  private renewal: Promise<void> | null = null;
+  private readonly baseUrl: string;
+  private readonly fetchFn: typeof fetch;
+
+  constructor(private readonly options: ApiClientOptions) {
+    this.baseUrl = options.baseUrl ?? '';
+    // Bound so that window.fetch is not called with a foreign `this`.
+    this.fetchFn = options.fetchFn ?? ((input, init) => fetch(input, init));
+  }
+
+  get isSignedIn(): boolean {
+    return this.accessToken !== null;
+  }
+
+  /** Start-up: a stored refresh token first (a reload stays signed in), else a sign-in. */
+  async start(): Promise<Session> {
+    const stored = await this.options.store.get();
+    if (stored) {
+      try {
+        return await this.refreshWith(stored);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 401) throw error;
+        await this.options.store.set(null);
+      }
+    }
+    return this.signIn();
+  }
+
+  async signOut(): Promise<void> {
+    const stored = await this.options.store.get();
+    this.accessToken = null;
+    await this.options.store.set(null);
+    if (stored) {
+      await this.send('POST', '/api/auth/logout', { refresh_token: stored }, null).catch(() => {});
+    }
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, body);
+  }
+  delete<T = void>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path);
+  }
+
+  async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    if (this.accessToken === null) await this.renew();
+    const usedToken = this.accessToken;
+    try {
+      return await this.send<T>(method, path, body, usedToken);
+    } catch (error) {
+      if (!(error instanceof ApiError) || !isAuthExpiry(error)) throw error;
+      // Another request may already have renewed the token while this one was in flight.
+      if (this.accessToken === usedToken) await this.renew();
+      return this.send<T>(method, path, body, this.accessToken);
+    }
+  }
+
+  /** One renewal at a time: refresh with the stored token, or sign in when that fails. */
+  private renew(): Promise<void> {
+    if (!this.renewal) {
+      this.renewal = this.refreshOrSignIn()
+        .then(() => undefined)
+        .finally(() => {
+          this.renewal = null;
+        });
+    }
+    return this.renewal;
+  }
+
+  private async refreshOrSignIn(): Promise<Session> {
+    const stored = await this.options.store.get();
+    if (stored) {
+      try {
+        return await this.refreshWith(stored);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 401) throw error;
+      }
+    }
+    return this.signIn();
+  }
+
+  private async refreshWith(refreshToken: string): Promise<Session> {
+    const session = await this.send<Session>(
+      'POST',
+      '/api/auth/refresh',
+      { refresh_token: refreshToken },
+      null,
+    );
+    return this.adopt(session);
+  }
+
+  private async signIn(): Promise<Session> {
+    const post: PublicPost = (path, body) => this.send('POST', path, body, null);
+    return this.adopt(await this.options.signIn(post));
+  }
+
+  private async adopt(session: Session): Promise<Session> {
+    this.accessToken = session.access_token;
+    await this.options.store.set(session.refresh_token);
+    this.options.onSession?.(session);
+    return session;
+  }
+
+  private async send<T>(
+    method: Method,
+    path: string,
+    body: unknown,
+    token: string | null,
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token) headers.authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await this.fetchFn(this.baseUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : 'Network error';
+      throw new ApiError(0, NETWORK_ERROR, message);
+    }
+    if (!response.ok) throw await errorFromResponse(response);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../api/errors';
+import { translator } from '../i18n/i18n';
+import { errorText } from './errorText';
+
+describe('errorText', () => {
+  const t = translator('en');
+
+  it('explains known codes in the interface language', () => {
+    expect(errorText(t, new ApiError(402, 'LIMIT_REACHED', 'x', { max: 3 }))).toBe(
+      'Your plan limit is reached: at most 3 languages.',
+    );
+    expect(errorText(t, new ApiError(400, 'LAST_PROFILE', 'x'))).toMatch(/only language/);
+    expect(errorText(t, new ApiError(0, 'NETWORK_ERROR', 'Failed to fetch'))).toMatch(/Cannot reach/);
+  });
+
+  it('names the invalid fields of a 422', () => {
+    const error = new ApiError(422, 'VALIDATION_ERROR', 'Проверьте', { timezone: ['bad'] });
+    expect(errorText(t, error)).toBe('Please check these fields: timezone.');
+  });
+
+  it('falls back to the server message for other codes', () => {
+    expect(errorText(t, new ApiError(500, 'INTERNAL', 'Server broke'))).toBe('Server broke');
+  });
+});

@@ -1,0 +1,33 @@
+import { ApiError, NETWORK_ERROR } from '../api/errors';
+import type { MessageKey, Translate } from '../i18n/i18n';
+
+const KNOWN_CODES: Partial<Record<string, MessageKey>> = {
+  DUPLICATE_LANGUAGE: 'error.DUPLICATE_LANGUAGE',
+  LIMIT_REACHED: 'error.LIMIT_REACHED',
+  TARGET_BELOW_CURRENT: 'error.TARGET_BELOW_CURRENT',
+  LAST_PROFILE: 'error.LAST_PROFILE',
+  VALIDATION_ERROR: 'error.VALIDATION_ERROR',
+  PROFILE_NOT_FOUND: 'error.PROFILE_NOT_FOUND',
+};
+
+/** A user-facing sentence for any thrown value, in the interface language. */
+export function errorText(t: Translate, error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.code === NETWORK_ERROR) return t('common.error.network');
+    if (error.code === 'VALIDATION_ERROR' && error.details) {
+      // details maps field names to problems; the names tell the user where to look.
+      return t('error.VALIDATION_ERROR.fields', { fields: Object.keys(error.details).join(', ') });
+    }
+    const key = KNOWN_CODES[error.code];
+    if (key) {
+      return t(key, { max: error.detailNumber('max') ?? '?' });
+    }
+    return error.message;
+  }
+  if (error instanceof Error) return error.message;
+  return t('common.error.title');
+}
+
+export function requestIdOf(error: unknown): string | undefined {
+  return error instanceof ApiError ? error.requestId : undefined;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ISO_639_1, POPULAR_LANGUAGES, languageName, languageOptions, searchLanguages } from './languages';
+import { adjustTarget, isTargetAllowed } from './levels';
+import { shouldSyncTimeZone } from './timezone';
+
+describe('levels', () => {
+  it('allows a target equal to or above the current level only', () => {
+    expect(isTargetAllowed('B1', 'B1')).toBe(true);
+    expect(isTargetAllowed('B1', 'C2')).toBe(true);
+    expect(isTargetAllowed('B1', 'A2')).toBe(false);
+  });
+
+  it('raises the target when the current level passes it', () => {
+    expect(adjustTarget('C1', 'B2')).toBe('C1');
+    expect(adjustTarget('A1', 'B2')).toBe('B2');
+  });
+});
+
+describe('languages', () => {
+  it('covers all 183 current ISO 639-1 codes and lists popular ones first', () => {
+    expect(new Set(ISO_639_1).size).toBe(183);
+    const { popular, all } = languageOptions('ru');
+    expect(popular.map((o) => o.code)).toEqual([...POPULAR_LANGUAGES]);
+    expect(all).toHaveLength(183);
+  });
+
+  it('gives every option a distinct name', () => {
+    for (const ui of ['ru', 'en'] as const) {
+      const names = languageOptions(ui).all.map((o) => o.name);
+      expect(new Set(names).size).toBe(names.length);
+    }
+  });
+
+  it('names languages in the interface language', () => {
+    expect(languageName('de', 'ru')).toBe('Немецкий');
+    expect(languageName('de', 'en')).toBe('German');
+  });
+
+  it('finds languages by name in either language or by code', () => {
+    const { all } = languageOptions('ru');
+    expect(searchLanguages(all, 'немец', 'ru').map((o) => o.code)).toContain('de');
+    expect(searchLanguages(all, 'german', 'ru').map((o) => o.code)).toContain('de');
+    expect(searchLanguages(all, 'fi', 'ru').map((o) => o.code)).toContain('fi');
+  });
+});
+
+describe('time zone sync', () => {
+  it('sends the device zone when it differs, unless the stored zone was chosen by hand', () => {
+    expect(shouldSyncTimeZone('UTC', 'Europe/Moscow', null)).toBe(true);
+    expect(shouldSyncTimeZone('Europe/Moscow', 'Europe/Moscow', null)).toBe(false);
+    expect(shouldSyncTimeZone('Asia/Tokyo', 'Europe/Moscow', 'Asia/Tokyo')).toBe(false);
+    expect(shouldSyncTimeZone('UTC', 'Europe/Moscow', 'Asia/Tokyo')).toBe(true);
+  });
+});

@@ -1,0 +1,81 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../api/endpoints';
+import type { Me, MePatch, NewProfile, ProfilePatch } from '../api/types';
+import { useApi } from '../session/SessionProvider';
+
+export const queryKeys = {
+  me: ['me'] as const,
+  profiles: ['profiles'] as const,
+};
+
+export function useMe() {
+  const client = useApi();
+  return useQuery({ queryKey: queryKeys.me, queryFn: () => api.me(client) });
+}
+
+export function useProfiles() {
+  const client = useApi();
+  return useQuery({ queryKey: queryKeys.profiles, queryFn: () => api.profiles(client) });
+}
+
+/** Profile changes move limits, the active profile and the interface language in `me`. */
+function useInvalidateAll() {
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: queryKeys.profiles }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.me }),
+    ]);
+}
+
+export function usePatchMe() {
+  const client = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: MePatch) => api.patchMe(client, patch),
+    onSuccess: (me: Me) => {
+      queryClient.setQueryData(queryKeys.me, me);
+      // interface_language is stored on the active profile.
+      return queryClient.invalidateQueries({ queryKey: queryKeys.profiles });
+    },
+  });
+}
+
+export function useCreateProfile() {
+  const client = useApi();
+  const invalidate = useInvalidateAll();
+  return useMutation({
+    mutationFn: (profile: NewProfile) => api.createProfile(client, profile),
+    onSuccess: invalidate,
+  });
+}
+
+export function usePatchProfile(id: string) {
+  const client = useApi();
+  const invalidate = useInvalidateAll();
+  return useMutation({
+    mutationFn: (patch: ProfilePatch) => api.patchProfile(client, id, patch),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteProfile() {
+  const client = useApi();
+  const invalidate = useInvalidateAll();
+  return useMutation({
+    mutationFn: (id: string) => api.deleteProfile(client, id),
+    // Not awaited: the caller leaves the deleted profile's page before the lists refetch.
+    onSuccess: () => {
+      void invalidate();
+    },
+  });
+}
+
+export function useActivateProfile() {
+  const client = useApi();
+  const invalidate = useInvalidateAll();
+  return useMutation({
+    mutationFn: (id: string) => api.activateProfile(client, id),
+    onSuccess: invalidate,
+  });
+}

@@ -1,0 +1,92 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { stubFetch, me, profile } from '../test/apiStub';
+import { renderScreen } from '../test/renderApp';
+import { Home } from './Home';
+
+const english = profile();
+const german = profile({ id: 'p-de', language: 'de', current_level: 'B1', target_level: 'C1', goals: ['culture'], is_active: false });
+
+describe('Home', () => {
+  it('shows the user, plan, limit and the active profile from the API', async () => {
+    const server = stubFetch({
+      'GET /api/me': () => ({ body: me() }),
+      'GET /api/profiles': () => ({ body: { data: [english], pagination: { limit: 50, offset: 0, total: 1, has_more: false } } }),
+    });
+    renderScreen(<Home />, { fetchFn: server.fetchFn });
+
+    expect(await screen.findByRole('heading', { name: 'Привет, Анна!' })).toBeInTheDocument();
+    expect(screen.getByTestId('plan')).toHaveTextContent('Бесплатный тариф');
+    expect(screen.getByTestId('profiles-limit')).toHaveTextContent('Языки: 1 из 1');
+    const active = screen.getByRole('region', { name: 'Сейчас изучаете' });
+    expect(within(active).getByRole('heading', { name: 'Английский' })).toBeInTheDocument();
+    expect(active).toHaveTextContent('Уровень A2 → цель B2');
+    expect(active).toHaveTextContent('Путешествия');
+    expect(active).toHaveTextContent('Работа');
+    expect(screen.getByRole('link', { name: 'Профиль и настройки' })).toHaveAttribute('href', '/profile');
+  });
+
+  it('switches the active profile', async () => {
+    let activeId = 'p-en';
+    const server = stubFetch({
+      'GET /api/me': () => ({
+        body: me({
+          active_profile_id: activeId,
+          plan: { name: 'premium', premium_until: '2030-01-01T00:00:00Z' },
+          limits: { profiles: { used: 2, max: 10 } },
+        }),
+      }),
+      'GET /api/profiles': () => ({
+        body: [
+          { ...english, is_active: activeId === 'p-en' },
+          { ...german, is_active: activeId === 'p-de' },
+        ],
+      }),
+      'POST /api/profiles/p-de/activate': () => {
+        activeId = 'p-de';
+        return { body: { ...german, is_active: true } };
+      },
+    });
+    const user = userEvent.setup();
+    renderScreen(<Home />, { fetchFn: server.fetchFn });
+
+    expect(await screen.findByTestId('plan')).toHaveTextContent('Premium до');
+    expect(screen.getByTestId('profiles-limit')).toHaveTextContent('Языки: 2 из 10');
+    await user.click(screen.getByRole('button', { name: /Немецкий/ }));
+
+    const active = screen.getByRole('region', { name: 'Сейчас изучаете' });
+    await waitFor(() => expect(within(active).getByRole('heading')).toHaveTextContent('Немецкий'));
+    expect(server.requests.some((r) => r.method === 'POST' && r.path === '/api/profiles/p-de/activate')).toBe(true);
+    expect(screen.getByRole('button', { name: /Немецкий/ })).toHaveAttribute('aria-pressed', 'true');
+  });
+
+  it('sends a user without profiles to onboarding', async () => {
+    const server = stubFetch({
+      'GET /api/me': () => ({ body: me({ active_profile_id: null, limits: { profiles: { used: 0, max: 1 } } }) }),
+      'GET /api/profiles': () => ({ body: [] }),
+    });
+    renderScreen(<Home />, { fetchFn: server.fetchFn });
+    expect(await screen.findByText('elsewhere')).toBeInTheDocument();
+  });
+
+  it('shows an error with retry when loading fails', async () => {
+    let fail = true;
+    const server = stubFetch({
+      'GET /api/me': () =>
+        fail
+          ? { status: 500, body: { error: { code: 'INTERNAL', message: 'boom', request_id: 'r-1' } } }
+          : { body: me() },
+      'GET /api/profiles': () => ({ body: [english] }),
+    });
+    const user = userEvent.setup();
+    renderScreen(<Home />, { fetchFn: server.fetchFn });
+
+    const alert = await screen.findByRole('alert', {}, { timeout: 4000 });
+    expect(alert).toHaveTextContent('boom');
+    expect(alert).toHaveTextContent('r-1');
+    fail = false;
+    await user.click(screen.getByRole('button', { name: 'Повторить' }));
+    expect(await screen.findByRole('heading', { name: 'Привет, Анна!' })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,99 @@
+import { vi } from 'vitest';
+import type { Me, Profile, Session, User } from '../api/types';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: unknown;
+  authorization: string | null;
+}
+
+type Handler = (request: RecordedRequest) => { status?: number; body?: unknown } | undefined;
+
+/**
+ * A fetch replacement that routes "METHOD /path" to handlers and records every call, so
+ * tests exercise the real ApiClient and components against the documented contract.
+ */
+export function stubFetch(routes: Record<string, Handler>) {
+  const requests: RecordedRequest[] = [];
+  const fetchFn = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(String(input), 'http://app.test');
+    const headers = new Headers(init?.headers);
+    const request: RecordedRequest = {
+      method: init?.method ?? 'GET',
+      path: url.pathname,
+      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      authorization: headers.get('authorization'),
+    };
+    requests.push(request);
+    const handler = routes[`${request.method} ${request.path}`];
+    const result = handler?.(request) ?? {
+      status: 404,
+      body: { error: { code: 'NOT_FOUND', message: 'no route', request_id: 'req-404' } },
+    };
+    const status = result.status ?? 200;
+    return new Response(status === 204 ? null : JSON.stringify(result.body ?? null), {
+      status,
+      headers: { 'content-type': 'application/json' },
+    });
+  });
+  return { fetchFn: fetchFn as unknown as typeof fetch, requests };
+}
+
+export function errorBody(code: string, message = code, details?: Record<string, unknown>) {
+  return { error: { code, message, details, request_id: `req-${code}` } };
+}
+
+export const user: User = {
+  id: 'u1',
+  telegram_id: 42,
+  first_name: 'Анна',
+  last_name: null,
+  username: 'anna',
+  language_code: 'ru',
+  photo_url: null,
+  timezone: 'Europe/Moscow',
+  day_rollover_hour: 4,
+  reminders_enabled: true,
+  reminder_hour: 19,
+  rating_buttons: 3,
+  interface_language: 'ru',
+  is_admin: false,
+  created_at: '2026-01-01T00:00:00Z',
+};
+
+export function session(n = 1): Session {
+  return {
+    access_token: `access-${n}`,
+    refresh_token: `refresh-${n}`,
+    expires_at: '2026-11-27T10:30:00Z',
+    user,
+  };
+}
+
+export function profile(overrides: Partial<Profile> = {}): Profile {
+  return {
+    id: 'p-en',
+    language: 'en',
+    current_level: 'A2',
+    target_level: 'B2',
+    goals: ['travel', 'work'],
+    interface_language: 'ru',
+    is_active: true,
+    new_cards_per_day: 20,
+    desired_retention: 0.9,
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    ...overrides,
+  };
+}
+
+export function me(overrides: Partial<Me> = {}): Me {
+  return {
+    user,
+    plan: { name: 'free', premium_until: null },
+    limits: { profiles: { used: 1, max: 1 } },
+    active_profile_id: 'p-en',
+    ...overrides,
+  };
+}
