@@ -6,10 +6,14 @@
 mod ids;
 mod plan;
 pub mod profile;
+pub mod srs;
+mod study_day;
 pub mod text;
 mod timezone;
 
 pub use ids::{DeckId, ProfileId, UserId};
 pub use plan::{Plan, PlanLimits};
 pub use profile::{CefrLevel, Goal, InterfaceLanguage, LanguageCode, UnknownValue};
+pub use srs::{CardState, Rating};
+pub use study_day::StudyDay;
 pub use timezone::{TimeZone, TimeZoneError};

@@ -10,6 +10,7 @@ mod clock;
 pub mod lifecycle;
 pub mod profiles;
 pub mod readiness;
+pub mod srs;
 pub mod users;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -9,3 +9,4 @@
 mod cache;
 mod init_data;
 mod profiles;
+mod srs;
