@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_users;
 mod m20261127_000002_profiles_decks_sessions;
+mod m20261127_000003_cards_and_study;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_create_users::Migration),
             Box::new(m20261127_000002_profiles_decks_sessions::Migration),
+            Box::new(m20261127_000003_cards_and_study::Migration),
         ]
     }
 }

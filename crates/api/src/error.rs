@@ -268,3 +268,41 @@ impl From<services::profiles::ProfileError> for ApiError {
         }
     }
 }
+
+impl From<services::cards::CardError> for ApiError {
+    fn from(err: services::cards::CardError) -> Self {
+        use serde_json::json;
+        use services::cards::CardError;
+        match err {
+            CardError::ProfileNotFound => Self::new(ErrorCode::ProfileNotFound),
+            CardError::DeckNotFound => Self::new(ErrorCode::DeckNotFound),
+            CardError::CardNotFound => Self::new(ErrorCode::CardNotFound),
+            CardError::DuplicateDeckName => Self::new(ErrorCode::Conflict).with_details(json!({ "field": "name" })),
+            CardError::DefaultDeck => Self::new(ErrorCode::Conflict).with_details(json!({ "reason": "default_deck" })),
+            CardError::DeckNotEmpty(cards) => Self::new(ErrorCode::Conflict)
+                .with_details(json!({ "cards": cards, "confirm": "repeat with ?confirm=true to delete the cards too" })),
+            CardError::DuplicateCard(existing) => Self::new(ErrorCode::DuplicateCard).with_details(json!({
+                "existing": serde_json::to_value(crate::routes::cards::CardResponse::from(*existing)).unwrap_or_default()
+            })),
+            CardError::LimitReached { used, max } => Self::new(ErrorCode::LimitReached)
+                .with_details(json!({ "limit": "cards", "used": used, "max": max, "upgrade": true })),
+            CardError::Profile(e) => e.into(),
+            CardError::Repo(e) => Self::internal(e),
+        }
+    }
+}
+
+impl From<services::study::StudyError> for ApiError {
+    fn from(err: services::study::StudyError) -> Self {
+        use services::study::StudyError;
+        match err {
+            StudyError::CardNotFound => Self::new(ErrorCode::CardNotFound),
+            StudyError::NothingToUndo => Self::new(ErrorCode::Conflict)
+                .with_details(serde_json::json!({ "reason": "nothing_to_undo" })),
+            StudyError::Profile(e) => e.into(),
+            e @ (StudyError::Scheduler(_) | StudyError::Corrupt(_) | StudyError::Repo(_)) => {
+                Self::internal(e)
+            }
+        }
+    }
+}

@@ -139,3 +139,13 @@ impl PageQuery {
         )
     }
 }
+
+/// Tells "absent" (`None`) from "null" (`Some(None)`) in a PATCH body.
+pub fn double_option<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    use serde::Deserialize;
+    Option::<T>::deserialize(deserializer).map(Some)
+}

@@ -13,9 +13,11 @@ use config::Settings;
 use repositories::Database;
 use services::auth::AuthService;
 use services::cache::{Cache, MemoryCache, RedisCache};
+use services::cards::CardService;
 use services::lifecycle::ShutdownSignal;
 use services::profiles::ProfileService;
 use services::readiness::ReadinessService;
+use services::study::StudyService;
 use services::users::UserService;
 use services::{Clock, SystemClock};
 
@@ -57,10 +59,21 @@ impl AppState {
         let auth = AuthService::new(&settings, db.clone(), clock.clone());
         let users = UserService::new(db.clone(), clock.clone(), settings.plans.clone());
         let profiles = ProfileService::new(db.clone(), clock.clone(), users.clone());
+        let plans = &settings.plans;
+        let cards = CardService::new(
+            db.clone(),
+            clock.clone(),
+            profiles.clone(),
+            plans.free_max_cards,
+            plans.premium_max_cards,
+        );
+        let study = StudyService::new(db.clone(), clock.clone(), profiles.clone());
         Ok(Self {
             auth,
             users,
             profiles,
+            cards,
+            study,
             readiness: ReadinessService::new(db.clone(), cache.clone()),
             metrics: Metrics::new().context("cannot register metrics")?,
             settings: Arc::new(settings),

@@ -5,8 +5,10 @@ use repositories::Database;
 use services::Clock;
 use services::auth::AuthService;
 use services::cache::Cache;
+use services::cards::CardService;
 use services::profiles::ProfileService;
 use services::readiness::ReadinessService;
+use services::study::StudyService;
 use services::users::UserService;
 
 use crate::metrics::Metrics;
@@ -25,4 +27,6 @@ pub struct AppState {
     pub auth: AuthService,
     pub users: UserService,
     pub profiles: ProfileService,
+    pub cards: CardService,
+    pub study: StudyService,
 }

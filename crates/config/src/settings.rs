@@ -97,6 +97,9 @@ pub struct Settings {
 pub struct PlanSettings {
     pub free_max_profiles: u32,
     pub premium_max_profiles: u32,
+    pub free_max_cards: u32,
+    /// `None`: unlimited (`PREMIUM_MAX_CARDS=0`).
+    pub premium_max_cards: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -266,6 +269,9 @@ impl Settings {
         let plans = PlanSettings {
             free_max_profiles: env.ranged("FREE_MAX_PROFILES", 1, 1, 100),
             premium_max_profiles: env.ranged("PREMIUM_MAX_PROFILES", 10, 1, 100),
+            free_max_cards: env.ranged("FREE_MAX_CARDS", 200, 1, 1_000_000),
+            premium_max_cards: Some(env.ranged("PREMIUM_MAX_CARDS", 0, 0, 10_000_000))
+                .filter(|&n| n > 0),
         };
 
         if !env.problems.is_empty() {

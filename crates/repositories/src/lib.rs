@@ -5,11 +5,15 @@
 //! transaction; the service opens the transaction and this crate never commits on its own.
 //! Depends on `config` and `domain` only; it knows nothing of HTTP or Telegram.
 
+pub mod activity;
+pub mod cards;
 mod connection;
 pub mod decks;
 pub mod entities;
 mod error;
 pub mod profiles;
+pub mod progress;
+pub mod reviews;
 pub mod sessions;
 pub mod users;
 

@@ -6,11 +6,13 @@
 
 pub mod auth;
 pub mod cache;
+pub mod cards;
 mod clock;
 pub mod lifecycle;
 pub mod profiles;
 pub mod readiness;
 pub mod srs;
+pub mod study;
 pub mod users;
 
 pub use clock::{Clock, ManualClock, SystemClock};

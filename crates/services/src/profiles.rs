@@ -130,6 +130,19 @@ impl ProfileService {
         Profile::try_from(row)
     }
 
+    /// The profile a request names, or the active one when it names none.
+    pub async fn resolve(
+        &self,
+        user_id: UserId,
+        id: Option<ProfileId>,
+    ) -> Result<Profile, ProfileError> {
+        let row = match id {
+            Some(id) => profiles::find_owned(self.db.conn(), user_id, id).await?,
+            None => profiles::find_active(self.db.conn(), user_id).await?,
+        };
+        Profile::try_from(row.ok_or(ProfileError::NotFound)?)
+    }
+
     pub async fn create(&self, user_id: UserId, new: NewProfile) -> Result<Profile, ProfileError> {
         if !levels_are_ordered(new.current_level, new.target_level) {
             return Err(ProfileError::TargetBelowCurrent);

@@ -1,11 +1,14 @@
 //! Route table. Handlers parse, call one service, and map the result.
 
 pub mod auth;
+pub mod cards;
+pub mod decks;
 pub mod health;
 pub mod me;
 pub mod metrics;
 pub mod openapi;
 pub mod profiles;
+pub mod study;
 pub mod web_app;
 
 use actix_web::web;
@@ -46,6 +49,32 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &Settings) {
     .service(
         web::resource("/api/profiles/{id}/activate").route(web::post().to(profiles::activate)),
     );
+    cfg.service(
+        web::resource("/api/decks")
+            .route(web::get().to(decks::list))
+            .route(web::post().to(decks::create)),
+    )
+    .service(
+        web::resource("/api/decks/{id}")
+            .route(web::get().to(decks::get))
+            .route(web::patch().to(decks::update))
+            .route(web::delete().to(decks::delete)),
+    )
+    .service(
+        web::resource("/api/cards")
+            .route(web::get().to(cards::list))
+            .route(web::post().to(cards::create)),
+    )
+    .service(
+        web::resource("/api/cards/{id}")
+            .route(web::get().to(cards::get))
+            .route(web::patch().to(cards::update))
+            .route(web::delete().to(cards::delete)),
+    )
+    .service(web::resource("/api/cards/{id}/move").route(web::post().to(cards::move_card)))
+    .service(web::resource("/api/study/queue").route(web::get().to(study::queue)))
+    .service(web::resource("/api/study/review").route(web::post().to(study::review)))
+    .service(web::resource("/api/study/undo").route(web::post().to(study::undo)));
     openapi::configure(cfg, settings);
     // Last: the Mini App catches every remaining GET.
     web_app::configure(cfg, &settings.server.web_dist_dir);

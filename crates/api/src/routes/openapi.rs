@@ -7,7 +7,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::error::{ErrorBody, ErrorObject};
-use crate::routes::{auth, health, me, profiles};
+use crate::routes::{auth, cards, decks, health, me, profiles, study};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +21,9 @@ use crate::routes::{auth, health, me, profiles};
         auth::validate, auth::dev_login, auth::refresh, auth::logout,
         me::get_me, me::update_me, me::delete_me, me::export_me,
         profiles::list, profiles::create, profiles::get, profiles::update, profiles::delete, profiles::activate,
+        decks::list, decks::create, decks::get, decks::update, decks::delete,
+        cards::list, cards::create, cards::get, cards::update, cards::delete, cards::move_card,
+        study::queue, study::review, study::undo,
     ),
     components(schemas(ErrorBody, ErrorObject, health::HealthResponse, health::ReadinessResponse, health::ReadinessChecks)),
     modifiers(&BearerAuth),
@@ -29,6 +32,9 @@ use crate::routes::{auth, health, me, profiles};
         (name = "auth", description = "Sign-in with Telegram initData, refresh, logout"),
         (name = "me", description = "The signed-in user"),
         (name = "profiles", description = "Language profiles"),
+        (name = "decks", description = "Decks with today's counts"),
+        (name = "cards", description = "Cards"),
+        (name = "study", description = "The FSRS study loop"),
     )
 )]
 pub struct ApiDoc;

@@ -1,4 +1,8 @@
 //! sea-orm entities, one per table. Only this crate sees them; services get domain values.
+pub mod card_progress;
+pub mod card_reviews;
+pub mod cards;
+pub mod daily_activity;
 pub mod decks;
 pub mod language_profiles;
 pub mod refresh_sessions;

@@ -27,6 +27,8 @@ async fn lifecycle(backend: Backend) {
     let plans = PlanSettings {
         free_max_profiles: 1,
         premium_max_profiles: 3,
+        free_max_cards: 200,
+        premium_max_cards: None,
     };
     let users_service = UserService::new(backend.db.clone(), Arc::new(clock.clone()), plans);
     let service = ProfileService::new(

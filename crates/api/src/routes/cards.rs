@@ -1,0 +1,296 @@
+//! `/api/cards`: cards written by hand, with search, editing and moving.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use domain::{CardState, DeckId, ProfileId};
+use serde::{Deserialize, Serialize};
+use services::cards::{Card, CardProgress};
+use services::cards::{CardContent, CardFilter};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::schemas::Pagination;
+use crate::state::AppState;
+use crate::validated_json::{ValidatedJson, validation_error};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgressResponse {
+    #[schema(example = "learning")]
+    pub state: String,
+    pub due: DateTime<Utc>,
+    pub stability: Option<f64>,
+    pub difficulty: Option<f64>,
+    pub reps: i32,
+    pub lapses: i32,
+    pub last_review: Option<DateTime<Utc>>,
+}
+
+impl From<CardProgress> for ProgressResponse {
+    fn from(p: CardProgress) -> Self {
+        Self {
+            state: p.state.as_str().to_owned(),
+            due: p.due,
+            stability: p.stability,
+            difficulty: p.difficulty,
+            reps: p.reps,
+            lapses: p.lapses,
+            last_review: p.last_review,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CardResponse {
+    pub id: Uuid,
+    pub deck_id: Uuid,
+    pub profile_id: Uuid,
+    pub front: String,
+    pub back: String,
+    pub lemma: Option<String>,
+    pub part_of_speech: Option<String>,
+    pub gender: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub forms: Option<serde_json::Value>,
+    pub transcription: Option<String>,
+    pub example: Option<String>,
+    pub example_translation: Option<String>,
+    pub notes: Option<String>,
+    pub source: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub progress: Option<ProgressResponse>,
+}
+
+impl From<Card> for CardResponse {
+    fn from(c: Card) -> Self {
+        Self {
+            id: c.id,
+            deck_id: c.deck_id.as_uuid(),
+            profile_id: c.profile_id.as_uuid(),
+            front: c.content.front,
+            back: c.content.back,
+            lemma: c.content.lemma,
+            part_of_speech: c.content.part_of_speech,
+            gender: c.content.gender,
+            forms: c.content.forms,
+            transcription: c.content.transcription,
+            example: c.content.example,
+            example_translation: c.content.example_translation,
+            notes: c.content.notes,
+            source: c.source,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            progress: c.progress.map(Into::into),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CardList {
+    pub data: Vec<CardResponse>,
+    pub pagination: Pagination,
+}
+
+#[derive(Debug, Deserialize, IntoParams, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CardListQuery {
+    pub profile_id: Option<Uuid>,
+    pub deck_id: Option<Uuid>,
+    /// `new`, `learning`, `review` or `relearning`.
+    #[param(value_type = Option<String>)]
+    pub state: Option<CardState>,
+    #[validate(length(max = 200))]
+    pub search: Option<String>,
+    #[validate(range(min = 1, max = 100))]
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+fn trimmed(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// The fields of a card a person types.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CardFields {
+    #[validate(length(min = 1, max = 500))]
+    pub front: String,
+    #[validate(length(min = 1, max = 1000))]
+    pub back: String,
+    #[validate(length(max = 200))]
+    pub lemma: Option<String>,
+    #[validate(length(max = 50))]
+    pub part_of_speech: Option<String>,
+    #[validate(length(max = 50))]
+    pub gender: Option<String>,
+    /// Key forms, e.g. `{"plural": "Hunde"}`.
+    #[schema(value_type = Option<Object>)]
+    pub forms: Option<serde_json::Map<String, serde_json::Value>>,
+    #[validate(length(max = 200))]
+    pub transcription: Option<String>,
+    #[validate(length(max = 1000))]
+    pub example: Option<String>,
+    #[validate(length(max = 1000))]
+    pub example_translation: Option<String>,
+    #[validate(length(max = 2000))]
+    pub notes: Option<String>,
+}
+
+impl CardFields {
+    fn into_content(self) -> Result<CardContent, ApiError> {
+        let front = self.front.trim().to_owned();
+        let back = self.back.trim().to_owned();
+        if front.is_empty() || back.is_empty() {
+            return Err(
+                ApiError::new(crate::error::ErrorCode::ValidationError).with_details(
+                    serde_json::json!({ "front": ["front and back must not be blank"] }),
+                ),
+            );
+        }
+        Ok(CardContent {
+            front,
+            back,
+            lemma: trimmed(self.lemma),
+            part_of_speech: trimmed(self.part_of_speech),
+            gender: trimmed(self.gender),
+            forms: self
+                .forms
+                .filter(|f| !f.is_empty())
+                .map(serde_json::Value::Object),
+            transcription: trimmed(self.transcription),
+            example: trimmed(self.example),
+            example_translation: trimmed(self.example_translation),
+            notes: trimmed(self.notes),
+        })
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCardRequest {
+    pub deck_id: Option<Uuid>,
+    #[serde(flatten)]
+    #[validate(nested)]
+    pub fields: CardFields,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct MoveCardRequest {
+    pub deck_id: Uuid,
+}
+
+#[utoipa::path(get, path = "/api/cards", tag = "cards", security(("bearer" = [])), params(CardListQuery),
+    responses((status = 200, body = CardList)))]
+pub async fn list(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<CardListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    query.validate().map_err(validation_error)?;
+    let query = query.into_inner();
+    let (limit, offset) = (query.limit.unwrap_or(20), query.offset.unwrap_or(0));
+    let filter = CardFilter {
+        deck_id: query.deck_id.map(DeckId::from_uuid),
+        state: query.state,
+        search: query.search,
+        limit: u64::from(limit),
+        offset: u64::from(offset),
+    };
+    let (cards, total) = state
+        .cards
+        .list_cards(
+            user.0.id,
+            query.profile_id.map(ProfileId::from_uuid),
+            filter,
+        )
+        .await?;
+    let has_more = u64::from(offset) + (cards.len() as u64) < total;
+    Ok(HttpResponse::Ok().json(CardList {
+        data: cards.into_iter().map(Into::into).collect(),
+        pagination: Pagination {
+            limit,
+            offset,
+            total,
+            has_more,
+        },
+    }))
+}
+
+#[utoipa::path(post, path = "/api/cards", tag = "cards", security(("bearer" = [])), request_body = CreateCardRequest,
+    responses((status = 201, body = CardResponse),
+              (status = 402, description = "LIMIT_REACHED", body = crate::error::ErrorBody),
+              (status = 409, description = "DUPLICATE_CARD with details.existing", body = crate::error::ErrorBody)))]
+pub async fn create(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    body: ValidatedJson<CreateCardRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let content = body.fields.into_content()?;
+    let card = state
+        .cards
+        .create_card(
+            user.0.id,
+            body.deck_id.map(DeckId::from_uuid),
+            content,
+            "manual",
+        )
+        .await?;
+    Ok(HttpResponse::Created().json(CardResponse::from(card)))
+}
+
+#[utoipa::path(get, path = "/api/cards/{id}", tag = "cards", security(("bearer" = [])),
+    responses((status = 200, body = CardResponse), (status = 404, description = "CARD_NOT_FOUND", body = crate::error::ErrorBody)))]
+pub async fn get(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(CardResponse::from(
+        state.cards.get_card(user.0.id, *id).await?,
+    )))
+}
+
+#[utoipa::path(patch, path = "/api/cards/{id}", tag = "cards", security(("bearer" = [])), request_body = CardFields,
+    responses((status = 200, body = CardResponse)))]
+pub async fn update(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: ValidatedJson<CardFields>,
+) -> Result<HttpResponse, ApiError> {
+    let content = body.0.into_content()?;
+    Ok(HttpResponse::Ok().json(CardResponse::from(
+        state.cards.update_card(user.0.id, *id, content).await?,
+    )))
+}
+
+#[utoipa::path(delete, path = "/api/cards/{id}", tag = "cards", security(("bearer" = [])), responses((status = 204)))]
+pub async fn delete(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    state.cards.delete_card(user.0.id, *id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(post, path = "/api/cards/{id}/move", tag = "cards", security(("bearer" = [])), request_body = MoveCardRequest,
+    responses((status = 200, body = CardResponse), (status = 404, description = "DECK_NOT_FOUND", body = crate::error::ErrorBody)))]
+pub async fn move_card(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: ValidatedJson<MoveCardRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let card = state
+        .cards
+        .move_card(user.0.id, *id, DeckId::from_uuid(body.0.deck_id))
+        .await?;
+    Ok(HttpResponse::Ok().json(CardResponse::from(card)))
+}

@@ -1,0 +1,220 @@
+//! `/api/decks`: decks of a profile with today's counts.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use domain::{DeckId, ProfileId};
+use serde::{Deserialize, Serialize};
+use services::cards::Deck;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::schemas::{PageQuery, Pagination};
+use crate::state::AppState;
+use crate::validated_json::{ValidatedJson, validation_error};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DayCountsResponse {
+    pub new: u64,
+    pub learning: u64,
+    pub due: u64,
+}
+
+impl From<services::study::DayCounts> for DayCountsResponse {
+    fn from(c: services::study::DayCounts) -> Self {
+        Self {
+            new: c.new,
+            learning: c.learning,
+            due: c.due,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeckCounts {
+    pub new: u64,
+    pub learning: u64,
+    pub due: u64,
+    pub total: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeckResponse {
+    pub id: Uuid,
+    pub profile_id: Uuid,
+    pub name: String,
+    pub description: Option<String>,
+    pub is_default: bool,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub counts: DeckCounts,
+}
+
+impl From<Deck> for DeckResponse {
+    fn from(d: Deck) -> Self {
+        Self {
+            id: d.id.as_uuid(),
+            profile_id: d.profile_id.as_uuid(),
+            name: d.name,
+            description: d.description,
+            is_default: d.is_default,
+            archived_at: d.archived_at,
+            created_at: d.created_at,
+            updated_at: d.updated_at,
+            counts: DeckCounts {
+                new: d.counts.new,
+                learning: d.counts.learning,
+                due: d.counts.due,
+                total: d.total,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeckList {
+    pub data: Vec<DeckResponse>,
+    pub pagination: Pagination,
+}
+
+#[derive(Debug, Deserialize, IntoParams, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct DeckListQuery {
+    pub profile_id: Option<Uuid>,
+    #[serde(default)]
+    pub include_archived: bool,
+    #[validate(range(min = 1, max = 100))]
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CreateDeckRequest {
+    #[validate(length(min = 1, max = 100))]
+    pub name: String,
+    #[validate(length(max = 500))]
+    pub description: Option<String>,
+    pub profile_id: Option<Uuid>,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateDeckRequest {
+    #[validate(length(min = 1, max = 100))]
+    pub name: Option<String>,
+    /// `null` clears it.
+    #[validate(length(max = 500))]
+    #[serde(default, deserialize_with = "crate::schemas::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    pub archived: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DeleteDeckQuery {
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+#[utoipa::path(get, path = "/api/decks", tag = "decks", security(("bearer" = [])), params(DeckListQuery),
+    responses((status = 200, body = DeckList)))]
+pub async fn list(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<DeckListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    query.validate().map_err(validation_error)?;
+    let decks = state
+        .cards
+        .list_decks(
+            user.0.id,
+            query.profile_id.map(ProfileId::from_uuid),
+            query.include_archived,
+        )
+        .await?;
+    let (page, pagination) = PageQuery {
+        limit: query.limit,
+        offset: query.offset,
+    }
+    .slice(decks);
+    Ok(HttpResponse::Ok().json(DeckList {
+        data: page.into_iter().map(Into::into).collect(),
+        pagination,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/decks", tag = "decks", security(("bearer" = [])), request_body = CreateDeckRequest,
+    responses((status = 201, body = DeckResponse), (status = 409, description = "CONFLICT: the name exists", body = crate::error::ErrorBody)))]
+pub async fn create(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    body: ValidatedJson<CreateDeckRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let deck = state
+        .cards
+        .create_deck(
+            user.0.id,
+            body.profile_id.map(ProfileId::from_uuid),
+            &body.name,
+            body.description.as_deref(),
+        )
+        .await?;
+    Ok(HttpResponse::Created().json(DeckResponse::from(deck)))
+}
+
+#[utoipa::path(get, path = "/api/decks/{id}", tag = "decks", security(("bearer" = [])),
+    responses((status = 200, body = DeckResponse), (status = 404, description = "DECK_NOT_FOUND", body = crate::error::ErrorBody)))]
+pub async fn get(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(DeckResponse::from(
+        state
+            .cards
+            .get_deck(user.0.id, DeckId::from_uuid(*id))
+            .await?,
+    )))
+}
+
+#[utoipa::path(patch, path = "/api/decks/{id}", tag = "decks", security(("bearer" = [])), request_body = UpdateDeckRequest,
+    responses((status = 200, body = DeckResponse)))]
+pub async fn update(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: ValidatedJson<UpdateDeckRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let deck = state
+        .cards
+        .update_deck(
+            user.0.id,
+            DeckId::from_uuid(*id),
+            body.name,
+            body.description,
+            body.archived,
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(DeckResponse::from(deck)))
+}
+
+#[utoipa::path(delete, path = "/api/decks/{id}", tag = "decks", security(("bearer" = [])), params(DeleteDeckQuery),
+    responses((status = 204), (status = 409, description = "CONFLICT: cards left (details.cards) or the default deck", body = crate::error::ErrorBody)))]
+pub async fn delete(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    query: web::Query<DeleteDeckQuery>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .cards
+        .delete_deck(user.0.id, DeckId::from_uuid(*id), query.confirm)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

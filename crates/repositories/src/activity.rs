@@ -1,0 +1,85 @@
+//! Daily activity per learner, profile and local study date; streaks and stats read it.
+
+use chrono::NaiveDate;
+use domain::{ProfileId, UserId};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::RepoError;
+use crate::entities::daily_activity::{self, Column, Entity as Activity};
+
+/// Adds one review (and a new card when `was_new`) to the day, creating the row if needed;
+/// `sign` -1 takes one away again (undo).
+pub async fn add_review(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+    profile_id: ProfileId,
+    date: NaiveDate,
+    was_new: bool,
+    seconds: i32,
+    sign: i32,
+) -> Result<(), RepoError> {
+    let new_cards = if was_new { sign } else { 0 };
+    let row = daily_activity::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id.as_uuid()),
+        profile_id: Set(profile_id.as_uuid()),
+        local_date: Set(date),
+        cards_reviewed: Set(Ord::max(sign, 0)),
+        new_cards_studied: Set(Ord::max(new_cards, 0)),
+        cards_added: Set(0),
+        exercises_done: Set(0),
+        messages_sent: Set(0),
+        seconds_spent: Set(Ord::max(seconds * sign, 0)),
+    };
+    let add = |column: Column, by: i32| Expr::col((Activity, column)).add(by);
+    let on_conflict = OnConflict::columns([Column::UserId, Column::ProfileId, Column::LocalDate])
+        .value(Column::CardsReviewed, add(Column::CardsReviewed, sign))
+        .value(
+            Column::NewCardsStudied,
+            add(Column::NewCardsStudied, new_cards),
+        )
+        .value(
+            Column::SecondsSpent,
+            add(Column::SecondsSpent, seconds * sign),
+        )
+        .to_owned();
+    Activity::insert(row)
+        .on_conflict(on_conflict)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn new_cards_studied(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+    profile_id: ProfileId,
+    date: NaiveDate,
+) -> Result<u32, RepoError> {
+    let row = Activity::find()
+        .filter(Column::UserId.eq(user_id.as_uuid()))
+        .filter(Column::ProfileId.eq(profile_id.as_uuid()))
+        .filter(Column::LocalDate.eq(date))
+        .one(conn)
+        .await?;
+    Ok(row.map_or(0, |r| {
+        u32::try_from(Ord::max(r.new_cards_studied, 0)).unwrap_or(0)
+    }))
+}
+
+pub async fn day(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+    profile_id: ProfileId,
+    date: NaiveDate,
+) -> Result<Option<daily_activity::Model>, RepoError> {
+    Ok(Activity::find()
+        .filter(Column::UserId.eq(user_id.as_uuid()))
+        .filter(Column::ProfileId.eq(profile_id.as_uuid()))
+        .filter(Column::LocalDate.eq(date))
+        .one(conn)
+        .await?)
+}

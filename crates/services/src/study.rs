@@ -1,0 +1,412 @@
+//! The study loop: today's queue with interval previews, reviews (idempotent by the client's
+//! id), undo, and the day's counts, all in the learner's study day.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use domain::{CardState, ProfileId, Rating, StudyDay, TimeZone, UserId};
+use repositories::progress::{self, ProgressRow, ProgressValues, Scope};
+use repositories::reviews::{self, NewReview, ReviewRow};
+use repositories::{Database, RepoError, TransactionTrait, activity, cards, profiles, users};
+use uuid::Uuid;
+
+use crate::Clock;
+use crate::cards::{Card, CardProgress};
+use crate::profiles::{Profile, ProfileError, ProfileService};
+use crate::srs::{Progress, Scheduler, SchedulerConfig, SchedulerError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StudyError {
+    #[error("card not found")]
+    CardNotFound,
+    #[error("nothing to undo")]
+    NothingToUndo,
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Scheduler(#[from] SchedulerError),
+    #[error("stored progress is unreadable: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+}
+
+/// What the learner sees for a day: counted once each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DayCounts {
+    pub new: u64,
+    pub learning: u64,
+    pub due: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct QueueItem {
+    pub card: Card,
+    /// Seconds each rating (Again, Hard, Good, Easy) would schedule the card from now.
+    pub intervals: [i64; 4],
+}
+
+#[derive(Debug, Clone)]
+pub struct Queue {
+    pub items: Vec<QueueItem>,
+    pub counts: DayCounts,
+    pub day: StudyDay,
+    pub rating_buttons: i16,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReviewResult {
+    pub card_id: Uuid,
+    pub progress: Option<CardProgress>,
+    pub scheduled_seconds: i64,
+    pub counts: DayCounts,
+}
+
+pub struct ReviewRequest {
+    pub card_id: Uuid,
+    pub rating: Rating,
+    pub duration_ms: Option<u32>,
+    pub client_review_id: Uuid,
+}
+
+#[derive(Debug, Clone)]
+pub struct StudyService {
+    db: Database,
+    clock: Arc<dyn Clock>,
+    profiles: ProfileService,
+}
+
+struct Learner {
+    zone: TimeZone,
+    rollover: u32,
+    rating_buttons: i16,
+}
+
+async fn learner(
+    conn: &impl repositories::ConnectionTrait,
+    user_id: UserId,
+) -> Result<Learner, StudyError> {
+    let user = users::find_by_id(conn, user_id)
+        .await?
+        .ok_or(StudyError::Profile(ProfileError::UserGone))?;
+    Ok(Learner {
+        zone: TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC),
+        rollover: u32::try_from(user.day_rollover_hour).unwrap_or(4),
+        rating_buttons: user.rating_buttons,
+    })
+}
+
+/// New cards still allowed today, learning cards and reviews due before the day ends.
+pub(crate) async fn day_counts(
+    db: &Database,
+    now: DateTime<Utc>,
+    user_id: UserId,
+    scope: Scope,
+) -> Result<DayCounts, RepoError> {
+    let conn = db.conn();
+    let Some(user) = users::find_by_id(conn, user_id).await? else {
+        return Ok(DayCounts::default());
+    };
+    let zone = TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC);
+    let day = StudyDay::containing(
+        now,
+        zone,
+        u32::try_from(user.day_rollover_hour).unwrap_or(4),
+    );
+    let (learning, due) =
+        progress::count_learning_and_due(conn, user_id, scope, day.ends_at).await?;
+    let allowance = new_allowance(conn, user_id, scope.profile_id, &day).await?;
+    let unstudied = progress::count_unstudied(conn, user_id, scope).await?;
+    Ok(DayCounts {
+        new: unstudied.min(allowance),
+        learning,
+        due,
+    })
+}
+
+async fn new_allowance(
+    conn: &impl repositories::ConnectionTrait,
+    user_id: UserId,
+    profile_id: ProfileId,
+    day: &StudyDay,
+) -> Result<u64, RepoError> {
+    let per_day = profiles::find_owned(conn, user_id, profile_id)
+        .await?
+        .map_or(0, |p| p.new_cards_per_day.max(0));
+    let studied = activity::new_cards_studied(conn, user_id, profile_id, day.date).await?;
+    Ok(u64::try_from(per_day)
+        .unwrap_or(0)
+        .saturating_sub(u64::from(studied)))
+}
+
+fn scheduler_for(profile_retention: f64) -> Result<Scheduler, SchedulerError> {
+    Scheduler::new(SchedulerConfig {
+        desired_retention: profile_retention,
+        ..SchedulerConfig::default()
+    })
+}
+
+/// Fuzz is seeded by card and repetition, so the previewed interval is the one given.
+fn fuzz_seed(card_id: Uuid, reps: u32) -> u64 {
+    let (high, low) = card_id.as_u64_pair();
+    high ^ low ^ u64::from(reps).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+fn to_progress(row: Option<&ProgressRow>, now: DateTime<Utc>) -> Result<Progress, StudyError> {
+    let Some(row) = row else {
+        return Ok(Progress::new_card(now));
+    };
+    Ok(Progress {
+        state: row
+            .state
+            .parse()
+            .map_err(|e: domain::UnknownValue| StudyError::Corrupt(e.0))?,
+        step: row.step.and_then(|s| u32::try_from(s).ok()),
+        stability: row.stability,
+        difficulty: row.difficulty,
+        due: row.due,
+        last_review: row.last_review,
+        reps: u32::try_from(row.reps).unwrap_or(0),
+        lapses: u32::try_from(row.lapses).unwrap_or(0),
+    })
+}
+
+fn to_values(p: &Progress) -> ProgressValues {
+    ProgressValues {
+        state: p.state.as_str().to_owned(),
+        stability: p.stability,
+        difficulty: p.difficulty,
+        due: p.due,
+        last_review: p.last_review,
+        reps: i32::try_from(p.reps).unwrap_or(i32::MAX),
+        lapses: i32::try_from(p.lapses).unwrap_or(i32::MAX),
+        step: p.step.and_then(|s| i32::try_from(s).ok()),
+    }
+}
+
+impl StudyService {
+    pub fn new(db: Database, clock: Arc<dyn Clock>, profiles: ProfileService) -> Self {
+        Self {
+            db,
+            clock,
+            profiles,
+        }
+    }
+
+    pub async fn queue(
+        &self,
+        user_id: UserId,
+        profile_id: Option<ProfileId>,
+        deck_id: Option<domain::DeckId>,
+        limit: u64,
+    ) -> Result<Queue, StudyError> {
+        let now = self.clock.now();
+        let conn = self.db.conn();
+        let profile: Profile = self.profiles.resolve(user_id, profile_id).await?;
+        let learner = learner(conn, user_id).await?;
+        let day = StudyDay::containing(now, learner.zone, learner.rollover);
+        let scope = Scope {
+            profile_id: profile.id,
+            deck_id,
+        };
+        if let Some(deck) = deck_id {
+            let owned = repositories::decks::find_owned(conn, user_id, deck).await?;
+            if owned.is_none_or(|d| d.profile_id != profile.id.as_uuid()) {
+                return Err(StudyError::CardNotFound);
+            }
+        }
+        let mut rows: Vec<ProgressRow> =
+            progress::learning_due(conn, user_id, scope, now, limit).await?;
+        let room = limit.saturating_sub(rows.len() as u64);
+        rows.extend(progress::reviews_due(conn, user_id, scope, day.ends_at, room).await?);
+        let room = limit.saturating_sub(rows.len() as u64);
+        let allowance = new_allowance(conn, user_id, profile.id, &day).await?;
+        let new_cards =
+            progress::unstudied_cards(conn, user_id, scope, room.min(allowance)).await?;
+
+        let scheduler = scheduler_for(profile.desired_retention)?;
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.card_id).collect();
+        let studied_cards = repositories::cards::find_many(conn, &ids).await?;
+        let mut items = Vec::with_capacity(rows.len() + new_cards.len());
+        for row in &rows {
+            let Some(card) = studied_cards.iter().find(|c| c.id == row.card_id) else {
+                continue;
+            };
+            let progress = to_progress(Some(row), now)?;
+            let intervals = scheduler.preview(&progress, now, fuzz_seed(card.id, progress.reps))?;
+            items.push(QueueItem {
+                card: Card::from_rows(card.clone(), Some(row)),
+                intervals: intervals.map(|d| d.num_seconds()),
+            });
+        }
+        for card in new_cards {
+            let progress = Progress::new_card(now);
+            let intervals = scheduler.preview(&progress, now, fuzz_seed(card.id, 0))?;
+            items.push(QueueItem {
+                card: Card::from_rows(card, None),
+                intervals: intervals.map(|d| d.num_seconds()),
+            });
+        }
+        let counts = day_counts(&self.db, now, user_id, scope).await?;
+        Ok(Queue {
+            items,
+            counts,
+            day,
+            rating_buttons: learner.rating_buttons,
+        })
+    }
+
+    /// Records one review. Replaying a `client_review_id` answers the recorded result and
+    /// changes nothing, so a retried request never counts twice.
+    pub async fn review(
+        &self,
+        user_id: UserId,
+        request: ReviewRequest,
+    ) -> Result<ReviewResult, StudyError> {
+        let now = self.clock.now();
+        if let Some(done) =
+            reviews::find_by_client_id(self.db.conn(), user_id, request.client_review_id).await?
+        {
+            return self.replayed(user_id, done).await;
+        }
+        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        let learner = learner(&txn, user_id).await?;
+        let card = cards::find_owned(&txn, user_id, request.card_id)
+            .await?
+            .ok_or(StudyError::CardNotFound)?;
+        let profile_id = ProfileId::from_uuid(card.profile_id);
+        let profile = self.profiles.resolve(user_id, Some(profile_id)).await?;
+        let before_row = progress::find(&txn, user_id, card.id).await?;
+        let before = to_progress(before_row.as_ref(), now)?;
+        let scheduler = scheduler_for(profile.desired_retention)?;
+        let outcome = scheduler.review(
+            &before,
+            request.rating,
+            now,
+            fuzz_seed(card.id, before.reps),
+        )?;
+        let day = StudyDay::containing(now, learner.zone, learner.rollover);
+
+        let after = to_values(&outcome.progress);
+        progress::upsert(&txn, user_id, card.id, &after, now).await?;
+        let inserted = reviews::insert(
+            &txn,
+            NewReview {
+                user_id,
+                card_id: card.id,
+                profile_id,
+                client_review_id: request.client_review_id,
+                rating: i16::from(request.rating.value()),
+                state_before: before.state.as_str().to_owned(),
+                state_after: outcome.progress.state.as_str().to_owned(),
+                elapsed_days: i32::try_from(outcome.elapsed_days).unwrap_or(i32::MAX),
+                scheduled_days: i32::try_from(outcome.scheduled.num_days()).unwrap_or(i32::MAX),
+                stability_after: outcome.progress.stability,
+                difficulty_after: outcome.progress.difficulty,
+                progress_before: serde_json::to_value(
+                    before_row.as_ref().map(ProgressValues::from),
+                )
+                .unwrap_or_default(),
+                duration_ms: request.duration_ms.and_then(|d| i32::try_from(d).ok()),
+                local_date: day.date,
+                reviewed_at: now,
+            },
+        )
+        .await;
+        match inserted {
+            Ok(_) => {}
+            // The same client id raced in through another request: that one counts.
+            Err(RepoError::UniqueViolation(_)) => {
+                txn.rollback().await.map_err(RepoError::from)?;
+                let done =
+                    reviews::find_by_client_id(self.db.conn(), user_id, request.client_review_id)
+                        .await?
+                        .ok_or(StudyError::CardNotFound)?;
+                return self.replayed(user_id, done).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let seconds = request
+            .duration_ms
+            .map_or(0, |ms| i32::try_from(ms / 1000).unwrap_or(0));
+        activity::add_review(
+            &txn,
+            user_id,
+            profile_id,
+            day.date,
+            before.state == CardState::New,
+            seconds,
+            1,
+        )
+        .await?;
+        txn.commit().await.map_err(RepoError::from)?;
+
+        let counts = day_counts(
+            &self.db,
+            now,
+            user_id,
+            Scope {
+                profile_id,
+                deck_id: None,
+            },
+        )
+        .await?;
+        let stored = progress::find(self.db.conn(), user_id, card.id).await?;
+        Ok(ReviewResult {
+            card_id: card.id,
+            progress: stored.as_ref().map(CardProgress::from),
+            scheduled_seconds: outcome.scheduled.num_seconds(),
+            counts,
+        })
+    }
+
+    async fn replayed(&self, user_id: UserId, done: ReviewRow) -> Result<ReviewResult, StudyError> {
+        let now = self.clock.now();
+        let stored = progress::find(self.db.conn(), user_id, done.card_id).await?;
+        let scope = Scope {
+            profile_id: ProfileId::from_uuid(done.profile_id),
+            deck_id: None,
+        };
+        Ok(ReviewResult {
+            card_id: done.card_id,
+            scheduled_seconds: stored
+                .as_ref()
+                .map_or(0, |p| (p.due - done.reviewed_at).num_seconds()),
+            progress: stored.as_ref().map(CardProgress::from),
+            counts: day_counts(&self.db, now, user_id, scope).await?,
+        })
+    }
+
+    /// Restores the card's state from before the user's latest review still in effect.
+    pub async fn undo(&self, user_id: UserId) -> Result<(Uuid, Option<CardProgress>), StudyError> {
+        let now = self.clock.now();
+        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        let review = reviews::latest_in_effect(&txn, user_id)
+            .await?
+            .ok_or(StudyError::NothingToUndo)?;
+        let before: Option<ProgressValues> = serde_json::from_value(review.progress_before.clone())
+            .map_err(|e| StudyError::Corrupt(e.to_string()))?;
+        match &before {
+            Some(values) => progress::upsert(&txn, user_id, review.card_id, values, now).await?,
+            None => progress::delete(&txn, user_id, review.card_id).await?,
+        }
+        if !reviews::mark_undone(&txn, review.id, now).await? {
+            return Err(StudyError::NothingToUndo);
+        }
+        let seconds = review.duration_ms.map_or(0, |ms| ms / 1000);
+        let profile_id = ProfileId::from_uuid(review.profile_id);
+        activity::add_review(
+            &txn,
+            user_id,
+            profile_id,
+            review.local_date,
+            review.state_before == "new",
+            seconds,
+            -1,
+        )
+        .await?;
+        txn.commit().await.map_err(RepoError::from)?;
+        let restored = progress::find(self.db.conn(), user_id, review.card_id).await?;
+        Ok((review.card_id, restored.as_ref().map(CardProgress::from)))
+    }
+}
