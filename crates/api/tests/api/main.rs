@@ -9,6 +9,7 @@
 
 mod auth;
 mod body_limit;
+mod cards;
 mod cors;
 mod errors;
 mod helpers;
@@ -19,3 +20,4 @@ mod profiles;
 mod readiness;
 mod security_headers;
 mod session;
+mod study;
