@@ -39,23 +39,15 @@ impl MigrationTrait for Migration {
                             .check(Expr::col(Users::RatingButtons).is_in([3, 4])),
                     )
                     .col(timestamp_with_time_zone_null(Users::LastSeenAt))
-                    .col(
-                        timestamp_with_time_zone(Users::CreatedAt)
-                            .default(Expr::current_timestamp()),
-                    )
-                    .col(
-                        timestamp_with_time_zone(Users::UpdatedAt)
-                            .default(Expr::current_timestamp()),
-                    )
+                    .col(timestamp_with_time_zone(Users::CreatedAt).default(Expr::current_timestamp()))
+                    .col(timestamp_with_time_zone(Users::UpdatedAt).default(Expr::current_timestamp()))
                     .to_owned(),
             )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Users::Table).if_exists().to_owned())
-            .await
+        manager.drop_table(Table::drop().table(Users::Table).if_exists().to_owned()).await
     }
 }
 

@@ -32,28 +32,16 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            Decks::Table.into_iden(),
-            LanguageProfiles::Table.into_iden(),
-            RefreshSessions::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).if_exists().to_owned())
-                .await?;
+        for table in [Decks::Table.into_iden(), LanguageProfiles::Table.into_iden(), RefreshSessions::Table.into_iden()]
+        {
+            manager.drop_table(Table::drop().table(table).if_exists().to_owned()).await?;
         }
         Ok(())
     }
 }
 
-fn user_fk<T: IntoIden + 'static>(
-    table: T,
-    column: impl IntoIden + 'static,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, column)
-        .to(Users::Table, Users::Id)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
+fn user_fk<T: IntoIden + 'static>(table: T, column: impl IntoIden + 'static) -> ForeignKeyCreateStatement {
+    ForeignKey::create().from(table, column).to(Users::Table, Users::Id).on_delete(ForeignKeyAction::Cascade).to_owned()
 }
 
 fn refresh_sessions() -> TableCreateStatement {
@@ -67,10 +55,7 @@ fn refresh_sessions() -> TableCreateStatement {
         .col(timestamp_with_time_zone(RefreshSessions::ExpiresAt))
         .col(timestamp_with_time_zone_null(RefreshSessions::RevokedAt))
         .col(text_null(RefreshSessions::UserAgent))
-        .foreign_key(&mut user_fk(
-            RefreshSessions::Table,
-            RefreshSessions::UserId,
-        ))
+        .foreign_key(&mut user_fk(RefreshSessions::Table, RefreshSessions::UserId))
         .to_owned()
 }
 
@@ -80,14 +65,8 @@ fn language_profiles() -> TableCreateStatement {
         .col(pk_uuid(LanguageProfiles::Id))
         .col(uuid(LanguageProfiles::UserId))
         .col(text(LanguageProfiles::Language))
-        .col(
-            text(LanguageProfiles::CurrentLevel)
-                .check(Expr::col(LanguageProfiles::CurrentLevel).is_in(LEVELS)),
-        )
-        .col(
-            text(LanguageProfiles::TargetLevel)
-                .check(Expr::col(LanguageProfiles::TargetLevel).is_in(LEVELS)),
-        )
+        .col(text(LanguageProfiles::CurrentLevel).check(Expr::col(LanguageProfiles::CurrentLevel).is_in(LEVELS)))
+        .col(text(LanguageProfiles::TargetLevel).check(Expr::col(LanguageProfiles::TargetLevel).is_in(LEVELS)))
         .col(json(LanguageProfiles::Goals))
         .col(
             text(LanguageProfiles::InterfaceLanguage)
@@ -108,19 +87,9 @@ fn language_profiles() -> TableCreateStatement {
         .col(timestamp_with_time_zone(LanguageProfiles::CreatedAt))
         .col(timestamp_with_time_zone(LanguageProfiles::UpdatedAt))
         // 'A1' < 'A2' < … < 'C2' as text, so the level order is a plain comparison.
-        .check(
-            Expr::col(LanguageProfiles::TargetLevel).gte(Expr::col(LanguageProfiles::CurrentLevel)),
-        )
-        .index(
-            Index::create()
-                .unique()
-                .col(LanguageProfiles::UserId)
-                .col(LanguageProfiles::Language),
-        )
-        .foreign_key(&mut user_fk(
-            LanguageProfiles::Table,
-            LanguageProfiles::UserId,
-        ))
+        .check(Expr::col(LanguageProfiles::TargetLevel).gte(Expr::col(LanguageProfiles::CurrentLevel)))
+        .index(Index::create().unique().col(LanguageProfiles::UserId).col(LanguageProfiles::Language))
+        .foreign_key(&mut user_fk(LanguageProfiles::Table, LanguageProfiles::UserId))
         .to_owned()
 }
 

@@ -42,9 +42,7 @@ impl MigrationTrait for Migration {
             CardProgress::Table.into_iden(),
             Cards::Table.into_iden(),
         ] {
-            manager
-                .drop_table(Table::drop().table(table).if_exists().to_owned())
-                .await?;
+            manager.drop_table(Table::drop().table(table).if_exists().to_owned()).await?;
         }
         Ok(())
     }
@@ -54,11 +52,7 @@ fn cascade(
     from: (impl IntoIden + 'static, impl IntoIden + 'static),
     to: (impl IntoIden + 'static, impl IntoIden + 'static),
 ) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
+    ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Cascade).to_owned()
 }
 
 fn cards() -> TableCreateStatement {
@@ -81,21 +75,11 @@ fn cards() -> TableCreateStatement {
         .col(text_null(Cards::Example))
         .col(text_null(Cards::ExampleTranslation))
         .col(text_null(Cards::Notes))
-        .col(
-            text(Cards::Source)
-                .default("manual")
-                .check(Expr::col(Cards::Source).is_in(SOURCES)),
-        )
+        .col(text(Cards::Source).default("manual").check(Expr::col(Cards::Source).is_in(SOURCES)))
         .col(timestamp_with_time_zone(Cards::CreatedAt))
         .col(timestamp_with_time_zone(Cards::UpdatedAt))
-        .foreign_key(&mut cascade(
-            (Cards::Table, Cards::DeckId),
-            (Decks::Table, Decks::Id),
-        ))
-        .foreign_key(&mut cascade(
-            (Cards::Table, Cards::ProfileId),
-            (LanguageProfiles::Table, LanguageProfiles::Id),
-        ))
+        .foreign_key(&mut cascade((Cards::Table, Cards::DeckId), (Decks::Table, Decks::Id)))
+        .foreign_key(&mut cascade((Cards::Table, Cards::ProfileId), (LanguageProfiles::Table, LanguageProfiles::Id)))
         .to_owned()
 }
 
@@ -110,26 +94,12 @@ fn card_progress() -> TableCreateStatement {
         .col(double_null(CardProgress::Difficulty))
         .col(timestamp_with_time_zone(CardProgress::Due))
         .col(timestamp_with_time_zone_null(CardProgress::LastReview))
-        .col(
-            integer(CardProgress::Reps)
-                .default(0)
-                .check(Expr::col(CardProgress::Reps).gte(0)),
-        )
-        .col(
-            integer(CardProgress::Lapses)
-                .default(0)
-                .check(Expr::col(CardProgress::Lapses).gte(0)),
-        )
+        .col(integer(CardProgress::Reps).default(0).check(Expr::col(CardProgress::Reps).gte(0)))
+        .col(integer(CardProgress::Lapses).default(0).check(Expr::col(CardProgress::Lapses).gte(0)))
         .col(integer_null(CardProgress::Step))
         .col(timestamp_with_time_zone(CardProgress::UpdatedAt))
-        .foreign_key(&mut cascade(
-            (CardProgress::Table, CardProgress::UserId),
-            (Users::Table, Users::Id),
-        ))
-        .foreign_key(&mut cascade(
-            (CardProgress::Table, CardProgress::CardId),
-            (Cards::Table, Cards::Id),
-        ))
+        .foreign_key(&mut cascade((CardProgress::Table, CardProgress::UserId), (Users::Table, Users::Id)))
+        .foreign_key(&mut cascade((CardProgress::Table, CardProgress::CardId), (Cards::Table, Cards::Id)))
         .to_owned()
 }
 
@@ -142,9 +112,7 @@ fn card_reviews() -> TableCreateStatement {
         .col(uuid(CardReviews::ProfileId))
         .col(uuid(CardReviews::ClientReviewId))
         .col(small_integer(CardReviews::Rating).check(Expr::col(CardReviews::Rating).between(1, 4)))
-        .col(
-            text(CardReviews::StateBefore).check(Expr::col(CardReviews::StateBefore).is_in(STATES)),
-        )
+        .col(text(CardReviews::StateBefore).check(Expr::col(CardReviews::StateBefore).is_in(STATES)))
         .col(text(CardReviews::StateAfter).check(Expr::col(CardReviews::StateAfter).is_in(STATES)))
         .col(integer(CardReviews::ElapsedDays))
         .col(integer(CardReviews::ScheduledDays))
@@ -156,14 +124,8 @@ fn card_reviews() -> TableCreateStatement {
         .col(date(CardReviews::LocalDate))
         .col(timestamp_with_time_zone(CardReviews::ReviewedAt))
         .col(timestamp_with_time_zone_null(CardReviews::UndoneAt))
-        .foreign_key(&mut cascade(
-            (CardReviews::Table, CardReviews::UserId),
-            (Users::Table, Users::Id),
-        ))
-        .foreign_key(&mut cascade(
-            (CardReviews::Table, CardReviews::CardId),
-            (Cards::Table, Cards::Id),
-        ))
+        .foreign_key(&mut cascade((CardReviews::Table, CardReviews::UserId), (Users::Table, Users::Id)))
+        .foreign_key(&mut cascade((CardReviews::Table, CardReviews::CardId), (Cards::Table, Cards::Id)))
         .to_owned()
 }
 
@@ -180,10 +142,7 @@ fn daily_activity() -> TableCreateStatement {
         .col(integer(DailyActivity::ExercisesDone).default(0))
         .col(integer(DailyActivity::MessagesSent).default(0))
         .col(integer(DailyActivity::SecondsSpent).default(0))
-        .foreign_key(&mut cascade(
-            (DailyActivity::Table, DailyActivity::UserId),
-            (Users::Table, Users::Id),
-        ))
+        .foreign_key(&mut cascade((DailyActivity::Table, DailyActivity::UserId), (Users::Table, Users::Id)))
         .foreign_key(&mut cascade(
             (DailyActivity::Table, DailyActivity::ProfileId),
             (LanguageProfiles::Table, LanguageProfiles::Id),

@@ -23,8 +23,7 @@ impl FromRequest for AuthUser {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
         Box::pin(async move {
-            let state = state
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState is not registered")))?;
+            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState is not registered")))?;
             let token = token.ok_or_else(|| ApiError::new(ErrorCode::AuthFailed))?;
             let user = state.auth.authenticate(&token).await?;
             Ok(Self(user))
@@ -35,15 +34,10 @@ impl FromRequest for AuthUser {
 fn bearer_token(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
-        .then(|| token.trim().to_owned())
+    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim().to_owned())
 }
 
 /// The client's User-Agent, for the session list.
 pub fn user_agent(req: &HttpRequest) -> Option<String> {
-    req.headers()
-        .get(actix_web::http::header::USER_AGENT)?
-        .to_str()
-        .ok()
-        .map(str::to_owned)
+    req.headers().get(actix_web::http::header::USER_AGENT)?.to_str().ok().map(str::to_owned)
 }

@@ -55,13 +55,13 @@ impl ErrorCode {
     pub fn status(self) -> StatusCode {
         use ErrorCode::*;
         match self {
-            InvalidInitData | InvalidFieldValue | TargetBelowCurrent | LastProfile
-            | InviteExpired | ContentRejected => StatusCode::BAD_REQUEST,
+            InvalidInitData | InvalidFieldValue | TargetBelowCurrent | LastProfile | InviteExpired
+            | ContentRejected => StatusCode::BAD_REQUEST,
             AuthFailed | TokenExpired => StatusCode::UNAUTHORIZED,
             LimitReached => StatusCode::PAYMENT_REQUIRED,
             Forbidden => StatusCode::FORBIDDEN,
-            NotFound | ProfileNotFound | DeckNotFound | CardNotFound | TopicNotFound
-            | ExerciseNotFound | GroupNotFound | UserNotFound => StatusCode::NOT_FOUND,
+            NotFound | ProfileNotFound | DeckNotFound | CardNotFound | TopicNotFound | ExerciseNotFound
+            | GroupNotFound | UserNotFound => StatusCode::NOT_FOUND,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -127,12 +127,7 @@ pub(crate) struct ErrorPayload {
 
 impl ApiError {
     pub fn new(code: ErrorCode) -> Self {
-        Self {
-            code,
-            details: None,
-            retry_after_seconds: None,
-            source: None,
-        }
+        Self { code, details: None, retry_after_seconds: None, source: None }
     }
 
     pub fn with_details(mut self, details: Value) -> Self {
@@ -147,10 +142,7 @@ impl ApiError {
 
     /// A 500 whose cause goes to the log only.
     pub fn internal(source: impl Into<anyhow::Error>) -> Self {
-        Self {
-            source: Some(source.into()),
-            ..Self::new(ErrorCode::InternalError)
-        }
+        Self { source: Some(source.into()), ..Self::new(ErrorCode::InternalError) }
     }
 
     pub fn code(&self) -> ErrorCode {
@@ -183,10 +175,7 @@ impl ResponseError for ApiError {
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
-        response.extensions_mut().insert(ErrorPayload {
-            code: self.code,
-            details: self.details.clone(),
-        });
+        response.extensions_mut().insert(ErrorPayload { code: self.code, details: self.details.clone() });
         response
     }
 }
@@ -219,8 +208,7 @@ pub(crate) fn render_body(lang: Language, request_id: &str, payload: &ErrorPaylo
             request_id: request_id.to_owned(),
         },
     };
-    serde_json::to_vec(&body)
-        .unwrap_or_else(|_| b"{\"error\":{\"code\":\"INTERNAL_ERROR\"}}".to_vec())
+    serde_json::to_vec(&body).unwrap_or_else(|_| b"{\"error\":{\"code\":\"INTERNAL_ERROR\"}}".to_vec())
 }
 
 // The one place where service errors become API errors.
@@ -231,17 +219,14 @@ impl From<services::auth::AuthError> for ApiError {
         match err {
             AuthError::InitData(InitDataError::BadSignature) => Self::new(ErrorCode::AuthFailed),
             AuthError::InitData(
-                e @ (InitDataError::Malformed(_)
-                | InitDataError::Stale
-                | InitDataError::FutureDated),
+                e @ (InitDataError::Malformed(_) | InitDataError::Stale | InitDataError::FutureDated),
             ) => {
                 let reason = match e {
                     InitDataError::Stale => "stale",
                     InitDataError::FutureDated => "future_dated",
                     _ => "malformed",
                 };
-                Self::new(ErrorCode::InvalidInitData)
-                    .with_details(serde_json::json!({ "reason": reason }))
+                Self::new(ErrorCode::InvalidInitData).with_details(serde_json::json!({ "reason": reason }))
             }
             AuthError::TokenExpired => Self::new(ErrorCode::TokenExpired),
             AuthError::InvalidToken | AuthError::RefreshReused | AuthError::UnknownUser => {
@@ -297,12 +282,11 @@ impl From<services::study::StudyError> for ApiError {
         use services::study::StudyError;
         match err {
             StudyError::CardNotFound => Self::new(ErrorCode::CardNotFound),
-            StudyError::NothingToUndo => Self::new(ErrorCode::Conflict)
-                .with_details(serde_json::json!({ "reason": "nothing_to_undo" })),
-            StudyError::Profile(e) => e.into(),
-            e @ (StudyError::Scheduler(_) | StudyError::Corrupt(_) | StudyError::Repo(_)) => {
-                Self::internal(e)
+            StudyError::NothingToUndo => {
+                Self::new(ErrorCode::Conflict).with_details(serde_json::json!({ "reason": "nothing_to_undo" }))
             }
+            StudyError::Profile(e) => e.into(),
+            e @ (StudyError::Scheduler(_) | StudyError::Corrupt(_) | StudyError::Repo(_)) => Self::internal(e),
         }
     }
 }

@@ -7,9 +7,7 @@ use serde_json::json;
 use crate::error::{ApiError, ErrorCode};
 
 pub fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(limit)
-        .error_handler(|err, _req: &HttpRequest| json_error(err).into())
+    web::JsonConfig::default().limit(limit).error_handler(|err, _req: &HttpRequest| json_error(err).into())
 }
 
 pub fn payload_config(limit: usize) -> web::PayloadConfig {
@@ -21,31 +19,26 @@ pub fn query_config() -> web::QueryConfig {
         let QueryPayloadError::Deserialize(e) = err else {
             return ApiError::new(ErrorCode::InvalidFieldValue).into();
         };
-        ApiError::new(ErrorCode::ValidationError)
-            .with_details(json!({ "query": [e.to_string()] }))
-            .into()
+        ApiError::new(ErrorCode::ValidationError).with_details(json!({ "query": [e.to_string()] })).into()
     })
 }
 
 /// A path segment that does not parse (say, a malformed id) names no resource: 404.
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default()
-        .error_handler(|_err: PathError, _req| ApiError::new(ErrorCode::NotFound).into())
+    web::PathConfig::default().error_handler(|_err: PathError, _req| ApiError::new(ErrorCode::NotFound).into())
 }
 
 fn json_error(err: JsonPayloadError) -> ApiError {
     match err {
         JsonPayloadError::Overflow { .. }
         | JsonPayloadError::OverflowKnownLength { .. }
-        | JsonPayloadError::Payload(PayloadError::Overflow) => {
-            ApiError::new(ErrorCode::PayloadTooLarge)
+        | JsonPayloadError::Payload(PayloadError::Overflow) => ApiError::new(ErrorCode::PayloadTooLarge),
+        JsonPayloadError::ContentType => {
+            ApiError::new(ErrorCode::UnsupportedMediaType).with_details(json!({ "expected": "application/json" }))
         }
-        JsonPayloadError::ContentType => ApiError::new(ErrorCode::UnsupportedMediaType)
-            .with_details(json!({ "expected": "application/json" })),
         // Well-formed JSON of the wrong shape: unknown or missing fields, wrong types.
         JsonPayloadError::Deserialize(e) if e.is_data() => {
-            ApiError::new(ErrorCode::ValidationError)
-                .with_details(json!({ "body": [e.to_string()] }))
+            ApiError::new(ErrorCode::ValidationError).with_details(json!({ "body": [e.to_string()] }))
         }
         JsonPayloadError::Deserialize(e) => ApiError::new(ErrorCode::InvalidFieldValue)
             .with_details(json!({ "body": [format!("malformed JSON: {e}")] })),

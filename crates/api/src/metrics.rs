@@ -2,8 +2,7 @@
 //! registry (so tests can run many apps in one process); pool gauges are read at scrape time.
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 use repositories::Database;
 use services::cache::Cache;
@@ -22,48 +21,27 @@ impl Metrics {
     pub fn new() -> Result<Self, prometheus::Error> {
         let registry = Registry::new_custom(Some("lang_agent".into()), None)?;
         let http_requests = IntCounterVec::new(
-            Opts::new(
-                "http_requests_total",
-                "HTTP requests by route template, method and status",
-            ),
+            Opts::new("http_requests_total", "HTTP requests by route template, method and status"),
             &["route", "method", "status"],
         )?;
         let http_duration = HistogramVec::new(
-            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency").buckets(
-                vec![
-                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-                    30.0,
-                ],
-            ),
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency")
+                .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0]),
             &["route", "method"],
         )?;
-        let http_in_flight =
-            IntGauge::new("http_requests_in_flight", "HTTP requests being served")?;
-        let db_pool = IntGaugeVec::new(
-            Opts::new("db_pool_connections", "Database pool connections by state"),
-            &["state"],
-        )?;
-        let cache_pool = IntGaugeVec::new(
-            Opts::new("cache_pool_connections", "Redis pool connections by state"),
-            &["state"],
-        )?;
+        let http_in_flight = IntGauge::new("http_requests_in_flight", "HTTP requests being served")?;
+        let db_pool =
+            IntGaugeVec::new(Opts::new("db_pool_connections", "Database pool connections by state"), &["state"])?;
+        let cache_pool =
+            IntGaugeVec::new(Opts::new("cache_pool_connections", "Redis pool connections by state"), &["state"])?;
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_duration.clone()))?;
         registry.register(Box::new(http_in_flight.clone()))?;
         registry.register(Box::new(db_pool.clone()))?;
         registry.register(Box::new(cache_pool.clone()))?;
         #[cfg(target_os = "linux")]
-        registry.register(Box::new(
-            prometheus::process_collector::ProcessCollector::for_self(),
-        ))?;
-        Ok(Self {
-            registry,
-            http_requests,
-            http_duration,
-            http_in_flight,
-            db_pool,
-            cache_pool,
-        })
+        registry.register(Box::new(prometheus::process_collector::ProcessCollector::for_self()))?;
+        Ok(Self { registry, http_requests, http_duration, http_in_flight, db_pool, cache_pool })
     }
 
     pub fn registry(&self) -> &Registry {
@@ -73,26 +51,14 @@ impl Metrics {
     /// Refreshes the pool gauges and renders the text exposition format.
     pub fn render(&self, db: &Database, cache: &dyn Cache) -> Result<String, prometheus::Error> {
         let pool = db.pool_stats();
-        self.db_pool
-            .with_label_values(&["idle"])
-            .set(i64::from(pool.idle));
-        self.db_pool
-            .with_label_values(&["in_use"])
-            .set(i64::from(pool.size.saturating_sub(pool.idle)));
-        self.db_pool
-            .with_label_values(&["max"])
-            .set(i64::from(pool.max));
+        self.db_pool.with_label_values(&["idle"]).set(i64::from(pool.idle));
+        self.db_pool.with_label_values(&["in_use"]).set(i64::from(pool.size.saturating_sub(pool.idle)));
+        self.db_pool.with_label_values(&["max"]).set(i64::from(pool.max));
         if let Some(stats) = cache.pool_stats() {
             let as_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-            self.cache_pool
-                .with_label_values(&["idle"])
-                .set(as_i64(stats.available));
-            self.cache_pool
-                .with_label_values(&["in_use"])
-                .set(as_i64(stats.size.saturating_sub(stats.available)));
-            self.cache_pool
-                .with_label_values(&["max"])
-                .set(as_i64(stats.max));
+            self.cache_pool.with_label_values(&["idle"]).set(as_i64(stats.available));
+            self.cache_pool.with_label_values(&["in_use"]).set(as_i64(stats.size.saturating_sub(stats.available)));
+            self.cache_pool.with_label_values(&["max"]).set(as_i64(stats.max));
         }
         let mut buffer = Vec::new();
         TextEncoder::new().encode(&self.registry.gather(), &mut buffer)?;

@@ -83,11 +83,7 @@ impl From<Profile> for ProfileResponse {
             goals: p
                 .goals
                 .iter()
-                .filter_map(|g| {
-                    serde_json::to_value(g)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                })
+                .filter_map(|g| serde_json::to_value(g).ok().and_then(|v| v.as_str().map(str::to_owned)))
                 .collect(),
             interface_language: p.interface_language.as_str().to_owned(),
             is_active: p.is_active,
@@ -122,21 +118,9 @@ impl PageQuery {
         let limit = self.limit.unwrap_or(20);
         let offset = self.offset.unwrap_or(0);
         let total = items.len() as u64;
-        let page: Vec<T> = items
-            .into_iter()
-            .skip(offset as usize)
-            .take(limit as usize)
-            .collect();
+        let page: Vec<T> = items.into_iter().skip(offset as usize).take(limit as usize).collect();
         let has_more = u64::from(offset) + (page.len() as u64) < total;
-        (
-            page,
-            Pagination {
-                limit,
-                offset,
-                total,
-                has_more,
-            },
-        )
+        (page, Pagination { limit, offset, total, has_more })
     }
 }
 

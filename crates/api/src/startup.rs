@@ -38,9 +38,7 @@ impl AppState {
     /// cache. Redis is not contacted here, so the server starts and reports not-ready while
     /// Redis is still coming up.
     pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let db = Database::connect(&settings.database)
-            .await
-            .context("cannot connect to the database")?;
+        let db = Database::connect(&settings.database).await.context("cannot connect to the database")?;
         if settings.database.run_migrations {
             db.migrate().await.context("migrations failed")?;
             tracing::info!("database migrations are up to date");
@@ -52,10 +50,7 @@ impl AppState {
                 Arc::new(MemoryCache::new(clock.clone()))
             }
         };
-        let cors = CorsPolicy::new(
-            settings.server.cors_origins.clone(),
-            settings.app_env.is_development(),
-        );
+        let cors = CorsPolicy::new(settings.server.cors_origins.clone(), settings.app_env.is_development());
         let auth = AuthService::new(&settings, db.clone(), clock.clone());
         let users = UserService::new(db.clone(), clock.clone(), settings.plans.clone());
         let profiles = ProfileService::new(db.clone(), clock.clone(), users.clone());
@@ -153,22 +148,14 @@ impl Application {
         Self::build_with_clock(settings, Arc::new(SystemClock)).await
     }
 
-    pub async fn build_with_clock(
-        settings: Settings,
-        clock: Arc<dyn Clock>,
-    ) -> anyhow::Result<Self> {
+    pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let shutdown = ShutdownSignal::install().context("cannot install signal handlers")?;
         let state = AppState::build(settings, clock).await?;
         let server_settings = state.settings.server.clone();
         let shutdown_timeout = server_settings.shutdown_timeout_seconds;
 
         let listener = TcpListener::bind((server_settings.host.as_str(), server_settings.port))
-            .with_context(|| {
-                format!(
-                    "cannot listen on {}:{}",
-                    server_settings.host, server_settings.port
-                )
-            })?;
+            .with_context(|| format!("cannot listen on {}:{}", server_settings.host, server_settings.port))?;
         let port = listener.local_addr()?.port();
         let app_state = state.clone();
         let mut server = HttpServer::new(move || build_app(app_state.clone()))
@@ -197,14 +184,7 @@ impl Application {
             }
             None => (None, None),
         };
-        Ok(Self {
-            port,
-            metrics_port,
-            server,
-            metrics_server,
-            shutdown,
-            state,
-        })
+        Ok(Self { port, metrics_port, server, metrics_server, shutdown, state })
     }
 
     pub fn port(&self) -> u16 {
@@ -222,9 +202,8 @@ impl Application {
     /// Serves until SIGINT/SIGTERM, then finishes in-flight requests (up to
     /// `SHUTDOWN_TIMEOUT_SECONDS`) and closes the database pool.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let handles: Vec<_> = std::iter::once(self.server.handle())
-            .chain(self.metrics_server.as_ref().map(Server::handle))
-            .collect();
+        let handles: Vec<_> =
+            std::iter::once(self.server.handle()).chain(self.metrics_server.as_ref().map(Server::handle)).collect();
         let shutdown = self.shutdown;
         tokio::spawn(async move {
             let signal = shutdown.wait().await;

@@ -22,14 +22,9 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidatedJson<T> 
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_json = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.split(';')
-                    .next()
-                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        let is_json =
+            req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+                v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
             });
         // Reading the body honours the payload limit (an overflow becomes a 413).
         let body = web::Bytes::from_request(req, payload);
@@ -54,8 +49,7 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let inner = err.into_inner();
         if inner.is_data() {
             let field = if path == "." { "body".to_owned() } else { path };
-            ApiError::new(ErrorCode::ValidationError)
-                .with_details(json!({ field: [inner.to_string()] }))
+            ApiError::new(ErrorCode::ValidationError).with_details(json!({ field: [inner.to_string()] }))
         } else {
             ApiError::new(ErrorCode::InvalidFieldValue)
                 .with_details(json!({ "body": [format!("malformed JSON: {inner}")] }))
@@ -71,22 +65,12 @@ pub(crate) fn validation_error(errors: ValidationErrors) -> ApiError {
 
 fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Map<String, Value>) {
     for (field, kind) in errors.errors() {
-        let path = if prefix.is_empty() {
-            field.to_string()
-        } else {
-            format!("{prefix}.{field}")
-        };
+        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
         match kind {
             ValidationErrorsKind::Field(list) => {
                 let messages = list
                     .iter()
-                    .map(|e| {
-                        Value::String(
-                            e.message
-                                .as_ref()
-                                .map_or_else(|| e.code.to_string(), ToString::to_string),
-                        )
-                    })
+                    .map(|e| Value::String(e.message.as_ref().map_or_else(|| e.code.to_string(), ToString::to_string)))
                     .collect();
                 out.insert(path, Value::Array(messages));
             }

@@ -13,18 +13,12 @@ pub(crate) struct EnvReader {
 
 impl EnvReader {
     pub(crate) fn new(vars: HashMap<String, String>) -> Self {
-        Self {
-            vars,
-            problems: Vec::new(),
-        }
+        Self { vars, problems: Vec::new() }
     }
 
     /// The trimmed value, with an empty string treated as unset (as `.env` files often leave them).
     pub(crate) fn raw(&self, name: &str) -> Option<String> {
-        self.vars
-            .get(name)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
+        self.vars.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
     }
 
     pub(crate) fn problem(&mut self, message: impl Into<String>) {
@@ -89,13 +83,7 @@ impl EnvReader {
     /// A comma-separated list; empty items are ignored.
     pub(crate) fn list(&self, name: &str) -> Vec<String> {
         self.raw(name)
-            .map(|v| {
-                v.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
+            .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
             .unwrap_or_default()
     }
 }

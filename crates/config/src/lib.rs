@@ -9,6 +9,6 @@ mod settings;
 pub mod telemetry;
 
 pub use settings::{
-    AppEnv, AuthSettings, ConfigError, DatabaseSettings, LlmProviderKind, LlmSettings, LogFormat,
-    NotifierSettings, PlanSettings, RedisSettings, ServerSettings, Settings, TelegramSettings,
+    AppEnv, AuthSettings, ConfigError, DatabaseSettings, LlmProviderKind, LlmSettings, LogFormat, NotifierSettings,
+    PlanSettings, RedisSettings, ServerSettings, Settings, TelegramSettings,
 };

@@ -10,9 +10,7 @@ pub(crate) fn parse_origin(raw: &str) -> Result<String, String> {
         return Err(format!("{raw:?} must start with http:// or https://"));
     }
     if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err(format!(
-            "{raw:?} must be an origin without a path, e.g. https://app.example.org"
-        ));
+        return Err(format!("{raw:?} must be an origin without a path, e.g. https://app.example.org"));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(format!("{raw:?} must not contain credentials"));
@@ -31,14 +29,8 @@ mod tests {
 
     #[test]
     fn normalises_default_port_and_case() {
-        assert_eq!(
-            parse_origin("https://App.Example.org:443/").as_deref(),
-            Ok("https://app.example.org")
-        );
-        assert_eq!(
-            parse_origin("http://localhost:5173").as_deref(),
-            Ok("http://localhost:5173")
-        );
+        assert_eq!(parse_origin("https://App.Example.org:443/").as_deref(), Ok("https://app.example.org"));
+        assert_eq!(parse_origin("http://localhost:5173").as_deref(), Ok("http://localhost:5173"));
     }
 
     #[test]

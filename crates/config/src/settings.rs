@@ -187,11 +187,7 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "invalid configuration ({} problem(s)):",
-            self.problems.len()
-        )?;
+        writeln!(f, "invalid configuration ({} problem(s)):", self.problems.len())?;
         for problem in &self.problems {
             writeln!(f, "  - {problem}")?;
         }
@@ -235,18 +231,12 @@ impl Settings {
     pub fn from_vars(vars: HashMap<String, String>) -> Result<Self, ConfigError> {
         let mut env = EnvReader::new(vars);
 
-        let app_env = env.parse(
-            "APP_ENV",
-            AppEnv::Local,
-            "one of local, test, staging, production",
-        );
+        let app_env = env.parse("APP_ENV", AppEnv::Local, "one of local, test, staging, production");
         let strict = app_env.is_strict();
         let debug = env.bool("DEBUG", false);
         let log_level = env.string("LOG_LEVEL", if debug { "debug" } else { "info" });
         if tracing_subscriber::EnvFilter::try_new(&log_level).is_err() {
-            env.problem(format!(
-                "LOG_LEVEL is not a valid log filter (got {log_level:?})"
-            ));
+            env.problem(format!("LOG_LEVEL is not a valid log filter (got {log_level:?})"));
         }
         let log_format = match env.raw("LOG_FORMAT").as_deref() {
             None if app_env == AppEnv::Local => LogFormat::Pretty,
@@ -270,14 +260,11 @@ impl Settings {
             free_max_profiles: env.ranged("FREE_MAX_PROFILES", 1, 1, 100),
             premium_max_profiles: env.ranged("PREMIUM_MAX_PROFILES", 10, 1, 100),
             free_max_cards: env.ranged("FREE_MAX_CARDS", 200, 1, 1_000_000),
-            premium_max_cards: Some(env.ranged("PREMIUM_MAX_CARDS", 0, 0, 10_000_000))
-                .filter(|&n| n > 0),
+            premium_max_cards: Some(env.ranged("PREMIUM_MAX_CARDS", 0, 0, 10_000_000)).filter(|&n| n > 0),
         };
 
         if !env.problems.is_empty() {
-            return Err(ConfigError {
-                problems: env.problems,
-            });
+            return Err(ConfigError { problems: env.problems });
         }
         Ok(Self {
             app_env,
@@ -299,24 +286,17 @@ impl Settings {
 fn read_database(env: &mut EnvReader, app_env: AppEnv) -> DatabaseSettings {
     let url = match env.raw("DATABASE_URL") {
         Some(url) => {
-            let known = url.starts_with("postgres://")
-                || url.starts_with("postgresql://")
-                || url.starts_with("sqlite:");
+            let known =
+                url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:");
             if !known {
                 env.problem("DATABASE_URL must start with postgres://, postgresql:// or sqlite:");
             } else if app_env.is_strict() && url.starts_with("sqlite:") {
-                env.problem(format!(
-                    "DATABASE_URL must be a PostgreSQL URL when APP_ENV={}",
-                    app_env.as_str()
-                ));
+                env.problem(format!("DATABASE_URL must be a PostgreSQL URL when APP_ENV={}", app_env.as_str()));
             }
             url
         }
         None if app_env.is_strict() => {
-            env.problem(format!(
-                "DATABASE_URL is required when APP_ENV={}",
-                app_env.as_str()
-            ));
+            env.problem(format!("DATABASE_URL is required when APP_ENV={}", app_env.as_str()));
             String::new()
         }
         None => LOCAL_DATABASE_URL.to_owned(),
@@ -352,9 +332,7 @@ fn read_auth(env: &mut EnvReader, strict: bool) -> AuthSettings {
     let secret_key = match env.secret("SECRET_KEY") {
         Some(key) => {
             if key.expose_secret().len() < MIN_SECRET_KEY_BYTES {
-                env.problem(format!(
-                    "SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes"
-                ));
+                env.problem(format!("SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes"));
             }
             key
         }
@@ -369,9 +347,7 @@ fn read_auth(env: &mut EnvReader, strict: bool) -> AuthSettings {
     }
     let jwt_algorithm = env.string("JWT_ALGORITHM", "HS256");
     if jwt_algorithm != "HS256" {
-        env.problem(format!(
-            "JWT_ALGORITHM must be HS256 (got {jwt_algorithm:?})"
-        ));
+        env.problem(format!("JWT_ALGORITHM must be HS256 (got {jwt_algorithm:?})"));
     }
     AuthSettings {
         secret_key,
@@ -386,9 +362,7 @@ fn read_telegram(env: &mut EnvReader, strict: bool) -> TelegramSettings {
     let bot_token = match env.secret("TELEGRAM_BOT_TOKEN") {
         Some(token) => {
             if !looks_like_bot_token(token.expose_secret()) {
-                env.problem(
-                    "TELEGRAM_BOT_TOKEN must look like 123456789:AA… (as @BotFather issues it)",
-                );
+                env.problem("TELEGRAM_BOT_TOKEN must look like 123456789:AA… (as @BotFather issues it)");
             } else if strict && token.expose_secret() == DEV_BOT_TOKEN {
                 env.problem("TELEGRAM_BOT_TOKEN must not be the local development token in staging or production");
             }
@@ -404,11 +378,10 @@ fn read_telegram(env: &mut EnvReader, strict: bool) -> TelegramSettings {
     let webhook_secret = env.secret("TELEGRAM_WEBHOOK_SECRET");
     match &webhook_secret {
         // Telegram accepts 1–256 characters of A-Z, a-z, 0-9, _ and -.
-        Some(secret) if !is_valid_webhook_secret(secret.expose_secret()) => env
-            .problem("TELEGRAM_WEBHOOK_SECRET must be 1–256 characters of A-Z, a-z, 0-9, _ and -"),
-        None if strict => {
-            env.problem("TELEGRAM_WEBHOOK_SECRET is required when APP_ENV is staging or production")
+        Some(secret) if !is_valid_webhook_secret(secret.expose_secret()) => {
+            env.problem("TELEGRAM_WEBHOOK_SECRET must be 1–256 characters of A-Z, a-z, 0-9, _ and -")
         }
+        None if strict => env.problem("TELEGRAM_WEBHOOK_SECRET is required when APP_ENV is staging or production"),
         _ => {}
     }
     let mini_app_url = match env.raw("MINI_APP_URL") {
@@ -446,9 +419,7 @@ fn read_server(env: &mut EnvReader, app_env: AppEnv, mini_app_url: Option<&Url>)
     if let Some(token) = &metrics_token
         && token.expose_secret().len() < MIN_METRICS_TOKEN_BYTES
     {
-        env.problem(format!(
-            "METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_BYTES} bytes"
-        ));
+        env.problem(format!("METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_BYTES} bytes"));
     }
     if app_env.is_strict() && metrics_port.is_none() && metrics_token.is_none() {
         env.problem("METRICS_PORT or METRICS_TOKEN is required when APP_ENV is staging or production, so /metrics is not public");
@@ -456,23 +427,15 @@ fn read_server(env: &mut EnvReader, app_env: AppEnv, mini_app_url: Option<&Url>)
 
     let mut trusted_proxies = Vec::new();
     for item in env.list("TRUSTED_PROXIES") {
-        let parsed = item
-            .parse::<IpNet>()
-            .or_else(|_| item.parse::<std::net::IpAddr>().map(IpNet::from));
+        let parsed = item.parse::<IpNet>().or_else(|_| item.parse::<std::net::IpAddr>().map(IpNet::from));
         match parsed {
             Ok(net) => trusted_proxies.push(net),
-            Err(_) => env.problem(format!(
-                "TRUSTED_PROXIES: {item:?} is not an IP address or CIDR range"
-            )),
+            Err(_) => env.problem(format!("TRUSTED_PROXIES: {item:?} is not an IP address or CIDR range")),
         }
     }
 
     let mut cors_origins = Vec::new();
-    for name in [
-        "MINI_APP_ORIGINS",
-        "BACKEND_CORS_ORIGINS",
-        "PRODUCTION_APP_ORIGIN",
-    ] {
+    for name in ["MINI_APP_ORIGINS", "BACKEND_CORS_ORIGINS", "PRODUCTION_APP_ORIGIN"] {
         for item in env.list(name) {
             match parse_origin(&item) {
                 Ok(origin) => cors_origins.push(origin),
@@ -510,11 +473,7 @@ fn read_llm(env: &mut EnvReader) -> LlmSettings {
     } else {
         LlmProviderKind::None
     };
-    let provider = match env
-        .raw("LLM_PROVIDER")
-        .map(|p| p.to_ascii_lowercase())
-        .as_deref()
-    {
+    let provider = match env.raw("LLM_PROVIDER").map(|p| p.to_ascii_lowercase()).as_deref() {
         None => default_provider,
         Some("none") => LlmProviderKind::None,
         // Local OpenAI-compatible servers (Ollama, llama.cpp) need no key, so none is demanded.
@@ -526,9 +485,7 @@ fn read_llm(env: &mut EnvReader) -> LlmSettings {
             LlmProviderKind::Anthropic
         }
         Some(other) => {
-            env.problem(format!(
-                "LLM_PROVIDER must be openai, anthropic or none (got {other:?})"
-            ));
+            env.problem(format!("LLM_PROVIDER must be openai, anthropic or none (got {other:?})"));
             LlmProviderKind::None
         }
     };
@@ -539,9 +496,7 @@ fn read_llm(env: &mut EnvReader) -> LlmSettings {
     let base_url = read_url(env, "LLM_BASE_URL", default_base);
     let temperature = env.parse("LLM_TEMPERATURE", 0.7_f32, "a number from 0 to 2");
     if !(0.0..=2.0).contains(&temperature) {
-        env.problem(format!(
-            "LLM_TEMPERATURE must be a number from 0 to 2 (got {temperature})"
-        ));
+        env.problem(format!("LLM_TEMPERATURE must be a number from 0 to 2 (got {temperature})"));
     }
     LlmSettings {
         provider,
@@ -580,14 +535,9 @@ fn looks_like_bot_token(token: &str) -> bool {
     !id.is_empty()
         && id.bytes().all(|b| b.is_ascii_digit())
         && rest.len() >= 30
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn is_valid_webhook_secret(secret: &str) -> bool {
-    (1..=256).contains(&secret.len())
-        && secret
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    (1..=256).contains(&secret.len()) && secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }

@@ -14,24 +14,12 @@ pub fn init(settings: &Settings, service: &'static str) {
         .and_then(|v| EnvFilter::try_new(v).ok())
         .or_else(|| EnvFilter::try_new(&settings.log_level).ok())
         .unwrap_or_else(|| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_span_events(FmtSpan::NONE)
-        .with_target(true);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_span_events(FmtSpan::NONE).with_target(true);
     let installed = match settings.log_format {
-        LogFormat::Json => builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .with_span_list(false)
-            .try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).with_span_list(false).try_init(),
         LogFormat::Pretty => builder.compact().try_init(),
     };
     if installed.is_ok() {
-        tracing::info!(
-            service,
-            app_env = settings.app_env.as_str(),
-            "telemetry initialised"
-        );
+        tracing::info!(service, app_env = settings.app_env.as_str(), "telemetry initialised");
     }
 }

@@ -1,9 +1,4 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::collections::HashMap;
 
@@ -11,10 +6,7 @@ use config::{AppEnv, LlmProviderKind, LogFormat, Settings};
 use secrecy::ExposeSecret;
 
 fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 const PROD_SECRET: &str = "p9XwL2vQ8sT4mZ7rK1nB6cF3hJ0dG5yA-very-secret";
@@ -38,10 +30,7 @@ fn an_empty_environment_runs_locally_on_embedded_defaults() {
     let s = Settings::from_vars(HashMap::new()).expect("local defaults are valid");
     assert_eq!(s.app_env, AppEnv::Local);
     assert!(s.database.is_sqlite());
-    assert_eq!(
-        s.database.url.expose_secret(),
-        "sqlite://data/lang-agent.db?mode=rwc"
-    );
+    assert_eq!(s.database.url.expose_secret(), "sqlite://data/lang-agent.db?mode=rwc");
     assert!(s.redis.is_none(), "no REDIS_URL means the in-memory cache");
     assert_eq!(s.server.host, "127.0.0.1");
     assert_eq!(s.server.port, 8000);
@@ -86,10 +75,7 @@ fn bad_values_are_all_reported_and_secrets_are_never_echoed() {
         ("MAX_REQUEST_BYTES", "0"),
         ("LLM_TEMPERATURE", "5"),
         ("TRUSTED_PROXIES", "10.0.0.0/8,nonsense"),
-        (
-            "MINI_APP_ORIGINS",
-            "https://ok.example.org,https://bad.example.org/path",
-        ),
+        ("MINI_APP_ORIGINS", "https://ok.example.org,https://bad.example.org/path"),
     ]))
     .unwrap_err();
     let text = err.to_string();
@@ -109,18 +95,9 @@ fn bad_values_are_all_reported_and_secrets_are_never_echoed() {
     ] {
         assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
     }
-    assert!(
-        !text.contains(short_secret),
-        "a secret leaked into:\n{text}"
-    );
-    assert!(
-        !text.contains("not-a-token"),
-        "a token leaked into:\n{text}"
-    );
-    assert!(
-        !text.contains("has spaces"),
-        "a webhook secret leaked into:\n{text}"
-    );
+    assert!(!text.contains(short_secret), "a secret leaked into:\n{text}");
+    assert!(!text.contains("not-a-token"), "a token leaked into:\n{text}");
+    assert!(!text.contains("has spaces"), "a webhook secret leaked into:\n{text}");
 }
 
 #[test]
@@ -129,10 +106,7 @@ fn a_complete_production_configuration_starts_and_hides_its_secrets() {
     assert_eq!(s.app_env, AppEnv::Production);
     assert_eq!(s.log_format, LogFormat::Json);
     assert_eq!(s.server.metrics_port, Some(9100));
-    assert_eq!(
-        s.server.cors_origins,
-        vec!["https://app.example.org".to_string()]
-    );
+    assert_eq!(s.server.cors_origins, vec!["https://app.example.org".to_string()]);
     let debug = format!("{s:?}");
     for secret in [PROD_SECRET, PROD_TOKEN, "webhook-secret_123", "app:pw@db"] {
         assert!(!debug.contains(secret), "{secret} leaked into Debug output");
@@ -150,23 +124,14 @@ fn the_local_development_secrets_are_refused_in_production() {
     map.insert("SECRET_KEY".into(), dev_key);
     map.insert("TELEGRAM_BOT_TOKEN".into(), dev_token);
     let text = Settings::from_vars(map).unwrap_err().to_string();
-    assert!(
-        text.contains("SECRET_KEY must not be the local development key"),
-        "{text}"
-    );
-    assert!(
-        text.contains("TELEGRAM_BOT_TOKEN must not be the local development token"),
-        "{text}"
-    );
+    assert!(text.contains("SECRET_KEY must not be the local development key"), "{text}");
+    assert!(text.contains("TELEGRAM_BOT_TOKEN must not be the local development token"), "{text}");
 }
 
 #[test]
 fn cors_origins_merge_every_source_normalised() {
     let s = Settings::from_vars(vars(&[
-        (
-            "MINI_APP_ORIGINS",
-            "https://A.example.org:443, https://b.example.org",
-        ),
+        ("MINI_APP_ORIGINS", "https://A.example.org:443, https://b.example.org"),
         ("BACKEND_CORS_ORIGINS", "https://b.example.org"),
         ("PRODUCTION_APP_ORIGIN", "https://c.example.org"),
         ("MINI_APP_URL", "https://d.example.org/app/?x=1"),
@@ -174,12 +139,7 @@ fn cors_origins_merge_every_source_normalised() {
     .unwrap();
     assert_eq!(
         s.server.cors_origins,
-        vec![
-            "https://a.example.org",
-            "https://b.example.org",
-            "https://c.example.org",
-            "https://d.example.org"
-        ]
+        vec!["https://a.example.org", "https://b.example.org", "https://c.example.org", "https://d.example.org"]
     );
 }
 
@@ -192,16 +152,9 @@ fn the_llm_provider_follows_the_configured_key() {
     assert_eq!(s.llm.base_url.as_str(), "https://api.anthropic.com/");
     let err = Settings::from_vars(vars(&[("LLM_PROVIDER", "anthropic")])).unwrap_err();
     assert!(err.to_string().contains("ANTHROPIC_API_KEY is required"));
-    let s = Settings::from_vars(vars(&[
-        ("LLM_PROVIDER", "openai"),
-        ("LLM_BASE_URL", "http://127.0.0.1:11434/v1"),
-    ]))
-    .unwrap();
-    assert_eq!(
-        s.llm.provider,
-        LlmProviderKind::OpenAi,
-        "Ollama needs no key"
-    );
+    let s = Settings::from_vars(vars(&[("LLM_PROVIDER", "openai"), ("LLM_BASE_URL", "http://127.0.0.1:11434/v1")]))
+        .unwrap();
+    assert_eq!(s.llm.provider, LlmProviderKind::OpenAi, "Ollama needs no key");
 }
 
 /// `.env.example` must document every variable the settings read, and parse as it stands.
@@ -214,21 +167,11 @@ fn env_example_documents_every_variable_and_is_valid() {
         .split('"')
         .skip(1)
         .step_by(2)
-        .filter(|s| {
-            s.len() > 2
-                && s.bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        })
+        .filter(|s| s.len() > 2 && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'))
         .collect();
-    assert!(
-        names.contains(&"DATABASE_URL") && names.len() > 30,
-        "{names:?}"
-    );
+    assert!(names.contains(&"DATABASE_URL") && names.len() > 30, "{names:?}");
     for name in names {
-        assert!(
-            example.contains(name),
-            "{name} is not documented in .env.example"
-        );
+        assert!(example.contains(name), "{name} is not documented in .env.example");
     }
     let assignments: HashMap<String, String> = example
         .lines()
@@ -236,6 +179,5 @@ fn env_example_documents_every_variable_and_is_valid() {
         .filter_map(|l| l.split_once('='))
         .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
         .collect();
-    Settings::from_vars(assignments)
-        .expect(".env.example as written is a valid local configuration");
+    Settings::from_vars(assignments).expect(".env.example as written is a valid local configuration");
 }

@@ -63,9 +63,7 @@ impl LanguageCode {
         if code.len() == 2 && isolang::Language::from_639_1(&code).is_some() {
             Ok(Self(code))
         } else {
-            Err(UnknownValue(format!(
-                "{code:?} is not an ISO 639-1 language code such as \"en\""
-            )))
+            Err(UnknownValue(format!("{code:?} is not an ISO 639-1 language code such as \"en\"")))
         }
     }
 
@@ -119,9 +117,7 @@ impl FromStr for InterfaceLanguage {
         match s {
             "ru" => Ok(Self::Ru),
             "en" => Ok(Self::En),
-            other => Err(UnknownValue(format!(
-                "{other:?} is not an interface language (ru, en)"
-            ))),
+            other => Err(UnknownValue(format!("{other:?} is not an interface language (ru, en)"))),
         }
     }
 }

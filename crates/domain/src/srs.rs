@@ -33,9 +33,7 @@ impl TryFrom<u8> for Rating {
             2 => Ok(Self::Hard),
             3 => Ok(Self::Good),
             4 => Ok(Self::Easy),
-            other => Err(UnknownValue(format!(
-                "rating must be 1 (Again) to 4 (Easy), got {other}"
-            ))),
+            other => Err(UnknownValue(format!("rating must be 1 (Again) to 4 (Easy), got {other}"))),
         }
     }
 }

@@ -16,20 +16,14 @@ impl TimeZone {
     pub const MOSCOW: Self = Self(chrono_tz::Europe::Moscow);
 
     pub fn parse(name: &str) -> Result<Self, TimeZoneError> {
-        name.trim()
-            .parse::<chrono_tz::Tz>()
-            .map(Self)
-            .map_err(|_| TimeZoneError(name.to_owned()))
+        name.trim().parse::<chrono_tz::Tz>().map(Self).map_err(|_| TimeZoneError(name.to_owned()))
     }
 
     /// The default for a new user: Moscow for Russian speakers, otherwise UTC, until the
     /// Mini App reports the device's zone.
     pub fn default_for_language(language_code: Option<&str>) -> Self {
         match language_code {
-            Some(code)
-                if code.eq_ignore_ascii_case("ru")
-                    || code.to_ascii_lowercase().starts_with("ru-") =>
-            {
+            Some(code) if code.eq_ignore_ascii_case("ru") || code.to_ascii_lowercase().starts_with("ru-") => {
                 Self::MOSCOW
             }
             _ => Self::UTC,
@@ -70,10 +64,7 @@ mod tests {
 
     #[test]
     fn accepts_iana_names_and_rejects_others() {
-        assert_eq!(
-            TimeZone::parse("Europe/Berlin").unwrap().name(),
-            "Europe/Berlin"
-        );
+        assert_eq!(TimeZone::parse("Europe/Berlin").unwrap().name(), "Europe/Berlin");
         assert!(TimeZone::parse("Mars/Olympus").is_err());
         assert!(TimeZone::parse("").is_err());
         assert!(TimeZone::parse("+03:00").is_err());

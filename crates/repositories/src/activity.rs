@@ -37,19 +37,10 @@ pub async fn add_review(
     let add = |column: Column, by: i32| Expr::col((Activity, column)).add(by);
     let on_conflict = OnConflict::columns([Column::UserId, Column::ProfileId, Column::LocalDate])
         .value(Column::CardsReviewed, add(Column::CardsReviewed, sign))
-        .value(
-            Column::NewCardsStudied,
-            add(Column::NewCardsStudied, new_cards),
-        )
-        .value(
-            Column::SecondsSpent,
-            add(Column::SecondsSpent, seconds * sign),
-        )
+        .value(Column::NewCardsStudied, add(Column::NewCardsStudied, new_cards))
+        .value(Column::SecondsSpent, add(Column::SecondsSpent, seconds * sign))
         .to_owned();
-    Activity::insert(row)
-        .on_conflict(on_conflict)
-        .exec_without_returning(conn)
-        .await?;
+    Activity::insert(row).on_conflict(on_conflict).exec_without_returning(conn).await?;
     Ok(())
 }
 
@@ -65,9 +56,7 @@ pub async fn new_cards_studied(
         .filter(Column::LocalDate.eq(date))
         .one(conn)
         .await?;
-    Ok(row.map_or(0, |r| {
-        u32::try_from(Ord::max(r.new_cards_studied, 0)).unwrap_or(0)
-    }))
+    Ok(row.map_or(0, |r| u32::try_from(Ord::max(r.new_cards_studied, 0)).unwrap_or(0)))
 }
 
 pub async fn day(

@@ -7,8 +7,8 @@ use domain::{CardState, DeckId, ProfileId, UserId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -37,21 +37,11 @@ pub struct CardContent {
 impl CardContent {
     /// The duplicate key: the lemma if given, else the front.
     pub fn lemma_key(&self) -> String {
-        normalized_key(
-            self.lemma
-                .as_deref()
-                .filter(|l| !l.trim().is_empty())
-                .unwrap_or(&self.front),
-        )
+        normalized_key(self.lemma.as_deref().filter(|l| !l.trim().is_empty()).unwrap_or(&self.front))
     }
 
     fn search_key(&self) -> String {
-        normalized_key(&format!(
-            "{} {} {}",
-            self.front,
-            self.back,
-            self.lemma.as_deref().unwrap_or_default()
-        ))
+        normalized_key(&format!("{} {} {}", self.front, self.back, self.lemma.as_deref().unwrap_or_default()))
     }
 }
 
@@ -127,15 +117,8 @@ pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), RepoErr
 }
 
 /// The card when it lies in one of `user_id`'s profiles; otherwise `None`.
-pub async fn find_owned(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-    id: Uuid,
-) -> Result<Option<CardRow>, RepoError> {
-    Ok(Cards::find_by_id(id)
-        .filter(Column::ProfileId.in_subquery(owned_profiles(user_id)))
-        .one(conn)
-        .await?)
+pub async fn find_owned(conn: &impl ConnectionTrait, user_id: UserId, id: Uuid) -> Result<Option<CardRow>, RepoError> {
+    Ok(Cards::find_by_id(id).filter(Column::ProfileId.in_subquery(owned_profiles(user_id))).one(conn).await?)
 }
 
 pub async fn find_by_lemma_key(
@@ -151,14 +134,8 @@ pub async fn find_by_lemma_key(
 }
 
 /// Cards in all of the user's profiles (the plan's card limit counts them all).
-pub async fn count_for_user(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-) -> Result<u64, RepoError> {
-    Ok(Cards::find()
-        .filter(Column::ProfileId.in_subquery(owned_profiles(user_id)))
-        .count(conn)
-        .await?)
+pub async fn count_for_user(conn: &impl ConnectionTrait, user_id: UserId) -> Result<u64, RepoError> {
+    Ok(Cards::find().filter(Column::ProfileId.in_subquery(owned_profiles(user_id))).count(conn).await?)
 }
 
 fn owned_profiles(user_id: UserId) -> sea_orm::sea_query::SelectStatement {
@@ -189,19 +166,10 @@ pub async fn list(
     if let Some(deck_id) = filter.deck_id {
         condition = condition.add(Column::DeckId.eq(deck_id.as_uuid()));
     }
-    if let Some(search) = filter
-        .search
-        .as_deref()
-        .map(normalized_key)
-        .filter(|s| !s.is_empty())
-    {
-        let escaped = search
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
+    if let Some(search) = filter.search.as_deref().map(normalized_key).filter(|s| !s.is_empty()) {
+        let escaped = search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         condition = condition.add(
-            Expr::col(Column::SearchKey)
-                .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+            Expr::col(Column::SearchKey).like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
         );
     }
     if let Some(state) = filter.state {
@@ -210,17 +178,12 @@ pub async fn list(
                 .column(card_progress::Column::CardId)
                 .from(card_progress::Entity)
                 .and_where(Expr::col(card_progress::Column::UserId).eq(user_id.as_uuid()))
-                .and_where(
-                    Expr::col(card_progress::Column::State)
-                        .is_in(states.iter().map(|s| (*s).to_owned())),
-                )
+                .and_where(Expr::col(card_progress::Column::State).is_in(states.iter().map(|s| (*s).to_owned())))
                 .to_owned()
         };
         condition = condition.add(match state {
             // A card nobody has studied has no progress row at all.
-            CardState::New => {
-                Column::Id.not_in_subquery(with_progress_in(&["learning", "review", "relearning"]))
-            }
+            CardState::New => Column::Id.not_in_subquery(with_progress_in(&["learning", "review", "relearning"])),
             other => Column::Id.in_subquery(with_progress_in(&[other.as_str()])),
         });
     }
@@ -236,15 +199,36 @@ pub async fn list(
     Ok((rows, total))
 }
 
-pub async fn find_many(
-    conn: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<Vec<CardRow>, RepoError> {
+pub async fn find_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<CardRow>, RepoError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    Ok(Cards::find().filter(Column::Id.is_in(ids.iter().copied())).all(conn).await?)
+}
+
+/// Every card of a deck, oldest first (export).
+pub async fn list_in_deck(conn: &impl ConnectionTrait, deck_id: DeckId) -> Result<Vec<CardRow>, RepoError> {
     Ok(Cards::find()
-        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(Column::DeckId.eq(deck_id.as_uuid()))
+        .order_by_asc(Column::CreatedAt)
+        .order_by_asc(Column::Id)
         .all(conn)
         .await?)
+}
+
+/// The lemma keys of a profile that are among `keys` (duplicate check for a batch).
+pub async fn existing_keys(
+    conn: &impl ConnectionTrait,
+    profile_id: ProfileId,
+    keys: &[String],
+) -> Result<Vec<(String, Uuid)>, RepoError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = Cards::find()
+        .filter(Column::ProfileId.eq(profile_id.as_uuid()))
+        .filter(Column::LemmaKey.is_in(keys.iter().cloned()))
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.lemma_key, r.id)).collect())
 }

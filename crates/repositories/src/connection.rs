@@ -97,11 +97,7 @@ impl Database {
                     max: pool.options().get_max_connections(),
                 }
             }
-            _ => PoolStats {
-                size: 0,
-                idle: 0,
-                max: 0,
-            },
+            _ => PoolStats { size: 0, idle: 0, max: 0 },
         }
     }
 
@@ -112,18 +108,14 @@ impl Database {
 
 /// `sqlite://data/lang-agent.db?mode=rwc` needs `data/` to exist before SQLite can create the file.
 fn ensure_sqlite_directory(url: &str) -> Result<(), RepoError> {
-    let path = url
-        .trim_start_matches("sqlite:")
-        .trim_start_matches("//")
-        .split('?')
-        .next()
-        .unwrap_or_default();
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//").split('?').next().unwrap_or_default();
     if path.is_empty() || path.starts_with(":memory:") {
         return Ok(());
     }
     match Path::new(path).parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
-            .map_err(|e| RepoError::Setup(format!("cannot create {}: {e}", dir.display()))),
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            std::fs::create_dir_all(dir).map_err(|e| RepoError::Setup(format!("cannot create {}: {e}", dir.display())))
+        }
         _ => Ok(()),
     }
 }

@@ -4,10 +4,7 @@ use chrono::{DateTime, Utc};
 use domain::text::normalized_key;
 use domain::{DeckId, ProfileId, UserId};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::RepoError;
 use crate::entities::cards;
@@ -47,29 +44,11 @@ pub async fn insert_default(
     name: &str,
     now: DateTime<Utc>,
 ) -> Result<DeckRow, RepoError> {
-    insert(
-        conn,
-        NewDeck {
-            profile_id,
-            owner_id,
-            name,
-            description: None,
-            is_default: true,
-            now,
-        },
-    )
-    .await
+    insert(conn, NewDeck { profile_id, owner_id, name, description: None, is_default: true, now }).await
 }
 
-pub async fn list_for_owner(
-    conn: &impl ConnectionTrait,
-    owner_id: UserId,
-) -> Result<Vec<DeckRow>, RepoError> {
-    Ok(Decks::find()
-        .filter(Column::OwnerId.eq(owner_id.as_uuid()))
-        .order_by_asc(Column::CreatedAt)
-        .all(conn)
-        .await?)
+pub async fn list_for_owner(conn: &impl ConnectionTrait, owner_id: UserId) -> Result<Vec<DeckRow>, RepoError> {
+    Ok(Decks::find().filter(Column::OwnerId.eq(owner_id.as_uuid())).order_by_asc(Column::CreatedAt).all(conn).await?)
 }
 
 /// The profile's decks: the default one first, then by name.
@@ -82,11 +61,7 @@ pub async fn list_for_profile(
     if !include_archived {
         query = query.filter(Column::ArchivedAt.is_null());
     }
-    Ok(query
-        .order_by_desc(Column::IsDefault)
-        .order_by_asc(Column::NameKey)
-        .all(conn)
-        .await?)
+    Ok(query.order_by_desc(Column::IsDefault).order_by_asc(Column::NameKey).all(conn).await?)
 }
 
 /// The deck when its owner is `owner_id`; someone else's is `None`, like a missing one.
@@ -95,16 +70,10 @@ pub async fn find_owned(
     owner_id: UserId,
     id: DeckId,
 ) -> Result<Option<DeckRow>, RepoError> {
-    Ok(Decks::find_by_id(id.as_uuid())
-        .filter(Column::OwnerId.eq(owner_id.as_uuid()))
-        .one(conn)
-        .await?)
+    Ok(Decks::find_by_id(id.as_uuid()).filter(Column::OwnerId.eq(owner_id.as_uuid())).one(conn).await?)
 }
 
-pub async fn find_default(
-    conn: &impl ConnectionTrait,
-    profile_id: ProfileId,
-) -> Result<Option<DeckRow>, RepoError> {
+pub async fn find_default(conn: &impl ConnectionTrait, profile_id: ProfileId) -> Result<Option<DeckRow>, RepoError> {
     Ok(Decks::find()
         .filter(Column::ProfileId.eq(profile_id.as_uuid()))
         .filter(Column::IsDefault.eq(true))
@@ -147,8 +116,5 @@ pub async fn delete(conn: &impl ConnectionTrait, id: DeckId) -> Result<(), RepoE
 }
 
 pub async fn count_cards(conn: &impl ConnectionTrait, id: DeckId) -> Result<u64, RepoError> {
-    Ok(cards::Entity::find()
-        .filter(cards::Column::DeckId.eq(id.as_uuid()))
-        .count(conn)
-        .await?)
+    Ok(cards::Entity::find().filter(cards::Column::DeckId.eq(id.as_uuid())).count(conn).await?)
 }

@@ -6,6 +6,7 @@
 //! Depends on `config` and `domain` only; it knows nothing of HTTP or Telegram.
 
 pub mod activity;
+pub mod anki;
 pub mod cards;
 mod connection;
 pub mod decks;

@@ -5,10 +5,7 @@ use chrono::{DateTime, Utc};
 use domain::{ProfileId, UserId};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::RepoError;
 use crate::entities::language_profiles::{self, Column, Entity as Profiles};
@@ -38,10 +35,7 @@ pub struct ProfileChanges {
     pub desired_retention: Option<f64>,
 }
 
-pub async fn list_for_user(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-) -> Result<Vec<ProfileRow>, RepoError> {
+pub async fn list_for_user(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Vec<ProfileRow>, RepoError> {
     Ok(Profiles::find()
         .filter(Column::UserId.eq(user_id.as_uuid()))
         .order_by_asc(Column::CreatedAt)
@@ -50,14 +44,8 @@ pub async fn list_for_user(
         .await?)
 }
 
-pub async fn count_for_user(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-) -> Result<u64, RepoError> {
-    Ok(Profiles::find()
-        .filter(Column::UserId.eq(user_id.as_uuid()))
-        .count(conn)
-        .await?)
+pub async fn count_for_user(conn: &impl ConnectionTrait, user_id: UserId) -> Result<u64, RepoError> {
+    Ok(Profiles::find().filter(Column::UserId.eq(user_id.as_uuid())).count(conn).await?)
 }
 
 /// The profile if it exists and belongs to `user_id`; someone else's is `None`, like a missing one.
@@ -66,16 +54,10 @@ pub async fn find_owned(
     user_id: UserId,
     id: ProfileId,
 ) -> Result<Option<ProfileRow>, RepoError> {
-    Ok(Profiles::find_by_id(id.as_uuid())
-        .filter(Column::UserId.eq(user_id.as_uuid()))
-        .one(conn)
-        .await?)
+    Ok(Profiles::find_by_id(id.as_uuid()).filter(Column::UserId.eq(user_id.as_uuid())).one(conn).await?)
 }
 
-pub async fn find_active(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-) -> Result<Option<ProfileRow>, RepoError> {
+pub async fn find_active(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Option<ProfileRow>, RepoError> {
     Ok(Profiles::find()
         .filter(Column::UserId.eq(user_id.as_uuid()))
         .filter(Column::IsActive.eq(true))

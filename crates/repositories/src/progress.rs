@@ -4,9 +4,7 @@ use chrono::{DateTime, Utc};
 use domain::{DeckId, ProfileId, UserId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SelectStatement};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::RepoError;
@@ -104,19 +102,12 @@ pub async fn upsert(
             Column::UpdatedAt,
         ])
         .to_owned();
-    ProgressRows::insert(row)
-        .on_conflict(on_conflict)
-        .exec_without_returning(conn)
-        .await?;
+    ProgressRows::insert(row).on_conflict(on_conflict).exec_without_returning(conn).await?;
     Ok(())
 }
 
 /// Forgets the learner's state of a card (undo of its very first review).
-pub async fn delete(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-    card_id: Uuid,
-) -> Result<(), RepoError> {
+pub async fn delete(conn: &impl ConnectionTrait, user_id: UserId, card_id: Uuid) -> Result<(), RepoError> {
     ProgressRows::delete_many()
         .filter(Column::UserId.eq(user_id.as_uuid()))
         .filter(Column::CardId.eq(card_id))
@@ -158,24 +149,14 @@ pub async fn count_learning_and_due(
     scope: Scope,
     day_end: DateTime<Utc>,
 ) -> Result<(u64, u64), RepoError> {
-    let learning = in_scope(user_id, scope)
-        .filter(Column::State.is_in(["learning", "relearning"]))
-        .count(conn)
-        .await?;
-    let due = in_scope(user_id, scope)
-        .filter(Column::State.eq("review"))
-        .filter(Column::Due.lt(day_end))
-        .count(conn)
-        .await?;
+    let learning = in_scope(user_id, scope).filter(Column::State.is_in(["learning", "relearning"])).count(conn).await?;
+    let due =
+        in_scope(user_id, scope).filter(Column::State.eq("review")).filter(Column::Due.lt(day_end)).count(conn).await?;
     Ok((learning, due))
 }
 
 /// Cards of the scope the learner has never reviewed.
-pub async fn count_unstudied(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-    scope: Scope,
-) -> Result<u64, RepoError> {
+pub async fn count_unstudied(conn: &impl ConnectionTrait, user_id: UserId, scope: Scope) -> Result<u64, RepoError> {
     Ok(unstudied(user_id, scope).count(conn).await?)
 }
 

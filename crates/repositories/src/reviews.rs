@@ -66,10 +66,7 @@ pub async fn find_by_client_id(
 }
 
 /// The user's most recent review that has not been undone.
-pub async fn latest_in_effect(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-) -> Result<Option<ReviewRow>, RepoError> {
+pub async fn latest_in_effect(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Option<ReviewRow>, RepoError> {
     Ok(Reviews::find()
         .filter(Column::UserId.eq(user_id.as_uuid()))
         .filter(Column::UndoneAt.is_null())
@@ -79,11 +76,7 @@ pub async fn latest_in_effect(
         .await?)
 }
 
-pub async fn mark_undone(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<bool, RepoError> {
+pub async fn mark_undone(conn: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> Result<bool, RepoError> {
     let result = Reviews::update_many()
         .col_expr(Column::UndoneAt, Expr::value(now))
         .filter(Column::Id.eq(id))

@@ -22,10 +22,7 @@ pub struct NewSession<'a> {
     pub user_agent: Option<&'a str>,
 }
 
-pub async fn insert(
-    conn: &impl ConnectionTrait,
-    session: NewSession<'_>,
-) -> Result<SessionRow, RepoError> {
+pub async fn insert(conn: &impl ConnectionTrait, session: NewSession<'_>) -> Result<SessionRow, RepoError> {
     let row = refresh_sessions::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(session.user_id.as_uuid()),
@@ -44,19 +41,11 @@ pub async fn find_by_hash_for_update(
     conn: &impl ConnectionTrait,
     token_hash: &str,
 ) -> Result<Option<SessionRow>, RepoError> {
-    Ok(Sessions::find()
-        .filter(Column::TokenHash.eq(token_hash))
-        .lock_exclusive()
-        .one(conn)
-        .await?)
+    Ok(Sessions::find().filter(Column::TokenHash.eq(token_hash)).lock_exclusive().one(conn).await?)
 }
 
 /// Marks one live session spent; `false` when it was already revoked (a concurrent use).
-pub async fn revoke_one(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<bool, RepoError> {
+pub async fn revoke_one(conn: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> Result<bool, RepoError> {
     let result = Sessions::update_many()
         .col_expr(Column::RevokedAt, Expr::value(now))
         .filter(Column::Id.eq(id))
@@ -66,11 +55,7 @@ pub async fn revoke_one(
     Ok(result.rows_affected == 1)
 }
 
-pub async fn revoke_family(
-    conn: &impl ConnectionTrait,
-    family_id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<u64, RepoError> {
+pub async fn revoke_family(conn: &impl ConnectionTrait, family_id: Uuid, now: DateTime<Utc>) -> Result<u64, RepoError> {
     let result = Sessions::update_many()
         .col_expr(Column::RevokedAt, Expr::value(now))
         .filter(Column::FamilyId.eq(family_id))

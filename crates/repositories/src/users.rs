@@ -53,31 +53,18 @@ pub async fn upsert_from_telegram(
         Column::UpdatedAt,
     ];
     let user = Users::insert(row)
-        .on_conflict(
-            OnConflict::column(Column::TelegramId)
-                .update_columns(refreshed)
-                .to_owned(),
-        )
+        .on_conflict(OnConflict::column(Column::TelegramId).update_columns(refreshed).to_owned())
         .exec_with_returning(conn)
         .await?;
     Ok(user)
 }
 
-pub async fn find_by_id(
-    conn: &impl ConnectionTrait,
-    id: UserId,
-) -> Result<Option<UserRow>, RepoError> {
+pub async fn find_by_id(conn: &impl ConnectionTrait, id: UserId) -> Result<Option<UserRow>, RepoError> {
     Ok(Users::find_by_id(id.as_uuid()).one(conn).await?)
 }
 
-pub async fn find_by_telegram_id(
-    conn: &impl ConnectionTrait,
-    telegram_id: i64,
-) -> Result<Option<UserRow>, RepoError> {
-    Ok(Users::find()
-        .filter(Column::TelegramId.eq(telegram_id))
-        .one(conn)
-        .await?)
+pub async fn find_by_telegram_id(conn: &impl ConnectionTrait, telegram_id: i64) -> Result<Option<UserRow>, RepoError> {
+    Ok(Users::find().filter(Column::TelegramId.eq(telegram_id)).one(conn).await?)
 }
 
 /// Locks the user's row until the transaction ends (PostgreSQL; SQLite serialises writers
@@ -85,10 +72,7 @@ pub async fn find_by_telegram_id(
 /// concurrent requests. `None` when the user no longer exists.
 pub async fn lock(conn: &impl ConnectionTrait, id: UserId) -> Result<Option<UserRow>, RepoError> {
     use sea_orm::QuerySelect;
-    Ok(Users::find_by_id(id.as_uuid())
-        .lock_exclusive()
-        .one(conn)
-        .await?)
+    Ok(Users::find_by_id(id.as_uuid()).lock_exclusive().one(conn).await?)
 }
 
 /// Settings a user may change; `None` leaves the column as it is.
@@ -130,11 +114,7 @@ pub async fn update_settings(
 
 /// Erases the user; every row they own goes with it through `ON DELETE CASCADE`.
 pub async fn delete(conn: &impl ConnectionTrait, id: UserId) -> Result<bool, RepoError> {
-    Ok(Users::delete_by_id(id.as_uuid())
-        .exec(conn)
-        .await?
-        .rows_affected
-        == 1)
+    Ok(Users::delete_by_id(id.as_uuid()).exec(conn).await?.rows_affected == 1)
 }
 
 /// Sets the end of premium (billing and admin grants go through here).

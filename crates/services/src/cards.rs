@@ -133,26 +133,16 @@ impl CardService {
         free_max_cards: u32,
         premium_max_cards: Option<u32>,
     ) -> Self {
-        Self {
-            db,
-            clock,
-            profiles,
-            free_max_cards,
-            premium_max_cards,
-        }
+        Self { db, clock, profiles, free_max_cards, premium_max_cards }
     }
 
     async fn owned_deck(&self, user_id: UserId, id: DeckId) -> Result<DeckRow, CardError> {
-        decks::find_owned(self.db.conn(), user_id, id)
-            .await?
-            .ok_or(CardError::DeckNotFound)
+        decks::find_owned(self.db.conn(), user_id, id).await?.ok_or(CardError::DeckNotFound)
     }
 
     async fn describe(&self, user_id: UserId, row: DeckRow) -> Result<Deck, CardError> {
-        let scope = Scope {
-            profile_id: ProfileId::from_uuid(row.profile_id),
-            deck_id: Some(DeckId::from_uuid(row.id)),
-        };
+        let scope =
+            Scope { profile_id: ProfileId::from_uuid(row.profile_id), deck_id: Some(DeckId::from_uuid(row.id)) };
         let counts = day_counts(&self.db, self.clock.now(), user_id, scope).await?;
         let total = decks::count_cards(self.db.conn(), DeckId::from_uuid(row.id)).await?;
         Ok(Deck {
@@ -205,12 +195,10 @@ impl CardService {
             is_default: false,
             now: self.clock.now(),
         };
-        let row = decks::insert(self.db.conn(), new)
-            .await
-            .map_err(|e| match e {
-                RepoError::UniqueViolation(_) => CardError::DuplicateDeckName,
-                other => other.into(),
-            })?;
+        let row = decks::insert(self.db.conn(), new).await.map_err(|e| match e {
+            RepoError::UniqueViolation(_) => CardError::DuplicateDeckName,
+            other => other.into(),
+        })?;
         self.describe(user_id, row).await
     }
 
@@ -227,34 +215,17 @@ impl CardService {
             return Err(CardError::DefaultDeck);
         }
         let now = self.clock.now();
-        let archived_at = archived.map(|a| {
-            if a {
-                Some(row.archived_at.unwrap_or(now))
-            } else {
-                None
-            }
-        });
-        let changes = DeckChanges {
-            name,
-            description,
-            archived_at,
-        };
-        let row = decks::update(self.db.conn(), row, changes, now)
-            .await
-            .map_err(|e| match e {
-                RepoError::UniqueViolation(_) => CardError::DuplicateDeckName,
-                other => other.into(),
-            })?;
+        let archived_at = archived.map(|a| if a { Some(row.archived_at.unwrap_or(now)) } else { None });
+        let changes = DeckChanges { name, description, archived_at };
+        let row = decks::update(self.db.conn(), row, changes, now).await.map_err(|e| match e {
+            RepoError::UniqueViolation(_) => CardError::DuplicateDeckName,
+            other => other.into(),
+        })?;
         self.describe(user_id, row).await
     }
 
     /// Deletes a deck; one that still has cards needs `confirmed` (its cards go with it).
-    pub async fn delete_deck(
-        &self,
-        user_id: UserId,
-        id: DeckId,
-        confirmed: bool,
-    ) -> Result<(), CardError> {
+    pub async fn delete_deck(&self, user_id: UserId, id: DeckId, confirmed: bool) -> Result<(), CardError> {
         let row = self.owned_deck(user_id, id).await?;
         if row.is_default {
             return Err(CardError::DefaultDeck);
@@ -291,9 +262,7 @@ impl CardService {
     }
 
     pub async fn get_card(&self, user_id: UserId, id: Uuid) -> Result<Card, CardError> {
-        let row = cards::find_owned(self.db.conn(), user_id, id)
-            .await?
-            .ok_or(CardError::CardNotFound)?;
+        let row = cards::find_owned(self.db.conn(), user_id, id).await?.ok_or(CardError::CardNotFound)?;
         let progress = progress::find(self.db.conn(), user_id, id).await?;
         Ok(Card::from_rows(row, progress.as_ref()))
     }
@@ -308,29 +277,18 @@ impl CardService {
     ) -> Result<Card, CardError> {
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
-        let user = users::lock(&txn, user_id)
-            .await?
-            .ok_or(CardError::Profile(ProfileError::UserGone))?;
+        let user = users::lock(&txn, user_id).await?.ok_or(CardError::Profile(ProfileError::UserGone))?;
         let deck = match deck_id {
-            Some(id) => decks::find_owned(&txn, user_id, id)
-                .await?
-                .ok_or(CardError::DeckNotFound)?,
+            Some(id) => decks::find_owned(&txn, user_id, id).await?.ok_or(CardError::DeckNotFound)?,
             None => {
                 let profile = self.profiles.resolve(user_id, None).await?;
-                decks::find_default(&txn, profile.id)
-                    .await?
-                    .ok_or(CardError::DeckNotFound)?
+                decks::find_default(&txn, profile.id).await?.ok_or(CardError::DeckNotFound)?
             }
         };
         let profile_id = ProfileId::from_uuid(deck.profile_id);
-        if let Some(existing) =
-            cards::find_by_lemma_key(&txn, profile_id, &content.lemma_key()).await?
-        {
+        if let Some(existing) = cards::find_by_lemma_key(&txn, profile_id, &content.lemma_key()).await? {
             let progress = progress::find(&txn, user_id, existing.id).await?;
-            return Err(CardError::DuplicateCard(Box::new(Card::from_rows(
-                existing,
-                progress.as_ref(),
-            ))));
+            return Err(CardError::DuplicateCard(Box::new(Card::from_rows(existing, progress.as_ref()))));
         }
         let max = match Plan::of(user.premium_until, now) {
             Plan::Free => Some(self.free_max_cards),
@@ -342,39 +300,20 @@ impl CardService {
                 return Err(CardError::LimitReached { used, max });
             }
         }
-        let row = cards::insert(
-            &txn,
-            DeckId::from_uuid(deck.id),
-            profile_id,
-            content,
-            source,
-            now,
-        )
-        .await?;
+        let row = cards::insert(&txn, DeckId::from_uuid(deck.id), profile_id, content, source, now).await?;
         txn.commit().await.map_err(RepoError::from)?;
         Ok(Card::from_rows(row, None))
     }
 
-    pub async fn update_card(
-        &self,
-        user_id: UserId,
-        id: Uuid,
-        content: CardContent,
-    ) -> Result<Card, CardError> {
+    pub async fn update_card(&self, user_id: UserId, id: Uuid, content: CardContent) -> Result<Card, CardError> {
         let conn = self.db.conn();
-        let row = cards::find_owned(conn, user_id, id)
-            .await?
-            .ok_or(CardError::CardNotFound)?;
+        let row = cards::find_owned(conn, user_id, id).await?.ok_or(CardError::CardNotFound)?;
         let key = content.lemma_key();
-        if let Some(other) =
-            cards::find_by_lemma_key(conn, ProfileId::from_uuid(row.profile_id), &key).await?
+        if let Some(other) = cards::find_by_lemma_key(conn, ProfileId::from_uuid(row.profile_id), &key).await?
             && other.id != id
         {
             let progress = progress::find(conn, user_id, other.id).await?;
-            return Err(CardError::DuplicateCard(Box::new(Card::from_rows(
-                other,
-                progress.as_ref(),
-            ))));
+            return Err(CardError::DuplicateCard(Box::new(Card::from_rows(other, progress.as_ref()))));
         }
         let row = cards::update_content(conn, row, content, self.clock.now()).await?;
         let progress = progress::find(conn, user_id, id).await?;
@@ -382,24 +321,15 @@ impl CardService {
     }
 
     pub async fn delete_card(&self, user_id: UserId, id: Uuid) -> Result<(), CardError> {
-        cards::find_owned(self.db.conn(), user_id, id)
-            .await?
-            .ok_or(CardError::CardNotFound)?;
+        cards::find_owned(self.db.conn(), user_id, id).await?.ok_or(CardError::CardNotFound)?;
         cards::delete(self.db.conn(), id).await?;
         Ok(())
     }
 
     /// Moves a card to another deck of the same profile.
-    pub async fn move_card(
-        &self,
-        user_id: UserId,
-        id: Uuid,
-        deck_id: DeckId,
-    ) -> Result<Card, CardError> {
+    pub async fn move_card(&self, user_id: UserId, id: Uuid, deck_id: DeckId) -> Result<Card, CardError> {
         let conn = self.db.conn();
-        let row = cards::find_owned(conn, user_id, id)
-            .await?
-            .ok_or(CardError::CardNotFound)?;
+        let row = cards::find_owned(conn, user_id, id).await?.ok_or(CardError::CardNotFound)?;
         let deck = self.owned_deck(user_id, deck_id).await?;
         if deck.profile_id != row.profile_id {
             return Err(CardError::DeckNotFound);
@@ -407,5 +337,100 @@ impl CardService {
         let row = cards::move_to(conn, row, deck_id, self.clock.now()).await?;
         let progress = progress::find(conn, user_id, id).await?;
         Ok(Card::from_rows(row, progress.as_ref()))
+    }
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    pub created: usize,
+    pub duplicates: Vec<ImportDuplicate>,
+    pub errors: Vec<crate::transfer::RowError>,
+    /// The first rows that are (or would be) created, for the preview.
+    pub preview: Vec<CardContent>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportDuplicate {
+    pub row: usize,
+    pub front: String,
+    /// The card already in the profile; `None` when the clash is with an earlier row of the file.
+    pub existing_card_id: Option<Uuid>,
+}
+
+const IMPORT_PREVIEW_ROWS: usize = 20;
+
+impl CardService {
+    /// Imports CSV/TSV into a deck: bad rows and duplicates are reported per row and skipped;
+    /// the rest are created together (or, when `dry_run`, only reported). The plan's card
+    /// limit applies to the whole file: either everything valid fits or nothing is created.
+    pub async fn import(
+        &self,
+        user_id: UserId,
+        deck_id: DeckId,
+        text: &str,
+        dry_run: bool,
+    ) -> Result<ImportReport, CardError> {
+        let parsed = crate::transfer::parse(text);
+        let now = self.clock.now();
+        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        let user = users::lock(&txn, user_id).await?.ok_or(CardError::Profile(ProfileError::UserGone))?;
+        let deck = decks::find_owned(&txn, user_id, deck_id).await?.ok_or(CardError::DeckNotFound)?;
+        let profile_id = ProfileId::from_uuid(deck.profile_id);
+        let keys: Vec<String> = parsed.rows.iter().map(|r| r.content.lemma_key()).collect();
+        let existing = cards::existing_keys(&txn, profile_id, &keys).await?;
+
+        let mut seen = std::collections::HashSet::new();
+        let mut duplicates = Vec::new();
+        let mut fresh = Vec::new();
+        for (row, key) in parsed.rows.into_iter().zip(keys) {
+            if let Some((_, id)) = existing.iter().find(|(k, _)| *k == key) {
+                duplicates.push(ImportDuplicate {
+                    row: row.row,
+                    front: row.content.front,
+                    existing_card_id: Some(*id),
+                });
+            } else if !seen.insert(key) {
+                duplicates.push(ImportDuplicate { row: row.row, front: row.content.front, existing_card_id: None });
+            } else {
+                fresh.push(row.content);
+            }
+        }
+        let max = match Plan::of(user.premium_until, now) {
+            Plan::Free => Some(self.free_max_cards),
+            Plan::Premium => self.premium_max_cards,
+        };
+        if let Some(max) = max {
+            let used = cards::count_for_user(&txn, user_id).await?;
+            if used + fresh.len() as u64 > u64::from(max) {
+                return Err(CardError::LimitReached { used, max });
+            }
+        }
+        let preview = fresh.iter().take(IMPORT_PREVIEW_ROWS).cloned().collect();
+        let created = fresh.len();
+        if !dry_run {
+            for content in fresh {
+                cards::insert(&txn, deck_id, profile_id, content, "import", now).await?;
+            }
+            txn.commit().await.map_err(RepoError::from)?;
+        }
+        Ok(ImportReport { dry_run, created, duplicates, errors: parsed.errors, preview })
+    }
+
+    /// Every card of a deck with the learner's progress, oldest first.
+    pub async fn deck_cards(&self, user_id: UserId, deck_id: DeckId) -> Result<(String, Vec<Card>), CardError> {
+        let deck = self.owned_deck(user_id, deck_id).await?;
+        let rows = cards::list_in_deck(self.db.conn(), deck_id).await?;
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let progress = progress::find_many(self.db.conn(), user_id, &ids).await?;
+        let cards = rows
+            .into_iter()
+            .map(|row| {
+                let p = progress.iter().find(|p| p.card_id == row.id);
+                Card::from_rows(row, p)
+            })
+            .collect();
+        Ok((deck.name, cards))
     }
 }

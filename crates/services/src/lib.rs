@@ -13,6 +13,7 @@ pub mod profiles;
 pub mod readiness;
 pub mod srs;
 pub mod study;
+pub mod transfer;
 pub mod users;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -12,10 +12,7 @@ pub struct ShutdownSignal {
 
 impl ShutdownSignal {
     pub fn install() -> std::io::Result<Self> {
-        Ok(Self {
-            interrupt: signal(SignalKind::interrupt())?,
-            terminate: signal(SignalKind::terminate())?,
-        })
+        Ok(Self { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? })
     }
 
     /// Resolves with the signal's name when the first of them arrives.

@@ -5,10 +5,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use domain::{
-    CefrLevel, Goal, InterfaceLanguage, LanguageCode, Plan, ProfileId, UserId,
-    profile::levels_are_ordered,
-};
+use domain::{CefrLevel, Goal, InterfaceLanguage, LanguageCode, Plan, ProfileId, UserId, profile::levels_are_ordered};
 use repositories::profiles::{self, NewProfile as NewProfileRow, ProfileChanges, ProfileRow};
 use repositories::{Database, RepoError, TransactionTrait, decks, users};
 use serde::Serialize;
@@ -124,18 +121,12 @@ impl ProfileService {
     }
 
     pub async fn get(&self, user_id: UserId, id: ProfileId) -> Result<Profile, ProfileError> {
-        let row = profiles::find_owned(self.db.conn(), user_id, id)
-            .await?
-            .ok_or(ProfileError::NotFound)?;
+        let row = profiles::find_owned(self.db.conn(), user_id, id).await?.ok_or(ProfileError::NotFound)?;
         Profile::try_from(row)
     }
 
     /// The profile a request names, or the active one when it names none.
-    pub async fn resolve(
-        &self,
-        user_id: UserId,
-        id: Option<ProfileId>,
-    ) -> Result<Profile, ProfileError> {
+    pub async fn resolve(&self, user_id: UserId, id: Option<ProfileId>) -> Result<Profile, ProfileError> {
         let row = match id {
             Some(id) => profiles::find_owned(self.db.conn(), user_id, id).await?,
             None => profiles::find_active(self.db.conn(), user_id).await?,
@@ -149,9 +140,7 @@ impl ProfileService {
         }
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
-        let user = users::lock(&txn, user_id)
-            .await?
-            .ok_or(ProfileError::UserGone)?;
+        let user = users::lock(&txn, user_id).await?.ok_or(ProfileError::UserGone)?;
         let existing = profiles::list_for_user(&txn, user_id).await?;
         if existing.iter().any(|p| p.language == new.language.as_str()) {
             return Err(ProfileError::DuplicateLanguage);
@@ -181,28 +170,14 @@ impl ProfileService {
             RepoError::UniqueViolation(_) => ProfileError::DuplicateLanguage,
             other => other.into(),
         })?;
-        decks::insert_default(
-            &txn,
-            id,
-            user_id,
-            default_deck_name(new.interface_language),
-            now,
-        )
-        .await?;
+        decks::insert_default(&txn, id, user_id, default_deck_name(new.interface_language), now).await?;
         txn.commit().await.map_err(RepoError::from)?;
         Profile::try_from(row)
     }
 
-    pub async fn update(
-        &self,
-        user_id: UserId,
-        id: ProfileId,
-        patch: ProfilePatch,
-    ) -> Result<Profile, ProfileError> {
+    pub async fn update(&self, user_id: UserId, id: ProfileId, patch: ProfilePatch) -> Result<Profile, ProfileError> {
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
-        let row = profiles::find_owned(&txn, user_id, id)
-            .await?
-            .ok_or(ProfileError::NotFound)?;
+        let row = profiles::find_owned(&txn, user_id, id).await?.ok_or(ProfileError::NotFound)?;
         let current = Profile::try_from(row.clone())?;
         let current_level = patch.current_level.unwrap_or(current.current_level);
         let target_level = patch.target_level.unwrap_or(current.target_level);
@@ -226,12 +201,8 @@ impl ProfileService {
     pub async fn delete(&self, user_id: UserId, id: ProfileId) -> Result<(), ProfileError> {
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
-        users::lock(&txn, user_id)
-            .await?
-            .ok_or(ProfileError::UserGone)?;
-        let row = profiles::find_owned(&txn, user_id, id)
-            .await?
-            .ok_or(ProfileError::NotFound)?;
+        users::lock(&txn, user_id).await?.ok_or(ProfileError::UserGone)?;
+        let row = profiles::find_owned(&txn, user_id, id).await?.ok_or(ProfileError::NotFound)?;
         if profiles::count_for_user(&txn, user_id).await? <= 1 {
             return Err(ProfileError::LastProfile);
         }
@@ -250,16 +221,10 @@ impl ProfileService {
     pub async fn activate(&self, user_id: UserId, id: ProfileId) -> Result<Profile, ProfileError> {
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
-        users::lock(&txn, user_id)
-            .await?
-            .ok_or(ProfileError::UserGone)?;
-        profiles::find_owned(&txn, user_id, id)
-            .await?
-            .ok_or(ProfileError::NotFound)?;
+        users::lock(&txn, user_id).await?.ok_or(ProfileError::UserGone)?;
+        profiles::find_owned(&txn, user_id, id).await?.ok_or(ProfileError::NotFound)?;
         profiles::activate(&txn, user_id, id, now).await?;
-        let row = profiles::find_owned(&txn, user_id, id)
-            .await?
-            .ok_or(ProfileError::NotFound)?;
+        let row = profiles::find_owned(&txn, user_id, id).await?.ok_or(ProfileError::NotFound)?;
         txn.commit().await.map_err(RepoError::from)?;
         Profile::try_from(row)
     }

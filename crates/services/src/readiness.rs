@@ -53,11 +53,7 @@ impl ReadinessService {
             tracing::warn!(why, "readiness: database is down");
         }
         if let ProbeResult::Down(why) = &cache {
-            tracing::warn!(
-                why,
-                backend = self.cache.backend(),
-                "readiness: cache is down"
-            );
+            tracing::warn!(why, backend = self.cache.backend(), "readiness: cache is down");
         }
         ReadinessReport { database, cache }
     }

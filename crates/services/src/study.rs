@@ -82,13 +82,8 @@ struct Learner {
     rating_buttons: i16,
 }
 
-async fn learner(
-    conn: &impl repositories::ConnectionTrait,
-    user_id: UserId,
-) -> Result<Learner, StudyError> {
-    let user = users::find_by_id(conn, user_id)
-        .await?
-        .ok_or(StudyError::Profile(ProfileError::UserGone))?;
+async fn learner(conn: &impl repositories::ConnectionTrait, user_id: UserId) -> Result<Learner, StudyError> {
+    let user = users::find_by_id(conn, user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
     Ok(Learner {
         zone: TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC),
         rollover: u32::try_from(user.day_rollover_hour).unwrap_or(4),
@@ -108,20 +103,11 @@ pub(crate) async fn day_counts(
         return Ok(DayCounts::default());
     };
     let zone = TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC);
-    let day = StudyDay::containing(
-        now,
-        zone,
-        u32::try_from(user.day_rollover_hour).unwrap_or(4),
-    );
-    let (learning, due) =
-        progress::count_learning_and_due(conn, user_id, scope, day.ends_at).await?;
+    let day = StudyDay::containing(now, zone, u32::try_from(user.day_rollover_hour).unwrap_or(4));
+    let (learning, due) = progress::count_learning_and_due(conn, user_id, scope, day.ends_at).await?;
     let allowance = new_allowance(conn, user_id, scope.profile_id, &day).await?;
     let unstudied = progress::count_unstudied(conn, user_id, scope).await?;
-    Ok(DayCounts {
-        new: unstudied.min(allowance),
-        learning,
-        due,
-    })
+    Ok(DayCounts { new: unstudied.min(allowance), learning, due })
 }
 
 async fn new_allowance(
@@ -130,20 +116,13 @@ async fn new_allowance(
     profile_id: ProfileId,
     day: &StudyDay,
 ) -> Result<u64, RepoError> {
-    let per_day = profiles::find_owned(conn, user_id, profile_id)
-        .await?
-        .map_or(0, |p| p.new_cards_per_day.max(0));
+    let per_day = profiles::find_owned(conn, user_id, profile_id).await?.map_or(0, |p| p.new_cards_per_day.max(0));
     let studied = activity::new_cards_studied(conn, user_id, profile_id, day.date).await?;
-    Ok(u64::try_from(per_day)
-        .unwrap_or(0)
-        .saturating_sub(u64::from(studied)))
+    Ok(u64::try_from(per_day).unwrap_or(0).saturating_sub(u64::from(studied)))
 }
 
 fn scheduler_for(profile_retention: f64) -> Result<Scheduler, SchedulerError> {
-    Scheduler::new(SchedulerConfig {
-        desired_retention: profile_retention,
-        ..SchedulerConfig::default()
-    })
+    Scheduler::new(SchedulerConfig { desired_retention: profile_retention, ..SchedulerConfig::default() })
 }
 
 /// Fuzz is seeded by card and repetition, so the previewed interval is the one given.
@@ -157,10 +136,7 @@ fn to_progress(row: Option<&ProgressRow>, now: DateTime<Utc>) -> Result<Progress
         return Ok(Progress::new_card(now));
     };
     Ok(Progress {
-        state: row
-            .state
-            .parse()
-            .map_err(|e: domain::UnknownValue| StudyError::Corrupt(e.0))?,
+        state: row.state.parse().map_err(|e: domain::UnknownValue| StudyError::Corrupt(e.0))?,
         step: row.step.and_then(|s| u32::try_from(s).ok()),
         stability: row.stability,
         difficulty: row.difficulty,
@@ -186,11 +162,7 @@ fn to_values(p: &Progress) -> ProgressValues {
 
 impl StudyService {
     pub fn new(db: Database, clock: Arc<dyn Clock>, profiles: ProfileService) -> Self {
-        Self {
-            db,
-            clock,
-            profiles,
-        }
+        Self { db, clock, profiles }
     }
 
     pub async fn queue(
@@ -205,24 +177,19 @@ impl StudyService {
         let profile: Profile = self.profiles.resolve(user_id, profile_id).await?;
         let learner = learner(conn, user_id).await?;
         let day = StudyDay::containing(now, learner.zone, learner.rollover);
-        let scope = Scope {
-            profile_id: profile.id,
-            deck_id,
-        };
+        let scope = Scope { profile_id: profile.id, deck_id };
         if let Some(deck) = deck_id {
             let owned = repositories::decks::find_owned(conn, user_id, deck).await?;
             if owned.is_none_or(|d| d.profile_id != profile.id.as_uuid()) {
                 return Err(StudyError::CardNotFound);
             }
         }
-        let mut rows: Vec<ProgressRow> =
-            progress::learning_due(conn, user_id, scope, now, limit).await?;
+        let mut rows: Vec<ProgressRow> = progress::learning_due(conn, user_id, scope, now, limit).await?;
         let room = limit.saturating_sub(rows.len() as u64);
         rows.extend(progress::reviews_due(conn, user_id, scope, day.ends_at, room).await?);
         let room = limit.saturating_sub(rows.len() as u64);
         let allowance = new_allowance(conn, user_id, profile.id, &day).await?;
-        let new_cards =
-            progress::unstudied_cards(conn, user_id, scope, room.min(allowance)).await?;
+        let new_cards = progress::unstudied_cards(conn, user_id, scope, room.min(allowance)).await?;
 
         let scheduler = scheduler_for(profile.desired_retention)?;
         let ids: Vec<Uuid> = rows.iter().map(|r| r.card_id).collect();
@@ -242,49 +209,28 @@ impl StudyService {
         for card in new_cards {
             let progress = Progress::new_card(now);
             let intervals = scheduler.preview(&progress, now, fuzz_seed(card.id, 0))?;
-            items.push(QueueItem {
-                card: Card::from_rows(card, None),
-                intervals: intervals.map(|d| d.num_seconds()),
-            });
+            items.push(QueueItem { card: Card::from_rows(card, None), intervals: intervals.map(|d| d.num_seconds()) });
         }
         let counts = day_counts(&self.db, now, user_id, scope).await?;
-        Ok(Queue {
-            items,
-            counts,
-            day,
-            rating_buttons: learner.rating_buttons,
-        })
+        Ok(Queue { items, counts, day, rating_buttons: learner.rating_buttons })
     }
 
     /// Records one review. Replaying a `client_review_id` answers the recorded result and
     /// changes nothing, so a retried request never counts twice.
-    pub async fn review(
-        &self,
-        user_id: UserId,
-        request: ReviewRequest,
-    ) -> Result<ReviewResult, StudyError> {
+    pub async fn review(&self, user_id: UserId, request: ReviewRequest) -> Result<ReviewResult, StudyError> {
         let now = self.clock.now();
-        if let Some(done) =
-            reviews::find_by_client_id(self.db.conn(), user_id, request.client_review_id).await?
-        {
+        if let Some(done) = reviews::find_by_client_id(self.db.conn(), user_id, request.client_review_id).await? {
             return self.replayed(user_id, done).await;
         }
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
         let learner = learner(&txn, user_id).await?;
-        let card = cards::find_owned(&txn, user_id, request.card_id)
-            .await?
-            .ok_or(StudyError::CardNotFound)?;
+        let card = cards::find_owned(&txn, user_id, request.card_id).await?.ok_or(StudyError::CardNotFound)?;
         let profile_id = ProfileId::from_uuid(card.profile_id);
         let profile = self.profiles.resolve(user_id, Some(profile_id)).await?;
         let before_row = progress::find(&txn, user_id, card.id).await?;
         let before = to_progress(before_row.as_ref(), now)?;
         let scheduler = scheduler_for(profile.desired_retention)?;
-        let outcome = scheduler.review(
-            &before,
-            request.rating,
-            now,
-            fuzz_seed(card.id, before.reps),
-        )?;
+        let outcome = scheduler.review(&before, request.rating, now, fuzz_seed(card.id, before.reps))?;
         let day = StudyDay::containing(now, learner.zone, learner.rollover);
 
         let after = to_values(&outcome.progress);
@@ -303,10 +249,8 @@ impl StudyService {
                 scheduled_days: i32::try_from(outcome.scheduled.num_days()).unwrap_or(i32::MAX),
                 stability_after: outcome.progress.stability,
                 difficulty_after: outcome.progress.difficulty,
-                progress_before: serde_json::to_value(
-                    before_row.as_ref().map(ProgressValues::from),
-                )
-                .unwrap_or_default(),
+                progress_before: serde_json::to_value(before_row.as_ref().map(ProgressValues::from))
+                    .unwrap_or_default(),
                 duration_ms: request.duration_ms.and_then(|d| i32::try_from(d).ok()),
                 local_date: day.date,
                 reviewed_at: now,
@@ -318,39 +262,18 @@ impl StudyService {
             // The same client id raced in through another request: that one counts.
             Err(RepoError::UniqueViolation(_)) => {
                 txn.rollback().await.map_err(RepoError::from)?;
-                let done =
-                    reviews::find_by_client_id(self.db.conn(), user_id, request.client_review_id)
-                        .await?
-                        .ok_or(StudyError::CardNotFound)?;
+                let done = reviews::find_by_client_id(self.db.conn(), user_id, request.client_review_id)
+                    .await?
+                    .ok_or(StudyError::CardNotFound)?;
                 return self.replayed(user_id, done).await;
             }
             Err(e) => return Err(e.into()),
         }
-        let seconds = request
-            .duration_ms
-            .map_or(0, |ms| i32::try_from(ms / 1000).unwrap_or(0));
-        activity::add_review(
-            &txn,
-            user_id,
-            profile_id,
-            day.date,
-            before.state == CardState::New,
-            seconds,
-            1,
-        )
-        .await?;
+        let seconds = request.duration_ms.map_or(0, |ms| i32::try_from(ms / 1000).unwrap_or(0));
+        activity::add_review(&txn, user_id, profile_id, day.date, before.state == CardState::New, seconds, 1).await?;
         txn.commit().await.map_err(RepoError::from)?;
 
-        let counts = day_counts(
-            &self.db,
-            now,
-            user_id,
-            Scope {
-                profile_id,
-                deck_id: None,
-            },
-        )
-        .await?;
+        let counts = day_counts(&self.db, now, user_id, Scope { profile_id, deck_id: None }).await?;
         let stored = progress::find(self.db.conn(), user_id, card.id).await?;
         Ok(ReviewResult {
             card_id: card.id,
@@ -363,15 +286,10 @@ impl StudyService {
     async fn replayed(&self, user_id: UserId, done: ReviewRow) -> Result<ReviewResult, StudyError> {
         let now = self.clock.now();
         let stored = progress::find(self.db.conn(), user_id, done.card_id).await?;
-        let scope = Scope {
-            profile_id: ProfileId::from_uuid(done.profile_id),
-            deck_id: None,
-        };
+        let scope = Scope { profile_id: ProfileId::from_uuid(done.profile_id), deck_id: None };
         Ok(ReviewResult {
             card_id: done.card_id,
-            scheduled_seconds: stored
-                .as_ref()
-                .map_or(0, |p| (p.due - done.reviewed_at).num_seconds()),
+            scheduled_seconds: stored.as_ref().map_or(0, |p| (p.due - done.reviewed_at).num_seconds()),
             progress: stored.as_ref().map(CardProgress::from),
             counts: day_counts(&self.db, now, user_id, scope).await?,
         })
@@ -381,11 +299,9 @@ impl StudyService {
     pub async fn undo(&self, user_id: UserId) -> Result<(Uuid, Option<CardProgress>), StudyError> {
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
-        let review = reviews::latest_in_effect(&txn, user_id)
-            .await?
-            .ok_or(StudyError::NothingToUndo)?;
-        let before: Option<ProgressValues> = serde_json::from_value(review.progress_before.clone())
-            .map_err(|e| StudyError::Corrupt(e.to_string()))?;
+        let review = reviews::latest_in_effect(&txn, user_id).await?.ok_or(StudyError::NothingToUndo)?;
+        let before: Option<ProgressValues> =
+            serde_json::from_value(review.progress_before.clone()).map_err(|e| StudyError::Corrupt(e.to_string()))?;
         match &before {
             Some(values) => progress::upsert(&txn, user_id, review.card_id, values, now).await?,
             None => progress::delete(&txn, user_id, review.card_id).await?,
@@ -395,16 +311,8 @@ impl StudyService {
         }
         let seconds = review.duration_ms.map_or(0, |ms| ms / 1000);
         let profile_id = ProfileId::from_uuid(review.profile_id);
-        activity::add_review(
-            &txn,
-            user_id,
-            profile_id,
-            review.local_date,
-            review.state_before == "new",
-            seconds,
-            -1,
-        )
-        .await?;
+        activity::add_review(&txn, user_id, profile_id, review.local_date, review.state_before == "new", seconds, -1)
+            .await?;
         txn.commit().await.map_err(RepoError::from)?;
         let restored = progress::find(self.db.conn(), user_id, review.card_id).await?;
         Ok((review.card_id, restored.as_ref().map(CardProgress::from)))

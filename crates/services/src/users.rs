@@ -116,18 +116,14 @@ impl UserService {
 
     pub async fn me(&self, user_id: UserId) -> Result<Me, ProfileError> {
         let conn = self.db.conn();
-        let user = users::find_by_id(conn, user_id)
-            .await?
-            .ok_or(ProfileError::UserGone)?;
+        let user = users::find_by_id(conn, user_id).await?.ok_or(ProfileError::UserGone)?;
         self.describe(conn, User::from(user)).await
     }
 
     pub async fn update(&self, user_id: UserId, changes: MeChanges) -> Result<Me, ProfileError> {
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
-        let row = users::lock(&txn, user_id)
-            .await?
-            .ok_or(ProfileError::UserGone)?;
+        let row = users::lock(&txn, user_id).await?.ok_or(ProfileError::UserGone)?;
         let settings = UserSettingsChanges {
             timezone: changes.timezone.map(|tz| tz.name().to_owned()),
             day_rollover_hour: changes.day_rollover_hour.map(i16::from),
@@ -139,9 +135,7 @@ impl UserService {
         if let Some(language) = changes.interface_language {
             // The interface language belongs to the active profile (data.md); without one
             // there is nothing to store it on yet.
-            let active = profiles::find_active(&txn, user_id)
-                .await?
-                .ok_or(ProfileError::NoActiveProfile)?;
+            let active = profiles::find_active(&txn, user_id).await?.ok_or(ProfileError::NoActiveProfile)?;
             let changes = profiles::ProfileChanges {
                 interface_language: Some(language.as_str().to_owned()),
                 ..Default::default()
@@ -162,18 +156,13 @@ impl UserService {
 
     pub async fn export(&self, user_id: UserId) -> Result<Export, ProfileError> {
         let conn = self.db.conn();
-        let user = users::find_by_id(conn, user_id)
-            .await?
-            .ok_or(ProfileError::UserGone)?;
+        let user = users::find_by_id(conn, user_id).await?.ok_or(ProfileError::UserGone)?;
         let profiles = profiles::list_for_user(conn, user_id).await?;
         let decks = decks::list_for_owner(conn, user_id).await?;
         Ok(Export {
             exported_at: self.clock.now(),
             user: User::from(user),
-            profiles: profiles
-                .into_iter()
-                .map(Profile::try_from)
-                .collect::<Result<_, _>>()?,
+            profiles: profiles.into_iter().map(Profile::try_from).collect::<Result<_, _>>()?,
             decks: decks
                 .into_iter()
                 .map(|d| ExportedDeck {
@@ -189,11 +178,7 @@ impl UserService {
         })
     }
 
-    async fn describe(
-        &self,
-        conn: &impl repositories::ConnectionTrait,
-        user: User,
-    ) -> Result<Me, ProfileError> {
+    async fn describe(&self, conn: &impl repositories::ConnectionTrait, user: User) -> Result<Me, ProfileError> {
         let plan = Plan::of(user.premium_until, self.clock.now());
         let profiles_used = profiles::count_for_user(conn, user.id).await?;
         let active = profiles::find_active(conn, user.id).await?;

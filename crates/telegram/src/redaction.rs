@@ -12,10 +12,7 @@ pub fn redact_bot_token(url: &str) -> String {
     if token_len == 0 {
         return url.to_owned();
     }
-    let (before, after) = (
-        url.get(..token_start).unwrap_or_default(),
-        rest.get(token_len..).unwrap_or_default(),
-    );
+    let (before, after) = (url.get(..token_start).unwrap_or_default(), rest.get(token_len..).unwrap_or_default());
     format!("{before}<redacted>{after}")
 }
 
@@ -27,18 +24,9 @@ mod tests {
     fn the_token_never_survives() {
         let url = "https://api.telegram.org/bot123456:AAsecret-token_x/sendMessage?chat_id=1";
         let redacted = redact_bot_token(url);
-        assert_eq!(
-            redacted,
-            "https://api.telegram.org/bot<redacted>/sendMessage?chat_id=1"
-        );
+        assert_eq!(redacted, "https://api.telegram.org/bot<redacted>/sendMessage?chat_id=1");
         assert!(!redacted.contains("AAsecret"));
-        assert_eq!(
-            redact_bot_token("https://example.org/health"),
-            "https://example.org/health"
-        );
-        assert_eq!(
-            redact_bot_token("https://api.telegram.org/bot123:abc"),
-            "https://api.telegram.org/bot<redacted>"
-        );
+        assert_eq!(redact_bot_token("https://example.org/health"), "https://example.org/health");
+        assert_eq!(redact_bot_token("https://api.telegram.org/bot123:abc"), "https://api.telegram.org/bot<redacted>");
     }
 }

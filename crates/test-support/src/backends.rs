@@ -25,41 +25,23 @@ fn settings(url: String) -> DatabaseSettings {
 /// An empty PostgreSQL database (no migrations applied).
 pub async fn empty_postgres() -> Backend {
     let pg = TestDatabase::empty().await;
-    let db = Database::connect(&settings(pg.url.clone()))
-        .await
-        .expect("connect to PostgreSQL");
-    Backend {
-        db,
-        _pg: Some(pg),
-        _dir: None,
-    }
+    let db = Database::connect(&settings(pg.url.clone())).await.expect("connect to PostgreSQL");
+    Backend { db, _pg: Some(pg), _dir: None }
 }
 
 /// A migrated PostgreSQL database cloned from the template.
 pub async fn migrated_postgres() -> Backend {
     let pg = TestDatabase::migrated().await;
-    let db = Database::connect(&settings(pg.url.clone()))
-        .await
-        .expect("connect to PostgreSQL");
-    Backend {
-        db,
-        _pg: Some(pg),
-        _dir: None,
-    }
+    let db = Database::connect(&settings(pg.url.clone())).await.expect("connect to PostgreSQL");
+    Backend { db, _pg: Some(pg), _dir: None }
 }
 
 /// An empty SQLite file under a `data/` directory that does not exist yet (as on a fresh clone).
 pub async fn empty_sqlite() -> Backend {
     let dir = crate::process::ScratchDir::new();
     let url = format!("sqlite://{}/data/lang-agent.db?mode=rwc", dir.0.display());
-    let db = Database::connect(&settings(url))
-        .await
-        .expect("open SQLite");
-    Backend {
-        db,
-        _pg: None,
-        _dir: Some(dir),
-    }
+    let db = Database::connect(&settings(url)).await.expect("open SQLite");
+    Backend { db, _pg: None, _dir: Some(dir) }
 }
 
 pub async fn migrated_sqlite() -> Backend {

@@ -46,18 +46,12 @@ impl Drop for TestDatabase {
         // Drop runs outside any runtime we may block on, so use a thread with its own.
         let name = self.name.clone();
         let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
             runtime.block_on(async move {
                 let mut admin = PgConnection::connect(&admin_url()).await.ok()?;
                 let sql = format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#);
                 // The name is ours (a prefix and a UUID), never user input.
-                sea_orm::sqlx::query(AssertSqlSafe(sql))
-                    .execute(&mut admin)
-                    .await
-                    .ok()
+                sea_orm::sqlx::query(AssertSqlSafe(sql)).execute(&mut admin).await.ok()
             })
         })
         .join();
@@ -73,9 +67,7 @@ fn admin_url() -> String {
 
 fn database_url(name: &str) -> String {
     let admin = admin_url();
-    let base = admin
-        .rsplit_once('/')
-        .map_or(admin.as_str(), |(base, _)| base);
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
     format!("{base}/{name}")
 }
 
@@ -94,10 +86,7 @@ async fn admin_connection() -> PgConnection {
 
 /// Runs DDL built from names this module generates (never from input).
 async fn execute(conn: &mut PgConnection, sql: &str) {
-    if let Err(e) = sea_orm::sqlx::query(AssertSqlSafe(sql.to_owned()))
-        .execute(&mut *conn)
-        .await
-    {
+    if let Err(e) = sea_orm::sqlx::query(AssertSqlSafe(sql.to_owned())).execute(&mut *conn).await {
         panic!("test database set-up failed on `{sql}`: {e}");
     }
 }
@@ -105,64 +94,40 @@ async fn execute(conn: &mut PgConnection, sql: &str) {
 /// Returns the template's name, building it first if this migration set has none yet.
 async fn ensure_template(admin: &mut PgConnection) -> String {
     let template = format!("{TEMPLATE_PREFIX}{FINGERPRINT}");
-    execute(
-        admin,
-        &format!("SELECT pg_advisory_lock({TEMPLATE_LOCK_KEY})"),
-    )
-    .await;
-    let exists: Option<(i32,)> =
-        sea_orm::sqlx::query_as("SELECT 1 FROM pg_database WHERE datname = $1")
-            .bind(&template)
-            .fetch_optional(&mut *admin)
-            .await
-            .expect("query pg_database");
+    execute(admin, &format!("SELECT pg_advisory_lock({TEMPLATE_LOCK_KEY})")).await;
+    let exists: Option<(i32,)> = sea_orm::sqlx::query_as("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(&template)
+        .fetch_optional(&mut *admin)
+        .await
+        .expect("query pg_database");
     if exists.is_none() {
         build_template(admin, &template).await;
     }
-    execute(
-        admin,
-        &format!("SELECT pg_advisory_unlock({TEMPLATE_LOCK_KEY})"),
-    )
-    .await;
+    execute(admin, &format!("SELECT pg_advisory_unlock({TEMPLATE_LOCK_KEY})")).await;
     template
 }
 
 async fn build_template(admin: &mut PgConnection, template: &str) {
     // Templates of older migration sets are no longer useful.
-    let stale: Vec<(String,)> =
-        sea_orm::sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE $1")
-            .bind(format!("{TEMPLATE_PREFIX}%"))
-            .fetch_all(&mut *admin)
-            .await
-            .expect("list templates");
+    let stale: Vec<(String,)> = sea_orm::sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE $1")
+        .bind(format!("{TEMPLATE_PREFIX}%"))
+        .fetch_all(&mut *admin)
+        .await
+        .expect("list templates");
     for (name,) in stale {
-        execute(
-            admin,
-            &format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#),
-        )
-        .await;
+        execute(admin, &format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#)).await;
     }
     // Build under another name and rename when complete, so a crash never leaves a
     // half-migrated template behind under the real name.
     let building = format!("{template}_building");
-    execute(
-        admin,
-        &format!(r#"DROP DATABASE IF EXISTS "{building}" WITH (FORCE)"#),
-    )
-    .await;
+    execute(admin, &format!(r#"DROP DATABASE IF EXISTS "{building}" WITH (FORCE)"#)).await;
     execute(admin, &format!(r#"CREATE DATABASE "{building}""#)).await;
     let mut options = ConnectOptions::new(database_url(&building));
     options.sqlx_logging(false).max_connections(1);
-    let db = Database::connect(options)
-        .await
-        .expect("connect to the template database");
+    let db = Database::connect(options).await.expect("connect to the template database");
     if let Err(e) = Migrator::up(&db, None).await {
         panic!("migrations failed on PostgreSQL: {e}");
     }
     db.close().await.expect("close the template connection");
-    execute(
-        admin,
-        &format!(r#"ALTER DATABASE "{building}" RENAME TO "{template}""#),
-    )
-    .await;
+    execute(admin, &format!(r#"ALTER DATABASE "{building}" RENAME TO "{template}""#)).await;
 }

@@ -26,16 +26,11 @@ impl RunningBinary {
             .envs(vars.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = command
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {binary}: {e}"));
+        let mut child = command.spawn().unwrap_or_else(|e| panic!("cannot start {binary}: {e}"));
         let (tx, lines) = channel();
         let stdout = child.stdout.take().expect("piped stdout");
         let stderr = child.stderr.take().expect("piped stderr");
-        for stream in [
-            Box::new(stdout) as Box<dyn std::io::Read + Send>,
-            Box::new(stderr),
-        ] {
+        for stream in [Box::new(stdout) as Box<dyn std::io::Read + Send>, Box::new(stderr)] {
             let tx = tx.clone();
             std::thread::spawn(move || {
                 for line in BufReader::new(stream).lines().map_while(Result::ok) {
@@ -45,11 +40,7 @@ impl RunningBinary {
                 }
             });
         }
-        Self {
-            child,
-            lines,
-            seen: Vec::new(),
-        }
+        Self { child, lines, seen: Vec::new() }
     }
 
     /// Waits (up to 30 s) for a line containing `needle` and returns it.
@@ -65,10 +56,7 @@ impl RunningBinary {
                     }
                 }
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
-                    panic!(
-                        "no line containing {needle:?}; output so far:\n{}",
-                        self.seen.join("\n")
-                    )
+                    panic!("no line containing {needle:?}; output so far:\n{}", self.seen.join("\n"))
                 }
             }
         }
@@ -76,11 +64,8 @@ impl RunningBinary {
 
     /// Sends a signal by name (`TERM`, `INT`) through kill(1).
     pub fn signal(&self, name: &str) {
-        let status = Command::new("kill")
-            .arg(format!("-{name}"))
-            .arg(self.child.id().to_string())
-            .status()
-            .expect("run kill");
+        let status =
+            Command::new("kill").arg(format!("-{name}")).arg(self.child.id().to_string()).status().expect("run kill");
         assert!(status.success(), "kill -{name} failed");
     }
 
@@ -97,10 +82,7 @@ impl RunningBinary {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!(
-                    "the process did not exit; output:\n{}",
-                    self.seen.join("\n")
-                );
+                panic!("the process did not exit; output:\n{}", self.seen.join("\n"));
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -123,8 +105,7 @@ pub struct ScratchDir(pub std::path::PathBuf);
 
 impl ScratchDir {
     pub fn new() -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("la-scratch-{}", uuid::Uuid::new_v4().simple()));
+        let dir = std::env::temp_dir().join(format!("la-scratch-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).expect("create scratch dir");
         Self(dir)
     }
@@ -150,16 +131,8 @@ pub fn assert_stops_cleanly_on(binary: &str, name: &str, signal: &str) {
     process.wait_for_line(&format!("{name} started"));
     process.signal(signal);
     let status = process.wait_exit();
-    assert!(
-        status.success(),
-        "exit {status:?}; output:\n{}",
-        process.output()
-    );
-    assert!(
-        process.output().contains(&format!("{name} stopped")),
-        "{}",
-        process.output()
-    );
+    assert!(status.success(), "exit {status:?}; output:\n{}", process.output());
+    assert!(process.output().contains(&format!("{name} stopped")), "{}", process.output());
 }
 
 /// A binary given a production environment with nothing set exits 2 and lists the problems.
@@ -169,8 +142,5 @@ pub fn assert_refuses_empty_production(binary: &str) {
     let status = process.wait_exit();
     assert_eq!(status.code(), Some(2));
     let output = process.output();
-    assert!(
-        output.contains("DATABASE_URL is required") && output.contains("SECRET_KEY is required"),
-        "{output}"
-    );
+    assert!(output.contains("DATABASE_URL is required") && output.contains("SECRET_KEY is required"), "{output}");
 }

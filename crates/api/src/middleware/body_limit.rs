@@ -21,27 +21,16 @@ pub async fn body_limit(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let Some(limit) = req
-        .app_data::<web::Data<AppState>>()
-        .map(|s| s.settings.server.max_request_bytes)
-    else {
+    let Some(limit) = req.app_data::<web::Data<AppState>>().map(|s| s.settings.server.max_request_bytes) else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
-    let declared = req
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
         let response = req.error_response(ApiError::new(ErrorCode::PayloadTooLarge));
         return Ok(response.map_into_right_body());
     }
     let inner = req.take_payload();
-    req.set_payload(Payload::from(Box::pin(LimitedPayload {
-        inner,
-        remaining: limit,
-        done: false,
-    })
+    req.set_payload(Payload::from(Box::pin(LimitedPayload { inner, remaining: limit, done: false })
         as Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>>));
     Ok(next.call(req).await?.map_into_left_body())
 }

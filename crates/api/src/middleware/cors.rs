@@ -17,10 +17,8 @@ use crate::middleware::error_contract::contract_response;
 use crate::state::AppState;
 
 const ALLOWED_METHODS: &str = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
-const ALLOWED_HEADERS: &str =
-    "authorization, content-type, accept, accept-language, x-request-id, idempotency-key";
-const EXPOSED_HEADERS: &str =
-    "x-request-id, retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset";
+const ALLOWED_HEADERS: &str = "authorization, content-type, accept, accept-language, x-request-id, idempotency-key";
+const EXPOSED_HEADERS: &str = "x-request-id, retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset";
 const PREFLIGHT_MAX_AGE_SECONDS: &str = "600";
 
 /// Who may call the API from a browser.
@@ -32,10 +30,7 @@ pub struct CorsPolicy {
 
 impl CorsPolicy {
     pub fn new(origins: Vec<String>, allow_localhost: bool) -> Self {
-        Self {
-            origins,
-            allow_localhost,
-        }
+        Self { origins, allow_localhost }
     }
 
     pub fn allows(&self, origin: &str) -> bool {
@@ -51,59 +46,39 @@ pub(crate) fn allowed_origin(req: &ServiceRequest) -> Option<String> {
 }
 
 fn is_localhost(origin: &str) -> bool {
-    ["http://localhost", "http://127.0.0.1", "http://[::1]"]
-        .iter()
-        .any(|host| {
-            origin.strip_prefix(host).is_some_and(|rest| {
-                rest.is_empty()
-                    || rest.strip_prefix(':').is_some_and(|port| {
-                        !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
-                    })
-            })
+    ["http://localhost", "http://127.0.0.1", "http://[::1]"].iter().any(|host| {
+        origin.strip_prefix(host).is_some_and(|rest| {
+            rest.is_empty()
+                || rest
+                    .strip_prefix(':')
+                    .is_some_and(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
         })
+    })
 }
 
 pub async fn cors(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let origin = req
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let allowed = allowed_origin(&req).is_some();
     let is_preflight = req.method() == Method::OPTIONS
         && origin.is_some()
-        && req
-            .headers()
-            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+        && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
 
     if is_preflight {
         let (http_req, _) = req.into_parts();
         let mut response = if allowed {
             let mut ok = HttpResponse::NoContent().finish();
             let h = ok.headers_mut();
-            h.insert(
-                header::ACCESS_CONTROL_ALLOW_METHODS,
-                HeaderValue::from_static(ALLOWED_METHODS),
-            );
-            h.insert(
-                header::ACCESS_CONTROL_ALLOW_HEADERS,
-                HeaderValue::from_static(ALLOWED_HEADERS),
-            );
-            h.insert(
-                header::ACCESS_CONTROL_MAX_AGE,
-                HeaderValue::from_static(PREFLIGHT_MAX_AGE_SECONDS),
-            );
+            h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(ALLOWED_METHODS));
+            h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(ALLOWED_HEADERS));
+            h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static(PREFLIGHT_MAX_AGE_SECONDS));
             ok
         } else {
             contract_response(&http_req, ErrorCode::Forbidden)
         };
-        decorate(
-            response.headers_mut(),
-            origin.as_deref().filter(|_| allowed),
-        );
+        decorate(response.headers_mut(), origin.as_deref().filter(|_| allowed));
         return Ok(ServiceResponse::new(http_req, response));
     }
 
@@ -119,10 +94,7 @@ pub(crate) fn decorate(headers: &mut HeaderMap, allowed_origin: Option<&str>) {
         return;
     };
     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-    headers.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static(EXPOSED_HEADERS),
-    );
+    headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(EXPOSED_HEADERS));
 }
 
 #[cfg(test)]

@@ -29,9 +29,7 @@ pub async fn error_contract(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let context = FailureContext::of(&req);
     // The call happens inside the future so a panic while building it is caught too.
-    let outcome = AssertUnwindSafe(async move { next.call(req).await })
-        .catch_unwind()
-        .await;
+    let outcome = AssertUnwindSafe(async move { next.call(req).await }).catch_unwind().await;
     match outcome {
         Ok(Ok(res)) => Ok(into_contract(res.map_into_boxed_body())),
         Ok(Err(err)) => {
@@ -46,13 +44,8 @@ pub async fn error_contract(
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "non-string panic payload".to_owned());
             tracing::error!(panic = %what, "handler panicked");
-            let payload = ErrorPayload {
-                code: ErrorCode::InternalError,
-                details: None,
-            };
-            Err(context
-                .render(StatusCode::INTERNAL_SERVER_ERROR, &payload)
-                .into())
+            let payload = ErrorPayload { code: ErrorCode::InternalError, details: None };
+            Err(context.render(StatusCode::INTERNAL_SERVER_ERROR, &payload).into())
         }
     }
 }
@@ -66,15 +59,9 @@ fn payload_of(response: &HttpResponse) -> ErrorPayload {
             response
                 .error()
                 .and_then(|e| e.as_error::<ApiError>())
-                .map(|e| ErrorPayload {
-                    code: e.code(),
-                    details: None,
-                })
+                .map(|e| ErrorPayload { code: e.code(), details: None })
         })
-        .unwrap_or_else(|| ErrorPayload {
-            code: ErrorCode::for_status(response.status()),
-            details: None,
-        })
+        .unwrap_or_else(|| ErrorPayload { code: ErrorCode::for_status(response.status()), details: None })
 }
 
 /// Leaves successful responses alone and re-renders every error response as the contract.
@@ -93,17 +80,11 @@ pub(crate) fn into_contract(res: ServiceResponse<BoxBody>) -> ServiceResponse<Bo
 fn rebuild(original: HttpResponse, body: Vec<u8>) -> HttpResponse<BoxBody> {
     let mut builder = HttpResponse::build(original.status());
     for (name, value) in original.headers() {
-        if name != header::CONTENT_TYPE
-            && name != header::CONTENT_LENGTH
-            && name != header::CONTENT_ENCODING
-        {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && name != header::CONTENT_ENCODING {
             builder.append_header((name.clone(), value.clone()));
         }
     }
-    builder.insert_header((
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    ));
+    builder.insert_header((header::CONTENT_TYPE, HeaderValue::from_static("application/json")));
     builder.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     let mut response = builder.body(body);
     if let Some(payload) = original.extensions().get::<ErrorPayload>() {
@@ -113,14 +94,8 @@ fn rebuild(original: HttpResponse, body: Vec<u8>) -> HttpResponse<BoxBody> {
 }
 
 /// Renders a contract response directly, for middleware that answers before any handler runs.
-pub(crate) fn contract_response(
-    req: &actix_web::HttpRequest,
-    code: ErrorCode,
-) -> HttpResponse<BoxBody> {
-    let payload = ErrorPayload {
-        code,
-        details: None,
-    };
+pub(crate) fn contract_response(req: &actix_web::HttpRequest, code: ErrorCode) -> HttpResponse<BoxBody> {
+    let payload = ErrorPayload { code, details: None };
     let body = render_body(Language::negotiate(req), &RequestId::of(req), &payload);
     rebuild(HttpResponse::new(code.status()), body)
 }
@@ -136,24 +111,15 @@ struct FailureContext {
 impl FailureContext {
     fn of(req: &ServiceRequest) -> Self {
         Self {
-            request_id: req
-                .extensions()
-                .get::<RequestId>()
-                .map_or_else(|| "unknown".to_owned(), |id| id.0.clone()),
+            request_id: req.extensions().get::<RequestId>().map_or_else(|| "unknown".to_owned(), |id| id.0.clone()),
             language: Language::negotiate(req.request()),
             allowed_origin: cors::allowed_origin(req),
-            hsts: req
-                .app_data::<web::Data<AppState>>()
-                .is_some_and(|s| s.settings.app_env.is_strict()),
+            hsts: req.app_data::<web::Data<AppState>>().is_some_and(|s| s.settings.app_env.is_strict()),
         }
     }
 
     fn render(self, status: StatusCode, payload: &ErrorPayload) -> RenderedError {
-        RenderedError {
-            status,
-            body: render_body(self.language, &self.request_id, payload),
-            context: self,
-        }
+        RenderedError { status, body: render_body(self.language, &self.request_id, payload), context: self }
     }
 }
 
@@ -166,9 +132,7 @@ pub struct RenderedError {
 
 impl fmt::Debug for RenderedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RenderedError")
-            .field("status", &self.status)
-            .finish_non_exhaustive()
+        f.debug_struct("RenderedError").field("status", &self.status).finish_non_exhaustive()
     }
 }
 

@@ -24,26 +24,13 @@ pub async fn metrics(
     let result = next.call(req).await;
     state.metrics.http_in_flight.dec();
     let (route, status) = match &result {
-        Ok(res) => (
-            res.request()
-                .match_pattern()
-                .unwrap_or_else(|| "unmatched".to_owned()),
-            res.status(),
-        ),
+        Ok(res) => (res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned()), res.status()),
         // A failure rendered without its request (see `error_contract`): the route is lost.
         Err(e) => ("unknown".to_owned(), e.as_response_error().status_code()),
     };
     let status = status.as_u16().to_string();
-    state
-        .metrics
-        .http_requests
-        .with_label_values(&[route.as_str(), method, status.as_str()])
-        .inc();
-    state
-        .metrics
-        .http_duration
-        .with_label_values(&[route.as_str(), method])
-        .observe(started.elapsed().as_secs_f64());
+    state.metrics.http_requests.with_label_values(&[route.as_str(), method, status.as_str()]).inc();
+    state.metrics.http_duration.with_label_values(&[route.as_str(), method]).observe(started.elapsed().as_secs_f64());
     result
 }
 

@@ -23,18 +23,14 @@ pub struct RequestId(pub String);
 impl RequestId {
     /// The id of a request that went through this middleware ("unknown" otherwise).
     pub fn of(req: &HttpRequest) -> String {
-        req.extensions()
-            .get::<RequestId>()
-            .map_or_else(|| "unknown".to_owned(), |id| id.0.clone())
+        req.extensions().get::<RequestId>().map_or_else(|| "unknown".to_owned(), |id| id.0.clone())
     }
 }
 
 fn is_safe(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_INCOMING_ID_LEN
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
 pub async fn request_id(
@@ -95,13 +91,7 @@ pub fn client_ip(req: &HttpRequest, trusted: &[ipnet::IpNet]) -> Option<IpAddr> 
         .flat_map(|v| v.split(','))
         .filter_map(|item| item.trim().parse::<IpAddr>().ok())
         .collect::<Vec<_>>();
-    Some(
-        forwarded
-            .into_iter()
-            .rev()
-            .find(|ip| !is_trusted(ip))
-            .unwrap_or(peer),
-    )
+    Some(forwarded.into_iter().rev().find(|ip| !is_trusted(ip)).unwrap_or(peer))
 }
 
 #[cfg(test)]
@@ -126,18 +116,12 @@ mod tests {
             .peer_addr("10.1.2.3:5000".parse().unwrap())
             .insert_header(("x-forwarded-for", "6.6.6.6, 203.0.113.7, 10.0.0.9"))
             .to_http_request();
-        assert_eq!(
-            client_ip(&from_proxy, &[proxy]),
-            Some("203.0.113.7".parse().unwrap())
-        );
+        assert_eq!(client_ip(&from_proxy, &[proxy]), Some("203.0.113.7".parse().unwrap()));
 
         let direct = TestRequest::default()
             .peer_addr("198.51.100.1:5000".parse().unwrap())
             .insert_header(("x-forwarded-for", "203.0.113.7"))
             .to_http_request();
-        assert_eq!(
-            client_ip(&direct, &[proxy]),
-            Some("198.51.100.1".parse().unwrap())
-        );
+        assert_eq!(client_ip(&direct, &[proxy]), Some("198.51.100.1".parse().unwrap()));
     }
 }

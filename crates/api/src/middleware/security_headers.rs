@@ -27,9 +27,7 @@ pub async fn security_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let hsts = req
-        .app_data::<web::Data<AppState>>()
-        .is_some_and(|s| s.settings.app_env.is_strict());
+    let hsts = req.app_data::<web::Data<AppState>>().is_some_and(|s| s.settings.app_env.is_strict());
     let mut res = next.call(req).await?;
     apply(res.headers_mut(), hsts);
     Ok(res)
@@ -37,22 +35,10 @@ pub async fn security_headers(
 
 /// Adds the security headers; also used for responses rendered outside this middleware.
 pub(crate) fn apply(headers: &mut HeaderMap, hsts: bool) {
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     if hsts {
-        headers.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static(HSTS),
-        );
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
     }
 }

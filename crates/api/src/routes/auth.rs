@@ -70,10 +70,7 @@ pub async fn validate(
     state: web::Data<AppState>,
     body: ValidatedJson<ValidateRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let session = state
-        .auth
-        .sign_in(&body.0.init_data, user_agent(&req).as_deref())
-        .await?;
+    let session = state.auth.sign_in(&body.0.init_data, user_agent(&req).as_deref()).await?;
     respond(&state, session).await
 }
 
@@ -92,10 +89,7 @@ pub async fn dev_login(
         username: body.username,
         language_code: body.language_code.or_else(|| Some("ru".to_owned())),
     };
-    let session = state
-        .auth
-        .dev_sign_in(identity, user_agent(&req).as_deref())
-        .await?;
+    let session = state.auth.dev_sign_in(identity, user_agent(&req).as_deref()).await?;
     respond(&state, session).await
 }
 
@@ -107,20 +101,14 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: ValidatedJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let session = state
-        .auth
-        .refresh(&body.0.refresh_token, user_agent(&req).as_deref())
-        .await?;
+    let session = state.auth.refresh(&body.0.refresh_token, user_agent(&req).as_deref()).await?;
     respond(&state, session).await
 }
 
 /// Ends the session the refresh token belongs to.
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body = RefreshRequest,
     responses((status = 204, description = "signed out")))]
-pub async fn logout(
-    state: web::Data<AppState>,
-    body: ValidatedJson<RefreshRequest>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn logout(state: web::Data<AppState>, body: ValidatedJson<RefreshRequest>) -> Result<HttpResponse, ApiError> {
     state.auth.logout(&body.0.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }

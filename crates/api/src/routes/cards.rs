@@ -145,11 +145,8 @@ impl CardFields {
         let front = self.front.trim().to_owned();
         let back = self.back.trim().to_owned();
         if front.is_empty() || back.is_empty() {
-            return Err(
-                ApiError::new(crate::error::ErrorCode::ValidationError).with_details(
-                    serde_json::json!({ "front": ["front and back must not be blank"] }),
-                ),
-            );
+            return Err(ApiError::new(crate::error::ErrorCode::ValidationError)
+                .with_details(serde_json::json!({ "front": ["front and back must not be blank"] })));
         }
         Ok(CardContent {
             front,
@@ -157,10 +154,7 @@ impl CardFields {
             lemma: trimmed(self.lemma),
             part_of_speech: trimmed(self.part_of_speech),
             gender: trimmed(self.gender),
-            forms: self
-                .forms
-                .filter(|f| !f.is_empty())
-                .map(serde_json::Value::Object),
+            forms: self.forms.filter(|f| !f.is_empty()).map(serde_json::Value::Object),
             transcription: trimmed(self.transcription),
             example: trimmed(self.example),
             example_translation: trimmed(self.example_translation),
@@ -201,23 +195,11 @@ pub async fn list(
         limit: u64::from(limit),
         offset: u64::from(offset),
     };
-    let (cards, total) = state
-        .cards
-        .list_cards(
-            user.0.id,
-            query.profile_id.map(ProfileId::from_uuid),
-            filter,
-        )
-        .await?;
+    let (cards, total) = state.cards.list_cards(user.0.id, query.profile_id.map(ProfileId::from_uuid), filter).await?;
     let has_more = u64::from(offset) + (cards.len() as u64) < total;
     Ok(HttpResponse::Ok().json(CardList {
         data: cards.into_iter().map(Into::into).collect(),
-        pagination: Pagination {
-            limit,
-            offset,
-            total,
-            has_more,
-        },
+        pagination: Pagination { limit, offset, total, has_more },
     }))
 }
 
@@ -232,28 +214,14 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let content = body.fields.into_content()?;
-    let card = state
-        .cards
-        .create_card(
-            user.0.id,
-            body.deck_id.map(DeckId::from_uuid),
-            content,
-            "manual",
-        )
-        .await?;
+    let card = state.cards.create_card(user.0.id, body.deck_id.map(DeckId::from_uuid), content, "manual").await?;
     Ok(HttpResponse::Created().json(CardResponse::from(card)))
 }
 
 #[utoipa::path(get, path = "/api/cards/{id}", tag = "cards", security(("bearer" = [])),
     responses((status = 200, body = CardResponse), (status = 404, description = "CARD_NOT_FOUND", body = crate::error::ErrorBody)))]
-pub async fn get(
-    user: AuthUser,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(CardResponse::from(
-        state.cards.get_card(user.0.id, *id).await?,
-    )))
+pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(CardResponse::from(state.cards.get_card(user.0.id, *id).await?)))
 }
 
 #[utoipa::path(patch, path = "/api/cards/{id}", tag = "cards", security(("bearer" = [])), request_body = CardFields,
@@ -265,17 +233,11 @@ pub async fn update(
     body: ValidatedJson<CardFields>,
 ) -> Result<HttpResponse, ApiError> {
     let content = body.0.into_content()?;
-    Ok(HttpResponse::Ok().json(CardResponse::from(
-        state.cards.update_card(user.0.id, *id, content).await?,
-    )))
+    Ok(HttpResponse::Ok().json(CardResponse::from(state.cards.update_card(user.0.id, *id, content).await?)))
 }
 
 #[utoipa::path(delete, path = "/api/cards/{id}", tag = "cards", security(("bearer" = [])), responses((status = 204)))]
-pub async fn delete(
-    user: AuthUser,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn delete(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     state.cards.delete_card(user.0.id, *id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -288,9 +250,6 @@ pub async fn move_card(
     id: web::Path<Uuid>,
     body: ValidatedJson<MoveCardRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let card = state
-        .cards
-        .move_card(user.0.id, *id, DeckId::from_uuid(body.0.deck_id))
-        .await?;
+    let card = state.cards.move_card(user.0.id, *id, DeckId::from_uuid(body.0.deck_id)).await?;
     Ok(HttpResponse::Ok().json(CardResponse::from(card)))
 }

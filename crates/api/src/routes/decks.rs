@@ -24,11 +24,7 @@ pub struct DayCountsResponse {
 
 impl From<services::study::DayCounts> for DayCountsResponse {
     fn from(c: services::study::DayCounts) -> Self {
-        Self {
-            new: c.new,
-            learning: c.learning,
-            due: c.due,
-        }
+        Self { new: c.new, learning: c.learning, due: c.due }
     }
 }
 
@@ -64,12 +60,7 @@ impl From<Deck> for DeckResponse {
             archived_at: d.archived_at,
             created_at: d.created_at,
             updated_at: d.updated_at,
-            counts: DeckCounts {
-                new: d.counts.new,
-                learning: d.counts.learning,
-                due: d.counts.due,
-                total: d.total,
-            },
+            counts: DeckCounts { new: d.counts.new, learning: d.counts.learning, due: d.counts.due, total: d.total },
         }
     }
 }
@@ -128,23 +119,10 @@ pub async fn list(
     query: web::Query<DeckListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     query.validate().map_err(validation_error)?;
-    let decks = state
-        .cards
-        .list_decks(
-            user.0.id,
-            query.profile_id.map(ProfileId::from_uuid),
-            query.include_archived,
-        )
-        .await?;
-    let (page, pagination) = PageQuery {
-        limit: query.limit,
-        offset: query.offset,
-    }
-    .slice(decks);
-    Ok(HttpResponse::Ok().json(DeckList {
-        data: page.into_iter().map(Into::into).collect(),
-        pagination,
-    }))
+    let decks =
+        state.cards.list_decks(user.0.id, query.profile_id.map(ProfileId::from_uuid), query.include_archived).await?;
+    let (page, pagination) = PageQuery { limit: query.limit, offset: query.offset }.slice(decks);
+    Ok(HttpResponse::Ok().json(DeckList { data: page.into_iter().map(Into::into).collect(), pagination }))
 }
 
 #[utoipa::path(post, path = "/api/decks", tag = "decks", security(("bearer" = [])), request_body = CreateDeckRequest,
@@ -157,29 +135,15 @@ pub async fn create(
     let body = body.0;
     let deck = state
         .cards
-        .create_deck(
-            user.0.id,
-            body.profile_id.map(ProfileId::from_uuid),
-            &body.name,
-            body.description.as_deref(),
-        )
+        .create_deck(user.0.id, body.profile_id.map(ProfileId::from_uuid), &body.name, body.description.as_deref())
         .await?;
     Ok(HttpResponse::Created().json(DeckResponse::from(deck)))
 }
 
 #[utoipa::path(get, path = "/api/decks/{id}", tag = "decks", security(("bearer" = [])),
     responses((status = 200, body = DeckResponse), (status = 404, description = "DECK_NOT_FOUND", body = crate::error::ErrorBody)))]
-pub async fn get(
-    user: AuthUser,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(DeckResponse::from(
-        state
-            .cards
-            .get_deck(user.0.id, DeckId::from_uuid(*id))
-            .await?,
-    )))
+pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(DeckResponse::from(state.cards.get_deck(user.0.id, DeckId::from_uuid(*id)).await?)))
 }
 
 #[utoipa::path(patch, path = "/api/decks/{id}", tag = "decks", security(("bearer" = [])), request_body = UpdateDeckRequest,
@@ -191,16 +155,8 @@ pub async fn update(
     body: ValidatedJson<UpdateDeckRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let deck = state
-        .cards
-        .update_deck(
-            user.0.id,
-            DeckId::from_uuid(*id),
-            body.name,
-            body.description,
-            body.archived,
-        )
-        .await?;
+    let deck =
+        state.cards.update_deck(user.0.id, DeckId::from_uuid(*id), body.name, body.description, body.archived).await?;
     Ok(HttpResponse::Ok().json(DeckResponse::from(deck)))
 }
 
@@ -212,9 +168,6 @@ pub async fn delete(
     id: web::Path<Uuid>,
     query: web::Query<DeleteDeckQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    state
-        .cards
-        .delete_deck(user.0.id, DeckId::from_uuid(*id), query.confirm)
-        .await?;
+    state.cards.delete_deck(user.0.id, DeckId::from_uuid(*id), query.confirm).await?;
     Ok(HttpResponse::NoContent().finish())
 }

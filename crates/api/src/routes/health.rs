@@ -46,15 +46,9 @@ pub async fn health() -> HttpResponse {
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let report = state.readiness.check().await;
     let label = |p: &ProbeResult| if p.is_ok() { "ok" } else { "down" };
-    let checks = ReadinessChecks {
-        database: label(&report.database),
-        cache: label(&report.cache),
-    };
+    let checks = ReadinessChecks { database: label(&report.database), cache: label(&report.cache) };
     if report.is_ready() {
-        return Ok(HttpResponse::Ok().json(ReadinessResponse {
-            status: "ready",
-            checks,
-        }));
+        return Ok(HttpResponse::Ok().json(ReadinessResponse { status: "ready", checks }));
     }
     Err(ApiError::new(ErrorCode::ServiceUnavailable)
         .with_details(json!({ "database": checks.database, "cache": checks.cache })))

@@ -44,20 +44,12 @@ pub struct MeResponse {
 impl From<Me> for MeResponse {
     fn from(me: Me) -> Self {
         let plan = PlanResponse {
-            name: serde_json::to_value(me.plan)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            name: serde_json::to_value(me.plan).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
             premium_until: me.user.premium_until,
         };
         Self {
             plan,
-            limits: Limits {
-                profiles: LimitUsage {
-                    used: me.profiles_used,
-                    max: me.profiles_max,
-                },
-            },
+            limits: Limits { profiles: LimitUsage { used: me.profiles_used, max: me.profiles_max } },
             active_profile_id: me.active_profile_id.map(|id| id.as_uuid()),
             user: UserResponse::new(me.user, me.interface_language),
         }
@@ -102,17 +94,12 @@ pub async fn update_me(
         rating_buttons: body.rating_buttons,
         interface_language: body.interface_language,
     };
-    Ok(HttpResponse::Ok().json(MeResponse::from(
-        state.users.update(user.0.id, changes).await?,
-    )))
+    Ok(HttpResponse::Ok().json(MeResponse::from(state.users.update(user.0.id, changes).await?)))
 }
 
 /// Erases the account and everything it owns.
 #[utoipa::path(delete, path = "/api/me", tag = "me", security(("bearer" = [])), responses((status = 204)))]
-pub async fn delete_me(
-    user: AuthUser,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn delete_me(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state.users.delete(user.0.id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -120,15 +107,9 @@ pub async fn delete_me(
 /// Everything the user owns, as JSON.
 #[utoipa::path(get, path = "/api/me/export", tag = "me", security(("bearer" = [])),
     responses((status = 200, description = "user, profiles, decks", content_type = "application/json")))]
-pub async fn export_me(
-    user: AuthUser,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn export_me(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let export = state.users.export(user.0.id).await?;
     Ok(HttpResponse::Ok()
-        .insert_header((
-            "content-disposition",
-            "attachment; filename=\"lang-agent-export.json\"",
-        ))
+        .insert_header(("content-disposition", "attachment; filename=\"lang-agent-export.json\""))
         .json(export))
 }

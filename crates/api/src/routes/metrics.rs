@@ -13,38 +13,23 @@ pub fn resource() -> actix_web::Resource {
     web::resource("/metrics").route(web::get().to(metrics))
 }
 
-pub async fn metrics(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let server = &state.settings.server;
     let on_main_port = server.metrics_port.is_none();
     if on_main_port && !state.settings.app_env.is_development() {
         authorize(&req, server.metrics_token.as_ref())?;
     }
-    let text = state
-        .metrics
-        .render(&state.db, state.cache.as_ref())
-        .map_err(ApiError::internal)?;
+    let text = state.metrics.render(&state.db, state.cache.as_ref()).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
-        .content_type(ContentType(
-            "text/plain; version=0.0.4; charset=utf-8"
-                .parse()
-                .map_err(ApiError::internal)?,
-        ))
+        .content_type(ContentType("text/plain; version=0.0.4; charset=utf-8".parse().map_err(ApiError::internal)?))
         .body(text))
 }
 
 fn authorize(req: &HttpRequest, token: Option<&secrecy::SecretString>) -> Result<(), ApiError> {
-    let presented = req
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+    let presented =
+        req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
     match (token, presented) {
-        (Some(expected), Some(given))
-            if bool::from(expected.expose_secret().as_bytes().ct_eq(given.as_bytes())) =>
-        {
+        (Some(expected), Some(given)) if bool::from(expected.expose_secret().as_bytes().ct_eq(given.as_bytes())) => {
             Ok(())
         }
         _ => Err(ApiError::new(ErrorCode::AuthFailed)),

@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod profiles;
 pub mod study;
+pub mod transfer;
 pub mod web_app;
 
 use actix_web::web;
@@ -36,9 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &Settings) {
     )
     .service(web::resource("/api/me/export").route(web::get().to(me::export_me)))
     .service(
-        web::resource("/api/profiles")
-            .route(web::get().to(profiles::list))
-            .route(web::post().to(profiles::create)),
+        web::resource("/api/profiles").route(web::get().to(profiles::list)).route(web::post().to(profiles::create)),
     )
     .service(
         web::resource("/api/profiles/{id}")
@@ -46,35 +45,27 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &Settings) {
             .route(web::patch().to(profiles::update))
             .route(web::delete().to(profiles::delete)),
     )
-    .service(
-        web::resource("/api/profiles/{id}/activate").route(web::post().to(profiles::activate)),
-    );
-    cfg.service(
-        web::resource("/api/decks")
-            .route(web::get().to(decks::list))
-            .route(web::post().to(decks::create)),
-    )
-    .service(
-        web::resource("/api/decks/{id}")
-            .route(web::get().to(decks::get))
-            .route(web::patch().to(decks::update))
-            .route(web::delete().to(decks::delete)),
-    )
-    .service(
-        web::resource("/api/cards")
-            .route(web::get().to(cards::list))
-            .route(web::post().to(cards::create)),
-    )
-    .service(
-        web::resource("/api/cards/{id}")
-            .route(web::get().to(cards::get))
-            .route(web::patch().to(cards::update))
-            .route(web::delete().to(cards::delete)),
-    )
-    .service(web::resource("/api/cards/{id}/move").route(web::post().to(cards::move_card)))
-    .service(web::resource("/api/study/queue").route(web::get().to(study::queue)))
-    .service(web::resource("/api/study/review").route(web::post().to(study::review)))
-    .service(web::resource("/api/study/undo").route(web::post().to(study::undo)));
+    .service(web::resource("/api/profiles/{id}/activate").route(web::post().to(profiles::activate)));
+    cfg.service(web::resource("/api/decks").route(web::get().to(decks::list)).route(web::post().to(decks::create)))
+        .service(
+            web::resource("/api/decks/{id}")
+                .route(web::get().to(decks::get))
+                .route(web::patch().to(decks::update))
+                .route(web::delete().to(decks::delete)),
+        )
+        .service(web::resource("/api/cards").route(web::get().to(cards::list)).route(web::post().to(cards::create)))
+        .service(
+            web::resource("/api/cards/{id}")
+                .route(web::get().to(cards::get))
+                .route(web::patch().to(cards::update))
+                .route(web::delete().to(cards::delete)),
+        )
+        .service(web::resource("/api/cards/{id}/move").route(web::post().to(cards::move_card)))
+        .service(web::resource("/api/study/queue").route(web::get().to(study::queue)))
+        .service(web::resource("/api/study/review").route(web::post().to(study::review)))
+        .service(web::resource("/api/study/undo").route(web::post().to(study::undo)))
+        .service(web::resource("/api/decks/{id}/import").route(web::post().to(transfer::import)))
+        .service(web::resource("/api/decks/{id}/export").route(web::get().to(transfer::export)));
     openapi::configure(cfg, settings);
     // Last: the Mini App catches every remaining GET.
     web_app::configure(cfg, &settings.server.web_dist_dir);

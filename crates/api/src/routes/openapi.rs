@@ -7,7 +7,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::error::{ErrorBody, ErrorObject};
-use crate::routes::{auth, cards, decks, health, me, profiles, study};
+use crate::routes::{auth, cards, decks, health, me, profiles, study, transfer};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,6 +24,7 @@ use crate::routes::{auth, cards, decks, health, me, profiles, study};
         decks::list, decks::create, decks::get, decks::update, decks::delete,
         cards::list, cards::create, cards::get, cards::update, cards::delete, cards::move_card,
         study::queue, study::review, study::undo,
+        transfer::import, transfer::export,
     ),
     components(schemas(ErrorBody, ErrorObject, health::HealthResponse, health::ReadinessResponse, health::ReadinessChecks)),
     modifiers(&BearerAuth),
@@ -48,12 +49,7 @@ impl utoipa::Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
     }
 }

@@ -65,10 +65,7 @@ pub async fn list(
     query.validate().map_err(validation_error)?;
     let profiles = state.profiles.list(user.0.id).await?;
     let (page, pagination) = query.slice(profiles);
-    Ok(HttpResponse::Ok().json(ProfileList {
-        data: page.into_iter().map(Into::into).collect(),
-        pagination,
-    }))
+    Ok(HttpResponse::Ok().json(ProfileList { data: page.into_iter().map(Into::into).collect(), pagination }))
 }
 
 #[utoipa::path(post, path = "/api/profiles", tag = "profiles", security(("bearer" = [])), request_body = CreateProfileRequest,
@@ -95,15 +92,8 @@ pub async fn create(
 
 #[utoipa::path(get, path = "/api/profiles/{id}", tag = "profiles", security(("bearer" = [])),
     responses((status = 200, body = ProfileResponse), (status = 404, description = "PROFILE_NOT_FOUND", body = crate::error::ErrorBody)))]
-pub async fn get(
-    user: AuthUser,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let profile = state
-        .profiles
-        .get(user.0.id, ProfileId::from_uuid(*id))
-        .await?;
+pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let profile = state.profiles.get(user.0.id, ProfileId::from_uuid(*id)).await?;
     Ok(HttpResponse::Ok().json(ProfileResponse::from(profile)))
 }
 
@@ -124,24 +114,14 @@ pub async fn update(
         new_cards_per_day: body.new_cards_per_day,
         desired_retention: body.desired_retention,
     };
-    let profile = state
-        .profiles
-        .update(user.0.id, ProfileId::from_uuid(*id), patch)
-        .await?;
+    let profile = state.profiles.update(user.0.id, ProfileId::from_uuid(*id), patch).await?;
     Ok(HttpResponse::Ok().json(ProfileResponse::from(profile)))
 }
 
 #[utoipa::path(delete, path = "/api/profiles/{id}", tag = "profiles", security(("bearer" = [])),
     responses((status = 204), (status = 400, description = "LAST_PROFILE", body = crate::error::ErrorBody)))]
-pub async fn delete(
-    user: AuthUser,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    state
-        .profiles
-        .delete(user.0.id, ProfileId::from_uuid(*id))
-        .await?;
+pub async fn delete(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    state.profiles.delete(user.0.id, ProfileId::from_uuid(*id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -152,9 +132,6 @@ pub async fn activate(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let profile = state
-        .profiles
-        .activate(user.0.id, ProfileId::from_uuid(*id))
-        .await?;
+    let profile = state.profiles.activate(user.0.id, ProfileId::from_uuid(*id)).await?;
     Ok(HttpResponse::Ok().json(ProfileResponse::from(profile)))
 }

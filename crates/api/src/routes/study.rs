@@ -93,36 +93,20 @@ pub async fn queue(
     let limit = u64::from(query.limit.unwrap_or(100));
     let queue = state
         .study
-        .queue(
-            user.0.id,
-            query.profile_id.map(ProfileId::from_uuid),
-            query.deck_id.map(DeckId::from_uuid),
-            limit,
-        )
+        .queue(user.0.id, query.profile_id.map(ProfileId::from_uuid), query.deck_id.map(DeckId::from_uuid), limit)
         .await?;
     let cards = queue
         .items
         .into_iter()
         .map(|item| {
             let [again, hard, good, easy] = item.intervals;
-            QueueItem {
-                card: item.card.into(),
-                intervals: Intervals {
-                    again,
-                    hard,
-                    good,
-                    easy,
-                },
-            }
+            QueueItem { card: item.card.into(), intervals: Intervals { again, hard, good, easy } }
         })
         .collect();
     Ok(HttpResponse::Ok().json(QueueResponse {
         cards,
         counts: queue.counts.into(),
-        day: StudyDayResponse {
-            date: queue.day.date,
-            ends_at: queue.day.ends_at,
-        },
+        day: StudyDayResponse { date: queue.day.date, ends_at: queue.day.ends_at },
         rating_buttons: queue.rating_buttons,
     }))
 }
@@ -154,8 +138,5 @@ pub async fn review(
     responses((status = 200, body = UndoResponse), (status = 409, description = "CONFLICT: nothing to undo", body = crate::error::ErrorBody)))]
 pub async fn undo(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let (card_id, progress) = state.study.undo(user.0.id).await?;
-    Ok(HttpResponse::Ok().json(UndoResponse {
-        card_id,
-        progress: progress.map(Into::into),
-    }))
+    Ok(HttpResponse::Ok().json(UndoResponse { card_id, progress: progress.map(Into::into) }))
 }

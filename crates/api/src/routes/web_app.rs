@@ -22,9 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, dist: &Path) {
         .use_etag(true)
         .use_last_modified(true)
         .guard(guard::Any(guard::Get()).or(guard::Head()))
-        .default_handler(web::to(move |req: actix_web::HttpRequest| {
-            spa_fallback(req, index.clone())
-        }));
+        .default_handler(web::to(move |req: actix_web::HttpRequest| spa_fallback(req, index.clone())));
     cfg.service(files);
 }
 
@@ -37,8 +35,6 @@ async fn spa_fallback(
     }
     let mut response = NamedFile::open_async(&index).await?.into_response(&req);
     // The shell must be revalidated so a deploy's new asset names are picked up at once.
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(response)
 }

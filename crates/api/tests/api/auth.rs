@@ -17,17 +17,9 @@ async fn valid_init_data_signs_in_and_creates_the_user_once() {
     assert_eq!(body["user"]["timezone"], "Europe/Moscow");
     assert_eq!(body["user"]["interface_language"], "ru");
     assert!(body["expires_at"].as_str().is_some());
-    let again = app
-        .validate(&app.init_data(4242, "Anna"))
-        .await
-        .json::<serde_json::Value>()
-        .await
-        .unwrap();
+    let again = app.validate(&app.init_data(4242, "Anna")).await.json::<serde_json::Value>().await.unwrap();
     assert_eq!(again["user"]["id"], body["user"]["id"], "the same user");
-    assert_eq!(
-        again["user"]["first_name"], "Anna",
-        "names are refreshed on every login"
-    );
+    assert_eq!(again["user"]["first_name"], "Anna", "names are refreshed on every login");
     assert_eq!(app.count("SELECT count(*) FROM users").await, 1);
 }
 
@@ -45,8 +37,7 @@ async fn forged_stale_future_and_duplicated_init_data_are_refused_with_the_right
     assert_eq!(body["error"]["details"]["reason"], "malformed");
 
     let stale = app.init_data(1, "A");
-    app.clock
-        .advance(Duration::hours(24) + Duration::seconds(1));
+    app.clock.advance(Duration::hours(24) + Duration::seconds(1));
     let body = assert_contract(app.validate(&stale).await, 400, "INVALID_INIT_DATA").await;
     assert_eq!(body["error"]["details"]["reason"], "stale");
 
@@ -56,13 +47,7 @@ async fn forged_stale_future_and_duplicated_init_data_are_refused_with_the_right
     assert_eq!(body["error"]["details"]["reason"], "future_dated");
 
     assert_contract(app.validate("garbage").await, 400, "INVALID_INIT_DATA").await;
-    let empty = app
-        .client
-        .post(app.url("/api/auth/validate"))
-        .json(&json!({"init_data": ""}))
-        .send()
-        .await
-        .unwrap();
+    let empty = app.client.post(app.url("/api/auth/validate")).json(&json!({"init_data": ""})).send().await.unwrap();
     assert_contract(empty, 422, "VALIDATION_ERROR").await;
 }
 
@@ -83,25 +68,14 @@ async fn a_missing_bad_or_expired_access_token_is_refused_distinctly() {
     assert_contract(bad, 401, "AUTH_FAILED").await;
 
     let user = app.sign_in(5).await;
-    assert_eq!(
-        app.call(Method::GET, "/api/me", &user.access_token, None)
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.call(Method::GET, "/api/me", &user.access_token, None).await.status(), 200);
     app.clock.advance(Duration::minutes(30));
-    let expired = app
-        .call(Method::GET, "/api/me", &user.access_token, None)
-        .await;
+    let expired = app.call(Method::GET, "/api/me", &user.access_token, None).await;
     assert_contract(expired, 401, "TOKEN_EXPIRED").await;
 
     let refreshed: serde_json::Value = app.refresh(&user.refresh_token).await.json().await.unwrap();
     let token = refreshed["access_token"].as_str().unwrap();
-    assert_eq!(
-        app.call(Method::GET, "/api/me", token, None).await.status(),
-        200,
-        "a refreshed session works"
-    );
+    assert_eq!(app.call(Method::GET, "/api/me", token, None).await.status(), 200, "a refreshed session works");
 }
 
 #[tokio::test]
@@ -110,10 +84,7 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_family() {
     let user = app.sign_in(6).await;
     let first = app.refresh(&user.refresh_token).await;
     assert_eq!(first.status(), 200);
-    let second_token = first.json::<serde_json::Value>().await.unwrap()["refresh_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let second_token = first.json::<serde_json::Value>().await.unwrap()["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(second_token, user.refresh_token, "rotated");
 
     // The spent token comes back (stolen, or replayed): the family dies, newest token included.
@@ -129,12 +100,8 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_family() {
 async fn refresh_tokens_expire_and_are_stored_only_hashed() {
     let app = spawn_app().await;
     let user = app.sign_in(7).await;
-    let stored = app
-        .count(&format!(
-            "SELECT count(*) FROM refresh_sessions WHERE token_hash = '{}'",
-            user.refresh_token
-        ))
-        .await;
+    let stored =
+        app.count(&format!("SELECT count(*) FROM refresh_sessions WHERE token_hash = '{}'", user.refresh_token)).await;
     assert_eq!(stored, 0, "the plain token is never stored");
     app.clock.advance(Duration::days(30) + Duration::seconds(1));
     assert_contract(app.refresh(&user.refresh_token).await, 401, "AUTH_FAILED").await;
@@ -167,19 +134,8 @@ async fn logout_ends_the_session() {
 async fn a_deleted_user_is_refused_even_with_a_valid_token() {
     let app = spawn_app().await;
     let user = app.sign_in(9).await;
-    assert_eq!(
-        app.call(Method::DELETE, "/api/me", &user.access_token, None)
-            .await
-            .status(),
-        204
-    );
-    assert_contract(
-        app.call(Method::GET, "/api/me", &user.access_token, None)
-            .await,
-        401,
-        "AUTH_FAILED",
-    )
-    .await;
+    assert_eq!(app.call(Method::DELETE, "/api/me", &user.access_token, None).await.status(), 204);
+    assert_contract(app.call(Method::GET, "/api/me", &user.access_token, None).await, 401, "AUTH_FAILED").await;
     assert_contract(app.refresh(&user.refresh_token).await, 401, "AUTH_FAILED").await;
 }
 
@@ -206,13 +162,7 @@ async fn dev_login_does_not_exist_in_staging_or_production() {
         overrides.retain(|(k, _)| *k != "APP_ENV");
         overrides.push(("APP_ENV", env));
         let app = spawn_app_with(&overrides).await;
-        let response = app
-            .client
-            .post(app.url("/api/auth/dev-login"))
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap();
+        let response = app.client.post(app.url("/api/auth/dev-login")).json(&json!({})).send().await.unwrap();
         assert_contract(response, 404, "NOT_FOUND").await;
     }
 }

@@ -12,9 +12,7 @@ use crate::helpers::{MINI_APP_ORIGIN, spawn_app_with_routes};
 fn test_routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/test/upload",
-        web::post().to(|body: web::Json<serde_json::Value>| async move {
-            HttpResponse::Ok().json(body.into_inner())
-        }),
+        web::post().to(|body: web::Json<serde_json::Value>| async move { HttpResponse::Ok().json(body.into_inner()) }),
     );
 }
 
@@ -31,9 +29,7 @@ async fn send_chunked_and_stall(port: u16, bytes: usize) -> String {
         let chunk = vec![b' '; 64 * 1024];
         let mut sent = 0;
         while sent < bytes {
-            writer
-                .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
-                .await?;
+            writer.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await?;
             writer.write_all(&chunk).await?;
             writer.write_all(b"\r\n").await?;
             sent += chunk.len();
@@ -59,10 +55,7 @@ async fn send_chunked_and_stall(port: u16, bytes: usize) -> String {
     })
     .await;
     writer_task.abort();
-    assert!(
-        read.is_ok(),
-        "no answer while the body was still streaming: the server waited for all of it"
-    );
+    assert!(read.is_ok(), "no answer while the body was still streaming: the server waited for all of it");
     String::from_utf8_lossy(&response).into_owned()
 }
 
@@ -73,15 +66,9 @@ async fn a_2_mib_chunked_body_gets_413_before_it_is_sent_whole() {
     let response = send_chunked_and_stall(app.port, 3 * 512 * 1024).await;
     assert!(response.starts_with("HTTP/1.1 413"), "{response}");
     let lower = response.to_ascii_lowercase();
-    assert!(
-        lower.contains(&format!("access-control-allow-origin: {MINI_APP_ORIGIN}")),
-        "{response}"
-    );
+    assert!(lower.contains(&format!("access-control-allow-origin: {MINI_APP_ORIGIN}")), "{response}");
     assert!(lower.contains("x-request-id: "), "{response}");
-    assert!(
-        response.contains(r#""code":"PAYLOAD_TOO_LARGE""#),
-        "{response}"
-    );
+    assert!(response.contains(r#""code":"PAYLOAD_TOO_LARGE""#), "{response}");
 }
 
 #[tokio::test]
@@ -89,10 +76,7 @@ async fn a_chunked_body_under_the_limit_goes_through() {
     let app = spawn_app_with_routes(test_routes).await;
     let body = format!("[{}]", vec!["1"; 100_000].join(","));
     let stream = futures_util::stream::iter(
-        body.into_bytes()
-            .chunks(16 * 1024)
-            .map(|c| Ok::<_, std::io::Error>(c.to_vec()))
-            .collect::<Vec<_>>(),
+        body.into_bytes().chunks(16 * 1024).map(|c| Ok::<_, std::io::Error>(c.to_vec())).collect::<Vec<_>>(),
     );
     let response = app
         .client

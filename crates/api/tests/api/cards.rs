@@ -10,18 +10,12 @@ use crate::session::User;
 pub async fn learner(app: &TestApp, telegram_id: i64) -> (User, Value) {
     let user = app.sign_in(telegram_id).await;
     assert_eq!(app.create_profile(&user, "de").await.status(), 201);
-    let decks: Value = app
-        .call(Method::GET, "/api/decks", &user.access_token, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let decks: Value = app.call(Method::GET, "/api/decks", &user.access_token, None).await.json().await.unwrap();
     (user, decks["data"][0].clone())
 }
 
 pub async fn add_card(app: &TestApp, user: &User, body: Value) -> reqwest::Response {
-    app.call(Method::POST, "/api/cards", &user.access_token, Some(body))
-        .await
+    app.call(Method::POST, "/api/cards", &user.access_token, Some(body)).await
 }
 
 #[tokio::test]
@@ -29,101 +23,52 @@ async fn decks_are_created_renamed_archived_and_deleted_with_confirmation() {
     let app = spawn_app().await;
     let (user, default_deck) = learner(&app, 30).await;
     assert_eq!(default_deck["name"], "Мои слова");
-    assert_eq!(
-        default_deck["counts"],
-        json!({"new": 0, "learning": 0, "due": 0, "total": 0})
-    );
+    assert_eq!(default_deck["counts"], json!({"new": 0, "learning": 0, "due": 0, "total": 0}));
     let token = &user.access_token;
 
-    let created = app
-        .call(
-            Method::POST,
-            "/api/decks",
-            token,
-            Some(json!({"name": "Глаголы"})),
-        )
-        .await;
+    let created = app.call(Method::POST, "/api/decks", token, Some(json!({"name": "Глаголы"}))).await;
     assert_eq!(created.status(), 201);
     let deck: Value = created.json().await.unwrap();
-    let same_name = app
-        .call(
-            Method::POST,
-            "/api/decks",
-            token,
-            Some(json!({"name": "  ГЛАГОЛЫ "})),
-        )
-        .await;
+    let same_name = app.call(Method::POST, "/api/decks", token, Some(json!({"name": "  ГЛАГОЛЫ "}))).await;
     let body = assert_contract(same_name, 409, "CONFLICT").await;
-    assert_eq!(
-        body["error"]["details"]["field"], "name",
-        "names clash regardless of (Cyrillic) case"
-    );
+    assert_eq!(body["error"]["details"]["field"], "name", "names clash regardless of (Cyrillic) case");
 
     let path = format!("/api/decks/{}", deck["id"].as_str().unwrap());
     let renamed: Value = app
-        .call(
-            Method::PATCH,
-            &path,
-            token,
-            Some(json!({"name": "Verbs", "description": "irregular"})),
-        )
+        .call(Method::PATCH, &path, token, Some(json!({"name": "Verbs", "description": "irregular"})))
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(
-        (renamed["name"].as_str(), renamed["description"].as_str()),
-        (Some("Verbs"), Some("irregular"))
-    );
+    assert_eq!((renamed["name"].as_str(), renamed["description"].as_str()), (Some("Verbs"), Some("irregular")));
 
-    add_card(
-        &app,
-        &user,
-        json!({"deck_id": deck["id"], "front": "gehen", "back": "идти"}),
-    )
-    .await;
+    add_card(&app, &user, json!({"deck_id": deck["id"], "front": "gehen", "back": "идти"})).await;
     let refused = app.call(Method::DELETE, &path, token, None).await;
     let body = assert_contract(refused, 409, "CONFLICT").await;
     assert_eq!(body["error"]["details"]["cards"], 1);
+    assert_eq!(app.call(Method::DELETE, format!("{path}?confirm=true"), token, None).await.status(), 204);
     assert_eq!(
-        app.call(Method::DELETE, format!("{path}?confirm=true"), token, None)
-            .await
-            .status(),
-        204
-    );
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM cards WHERE profile_id = '{}'",
-            deck["profile_id"].as_str().unwrap()
-        ))
-        .await,
+        app.count(&format!("SELECT count(*) FROM cards WHERE profile_id = '{}'", deck["profile_id"].as_str().unwrap()))
+            .await,
         0
     );
 
     let default_path = format!("/api/decks/{}", default_deck["id"].as_str().unwrap());
-    let archive = app
-        .call(
-            Method::PATCH,
-            &default_path,
-            token,
-            Some(json!({"archived": true})),
-        )
-        .await;
+    let archive = app.call(Method::PATCH, &default_path, token, Some(json!({"archived": true}))).await;
     assert_contract(archive, 409, "CONFLICT").await;
-    assert_contract(
-        app.call(Method::DELETE, &default_path, token, None).await,
-        409,
-        "CONFLICT",
-    )
-    .await;
+    assert_contract(app.call(Method::DELETE, &default_path, token, None).await, 409, "CONFLICT").await;
 }
 
 #[tokio::test]
-async fn a_card_goes_to_the_default_deck_and_a_duplicate_lemma_is_reported_with_the_existing_card()
-{
+async fn a_card_goes_to_the_default_deck_and_a_duplicate_lemma_is_reported_with_the_existing_card() {
     let app = spawn_app().await;
     let (user, deck) = learner(&app, 31).await;
-    let response = add_card(&app, &user, json!({"front": "der Hund", "back": "собака", "lemma": "Hund", "forms": {"plural": "Hunde"}})).await;
+    let response = add_card(
+        &app,
+        &user,
+        json!({"front": "der Hund", "back": "собака", "lemma": "Hund", "forms": {"plural": "Hunde"}}),
+    )
+    .await;
     assert_eq!(response.status(), 201);
     let card: Value = response.json().await.unwrap();
     assert_eq!(card["deck_id"], deck["id"]);
@@ -131,27 +76,16 @@ async fn a_card_goes_to_the_default_deck_and_a_duplicate_lemma_is_reported_with_
     assert_eq!(card["progress"], Value::Null);
 
     let other_deck: Value = app
-        .call(
-            Method::POST,
-            "/api/decks",
-            &user.access_token,
-            Some(json!({"name": "Tiere"})),
-        )
+        .call(Method::POST, "/api/decks", &user.access_token, Some(json!({"name": "Tiere"})))
         .await
         .json()
         .await
         .unwrap();
-    let duplicate = add_card(
-        &app,
-        &user,
-        json!({"deck_id": other_deck["id"], "front": "HUND", "back": "пёс", "lemma": " hund "}),
-    )
-    .await;
+    let duplicate =
+        add_card(&app, &user, json!({"deck_id": other_deck["id"], "front": "HUND", "back": "пёс", "lemma": " hund "}))
+            .await;
     let body = assert_contract(duplicate, 409, "DUPLICATE_CARD").await;
-    assert_eq!(
-        body["error"]["details"]["existing"]["id"], card["id"],
-        "duplicates are per profile, across decks"
-    );
+    assert_eq!(body["error"]["details"]["existing"]["id"], card["id"], "duplicates are per profile, across decks");
     let blank = add_card(&app, &user, json!({"front": "  ", "back": "x"})).await;
     assert_contract(blank, 422, "VALIDATION_ERROR").await;
 }
@@ -161,30 +95,14 @@ async fn the_free_plan_card_limit_is_402() {
     let app = spawn_app_with(&[("FREE_MAX_CARDS", "2")]).await;
     let (user, _) = learner(&app, 32).await;
     for word in ["eins", "zwei"] {
-        assert_eq!(
-            add_card(&app, &user, json!({"front": word, "back": "число"}))
-                .await
-                .status(),
-            201
-        );
+        assert_eq!(add_card(&app, &user, json!({"front": word, "back": "число"})).await.status(), 201);
     }
-    let body = assert_contract(
-        add_card(&app, &user, json!({"front": "drei", "back": "три"})).await,
-        402,
-        "LIMIT_REACHED",
-    )
-    .await;
-    assert_eq!(
-        body["error"]["details"],
-        json!({"limit": "cards", "used": 2, "max": 2, "upgrade": true})
-    );
+    let body =
+        assert_contract(add_card(&app, &user, json!({"front": "drei", "back": "три"})).await, 402, "LIMIT_REACHED")
+            .await;
+    assert_eq!(body["error"]["details"], json!({"limit": "cards", "used": 2, "max": 2, "upgrade": true}));
     app.make_premium(&user).await;
-    assert_eq!(
-        add_card(&app, &user, json!({"front": "drei", "back": "три"}))
-            .await
-            .status(),
-        201
-    );
+    assert_eq!(add_card(&app, &user, json!({"front": "drei", "back": "три"})).await.status(), 201);
 }
 
 #[tokio::test]
@@ -192,45 +110,19 @@ async fn cards_are_searched_filtered_edited_moved_and_deleted() {
     let app = spawn_app().await;
     let (user, deck) = learner(&app, 33).await;
     let token = &user.access_token;
-    for (front, back) in [
-        ("Straße", "улица"),
-        ("der Apfel", "яблоко"),
-        ("ÄPFEL essen", "есть яблоки"),
-    ] {
+    for (front, back) in [("Straße", "улица"), ("der Apfel", "яблоко"), ("ÄPFEL essen", "есть яблоки")]
+    {
         add_card(&app, &user, json!({"front": front, "back": back})).await;
     }
-    let search = |q: &str| {
-        app.call(
-            Method::GET,
-            format!("/api/cards?search={}", urlencode(q)),
-            token,
-            None,
-        )
-    };
+    let search = |q: &str| app.call(Method::GET, format!("/api/cards?search={}", urlencode(q)), token, None);
     let found: Value = search("ЯБЛОК").await.json().await.unwrap();
-    assert_eq!(
-        found["pagination"]["total"], 2,
-        "Cyrillic search ignores case: {found}"
-    );
+    assert_eq!(found["pagination"]["total"], 2, "Cyrillic search ignores case: {found}");
     let found: Value = search("äpfel").await.json().await.unwrap();
     assert_eq!(found["data"][0]["front"], "ÄPFEL essen");
-    let new_only: Value = app
-        .call(Method::GET, "/api/cards?state=new&limit=2", token, None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        new_only["pagination"],
-        json!({"limit": 2, "offset": 0, "total": 3, "has_more": true})
-    );
-    assert_contract(
-        app.call(Method::GET, "/api/cards?state=lost", token, None)
-            .await,
-        422,
-        "VALIDATION_ERROR",
-    )
-    .await;
+    let new_only: Value =
+        app.call(Method::GET, "/api/cards?state=new&limit=2", token, None).await.json().await.unwrap();
+    assert_eq!(new_only["pagination"], json!({"limit": 2, "offset": 0, "total": 3, "has_more": true}));
+    assert_contract(app.call(Method::GET, "/api/cards?state=lost", token, None).await, 422, "VALIDATION_ERROR").await;
 
     let card = found["data"][0].clone();
     let path = format!("/api/cards/{}", card["id"].as_str().unwrap());
@@ -245,56 +137,26 @@ async fn cards_are_searched_filtered_edited_moved_and_deleted() {
         .json()
         .await
         .unwrap();
-    assert_eq!(
-        (edited["front"].as_str(), edited["notes"].as_str()),
-        (Some("Äpfel essen"), Some("plural"))
-    );
+    assert_eq!((edited["front"].as_str(), edited["notes"].as_str()), (Some("Äpfel essen"), Some("plural")));
 
-    let target: Value = app
-        .call(
-            Method::POST,
-            "/api/decks",
-            token,
-            Some(json!({"name": "Essen"})),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let target: Value =
+        app.call(Method::POST, "/api/decks", token, Some(json!({"name": "Essen"}))).await.json().await.unwrap();
     let moved: Value = app
-        .call(
-            Method::POST,
-            format!("{path}/move"),
-            token,
-            Some(json!({"deck_id": target["id"]})),
-        )
+        .call(Method::POST, format!("{path}/move"), token, Some(json!({"deck_id": target["id"]})))
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(moved["deck_id"], target["id"]);
     let in_deck: Value = app
-        .call(
-            Method::GET,
-            format!("/api/cards?deck_id={}", target["id"].as_str().unwrap()),
-            token,
-            None,
-        )
+        .call(Method::GET, format!("/api/cards?deck_id={}", target["id"].as_str().unwrap()), token, None)
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(in_deck["pagination"]["total"], 1);
-    assert_eq!(
-        app.call(Method::DELETE, &path, token, None).await.status(),
-        204
-    );
-    assert_contract(
-        app.call(Method::GET, &path, token, None).await,
-        404,
-        "CARD_NOT_FOUND",
-    )
-    .await;
+    assert_eq!(app.call(Method::DELETE, &path, token, None).await.status(), 204);
+    assert_contract(app.call(Method::GET, &path, token, None).await, 404, "CARD_NOT_FOUND").await;
     let _ = deck;
 }
 
@@ -303,42 +165,15 @@ async fn someone_elses_cards_and_decks_are_not_found() {
     let app = spawn_app().await;
     let (owner, owner_deck) = learner(&app, 34).await;
     let (intruder, intruder_deck) = learner(&app, 35).await;
-    let card: Value = add_card(&app, &owner, json!({"front": "Haus", "back": "дом"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let card: Value = add_card(&app, &owner, json!({"front": "Haus", "back": "дом"})).await.json().await.unwrap();
     let token = &intruder.access_token;
     let card_path = format!("/api/cards/{}", card["id"].as_str().unwrap());
-    assert_contract(
-        app.call(Method::GET, &card_path, token, None).await,
-        404,
-        "CARD_NOT_FOUND",
-    )
-    .await;
-    let patch = app
-        .call(
-            Method::PATCH,
-            &card_path,
-            token,
-            Some(json!({"front": "x", "back": "y"})),
-        )
-        .await;
+    assert_contract(app.call(Method::GET, &card_path, token, None).await, 404, "CARD_NOT_FOUND").await;
+    let patch = app.call(Method::PATCH, &card_path, token, Some(json!({"front": "x", "back": "y"}))).await;
     assert_contract(patch, 404, "CARD_NOT_FOUND").await;
-    assert_contract(
-        app.call(Method::DELETE, &card_path, token, None).await,
-        404,
-        "CARD_NOT_FOUND",
-    )
-    .await;
-    let steal = app
-        .call(
-            Method::POST,
-            format!("{card_path}/move"),
-            token,
-            Some(json!({"deck_id": intruder_deck["id"]})),
-        )
-        .await;
+    assert_contract(app.call(Method::DELETE, &card_path, token, None).await, 404, "CARD_NOT_FOUND").await;
+    let steal =
+        app.call(Method::POST, format!("{card_path}/move"), token, Some(json!({"deck_id": intruder_deck["id"]}))).await;
     assert_contract(steal, 404, "CARD_NOT_FOUND").await;
     let into_foreign = app
         .call(
@@ -350,29 +185,11 @@ async fn someone_elses_cards_and_decks_are_not_found() {
         .await;
     assert_contract(into_foreign, 404, "DECK_NOT_FOUND").await;
     let deck_path = format!("/api/decks/{}", owner_deck["id"].as_str().unwrap());
-    assert_contract(
-        app.call(Method::GET, &deck_path, token, None).await,
-        404,
-        "DECK_NOT_FOUND",
-    )
-    .await;
-    let foreign_add = add_card(
-        &app,
-        &intruder,
-        json!({"deck_id": owner_deck["id"], "front": "a", "back": "b"}),
-    )
-    .await;
+    assert_contract(app.call(Method::GET, &deck_path, token, None).await, 404, "DECK_NOT_FOUND").await;
+    let foreign_add = add_card(&app, &intruder, json!({"deck_id": owner_deck["id"], "front": "a", "back": "b"})).await;
     assert_contract(foreign_add, 404, "DECK_NOT_FOUND").await;
 }
 
 fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }

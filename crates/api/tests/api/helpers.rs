@@ -34,11 +34,7 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request failed")
+        self.client.get(self.url(path)).send().await.expect("request failed")
     }
 }
 
@@ -52,11 +48,7 @@ fn init_logs(settings: &Settings) {
 
 /// The settings of a test app: `APP_ENV=test`, its own database and Redis key prefix, and all
 /// outbound HTTP pointed at `outbound`. `overrides` win.
-pub async fn test_settings(
-    db: &TestDatabase,
-    outbound: &MockServer,
-    overrides: &[(&str, &str)],
-) -> Settings {
+pub async fn test_settings(db: &TestDatabase, outbound: &MockServer, overrides: &[(&str, &str)]) -> Settings {
     let redis_url = test_support::require_redis().await;
     let prefix = format!("test:{}:", uuid::Uuid::new_v4().simple());
     let mut vars: HashMap<String, String> = [
@@ -96,9 +88,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     let settings = test_settings(&db, &outbound, overrides).await;
     let bot_token = settings.telegram.bot_token.clone();
     let clock = ManualClock::new(chrono::Utc::now());
-    let app = Application::build_with_clock(settings, Arc::new(clock.clone()))
-        .await
-        .expect("the application starts");
+    let app = Application::build_with_clock(settings, Arc::new(clock.clone())).await.expect("the application starts");
     let port = app.port();
     let metrics_port = app.metrics_port();
     tokio::spawn(app.run_until_stopped());
@@ -120,10 +110,7 @@ pub fn production_overrides() -> Vec<(&'static str, &'static str)> {
     vec![
         ("APP_ENV", "production"),
         ("SECRET_KEY", "a-production-like-secret-key-of-enough-bytes"),
-        (
-            "TELEGRAM_BOT_TOKEN",
-            "7000000001:AAHk3lQ9zX2mN8pR4tV6wY1bC5dF7gJ0sLu",
-        ),
+        ("TELEGRAM_BOT_TOKEN", "7000000001:AAHk3lQ9zX2mN8pR4tV6wY1bC5dF7gJ0sLu"),
         ("TELEGRAM_WEBHOOK_SECRET", "webhook-secret"),
         ("MINI_APP_URL", "https://app.example.org/"),
         ("METRICS_TOKEN", METRICS_TOKEN),
@@ -137,9 +124,7 @@ pub async fn spawn_app_with_routes(configure: fn(&mut web::ServiceConfig)) -> Te
     let outbound = MockServer::start().await;
     let settings = test_settings(&db, &outbound, &[]).await;
     let bot_token = settings.telegram.bot_token.clone();
-    let state = AppState::build(settings, Arc::new(SystemClock))
-        .await
-        .unwrap();
+    let state = AppState::build(settings, Arc::new(SystemClock)).await.unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = HttpServer::new(move || build_app(state.clone()).configure(configure))
@@ -162,11 +147,7 @@ pub async fn spawn_app_with_routes(configure: fn(&mut web::ServiceConfig)) -> Te
 }
 
 /// Checks the error contract and returns the parsed body.
-pub async fn assert_contract(
-    response: reqwest::Response,
-    status: u16,
-    code: &str,
-) -> serde_json::Value {
+pub async fn assert_contract(response: reqwest::Response, status: u16, code: &str) -> serde_json::Value {
     assert_eq!(response.status().as_u16(), status, "unexpected status");
     let header_id = response
         .headers()
@@ -175,29 +156,13 @@ pub async fn assert_contract(
         .to_str()
         .unwrap()
         .to_owned();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(
-        content_type.starts_with("application/json"),
-        "{content_type}"
-    );
+    let content_type = response.headers().get("content-type").unwrap().to_str().unwrap().to_owned();
+    assert!(content_type.starts_with("application/json"), "{content_type}");
     let body: serde_json::Value = response.json().await.expect("a JSON body");
     let error = &body["error"];
     assert_eq!(error["code"], code, "{body}");
-    assert!(
-        error["message"].as_str().is_some_and(|m| !m.is_empty()),
-        "{body}"
-    );
-    assert_eq!(
-        error["request_id"],
-        header_id.as_str(),
-        "body and header ids differ: {body}"
-    );
+    assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert_eq!(error["request_id"], header_id.as_str(), "body and header ids differ: {body}");
     body
 }
 

@@ -1,11 +1,6 @@
 //! api-server in-process on a random port, against a fresh PostgreSQL database per test and
 //! the real Redis.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod auth;
 mod body_limit;
@@ -21,3 +16,4 @@ mod readiness;
 mod security_headers;
 mod session;
 mod study;
+mod transfer;

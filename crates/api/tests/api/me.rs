@@ -9,24 +9,14 @@ use crate::helpers::{assert_contract, spawn_app};
 async fn me_shows_plan_limits_and_the_active_profile() {
     let app = spawn_app().await;
     let user = app.sign_in(10).await;
-    let me: serde_json::Value = app
-        .call(Method::GET, "/api/me", &user.access_token, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: serde_json::Value = app.call(Method::GET, "/api/me", &user.access_token, None).await.json().await.unwrap();
     assert_eq!(me["plan"]["name"], "free");
     assert_eq!(me["limits"]["profiles"], json!({"used": 0, "max": 1}));
     assert_eq!(me["active_profile_id"], serde_json::Value::Null);
 
     let profile: serde_json::Value = app.create_profile(&user, "en").await.json().await.unwrap();
     app.make_premium(&user).await;
-    let me: serde_json::Value = app
-        .call(Method::GET, "/api/me", &user.access_token, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: serde_json::Value = app.call(Method::GET, "/api/me", &user.access_token, None).await.json().await.unwrap();
     assert_eq!(me["plan"]["name"], "premium");
     assert_eq!(me["limits"]["profiles"], json!({"used": 1, "max": 10}));
     assert_eq!(me["active_profile_id"], profile["id"]);
@@ -37,34 +27,17 @@ async fn settings_are_validated_and_saved() {
     let app = spawn_app().await;
     let user = app.sign_in(11).await;
     app.create_profile(&user, "en").await;
-    let patch = |body: serde_json::Value| {
-        app.call(Method::PATCH, "/api/me", &user.access_token, Some(body))
-    };
+    let patch = |body: serde_json::Value| app.call(Method::PATCH, "/api/me", &user.access_token, Some(body));
 
-    let body = assert_contract(
-        patch(json!({"timezone": "Mars/Olympus"})).await,
-        422,
-        "VALIDATION_ERROR",
-    )
-    .await;
+    let body = assert_contract(patch(json!({"timezone": "Mars/Olympus"})).await, 422, "VALIDATION_ERROR").await;
     assert!(body["error"]["details"]["timezone"].is_array(), "{body}");
-    let body = assert_contract(
-        patch(json!({"rating_buttons": 5, "reminder_hour": 24})).await,
-        422,
-        "VALIDATION_ERROR",
-    )
-    .await;
+    let body =
+        assert_contract(patch(json!({"rating_buttons": 5, "reminder_hour": 24})).await, 422, "VALIDATION_ERROR").await;
     assert!(
-        body["error"]["details"]["rating_buttons"].is_array()
-            && body["error"]["details"]["reminder_hour"].is_array(),
+        body["error"]["details"]["rating_buttons"].is_array() && body["error"]["details"]["reminder_hour"].is_array(),
         "{body}"
     );
-    assert_contract(
-        patch(json!({"is_admin": true})).await,
-        422,
-        "VALIDATION_ERROR",
-    )
-    .await;
+    assert_contract(patch(json!({"is_admin": true})).await, 422, "VALIDATION_ERROR").await;
 
     let response = patch(json!({
         "timezone": "America/New_York", "day_rollover_hour": 5, "reminders_enabled": false,
@@ -75,46 +48,21 @@ async fn settings_are_validated_and_saved() {
     let me: serde_json::Value = response.json().await.unwrap();
     let u = &me["user"];
     assert_eq!(
-        (
-            &u["timezone"],
-            &u["day_rollover_hour"],
-            &u["reminders_enabled"],
-            &u["reminder_hour"],
-            &u["rating_buttons"]
-        ),
-        (
-            &json!("America/New_York"),
-            &json!(5),
-            &json!(false),
-            &json!(8),
-            &json!(4)
-        )
+        (&u["timezone"], &u["day_rollover_hour"], &u["reminders_enabled"], &u["reminder_hour"], &u["rating_buttons"]),
+        (&json!("America/New_York"), &json!(5), &json!(false), &json!(8), &json!(4))
     );
     assert_eq!(u["interface_language"], "en");
-    let profiles: serde_json::Value = app
-        .call(Method::GET, "/api/profiles", &user.access_token, None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        profiles["data"][0]["interface_language"], "en",
-        "stored on the active profile"
-    );
+    let profiles: serde_json::Value =
+        app.call(Method::GET, "/api/profiles", &user.access_token, None).await.json().await.unwrap();
+    assert_eq!(profiles["data"][0]["interface_language"], "en", "stored on the active profile");
 }
 
 #[tokio::test]
 async fn interface_language_needs_a_profile_to_live_on() {
     let app = spawn_app().await;
     let user = app.sign_in(12).await;
-    let response = app
-        .call(
-            Method::PATCH,
-            "/api/me",
-            &user.access_token,
-            Some(json!({"interface_language": "en"})),
-        )
-        .await;
+    let response =
+        app.call(Method::PATCH, "/api/me", &user.access_token, Some(json!({"interface_language": "en"}))).await;
     assert_contract(response, 404, "PROFILE_NOT_FOUND").await;
 }
 
@@ -123,25 +71,15 @@ async fn export_holds_everything_the_user_owns() {
     let app = spawn_app().await;
     let user = app.sign_in(13).await;
     app.create_profile(&user, "de").await;
-    let response = app
-        .call(Method::GET, "/api/me/export", &user.access_token, None)
-        .await;
+    let response = app.call(Method::GET, "/api/me/export", &user.access_token, None).await;
     assert_eq!(response.status(), 200);
-    assert!(
-        response.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .contains("attachment")
-    );
+    assert!(response.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
     let export: serde_json::Value = response.json().await.unwrap();
     assert_eq!(export["user"]["telegram_id"], 13);
     assert_eq!(export["profiles"][0]["language"], "de");
     assert_eq!(export["decks"][0]["name"], "Мои слова");
     assert_eq!(export["decks"][0]["is_default"], true);
-    assert!(
-        !export.to_string().contains("token"),
-        "no secrets in the export"
-    );
+    assert!(!export.to_string().contains("token"), "no secrets in the export");
 }
 
 #[tokio::test]
@@ -156,45 +94,15 @@ async fn deleting_the_account_removes_every_row_of_that_user_and_nothing_else() 
     app.create_profile(&staying, "en").await;
     app.refresh(&leaving.refresh_token).await;
 
-    assert_eq!(
-        app.call(Method::DELETE, "/api/me", &leaving.access_token, None)
-            .await
-            .status(),
-        204
-    );
+    assert_eq!(app.call(Method::DELETE, "/api/me", &leaving.access_token, None).await.status(), 204);
     let id = &leaving.id;
-    for table in [
-        "users WHERE id",
-        "language_profiles WHERE user_id",
-        "decks WHERE owner_id",
-        "refresh_sessions WHERE user_id",
-    ] {
-        assert_eq!(
-            app.count(&format!("SELECT count(*) FROM {table} = '{id}'"))
-                .await,
-            0,
-            "{table}"
-        );
+    for table in
+        ["users WHERE id", "language_profiles WHERE user_id", "decks WHERE owner_id", "refresh_sessions WHERE user_id"]
+    {
+        assert_eq!(app.count(&format!("SELECT count(*) FROM {table} = '{id}'")).await, 0, "{table}");
     }
     let other = &staying.id;
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM language_profiles WHERE user_id = '{other}'"
-        ))
-        .await,
-        1
-    );
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM decks WHERE owner_id = '{other}'"
-        ))
-        .await,
-        1
-    );
-    assert_eq!(
-        app.call(Method::GET, "/api/me", &staying.access_token, None)
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.count(&format!("SELECT count(*) FROM language_profiles WHERE user_id = '{other}'")).await, 1);
+    assert_eq!(app.count(&format!("SELECT count(*) FROM decks WHERE owner_id = '{other}'")).await, 1);
+    assert_eq!(app.call(Method::GET, "/api/me", &staying.access_token, None).await.status(), 200);
 }

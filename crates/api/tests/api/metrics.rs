@@ -1,8 +1,6 @@
 //! `/metrics`: request counts by route template, latency and pools; never public in production.
 
-use crate::helpers::{
-    METRICS_TOKEN, assert_contract, production_overrides, spawn_app, spawn_app_with,
-};
+use crate::helpers::{METRICS_TOKEN, assert_contract, production_overrides, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn requests_are_counted_by_route_template_with_pool_gauges() {
@@ -12,65 +10,25 @@ async fn requests_are_counted_by_route_template_with_pool_gauges() {
     app.get("/no/such/path/123").await;
     let response = app.get("/metrics").await;
     assert_eq!(response.status(), 200);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/plain")
-    );
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
     let text = response.text().await.unwrap();
-    assert!(
-        text.contains(
-            r#"lang_agent_http_requests_total{method="GET",route="/health",status="200"} 2"#
-        ),
-        "{text}"
-    );
-    assert!(
-        text.contains(r#"route="unmatched",status="404""#),
-        "raw paths never become labels"
-    );
-    assert!(
-        !text.contains("/no/such/path"),
-        "raw paths never become labels"
-    );
+    assert!(text.contains(r#"lang_agent_http_requests_total{method="GET",route="/health",status="200"} 2"#), "{text}");
+    assert!(text.contains(r#"route="unmatched",status="404""#), "raw paths never become labels");
+    assert!(!text.contains("/no/such/path"), "raw paths never become labels");
     assert!(text.contains("lang_agent_http_request_duration_seconds_bucket"));
-    assert!(
-        text.contains(r#"lang_agent_db_pool_connections{state="max"} 4"#),
-        "{text}"
-    );
-    assert!(
-        text.contains(r#"lang_agent_cache_pool_connections{state="max"}"#),
-        "{text}"
-    );
+    assert!(text.contains(r#"lang_agent_db_pool_connections{state="max"} 4"#), "{text}");
+    assert!(text.contains(r#"lang_agent_cache_pool_connections{state="max"}"#), "{text}");
 }
 
 #[tokio::test]
 async fn on_the_main_port_production_requires_the_metrics_token() {
     let app = spawn_app_with(&production_overrides()).await;
     assert_contract(app.get("/metrics").await, 401, "AUTH_FAILED").await;
-    let wrong = app
-        .client
-        .get(app.url("/metrics"))
-        .bearer_auth("wrong-token-0123456789")
-        .send()
-        .await
-        .unwrap();
+    let wrong = app.client.get(app.url("/metrics")).bearer_auth("wrong-token-0123456789").send().await.unwrap();
     assert_contract(wrong, 401, "AUTH_FAILED").await;
-    let right = app
-        .client
-        .get(app.url("/metrics"))
-        .bearer_auth(METRICS_TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let right = app.client.get(app.url("/metrics")).bearer_auth(METRICS_TOKEN).send().await.unwrap();
     assert_eq!(right.status(), 200);
-    assert!(
-        right
-            .text()
-            .await
-            .unwrap()
-            .contains("lang_agent_http_requests_total")
-    );
+    assert!(right.text().await.unwrap().contains("lang_agent_http_requests_total"));
 }
 
 #[tokio::test]
@@ -81,25 +39,9 @@ async fn with_a_metrics_port_metrics_leave_the_main_port() {
     let app = spawn_app_with(&overrides).await;
     assert_contract(app.get("/metrics").await, 404, "NOT_FOUND").await;
     let port = app.metrics_port.expect("a metrics listener");
-    let response = app
-        .client
-        .get(format!("http://127.0.0.1:{port}/metrics"))
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.get(format!("http://127.0.0.1:{port}/metrics")).send().await.unwrap();
     assert_eq!(response.status(), 200);
-    assert!(
-        response
-            .text()
-            .await
-            .unwrap()
-            .contains("lang_agent_http_requests_total")
-    );
-    let other = app
-        .client
-        .get(format!("http://127.0.0.1:{port}/health"))
-        .send()
-        .await
-        .unwrap();
+    assert!(response.text().await.unwrap().contains("lang_agent_http_requests_total"));
+    let other = app.client.get(format!("http://127.0.0.1:{port}/health")).send().await.unwrap();
     assert_eq!(other.status(), 404, "the metrics port serves nothing else");
 }

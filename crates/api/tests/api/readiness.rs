@@ -9,19 +9,10 @@ async fn health_and_ready_answer_when_everything_is_up() {
     let app = spawn_app().await;
     let health = app.get("/health").await;
     assert_eq!(health.status(), 200);
-    assert_eq!(
-        health.json::<serde_json::Value>().await.unwrap()["status"],
-        "ok"
-    );
+    assert_eq!(health.json::<serde_json::Value>().await.unwrap()["status"], "ok");
     let ready: serde_json::Value = app.get("/ready").await.json().await.unwrap();
-    assert_eq!(
-        ready,
-        serde_json::json!({"status": "ready", "checks": {"database": "ok", "cache": "ok"}})
-    );
-    assert!(
-        app.outbound.received_requests().await.unwrap().is_empty(),
-        "nothing was called outside"
-    );
+    assert_eq!(ready, serde_json::json!({"status": "ready", "checks": {"database": "ok", "cache": "ok"}}));
+    assert!(app.outbound.received_requests().await.unwrap().is_empty(), "nothing was called outside");
 }
 
 #[tokio::test]
@@ -35,44 +26,24 @@ async fn ready_turns_503_while_redis_is_unreachable_and_recovers() {
 
     proxy.set_up(false);
     let body = assert_contract(app.get("/ready").await, 503, "SERVICE_UNAVAILABLE").await;
-    assert_eq!(
-        body["error"]["details"],
-        serde_json::json!({"database": "ok", "cache": "down"})
-    );
-    assert_eq!(
-        app.get("/health").await.status(),
-        200,
-        "liveness does not depend on Redis"
-    );
+    assert_eq!(body["error"]["details"], serde_json::json!({"database": "ok", "cache": "down"}));
+    assert_eq!(app.get("/health").await.status(), 200, "liveness does not depend on Redis");
 
     proxy.set_up(true);
-    assert_eq!(
-        app.get("/ready").await.status(),
-        200,
-        "back once Redis is reachable again"
-    );
+    assert_eq!(app.get("/ready").await.status(), 200, "back once Redis is reachable again");
 }
 
 #[tokio::test]
 async fn ready_turns_503_while_the_database_is_unreachable_and_recovers() {
     let proxy = SwitchableProxy::start("127.0.0.1:5432".parse().unwrap()).await;
     let db = test_support::TestDatabase::migrated().await;
-    let url = db
-        .url
-        .replace("127.0.0.1:5432", &format!("127.0.0.1:{}", proxy.port));
-    let app = spawn_app_with(&[
-        ("DATABASE_URL", url.as_str()),
-        ("DATABASE_CONNECT_TIMEOUT_SECONDS", "1"),
-    ])
-    .await;
+    let url = db.url.replace("127.0.0.1:5432", &format!("127.0.0.1:{}", proxy.port));
+    let app = spawn_app_with(&[("DATABASE_URL", url.as_str()), ("DATABASE_CONNECT_TIMEOUT_SECONDS", "1")]).await;
     assert_eq!(app.get("/ready").await.status(), 200);
 
     proxy.set_up(false);
     let body = assert_contract(app.get("/ready").await, 503, "SERVICE_UNAVAILABLE").await;
-    assert_eq!(
-        body["error"]["details"],
-        serde_json::json!({"database": "down", "cache": "ok"})
-    );
+    assert_eq!(body["error"]["details"], serde_json::json!({"database": "down", "cache": "ok"}));
 
     proxy.set_up(true);
     assert_eq!(app.get("/ready").await.status(), 200);

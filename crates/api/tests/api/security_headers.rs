@@ -9,18 +9,9 @@ async fn every_response_carries_the_security_headers_and_telegram_may_frame_us()
         assert_eq!(h["x-content-type-options"], "nosniff");
         assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
         let csp = h["content-security-policy"].to_str().unwrap();
-        assert!(
-            csp.contains("frame-ancestors 'self' https://web.telegram.org"),
-            "{csp}"
-        );
-        assert!(
-            h.get("x-frame-options").is_none(),
-            "X-Frame-Options would break Telegram Web"
-        );
-        assert!(
-            h.get("strict-transport-security").is_none(),
-            "no HSTS outside staging/production"
-        );
+        assert!(csp.contains("frame-ancestors 'self' https://web.telegram.org"), "{csp}");
+        assert!(h.get("x-frame-options").is_none(), "X-Frame-Options would break Telegram Web");
+        assert!(h.get("strict-transport-security").is_none(), "no HSTS outside staging/production");
     }
 }
 
@@ -28,10 +19,5 @@ async fn every_response_carries_the_security_headers_and_telegram_may_frame_us()
 async fn production_adds_hsts() {
     let app = spawn_app_with(&production_overrides()).await;
     let response = app.get("/health").await;
-    assert!(
-        response.headers()["strict-transport-security"]
-            .to_str()
-            .unwrap()
-            .contains("max-age=")
-    );
+    assert!(response.headers()["strict-transport-security"].to_str().unwrap().contains("max-age="));
 }

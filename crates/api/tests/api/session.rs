@@ -34,12 +34,7 @@ impl TestApp {
     }
 
     pub async fn validate(&self, init_data: &str) -> Response {
-        self.client
-            .post(self.url("/api/auth/validate"))
-            .json(&json!({ "init_data": init_data }))
-            .send()
-            .await
-            .unwrap()
+        self.client.post(self.url("/api/auth/validate")).json(&json!({ "init_data": init_data })).send().await.unwrap()
     }
 
     pub async fn sign_in(&self, telegram_id: i64) -> User {
@@ -62,17 +57,8 @@ impl TestApp {
             .unwrap()
     }
 
-    pub async fn call(
-        &self,
-        method: Method,
-        path: impl AsRef<str>,
-        token: &str,
-        body: Option<Value>,
-    ) -> Response {
-        let mut request = self
-            .client
-            .request(method, self.url(path.as_ref()))
-            .bearer_auth(token);
+    pub async fn call(&self, method: Method, path: impl AsRef<str>, token: &str, body: Option<Value>) -> Response {
+        let mut request = self.client.request(method, self.url(path.as_ref())).bearer_auth(token);
         if let Some(body) = body {
             request = request.json(&body);
         }
@@ -81,13 +67,7 @@ impl TestApp {
 
     pub async fn create_profile(&self, user: &User, language: &str) -> Response {
         let body = json!({"language": language, "current_level": "A2", "target_level": "B2", "goals": ["travel"], "interface_language": "ru"});
-        self.call(
-            Method::POST,
-            "/api/profiles",
-            &user.access_token,
-            Some(body),
-        )
-        .await
+        self.call(Method::POST, "/api/profiles", &user.access_token, Some(body)).await
     }
 
     /// A direct database connection, for arranging state and checking what was stored.
@@ -97,20 +77,13 @@ impl TestApp {
 
     pub async fn make_premium(&self, user: &User) {
         let db = self.db().await;
-        let sql = format!(
-            "UPDATE users SET premium_until = now() + interval '30 days' WHERE id = '{}'",
-            user.id
-        );
+        let sql = format!("UPDATE users SET premium_until = now() + interval '30 days' WHERE id = '{}'", user.id);
         db.execute_unprepared(&sql).await.unwrap();
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
         let db = self.db().await;
-        let row = db
-            .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-            .await
-            .unwrap()
-            .unwrap();
+        let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
         row.try_get_by_index::<i64>(0).unwrap()
     }
 }

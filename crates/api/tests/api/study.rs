@@ -9,28 +9,14 @@ use crate::helpers::{TestApp, assert_contract, spawn_app};
 use crate::session::User;
 
 async fn queue(app: &TestApp, user: &User) -> Value {
-    let response = app
-        .call(Method::GET, "/api/study/queue", &user.access_token, None)
-        .await;
+    let response = app.call(Method::GET, "/api/study/queue", &user.access_token, None).await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
 
-async fn review(
-    app: &TestApp,
-    user: &User,
-    card_id: &Value,
-    rating: u8,
-    client_id: &str,
-) -> reqwest::Response {
+async fn review(app: &TestApp, user: &User, card_id: &Value, rating: u8, client_id: &str) -> reqwest::Response {
     let body = json!({"card_id": card_id, "rating": rating, "duration_ms": 4000, "client_review_id": client_id});
-    app.call(
-        Method::POST,
-        "/api/study/review",
-        &user.access_token,
-        Some(body),
-    )
-    .await
+    app.call(Method::POST, "/api/study/review", &user.access_token, Some(body)).await
 }
 
 fn uuid() -> String {
@@ -45,11 +31,7 @@ fn due(result: &Value) -> DateTime<Utc> {
 async fn a_card_is_learned_day_after_day_with_growing_fsrs_intervals() {
     let app = spawn_app().await;
     let (mut user, _) = learner(&app, 40).await;
-    let card: Value = add_card(&app, &user, json!({"front": "lernen", "back": "учить"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let card: Value = add_card(&app, &user, json!({"front": "lernen", "back": "учить"})).await.json().await.unwrap();
     let id = &card["id"];
 
     let q = queue(&app, &user).await;
@@ -60,28 +42,14 @@ async fn a_card_is_learned_day_after_day_with_growing_fsrs_intervals() {
     );
 
     // Good on a new card: the 10-minute step, still today.
-    let first: Value = review(&app, &user, id, 3, &uuid())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let first: Value = review(&app, &user, id, 3, &uuid()).await.json().await.unwrap();
     assert_eq!(first["progress"]["state"], "learning");
     assert_eq!(first["scheduled_seconds"], 600);
     assert_eq!(first["counts"], json!({"new": 0, "learning": 1, "due": 0}));
-    assert!(
-        queue(&app, &user).await["cards"]
-            .as_array()
-            .unwrap()
-            .is_empty(),
-        "not due for ten minutes"
-    );
+    assert!(queue(&app, &user).await["cards"].as_array().unwrap().is_empty(), "not due for ten minutes");
 
     app.clock.advance(Duration::minutes(10));
-    let graduated: Value = review(&app, &user, id, 3, &uuid())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let graduated: Value = review(&app, &user, id, 3, &uuid()).await.json().await.unwrap();
     assert_eq!(graduated["progress"]["state"], "review");
     let mut interval = graduated["scheduled_seconds"].as_i64().unwrap() / 86_400;
     assert!(interval >= 1, "{graduated}");
@@ -94,15 +62,8 @@ async fn a_card_is_learned_day_after_day_with_growing_fsrs_intervals() {
         let q = queue(&app, &user).await;
         assert_eq!(q["counts"]["due"], 1, "due again on its day");
         let intervals = &q["cards"][0]["intervals"];
-        let result: Value = review(&app, &user, id, 3, &uuid())
-            .await
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(
-            result["scheduled_seconds"], intervals["good"],
-            "the button showed what the review gave"
-        );
+        let result: Value = review(&app, &user, id, 3, &uuid()).await.json().await.unwrap();
+        assert_eq!(result["scheduled_seconds"], intervals["good"], "the button showed what the review gave");
         let days = result["scheduled_seconds"].as_i64().unwrap() / 86_400;
         assert!(days > interval, "{days} after {interval}");
         interval = days;
@@ -112,61 +73,29 @@ async fn a_card_is_learned_day_after_day_with_growing_fsrs_intervals() {
     // A lapse: relearning for ten minutes, one lapse counted.
     app.clock.set(next_due);
     user = app.sign_in(40).await;
-    let lapse: Value = review(&app, &user, id, 1, &uuid())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let lapse: Value = review(&app, &user, id, 1, &uuid()).await.json().await.unwrap();
     assert_eq!(
-        (
-            lapse["progress"]["state"].as_str(),
-            lapse["progress"]["lapses"].as_i64()
-        ),
+        (lapse["progress"]["state"].as_str(), lapse["progress"]["lapses"].as_i64()),
         (Some("relearning"), Some(1))
     );
     assert_eq!(lapse["scheduled_seconds"], 600);
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM card_reviews WHERE user_id = '{}'",
-            user.id
-        ))
-        .await,
-        6
-    );
+    assert_eq!(app.count(&format!("SELECT count(*) FROM card_reviews WHERE user_id = '{}'", user.id)).await, 6);
 }
 
 #[tokio::test]
 async fn a_replayed_client_review_id_records_one_review() {
     let app = spawn_app().await;
     let (user, _) = learner(&app, 41).await;
-    let card: Value = add_card(&app, &user, json!({"front": "Zeit", "back": "время"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let card: Value = add_card(&app, &user, json!({"front": "Zeit", "back": "время"})).await.json().await.unwrap();
     let client_id = uuid();
-    let first: Value = review(&app, &user, &card["id"], 3, &client_id)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let replays = futures_util::future::join_all(
-        (0..3).map(|_| review(&app, &user, &card["id"], 3, &client_id)),
-    )
-    .await;
+    let first: Value = review(&app, &user, &card["id"], 3, &client_id).await.json().await.unwrap();
+    let replays = futures_util::future::join_all((0..3).map(|_| review(&app, &user, &card["id"], 3, &client_id))).await;
     for replay in replays {
         assert_eq!(replay.status(), 200);
         let body: Value = replay.json().await.unwrap();
         assert_eq!(body["progress"], first["progress"]);
     }
-    assert_eq!(
-        app.count(&format!(
-            "SELECT count(*) FROM card_reviews WHERE user_id = '{}'",
-            user.id
-        ))
-        .await,
-        1
-    );
+    assert_eq!(app.count(&format!("SELECT count(*) FROM card_reviews WHERE user_id = '{}'", user.id)).await, 1);
     assert_eq!(
         app.count(&format!(
             "SELECT coalesce(sum(cards_reviewed), 0) FROM daily_activity WHERE user_id = '{}'",
@@ -175,25 +104,14 @@ async fn a_replayed_client_review_id_records_one_review() {
         .await,
         1
     );
-    assert_eq!(
-        app.count(&format!(
-            "SELECT reps::bigint FROM card_progress WHERE user_id = '{}'",
-            user.id
-        ))
-        .await,
-        1
-    );
+    assert_eq!(app.count(&format!("SELECT reps::bigint FROM card_progress WHERE user_id = '{}'", user.id)).await, 1);
 }
 
 #[tokio::test]
 async fn undo_walks_back_one_review_at_a_time() {
     let app = spawn_app().await;
     let (user, _) = learner(&app, 42).await;
-    let card: Value = add_card(&app, &user, json!({"front": "Baum", "back": "дерево"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let card: Value = add_card(&app, &user, json!({"front": "Baum", "back": "дерево"})).await.json().await.unwrap();
     review(&app, &user, &card["id"], 3, &uuid()).await;
     app.clock.advance(Duration::minutes(10));
     review(&app, &user, &card["id"], 1, &uuid()).await;
@@ -201,10 +119,7 @@ async fn undo_walks_back_one_review_at_a_time() {
     let undo = || app.call(Method::POST, "/api/study/undo", &user.access_token, None);
     let once: Value = undo().await.json().await.unwrap();
     assert_eq!(once["progress"]["state"], "learning");
-    assert_eq!(
-        once["progress"]["reps"], 1,
-        "back to after the first review"
-    );
+    assert_eq!(once["progress"]["reps"], 1, "back to after the first review");
     let twice: Value = undo().await.json().await.unwrap();
     assert_eq!(twice["progress"], Value::Null, "the card is new again");
     let body = assert_contract(undo().await, 409, "CONFLICT").await;
@@ -230,17 +145,8 @@ async fn reviewing_someone_elses_card_is_not_found() {
     let app = spawn_app().await;
     let (owner, _) = learner(&app, 43).await;
     let (intruder, _) = learner(&app, 44).await;
-    let card: Value = add_card(&app, &owner, json!({"front": "Geld", "back": "деньги"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_contract(
-        review(&app, &intruder, &card["id"], 3, &uuid()).await,
-        404,
-        "CARD_NOT_FOUND",
-    )
-    .await;
+    let card: Value = add_card(&app, &owner, json!({"front": "Geld", "back": "деньги"})).await.json().await.unwrap();
+    assert_contract(review(&app, &intruder, &card["id"], 3, &uuid()).await, 404, "CARD_NOT_FOUND").await;
     let bad = review(&app, &owner, &card["id"], 5, &uuid()).await;
     assert_contract(bad, 422, "VALIDATION_ERROR").await;
     assert_eq!(app.count("SELECT count(*) FROM card_reviews").await, 0);
@@ -253,29 +159,10 @@ async fn the_day_turns_at_the_rollover_hour_in_the_learners_zone() {
     let token = &user.access_token.clone();
     // Tokyo is UTC+9; the day turns at 05:00 local = 20:00 UTC.
     let settings = json!({"timezone": "Asia/Tokyo", "day_rollover_hour": 5});
-    assert_eq!(
-        app.call(Method::PATCH, "/api/me", token, Some(settings))
-            .await
-            .status(),
-        200
-    );
-    let profile: Value = app
-        .call(Method::GET, "/api/profiles", token, None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let path = format!(
-        "/api/profiles/{}",
-        profile["data"][0]["id"].as_str().unwrap()
-    );
-    app.call(
-        Method::PATCH,
-        &path,
-        token,
-        Some(json!({"new_cards_per_day": 2})),
-    )
-    .await;
+    assert_eq!(app.call(Method::PATCH, "/api/me", token, Some(settings)).await.status(), 200);
+    let profile: Value = app.call(Method::GET, "/api/profiles", token, None).await.json().await.unwrap();
+    let path = format!("/api/profiles/{}", profile["data"][0]["id"].as_str().unwrap());
+    app.call(Method::PATCH, &path, token, Some(json!({"new_cards_per_day": 2}))).await;
     for word in ["eins", "zwei", "drei", "vier"] {
         add_card(&app, &user, json!({"front": word, "back": "число"})).await;
     }
@@ -290,11 +177,7 @@ async fn the_day_turns_at_the_rollover_hour_in_the_learners_zone() {
     for item in q["cards"].as_array().unwrap() {
         review(&app, &user, &item["card"]["id"], 4, &uuid()).await;
     }
-    assert_eq!(
-        queue(&app, &user).await["counts"]["new"],
-        0,
-        "today's new cards are used up"
-    );
+    assert_eq!(queue(&app, &user).await["counts"]["new"], 0, "today's new cards are used up");
 
     // 05:00 local: a new day with a fresh allowance.
     app.clock.set("2026-11-27T20:00:00Z".parse().unwrap());
@@ -307,10 +190,7 @@ async fn the_day_turns_at_the_rollover_hour_in_the_learners_zone() {
         use sea_orm::{ConnectionTrait, Statement};
         db.query_all_raw(Statement::from_string(
             db.get_database_backend(),
-            format!(
-                "SELECT local_date::text AS d FROM daily_activity WHERE user_id = '{}'",
-                user.id
-            ),
+            format!("SELECT local_date::text AS d FROM daily_activity WHERE user_id = '{}'", user.id),
         ))
         .await
         .unwrap()
@@ -318,9 +198,5 @@ async fn the_day_turns_at_the_rollover_hour_in_the_learners_zone() {
         .map(|r| r.try_get::<String>("", "d").unwrap())
         .collect()
     };
-    assert_eq!(
-        days,
-        vec!["2026-11-27".to_string()],
-        "the reviews at 04:30 local counted for the 27th"
-    );
+    assert_eq!(days, vec!["2026-11-27".to_string()], "the reviews at 04:30 local counted for the 27th");
 }

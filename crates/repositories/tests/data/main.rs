@@ -1,11 +1,6 @@
 //! The data layer against real databases: every migration on PostgreSQL and SQLite, and the
 //! repositories' SQL on both.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod migrations;
 mod users;

@@ -9,9 +9,7 @@ async fn table_names(backend: &Backend) -> Vec<String> {
         DbBackend::Postgres => {
             "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"
         }
-        _ => {
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1"
-        }
+        _ => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1",
     };
     conn.query_all_raw(Statement::from_string(conn.get_database_backend(), sql))
         .await
@@ -30,28 +28,16 @@ async fn migrations_apply_cleanly_and_are_idempotent(backend: Backend) {
     assert_eq!(backend.db.pending_migrations().await.unwrap(), 0);
     let tables = table_names(&backend).await;
     assert!(tables.contains(&"users".to_string()), "{tables:?}");
-    assert!(
-        tables.contains(&"seaql_migrations".to_string()),
-        "{tables:?}"
-    );
+    assert!(tables.contains(&"seaql_migrations".to_string()), "{tables:?}");
 
     backend.db.migrate().await.expect("a second run is a no-op");
     assert_eq!(table_names(&backend).await, tables);
 
-    Migrator::down(backend.db.conn(), None)
-        .await
-        .expect("every migration rolls back");
-    assert_eq!(
-        table_names(&backend).await,
-        vec!["seaql_migrations".to_string()]
-    );
+    Migrator::down(backend.db.conn(), None).await.expect("every migration rolls back");
+    assert_eq!(table_names(&backend).await, vec!["seaql_migrations".to_string()]);
     assert_eq!(backend.db.pending_migrations().await.unwrap(), total);
 
-    backend
-        .db
-        .migrate()
-        .await
-        .expect("and applies again after a rollback");
+    backend.db.migrate().await.expect("and applies again after a rollback");
     assert_eq!(table_names(&backend).await, tables);
 }
 
@@ -70,18 +56,11 @@ async fn user_settings_are_range_checked(backend: Backend) {
     backend.db.migrate().await.unwrap();
     let conn = backend.db.conn();
     let insert = |id: &str, tg: i64, column: &str, value: i64| {
-        format!(
-            "INSERT INTO users (id, telegram_id, first_name, {column}) VALUES ('{id}', {tg}, 'A', {value})"
-        )
+        format!("INSERT INTO users (id, telegram_id, first_name, {column}) VALUES ('{id}', {tg}, 'A', {value})")
     };
     let uuid = |n: u8| format!("0192e7a0-0000-7000-8000-0000000000{n:02}");
-    for (n, (column, bad)) in [
-        ("day_rollover_hour", 24),
-        ("reminder_hour", -1),
-        ("rating_buttons", 5),
-    ]
-    .into_iter()
-    .enumerate()
+    for (n, (column, bad)) in
+        [("day_rollover_hour", 24), ("reminder_hour", -1), ("rating_buttons", 5)].into_iter().enumerate()
     {
         let n = u8::try_from(n).unwrap();
         let sql = insert(&uuid(n), i64::from(n), column, bad);
@@ -111,11 +90,7 @@ async fn profile_and_deck_invariants_hold(backend: Backend) {
         "0192e7a0-0000-7000-8000-0000000000a2",
         "0192e7a0-0000-7000-8000-0000000000a3",
     );
-    exec(format!(
-        "INSERT INTO users (id, telegram_id, first_name) VALUES ('{user}', 1, 'A')"
-    ))
-    .await
-    .unwrap();
+    exec(format!("INSERT INTO users (id, telegram_id, first_name) VALUES ('{user}', 1, 'A')")).await.unwrap();
     let profile = |id: &str, lang: &str, current: &str, target: &str, active: bool| {
         format!(
             "INSERT INTO language_profiles (id, user_id, language, current_level, target_level, goals, is_active, created_at, updated_at) \
@@ -123,22 +98,10 @@ async fn profile_and_deck_invariants_hold(backend: Backend) {
         )
     };
     exec(profile(p1, "en", "A2", "B2", true)).await.unwrap();
-    assert!(
-        exec(profile(p2, "de", "B2", "A1", false)).await.is_err(),
-        "target below current"
-    );
-    assert!(
-        exec(profile(p2, "de", "Z9", "Z9", false)).await.is_err(),
-        "unknown level"
-    );
-    assert!(
-        exec(profile(p2, "en", "A1", "A2", false)).await.is_err(),
-        "one profile per language"
-    );
-    assert!(
-        exec(profile(p2, "de", "A1", "A2", true)).await.is_err(),
-        "a second active profile"
-    );
+    assert!(exec(profile(p2, "de", "B2", "A1", false)).await.is_err(), "target below current");
+    assert!(exec(profile(p2, "de", "Z9", "Z9", false)).await.is_err(), "unknown level");
+    assert!(exec(profile(p2, "en", "A1", "A2", false)).await.is_err(), "one profile per language");
+    assert!(exec(profile(p2, "de", "A1", "A2", true)).await.is_err(), "a second active profile");
     exec(profile(p2, "de", "A1", "A2", false)).await.unwrap();
     exec(profile(p3, "fr", "A1", "A2", false)).await.unwrap();
 
@@ -150,26 +113,15 @@ async fn profile_and_deck_invariants_hold(backend: Backend) {
         )
     };
     exec(deck(1, p1, "Мои слова", true)).await.unwrap();
-    assert!(
-        exec(deck(2, p1, "МОИ СЛОВА", false)).await.is_err(),
-        "deck names are unique per profile, ignoring case"
-    );
-    assert!(
-        exec(deck(2, p1, "Other", true)).await.is_err(),
-        "one default deck per profile"
-    );
+    assert!(exec(deck(2, p1, "МОИ СЛОВА", false)).await.is_err(), "deck names are unique per profile, ignoring case");
+    assert!(exec(deck(2, p1, "Other", true)).await.is_err(), "one default deck per profile");
     exec(deck(2, p2, "Мои слова", true)).await.unwrap();
 
     // Deleting the user takes everything with it.
-    exec(format!("DELETE FROM users WHERE id = '{user}'"))
-        .await
-        .unwrap();
+    exec(format!("DELETE FROM users WHERE id = '{user}'")).await.unwrap();
     for table in ["language_profiles", "decks"] {
         let rows = conn
-            .query_all_raw(Statement::from_string(
-                conn.get_database_backend(),
-                format!("SELECT id FROM {table}"),
-            ))
+            .query_all_raw(Statement::from_string(conn.get_database_backend(), format!("SELECT id FROM {table}")))
             .await
             .unwrap();
         assert!(rows.is_empty(), "{table} kept rows of a deleted user");

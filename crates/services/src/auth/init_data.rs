@@ -69,10 +69,7 @@ pub struct InitDataVerifier {
 impl InitDataVerifier {
     pub fn new(bot_token: &SecretString, max_age_seconds: i64) -> Self {
         let token = bot_token.expose_secret();
-        let keys = TELEGRAM_PUBLIC_KEYS_HEX
-            .iter()
-            .filter_map(|hex| parse_public_key(hex))
-            .collect();
+        let keys = TELEGRAM_PUBLIC_KEYS_HEX.iter().filter_map(|hex| parse_public_key(hex)).collect();
         Self {
             secret: hmac(b"WebAppData", token.as_bytes()),
             bot_id: token.split_once(':').and_then(|(id, _)| id.parse().ok()),
@@ -83,22 +80,14 @@ impl InitDataVerifier {
 
     /// Replaces Telegram's keys, for tests that sign with a key of their own.
     pub fn with_third_party_keys(mut self, keys_hex: &[&str]) -> Self {
-        self.third_party_keys = keys_hex
-            .iter()
-            .filter_map(|hex| parse_public_key(hex))
-            .collect();
+        self.third_party_keys = keys_hex.iter().filter_map(|hex| parse_public_key(hex)).collect();
         self
     }
 
     /// Checks the signature first (so a forgery learns nothing about freshness), then the age.
     pub fn verify(&self, raw: &str, now: DateTime<Utc>) -> Result<VerifiedInitData, InitDataError> {
         let pairs = parse_pairs(raw)?;
-        let field = |name: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-        };
+        let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
         match (field("hash"), field("signature")) {
             (Some(hash), _) => self.check_hash(&pairs, hash)?,
             (None, Some(signature)) => self.check_signature(&pairs, signature)?,
@@ -114,17 +103,10 @@ impl InitDataVerifier {
         if auth_date - now > ALLOWED_FUTURE_SKEW {
             return Err(InitDataError::FutureDated);
         }
-        let user: TelegramUser = field("user")
-            .ok_or_else(|| malformed("user is missing"))
-            .and_then(|json| {
-                serde_json::from_str(json)
-                    .map_err(|e| malformed(&format!("user is not valid JSON: {e}")))
-            })?;
-        Ok(VerifiedInitData {
-            account: user.into(),
-            auth_date,
-            start_param: field("start_param").map(str::to_owned),
-        })
+        let user: TelegramUser = field("user").ok_or_else(|| malformed("user is missing")).and_then(|json| {
+            serde_json::from_str(json).map_err(|e| malformed(&format!("user is not valid JSON: {e}")))
+        })?;
+        Ok(VerifiedInitData { account: user.into(), auth_date, start_param: field("start_param").map(str::to_owned) })
     }
 
     fn check_hash(&self, pairs: &[(String, String)], hash_hex: &str) -> Result<(), InitDataError> {
@@ -132,35 +114,21 @@ impl InitDataVerifier {
         if expected.len() != 32 {
             return Err(malformed("hash has the wrong length"));
         }
-        let mut mac =
-            HmacSha256::new_from_slice(&self.secret).map_err(|_| InitDataError::BadSignature)?;
+        let mut mac = HmacSha256::new_from_slice(&self.secret).map_err(|_| InitDataError::BadSignature)?;
         mac.update(data_check_string(pairs, &["hash"]).as_bytes());
         // verify_slice compares in constant time.
-        mac.verify_slice(&expected)
-            .map_err(|_| InitDataError::BadSignature)
+        mac.verify_slice(&expected).map_err(|_| InitDataError::BadSignature)
     }
 
-    fn check_signature(
-        &self,
-        pairs: &[(String, String)],
-        signature: &str,
-    ) -> Result<(), InitDataError> {
+    fn check_signature(&self, pairs: &[(String, String)], signature: &str) -> Result<(), InitDataError> {
         let bytes = BASE64_URL
             .decode(signature)
             .or_else(|_| BASE64_STD.decode(signature))
             .map_err(|_| malformed("signature is not base64"))?;
-        let signature = Signature::from_slice(&bytes)
-            .map_err(|_| malformed("signature has the wrong length"))?;
+        let signature = Signature::from_slice(&bytes).map_err(|_| malformed("signature has the wrong length"))?;
         let bot_id = self.bot_id.ok_or(InitDataError::BadSignature)?;
-        let message = format!(
-            "{bot_id}:WebAppData\n{}",
-            data_check_string(pairs, &["hash", "signature"])
-        );
-        if self
-            .third_party_keys
-            .iter()
-            .any(|key| key.verify(message.as_bytes(), &signature).is_ok())
-        {
+        let message = format!("{bot_id}:WebAppData\n{}", data_check_string(pairs, &["hash", "signature"]));
+        if self.third_party_keys.iter().any(|key| key.verify(message.as_bytes(), &signature).is_ok()) {
             Ok(())
         } else {
             Err(InitDataError::BadSignature)
@@ -172,10 +140,7 @@ impl InitDataVerifier {
 /// (and tests) use it: the result then goes through [`InitDataVerifier::verify`] like any other.
 pub fn sign_with_bot_token(bot_token: &SecretString, fields: &[(&str, String)]) -> String {
     let secret = hmac(b"WebAppData", bot_token.expose_secret().as_bytes());
-    let pairs: Vec<(String, String)> = fields
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), v.clone()))
-        .collect();
+    let pairs: Vec<(String, String)> = fields.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
     let hash = hex::encode(hmac(&secret, data_check_string(&pairs, &[]).as_bytes()));
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in &pairs {
@@ -187,8 +152,7 @@ pub fn sign_with_bot_token(bot_token: &SecretString, fields: &[(&str, String)]) 
 
 fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
     // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = HmacSha256::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    let mut mac = HmacSha256::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
     mac.update(message);
     mac.finalize().into_bytes().into()
 }
@@ -208,9 +172,8 @@ fn parse_pairs(raw: &str) -> Result<Vec<(String, String)>, InitDataError> {
     if raw.is_empty() || raw.len() > MAX_INIT_DATA_BYTES {
         return Err(malformed("empty or oversized"));
     }
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw.as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(raw.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     let mut seen = HashSet::new();
     for (key, _) in &pairs {
         if key.is_empty() || !seen.insert(key.as_str()) {
@@ -222,17 +185,10 @@ fn parse_pairs(raw: &str) -> Result<Vec<(String, String)>, InitDataError> {
 
 /// `key=value` lines sorted by key, without the `excluded` keys.
 fn data_check_string(pairs: &[(String, String)], excluded: &[&str]) -> String {
-    let mut lines: Vec<(&str, &str)> = pairs
-        .iter()
-        .filter(|(k, _)| !excluded.contains(&k.as_str()))
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let mut lines: Vec<(&str, &str)> =
+        pairs.iter().filter(|(k, _)| !excluded.contains(&k.as_str())).map(|(k, v)| (k.as_str(), v.as_str())).collect();
     lines.sort_by(|a, b| a.0.cmp(b.0));
-    lines
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    lines.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("\n")
 }
 
 #[derive(Deserialize)]

@@ -14,8 +14,7 @@ use secrecy::SecretString;
 use uuid::Uuid;
 
 pub use self::init_data::{
-    InitDataError, InitDataVerifier, TELEGRAM_PUBLIC_KEYS_HEX, VerifiedInitData,
-    sign_with_bot_token,
+    InitDataError, InitDataVerifier, TELEGRAM_PUBLIC_KEYS_HEX, VerifiedInitData, sign_with_bot_token,
 };
 pub use self::tokens::{AccessTokens, Claims, hash_refresh_token};
 use crate::Clock;
@@ -76,39 +75,24 @@ impl AuthService {
         Self {
             db,
             clock,
-            verifier: InitDataVerifier::new(
-                &settings.telegram.bot_token,
-                auth.init_data_max_age_seconds,
-            ),
-            tokens: AccessTokens::new(
-                &auth.secret_key,
-                Duration::minutes(auth.access_token_expire_minutes),
-            ),
+            verifier: InitDataVerifier::new(&settings.telegram.bot_token, auth.init_data_max_age_seconds),
+            tokens: AccessTokens::new(&auth.secret_key, Duration::minutes(auth.access_token_expire_minutes)),
             refresh_ttl: Duration::days(auth.refresh_token_expire_days),
             bot_token: settings.telegram.bot_token.clone(),
         }
     }
 
     /// Validates initData, creates or refreshes the user, and opens a new session family.
-    pub async fn sign_in(
-        &self,
-        init_data: &str,
-        user_agent: Option<&str>,
-    ) -> Result<Session, AuthError> {
+    pub async fn sign_in(&self, init_data: &str, user_agent: Option<&str>) -> Result<Session, AuthError> {
         let now = self.clock.now();
         let verified = self.verifier.verify(init_data, now)?;
         let user = users::upsert_from_telegram(self.db.conn(), &verified.account, now).await?;
-        self.issue(self.db.conn(), User::from(user), Uuid::now_v7(), user_agent)
-            .await
+        self.issue(self.db.conn(), User::from(user), Uuid::now_v7(), user_agent).await
     }
 
     /// Local development only (the caller guarantees the environment): signs initData with our
     /// own bot token and takes exactly the path a real Mini App launch takes.
-    pub async fn dev_sign_in(
-        &self,
-        identity: DevIdentity,
-        user_agent: Option<&str>,
-    ) -> Result<Session, AuthError> {
+    pub async fn dev_sign_in(&self, identity: DevIdentity, user_agent: Option<&str>) -> Result<Session, AuthError> {
         let user = serde_json::json!({
             "id": identity.telegram_id,
             "first_name": identity.first_name,
@@ -126,19 +110,14 @@ impl AuthService {
 
     /// Spends `refresh_token` and issues a new pair in the same family. A token that was
     /// already spent revokes the whole family: whoever holds the newer token loses it too.
-    pub async fn refresh(
-        &self,
-        refresh_token: &str,
-        user_agent: Option<&str>,
-    ) -> Result<Session, AuthError> {
+    pub async fn refresh(&self, refresh_token: &str, user_agent: Option<&str>) -> Result<Session, AuthError> {
         let now = self.clock.now();
         let hash = hash_refresh_token(refresh_token);
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
         let Some(session) = sessions::find_by_hash_for_update(&txn, &hash).await? else {
             return Err(AuthError::InvalidToken);
         };
-        let spent =
-            session.revoked_at.is_some() || !sessions::revoke_one(&txn, session.id, now).await?;
+        let spent = session.revoked_at.is_some() || !sessions::revoke_one(&txn, session.id, now).await?;
         if spent {
             sessions::revoke_family(&txn, session.family_id, now).await?;
             txn.commit().await.map_err(RepoError::from)?;
@@ -150,12 +129,8 @@ impl AuthService {
             return Err(AuthError::InvalidToken);
         }
         let user_id = UserId::from_uuid(session.user_id);
-        let user = users::find_by_id(&txn, user_id)
-            .await?
-            .ok_or(AuthError::UnknownUser)?;
-        let issued = self
-            .issue(&txn, User::from(user), session.family_id, user_agent)
-            .await?;
+        let user = users::find_by_id(&txn, user_id).await?.ok_or(AuthError::UnknownUser)?;
+        let issued = self.issue(&txn, User::from(user), session.family_id, user_agent).await?;
         txn.commit().await.map_err(RepoError::from)?;
         Ok(issued)
     }
@@ -184,17 +159,11 @@ impl AuthService {
         user_agent: Option<&str>,
     ) -> Result<Session, AuthError> {
         let now = self.clock.now();
-        let (access_token, access_expires_at) =
-            self.tokens.issue(user.id, user.telegram_id, now)?;
+        let (access_token, access_expires_at) = self.tokens.issue(user.id, user.telegram_id, now)?;
         let refresh_token = tokens::new_refresh_token();
         let hash = hash_refresh_token(&refresh_token);
         // User agents are client-controlled: keep a bounded, printable prefix only.
-        let user_agent = user_agent.map(|ua| {
-            ua.chars()
-                .filter(|c| !c.is_control())
-                .take(256)
-                .collect::<String>()
-        });
+        let user_agent = user_agent.map(|ua| ua.chars().filter(|c| !c.is_control()).take(256).collect::<String>());
         sessions::insert(
             conn,
             sessions::NewSession {
@@ -207,11 +176,6 @@ impl AuthService {
             },
         )
         .await?;
-        Ok(Session {
-            access_token,
-            access_expires_at,
-            refresh_token,
-            user,
-        })
+        Ok(Session { access_token, access_expires_at, refresh_token, user })
     }
 }

@@ -37,9 +37,7 @@ pub struct AccessTokens {
 
 impl std::fmt::Debug for AccessTokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccessTokens")
-            .field("ttl", &self.ttl)
-            .finish_non_exhaustive()
+        f.debug_struct("AccessTokens").field("ttl", &self.ttl).finish_non_exhaustive()
     }
 }
 
@@ -53,12 +51,7 @@ impl AccessTokens {
         // Expiry is checked against our Clock below, so tests can move time.
         validation.validate_exp = false;
         validation.leeway = 0;
-        Self {
-            encoding: EncodingKey::from_secret(key),
-            decoding: DecodingKey::from_secret(key),
-            ttl,
-            validation,
-        }
+        Self { encoding: EncodingKey::from_secret(key), decoding: DecodingKey::from_secret(key), ttl, validation }
     }
 
     pub fn issue(
@@ -76,9 +69,8 @@ impl AccessTokens {
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),
         };
-        let token =
-            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-                .map_err(|e| AuthError::Unexpected(format!("cannot sign an access token: {e}")))?;
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| AuthError::Unexpected(format!("cannot sign an access token: {e}")))?;
         Ok((token, expires_at))
     }
 

@@ -33,10 +33,7 @@ struct Entry {
 
 impl MemoryCache {
     pub fn new(clock: Arc<dyn Clock>) -> Self {
-        Self {
-            inner: Arc::default(),
-            clock,
-        }
+        Self { inner: Arc::default(), clock }
     }
 
     fn store(&self) -> MutexGuard<'_, Store> {
@@ -46,10 +43,7 @@ impl MemoryCache {
 
     fn expiry(&self, ttl: Duration) -> DateTime<Utc> {
         let ttl = chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX);
-        self.clock
-            .now()
-            .checked_add_signed(ttl)
-            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+        self.clock.now().checked_add_signed(ttl).unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 }
 
@@ -66,8 +60,7 @@ impl Store {
         if self.writes.is_multiple_of(SWEEP_EVERY_WRITES) {
             self.entries.retain(|_, e| e.expires_at > now);
         }
-        self.entries
-            .insert(key.to_owned(), Entry { value, expires_at });
+        self.entries.insert(key.to_owned(), Entry { value, expires_at });
     }
 }
 
@@ -117,13 +110,9 @@ impl Cache for MemoryCache {
         let expires_at = self.expiry(ttl);
         let mut store = self.store();
         if let Some(entry) = store.live(key, now) {
-            let current: i64 = entry
-                .value
-                .parse()
-                .map_err(|_| CacheError::Command(format!("{key} does not hold an integer")))?;
-            let next = current
-                .checked_add(by)
-                .ok_or_else(|| CacheError::Command(format!("{key} would overflow")))?;
+            let current: i64 =
+                entry.value.parse().map_err(|_| CacheError::Command(format!("{key} does not hold an integer")))?;
+            let next = current.checked_add(by).ok_or_else(|| CacheError::Command(format!("{key} would overflow")))?;
             entry.value = next.to_string();
             return Ok(next);
         }
@@ -141,9 +130,6 @@ impl Cache for MemoryCache {
 
     async fn ttl(&self, key: &str) -> Result<Option<Duration>, CacheError> {
         let now = self.clock.now();
-        Ok(self
-            .store()
-            .live(key, now)
-            .map(|e| (e.expires_at - now).to_std().unwrap_or(Duration::ZERO)))
+        Ok(self.store().live(key, now).map(|e| (e.expires_at - now).to_std().unwrap_or(Duration::ZERO)))
     }
 }

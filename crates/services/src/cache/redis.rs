@@ -21,9 +21,7 @@ pub struct RedisCache {
 impl std::fmt::Debug for RedisCache {
     // The URL may hold a password, so it is not shown.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RedisCache")
-            .field("prefix", &self.prefix)
-            .finish_non_exhaustive()
+        f.debug_struct("RedisCache").field("prefix", &self.prefix).finish_non_exhaustive()
     }
 }
 
@@ -35,21 +33,13 @@ impl RedisCache {
         let mut config = Config::from_url(settings.url.expose_secret());
         config.pool = Some(PoolConfig {
             max_size: settings.pool_size,
-            timeouts: Timeouts {
-                wait: Some(timeout),
-                create: Some(timeout),
-                recycle: Some(timeout),
-            },
+            timeouts: Timeouts { wait: Some(timeout), create: Some(timeout), recycle: Some(timeout) },
             ..PoolConfig::default()
         });
         let pool = config
             .create_pool(Some(Runtime::Tokio1))
             .map_err(|e| CacheError::Unavailable(format!("invalid Redis configuration: {e}")))?;
-        Ok(Self {
-            pool,
-            prefix: settings.key_prefix.clone(),
-            timeout,
-        })
+        Ok(Self { pool, prefix: settings.key_prefix.clone(), timeout })
     }
 
     fn key(&self, key: &str) -> String {
@@ -62,22 +52,14 @@ impl RedisCache {
         F: FnOnce(&mut redis::Pipeline),
     {
         let work = async {
-            let mut conn = self
-                .pool
-                .get()
-                .await
-                .map_err(|e| CacheError::Unavailable(e.to_string()))?;
+            let mut conn = self.pool.get().await.map_err(|e| CacheError::Unavailable(e.to_string()))?;
             let mut pipe = redis::pipe();
             command(&mut pipe);
-            pipe.query_async::<T>(&mut conn)
-                .await
-                .map_err(|e| CacheError::Command(e.to_string()))
+            pipe.query_async::<T>(&mut conn).await.map_err(|e| CacheError::Command(e.to_string()))
         };
         match tokio::time::timeout(self.timeout * 2, work).await {
             Ok(result) => result,
-            Err(_) => Err(CacheError::Unavailable(
-                "Redis did not answer in time".into(),
-            )),
+            Err(_) => Err(CacheError::Unavailable("Redis did not answer in time".into())),
         }
     }
 }
@@ -125,12 +107,7 @@ impl Cache for RedisCache {
         let key = self.key(key);
         let (reply,): (Option<String>,) = self
             .run(|p| {
-                p.cmd("SET")
-                    .arg(&key)
-                    .arg(value)
-                    .arg("NX")
-                    .arg("PX")
-                    .arg(ttl_ms(ttl));
+                p.cmd("SET").arg(&key).arg(value).arg("NX").arg("PX").arg(ttl_ms(ttl));
             })
             .await?;
         Ok(reply.is_some())
@@ -151,12 +128,7 @@ impl Cache for RedisCache {
         // MULTI/EXEC: the increment and the first-time expiry happen together or not at all.
         let (value, _): (i64, i64) = self
             .run(|p| {
-                p.atomic()
-                    .incr(&key, by)
-                    .cmd("PEXPIRE")
-                    .arg(&key)
-                    .arg(ttl_ms(ttl))
-                    .arg("NX");
+                p.atomic().incr(&key, by).cmd("PEXPIRE").arg(&key).arg(ttl_ms(ttl)).arg("NX");
             })
             .await?;
         Ok(value)
@@ -188,10 +160,6 @@ impl Cache for RedisCache {
 
     fn pool_stats(&self) -> Option<CachePoolStats> {
         let status = self.pool.status();
-        Some(CachePoolStats {
-            size: status.size,
-            available: status.available,
-            max: status.max_size,
-        })
+        Some(CachePoolStats { size: status.size, available: status.available, max: status.max_size })
     }
 }

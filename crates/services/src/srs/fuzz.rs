@@ -2,19 +2,12 @@
 //! percent so cards added together do not stay due together forever.
 
 /// (from, to, factor): the share of the interval in each range that may be fuzzed.
-const FUZZ_RANGES: [(f64, f64, f64); 3] = [
-    (2.5, 7.0, 0.15),
-    (7.0, 20.0, 0.1),
-    (20.0, f64::INFINITY, 0.05),
-];
+const FUZZ_RANGES: [(f64, f64, f64); 3] = [(2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, f64::INFINITY, 0.05)];
 
 /// The inclusive range of days a fuzzed `interval` may take.
 pub(crate) fn fuzz_range(interval: f64, maximum: u32) -> (u32, u32) {
     let delta: f64 = 1.0
-        + FUZZ_RANGES
-            .iter()
-            .map(|(start, end, factor)| factor * (interval.min(*end) - start).max(0.0))
-            .sum::<f64>();
+        + FUZZ_RANGES.iter().map(|(start, end, factor)| factor * (interval.min(*end) - start).max(0.0)).sum::<f64>();
     let max = f64::from(maximum);
     let low = (interval - delta).round().max(2.0).min(max);
     let high = (interval + delta).round().min(max).max(low);
@@ -49,11 +42,7 @@ mod tests {
         assert_eq!(fuzz_range(3.0, 36500), (2, 4));
         let (low, high) = fuzz_range(100.0, 36500);
         assert!(low >= 93 && high <= 107 && low < high, "{low}..{high}");
-        assert_eq!(
-            fuzz_range(36500.0, 36500).1,
-            36500,
-            "never past the maximum"
-        );
+        assert_eq!(fuzz_range(36500.0, 36500).1, 36500, "never past the maximum");
     }
 
     #[test]

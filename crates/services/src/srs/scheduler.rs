@@ -101,24 +101,17 @@ impl Scheduler {
         now: DateTime<Utc>,
         fuzz_seed: u64,
     ) -> Result<ReviewOutcome, SchedulerError> {
-        let elapsed_days = progress.last_review.map_or(0, |last| {
-            u32::try_from((now - last).num_days().max(0)).unwrap_or(u32::MAX)
-        });
+        let elapsed_days =
+            progress.last_review.map_or(0, |last| u32::try_from((now - last).num_days().max(0)).unwrap_or(u32::MAX));
         let memory = self.next_memory(progress, rating, elapsed_days)?;
 
         let (state, step, scheduled, interval_days) = match progress.state {
-            CardState::New | CardState::Learning => self.through_steps(
-                &self.config.learning_steps,
-                progress.step.unwrap_or(0),
-                rating,
-                memory,
-            ),
-            CardState::Relearning => self.through_steps(
-                &self.config.relearning_steps,
-                progress.step.unwrap_or(0),
-                rating,
-                memory,
-            ),
+            CardState::New | CardState::Learning => {
+                self.through_steps(&self.config.learning_steps, progress.step.unwrap_or(0), rating, memory)
+            }
+            CardState::Relearning => {
+                self.through_steps(&self.config.relearning_steps, progress.step.unwrap_or(0), rating, memory)
+            }
             CardState::Review => match (rating, self.config.relearning_steps.first()) {
                 (Rating::Again, Some(first)) => (CardState::Relearning, Some(0), *first, None),
                 _ => self.graduate(memory),
@@ -171,10 +164,7 @@ impl Scheduler {
     ) -> Result<MemoryState, SchedulerError> {
         let current = match (progress.stability, progress.difficulty) {
             // f64 is kept in storage; the crate computes in f32.
-            (Some(s), Some(d)) => Some(MemoryState {
-                stability: s as f32,
-                difficulty: d as f32,
-            }),
+            (Some(s), Some(d)) => Some(MemoryState { stability: s as f32, difficulty: d as f32 }),
             _ => None,
         };
         let next = self
@@ -198,23 +188,15 @@ impl Scheduler {
         rating: Rating,
         memory: MemoryState,
     ) -> (CardState, Option<u32>, Duration, Option<u32>) {
-        let in_steps = if steps == self.config.learning_steps.as_slice() {
-            CardState::Learning
-        } else {
-            CardState::Relearning
-        };
+        let in_steps =
+            if steps == self.config.learning_steps.as_slice() { CardState::Learning } else { CardState::Relearning };
         let index = step as usize;
         // A card past the last step (steps were shortened since) graduates on any pass.
         if steps.is_empty() || (index >= steps.len() && rating != Rating::Again) {
             return self.graduate(memory);
         }
         match rating {
-            Rating::Again => (
-                in_steps,
-                Some(0),
-                steps.first().copied().unwrap_or_default(),
-                None,
-            ),
+            Rating::Again => (in_steps, Some(0), steps.first().copied().unwrap_or_default(), None),
             Rating::Hard => {
                 let wait = match (index, steps) {
                     (0, [only]) => *only * 3 / 2,
@@ -224,12 +206,7 @@ impl Scheduler {
                 (in_steps, Some(step), wait, None)
             }
             Rating::Good if index + 1 >= steps.len() => self.graduate(memory),
-            Rating::Good => (
-                in_steps,
-                Some(step + 1),
-                steps.get(index + 1).copied().unwrap_or_default(),
-                None,
-            ),
+            Rating::Good => (in_steps, Some(step + 1), steps.get(index + 1).copied().unwrap_or_default(), None),
             Rating::Easy => self.graduate(memory),
         }
     }
@@ -237,12 +214,7 @@ impl Scheduler {
     /// Into (or staying in) review at the pre-fuzz interval; the caller applies fuzz.
     fn graduate(&self, memory: MemoryState) -> (CardState, Option<u32>, Duration, Option<u32>) {
         let days = self.interval_days(f64::from(memory.stability));
-        (
-            CardState::Review,
-            None,
-            Duration::days(i64::from(days)),
-            Some(days),
-        )
+        (CardState::Review, None, Duration::days(i64::from(days)), Some(days))
     }
 
     /// The pre-fuzz interval: the days until retrievability falls to the desired retention,
@@ -251,9 +223,7 @@ impl Scheduler {
         let decay = -f64::from(fsrs::DEFAULT_PARAMETERS[20]);
         let factor = 0.9_f64.powf(1.0 / decay) - 1.0;
         let raw = stability / factor * (self.config.desired_retention.powf(1.0 / decay) - 1.0);
-        let rounded = raw
-            .round_ties_even()
-            .clamp(1.0, f64::from(self.config.maximum_interval_days));
+        let rounded = raw.round_ties_even().clamp(1.0, f64::from(self.config.maximum_interval_days));
         rounded as u32
     }
 

@@ -57,10 +57,7 @@ async fn get_del_hands_the_value_to_exactly_one_caller(cache: Arc<dyn Cache>) {
         tokio::spawn(async move { cache.get_del("ex:1").await.unwrap() })
     });
     let results = futures_util::future::join_all(takers).await;
-    let winners = results
-        .into_iter()
-        .filter(|r| r.as_ref().unwrap().is_some())
-        .count();
+    let winners = results.into_iter().filter(|r| r.as_ref().unwrap().is_some()).count();
     assert_eq!(winners, 1);
     assert_eq!(cache.get("ex:1").await.unwrap(), None);
 }
@@ -69,10 +66,7 @@ async fn counters_are_atomic_and_keep_their_first_ttl(cache: Arc<dyn Cache>) {
     assert_eq!(cache.incr_by("quota", 1, MINUTE).await.unwrap(), 1);
     assert_eq!(cache.incr_by("quota", 3, MINUTE * 60).await.unwrap(), 4);
     let ttl = cache.ttl("quota").await.unwrap().unwrap();
-    assert!(
-        ttl <= MINUTE && ttl > MINUTE - Duration::from_secs(5),
-        "ttl was extended: {ttl:?}"
-    );
+    assert!(ttl <= MINUTE && ttl > MINUTE - Duration::from_secs(5), "ttl was extended: {ttl:?}");
 
     let adders = (0..50).map(|_| {
         let cache = cache.clone();
@@ -91,10 +85,7 @@ async fn ttl_reports_what_is_left(cache: Arc<dyn Cache>) {
 
 async fn incrementing_a_non_number_is_an_error(cache: Arc<dyn Cache>) {
     cache.set_ex("text", "hello", MINUTE).await.unwrap();
-    assert!(matches!(
-        cache.incr_by("text", 1, MINUTE).await,
-        Err(CacheError::Command(_))
-    ));
+    assert!(matches!(cache.incr_by("text", 1, MINUTE).await, Err(CacheError::Command(_))));
 }
 
 macro_rules! both_backends {
@@ -127,15 +118,8 @@ async fn memory_entries_expire_when_the_clock_passes_their_ttl() {
     clock.advance(chrono::Duration::seconds(1));
     assert_eq!(cache.get("k").await.unwrap(), None);
     assert_eq!(cache.ttl("k").await.unwrap(), None);
-    assert!(
-        cache.set_nx_ex("k", "again", MINUTE).await.unwrap(),
-        "an expired key is absent"
-    );
-    assert_eq!(
-        cache.incr_by("n", 1, MINUTE).await.unwrap(),
-        1,
-        "an expired counter restarts"
-    );
+    assert!(cache.set_nx_ex("k", "again", MINUTE).await.unwrap(), "an expired key is absent");
+    assert_eq!(cache.incr_by("n", 1, MINUTE).await.unwrap(), 1, "an expired counter restarts");
 }
 
 #[tokio::test]
@@ -144,9 +128,6 @@ async fn an_unreachable_redis_fails_fast_with_unavailable() {
     let cache = RedisCache::new(&redis_settings("redis://127.0.0.1:1")).unwrap();
     let started = std::time::Instant::now();
     let result = cache.ping().await;
-    assert!(
-        matches!(result, Err(CacheError::Unavailable(_))),
-        "{result:?}"
-    );
+    assert!(matches!(result, Err(CacheError::Unavailable(_))), "{result:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }

@@ -54,9 +54,7 @@ fn every_independent_vector_gets_the_expected_verdict() {
         let verdict = match &result {
             Ok(_) => "ok",
             Err(InitDataError::BadSignature) => "bad_signature",
-            Err(
-                InitDataError::Malformed(_) | InitDataError::Stale | InitDataError::FutureDated,
-            ) => "malformed",
+            Err(InitDataError::Malformed(_) | InitDataError::Stale | InitDataError::FutureDated) => "malformed",
         };
         assert_eq!(verdict, case.expect, "case {}: {result:?}", case.name);
     }
@@ -66,31 +64,15 @@ fn every_independent_vector_gets_the_expected_verdict() {
 fn a_valid_vector_yields_the_user_exactly() {
     let v = vectors();
     let now = DateTime::from_timestamp(v.now, 0).unwrap();
-    let case = v
-        .cases
-        .iter()
-        .find(|c| c.name == "valid_with_start_param")
-        .unwrap();
+    let case = v.cases.iter().find(|c| c.name == "valid_with_start_param").unwrap();
     let verified = verifier(&v).verify(&case.init_data, now).unwrap();
     let account = verified.account;
     assert_eq!(account.telegram_id, v.expected_user.id);
     assert_eq!(account.first_name, v.expected_user.first_name);
-    assert_eq!(
-        account.last_name.as_deref(),
-        Some(v.expected_user.last_name.as_str())
-    );
-    assert_eq!(
-        account.username.as_deref(),
-        Some(v.expected_user.username.as_str())
-    );
-    assert_eq!(
-        account.language_code.as_deref(),
-        Some(v.expected_user.language_code.as_str())
-    );
-    assert_eq!(
-        account.photo_url.as_deref(),
-        Some(v.expected_user.photo_url.as_str())
-    );
+    assert_eq!(account.last_name.as_deref(), Some(v.expected_user.last_name.as_str()));
+    assert_eq!(account.username.as_deref(), Some(v.expected_user.username.as_str()));
+    assert_eq!(account.language_code.as_deref(), Some(v.expected_user.language_code.as_str()));
+    assert_eq!(account.photo_url.as_deref(), Some(v.expected_user.photo_url.as_str()));
     assert_eq!(verified.start_param.as_deref(), Some("g_ABC123"));
 }
 
@@ -111,17 +93,9 @@ fn stale_and_future_dated_vectors_are_told_apart() {
 fn telegrams_own_keys_reject_a_signature_made_with_another_key() {
     let v = vectors();
     let now = DateTime::from_timestamp(v.now, 0).unwrap();
-    let case = v
-        .cases
-        .iter()
-        .find(|c| c.name == "third_party_valid")
-        .unwrap();
-    let with_telegram_keys =
-        InitDataVerifier::new(&SecretString::from(v.bot_token.clone()), v.max_age_seconds);
-    assert_eq!(
-        with_telegram_keys.verify(&case.init_data, now).unwrap_err(),
-        InitDataError::BadSignature
-    );
+    let case = v.cases.iter().find(|c| c.name == "third_party_valid").unwrap();
+    let with_telegram_keys = InitDataVerifier::new(&SecretString::from(v.bot_token.clone()), v.max_age_seconds);
+    assert_eq!(with_telegram_keys.verify(&case.init_data, now).unwrap_err(), InitDataError::BadSignature);
 }
 
 #[test]
@@ -132,29 +106,16 @@ fn our_signer_round_trips_and_tolerates_small_clock_skew() {
     let sign = |at: DateTime<Utc>| {
         sign_with_bot_token(
             &token,
-            &[
-                ("auth_date", at.timestamp().to_string()),
-                ("user", r#"{"id":7,"first_name":"Ива́н"}"#.to_owned()),
-            ],
+            &[("auth_date", at.timestamp().to_string()), ("user", r#"{"id":7,"first_name":"Ива́н"}"#.to_owned())],
         )
     };
-    let verified = verifier
-        .verify(&sign(now + Duration::seconds(30)), now)
-        .unwrap();
+    let verified = verifier.verify(&sign(now + Duration::seconds(30)), now).unwrap();
     assert_eq!(verified.account.telegram_id, 7);
     assert_eq!(verified.account.first_name, "Ива́н");
-    assert_eq!(
-        verifier
-            .verify(&sign(now + Duration::seconds(90)), now)
-            .unwrap_err(),
-        InitDataError::FutureDated
-    );
+    assert_eq!(verifier.verify(&sign(now + Duration::seconds(90)), now).unwrap_err(), InitDataError::FutureDated);
     let other = InitDataVerifier::new(
         &SecretString::from("1000000002:AAlocal-development-bot-token-xxxxxx".to_owned()),
         86_400,
     );
-    assert_eq!(
-        other.verify(&sign(now), now).unwrap_err(),
-        InitDataError::BadSignature
-    );
+    assert_eq!(other.verify(&sign(now), now).unwrap_err(), InitDataError::BadSignature);
 }

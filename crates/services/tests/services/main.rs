@@ -1,10 +1,5 @@
 //! Services against the real Redis and PostgreSQL (and the in-memory twins).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod cache;
 mod init_data;

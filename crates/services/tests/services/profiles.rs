@@ -24,18 +24,10 @@ fn new_profile(language: &str) -> NewProfile {
 
 async fn lifecycle(backend: Backend) {
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap());
-    let plans = PlanSettings {
-        free_max_profiles: 1,
-        premium_max_profiles: 3,
-        free_max_cards: 200,
-        premium_max_cards: None,
-    };
+    let plans =
+        PlanSettings { free_max_profiles: 1, premium_max_profiles: 3, free_max_cards: 200, premium_max_cards: None };
     let users_service = UserService::new(backend.db.clone(), Arc::new(clock.clone()), plans);
-    let service = ProfileService::new(
-        backend.db.clone(),
-        Arc::new(clock.clone()),
-        users_service.clone(),
-    );
+    let service = ProfileService::new(backend.db.clone(), Arc::new(clock.clone()), users_service.clone());
     let account = TelegramAccount {
         telegram_id: 1,
         first_name: "A".into(),
@@ -44,55 +36,31 @@ async fn lifecycle(backend: Backend) {
         language_code: Some("ru".into()),
         photo_url: None,
     };
-    let user =
-        users::upsert_from_telegram(backend.db.conn(), &account, services::Clock::now(&clock))
-            .await
-            .unwrap();
+    let user = users::upsert_from_telegram(backend.db.conn(), &account, services::Clock::now(&clock)).await.unwrap();
     let user_id = UserId::from_uuid(user.id);
 
     let en = service.create(user_id, new_profile("en")).await.unwrap();
     assert!(en.is_active);
-    assert_eq!(
-        en.goals,
-        vec![Goal::Travel, Goal::Work],
-        "a set, in a stable order"
-    );
+    assert_eq!(en.goals, vec![Goal::Travel, Goal::Work], "a set, in a stable order");
     assert!(matches!(
         service.create(user_id, new_profile("de")).await,
         Err(ProfileError::LimitReached { used: 1, max: 1 })
     ));
 
     let until = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
-    users::set_premium_until(backend.db.conn(), user_id, Some(until))
-        .await
-        .unwrap();
+    users::set_premium_until(backend.db.conn(), user_id, Some(until)).await.unwrap();
     let de = service.create(user_id, new_profile("de")).await.unwrap();
     assert!(!de.is_active);
-    assert!(matches!(
-        service.create(user_id, new_profile("de")).await,
-        Err(ProfileError::DuplicateLanguage)
-    ));
+    assert!(matches!(service.create(user_id, new_profile("de")).await, Err(ProfileError::DuplicateLanguage)));
 
     service.activate(user_id, de.id).await.unwrap();
-    let active: Vec<_> = service
-        .list(user_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|p| p.is_active)
-        .collect();
+    let active: Vec<_> = service.list(user_id).await.unwrap().into_iter().filter(|p| p.is_active).collect();
     assert_eq!(active.len(), 1);
     assert_eq!(active[0].id, de.id);
 
     service.delete(user_id, de.id).await.unwrap();
-    assert!(
-        service.get(user_id, en.id).await.unwrap().is_active,
-        "the remaining profile took over"
-    );
-    assert!(matches!(
-        service.delete(user_id, en.id).await,
-        Err(ProfileError::LastProfile)
-    ));
+    assert!(service.get(user_id, en.id).await.unwrap().is_active, "the remaining profile took over");
+    assert!(matches!(service.delete(user_id, en.id).await, Err(ProfileError::LastProfile)));
 
     let me = users_service.me(user_id).await.unwrap();
     assert_eq!((me.profiles_used, me.profiles_max), (1, 3));

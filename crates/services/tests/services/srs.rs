@@ -49,28 +49,14 @@ fn vectors() -> Vectors {
 #[test]
 fn every_review_of_every_history_matches_the_reference() {
     let v = vectors();
-    let defaults: Vec<f64> = fsrs::DEFAULT_PARAMETERS
-        .iter()
-        .map(|&p| f64::from(p))
-        .collect();
+    let defaults: Vec<f64> = fsrs::DEFAULT_PARAMETERS.iter().map(|&p| f64::from(p)).collect();
     assert_eq!(v.parameters.len(), defaults.len());
     for (ours, theirs) in defaults.iter().zip(&v.parameters) {
-        assert!(
-            (ours - theirs).abs() < 1e-6,
-            "default parameters differ: {ours} vs {theirs}"
-        );
+        assert!((ours - theirs).abs() < 1e-6, "default parameters differ: {ours} vs {theirs}");
     }
     let scheduler = Scheduler::new(SchedulerConfig {
-        learning_steps: v
-            .learning_steps_seconds
-            .iter()
-            .map(|&s| Duration::seconds(s))
-            .collect(),
-        relearning_steps: v
-            .relearning_steps_seconds
-            .iter()
-            .map(|&s| Duration::seconds(s))
-            .collect(),
+        learning_steps: v.learning_steps_seconds.iter().map(|&s| Duration::seconds(s)).collect(),
+        relearning_steps: v.relearning_steps_seconds.iter().map(|&s| Duration::seconds(s)).collect(),
         desired_retention: v.desired_retention,
         maximum_interval_days: v.maximum_interval_days,
         fuzz: false,
@@ -84,24 +70,15 @@ fn every_review_of_every_history_matches_the_reference() {
         let mut progress = Progress::new_card(first.reviewed_at);
         for (index, review) in history.reviews.iter().enumerate() {
             let at = format!("history {} review {index}", history.id);
-            assert_eq!(
-                progress.state.as_str(),
-                review.state_before,
-                "{at}: state before"
-            );
+            assert_eq!(progress.state.as_str(), review.state_before, "{at}: state before");
             let rating = Rating::try_from(review.rating).unwrap();
-            let outcome = scheduler
-                .review(&progress, rating, review.reviewed_at, 0)
-                .unwrap();
+            let outcome = scheduler.review(&progress, rating, review.reviewed_at, 0).unwrap();
             if review.stability_after > STABILITY_CAP {
                 capped_histories += 1;
                 break;
             }
             let p = &outcome.progress;
-            assert_eq!(
-                outcome.elapsed_days, review.elapsed_days,
-                "{at}: elapsed days"
-            );
+            assert_eq!(outcome.elapsed_days, review.elapsed_days, "{at}: elapsed days");
             assert_eq!(p.state.as_str(), review.state_after, "{at}: state after");
             assert_eq!(p.step, review.step_after, "{at}: step after");
             let (s, d) = (p.stability.unwrap(), p.difficulty.unwrap());
@@ -110,31 +87,18 @@ fn every_review_of_every_history_matches_the_reference() {
                 "{at}: stability {s} vs {}",
                 review.stability_after
             );
-            assert!(
-                (d - review.difficulty_after).abs() <= 1e-4,
-                "{at}: difficulty {d} vs {}",
-                review.difficulty_after
-            );
+            assert!((d - review.difficulty_after).abs() <= 1e-4, "{at}: difficulty {d} vs {}", review.difficulty_after);
             assert_eq!(p.due, review.due_after, "{at}: due");
-            assert_eq!(
-                outcome.interval_days, review.interval_days,
-                "{at}: interval"
-            );
+            assert_eq!(outcome.interval_days, review.interval_days, "{at}: interval");
             if p.state == CardState::Review {
-                assert_eq!(
-                    outcome.scheduled,
-                    Duration::days(i64::from(review.interval_days.unwrap()))
-                );
+                assert_eq!(outcome.scheduled, Duration::days(i64::from(review.interval_days.unwrap())));
             }
             progress = outcome.progress;
             compared += 1;
         }
     }
     assert!(compared >= 4000, "only {compared} reviews compared");
-    assert!(
-        capped_histories <= 20,
-        "{capped_histories} histories hit the stability cap"
-    );
+    assert!(capped_histories <= 20, "{capped_histories} histories hit the stability cap");
 }
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -147,11 +111,7 @@ fn a_new_card_shows_the_learning_steps_on_its_buttons() {
     let now = at("2026-11-27T10:00:00Z");
     let [again, hard, good, easy] = scheduler.preview(&Progress::new_card(now), now, 7).unwrap();
     assert_eq!(again, Duration::minutes(1));
-    assert_eq!(
-        hard,
-        Duration::seconds(330),
-        "halfway between the 1 and 10 minute steps"
-    );
+    assert_eq!(hard, Duration::seconds(330), "halfway between the 1 and 10 minute steps");
     assert_eq!(good, Duration::minutes(10));
     assert!(easy >= Duration::days(2), "Easy graduates at once: {easy}");
 }
@@ -161,16 +121,8 @@ fn previews_are_what_the_review_then_gives_even_with_fuzz() {
     let scheduler = Scheduler::new(SchedulerConfig::default()).unwrap();
     let mut progress = Progress::new_card(at("2026-01-01T08:00:00Z"));
     let mut now = progress.due;
-    for (n, rating) in [
-        Rating::Good,
-        Rating::Good,
-        Rating::Good,
-        Rating::Easy,
-        Rating::Good,
-        Rating::Hard,
-    ]
-    .into_iter()
-    .enumerate()
+    for (n, rating) in
+        [Rating::Good, Rating::Good, Rating::Good, Rating::Easy, Rating::Good, Rating::Hard].into_iter().enumerate()
     {
         let seed = 1000 + n as u64;
         let preview = scheduler.preview(&progress, now, seed).unwrap();
@@ -185,41 +137,20 @@ fn previews_are_what_the_review_then_gives_even_with_fuzz() {
 
 #[test]
 fn fuzz_keeps_long_intervals_close_and_a_lapse_is_counted() {
-    let plain = Scheduler::new(SchedulerConfig {
-        fuzz: false,
-        ..SchedulerConfig::default()
-    })
-    .unwrap();
+    let plain = Scheduler::new(SchedulerConfig { fuzz: false, ..SchedulerConfig::default() }).unwrap();
     let fuzzed = Scheduler::new(SchedulerConfig::default()).unwrap();
     let mut progress = Progress::new_card(at("2026-01-01T08:00:00Z"));
     for _ in 0..4 {
         let now = progress.due;
-        progress = plain
-            .review(&progress, Rating::Easy, now, 0)
-            .unwrap()
-            .progress;
+        progress = plain.review(&progress, Rating::Easy, now, 0).unwrap().progress;
     }
     let now = progress.due;
-    let exact = plain
-        .review(&progress, Rating::Good, now, 0)
-        .unwrap()
-        .interval_days
-        .unwrap();
+    let exact = plain.review(&progress, Rating::Good, now, 0).unwrap().interval_days.unwrap();
     assert!(exact > 20, "{exact}");
-    let spread: std::collections::BTreeSet<u32> = (0..50)
-        .map(|seed| {
-            fuzzed
-                .review(&progress, Rating::Good, now, seed)
-                .unwrap()
-                .interval_days
-                .unwrap()
-        })
-        .collect();
+    let spread: std::collections::BTreeSet<u32> =
+        (0..50).map(|seed| fuzzed.review(&progress, Rating::Good, now, seed).unwrap().interval_days.unwrap()).collect();
     assert!(spread.len() > 1, "fuzz varies the interval");
-    assert!(
-        spread.iter().all(|d| d.abs_diff(exact) <= exact / 10 + 1),
-        "{spread:?} around {exact}"
-    );
+    assert!(spread.iter().all(|d| d.abs_diff(exact) <= exact / 10 + 1), "{spread:?} around {exact}");
 
     let lapse = plain.review(&progress, Rating::Again, now, 0).unwrap();
     assert_eq!(lapse.progress.state, CardState::Relearning);

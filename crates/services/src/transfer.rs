@@ -1,0 +1,248 @@
+//! Moving cards in and out of a deck as CSV/TSV: parsing with a per-row report, and export.
+
+use csv::{ReaderBuilder, WriterBuilder};
+use serde::Serialize;
+
+use crate::cards::{Card, CardContent};
+
+/// Columns in the order of a file without a header row, and the names a header may use.
+const COLUMNS: [&str; 10] = [
+    "front",
+    "back",
+    "lemma",
+    "part_of_speech",
+    "gender",
+    "transcription",
+    "example",
+    "example_translation",
+    "notes",
+    "forms",
+];
+pub const MAX_IMPORT_ROWS: usize = 5000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// 1-based line number in the file, as a spreadsheet shows it.
+    pub row: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedRow {
+    pub row: usize,
+    pub content: CardContent,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Parsed {
+    pub rows: Vec<ParsedRow>,
+    pub errors: Vec<RowError>,
+}
+
+/// The delimiter a file most likely uses: tab, semicolon (Excel in Russian locales) or comma.
+fn sniff_delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or_default();
+    [b'\t', b';', b',']
+        .into_iter()
+        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
+        .filter(|d| first.bytes().any(|b| b == *d))
+        .unwrap_or(b',')
+}
+
+/// Parses CSV or TSV. A first row naming `front` and `back` is a header (any column order,
+/// unknown columns ignored); otherwise columns are taken in the order of [`COLUMNS`].
+pub fn parse(text: &str) -> Parsed {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = ReaderBuilder::new()
+        .delimiter(sniff_delimiter(text))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut parsed = Parsed::default();
+    let mut mapping: Vec<Option<usize>> = (0..COLUMNS.len()).map(Some).collect();
+    for (index, record) in reader.records().enumerate() {
+        let row = index + 1;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                parsed.errors.push(RowError { row, message: format!("unreadable row: {e}") });
+                continue;
+            }
+        };
+        if index == 0 && is_header(&record) {
+            mapping =
+                record.iter().map(|name| COLUMNS.iter().position(|c| c.eq_ignore_ascii_case(name.trim()))).collect();
+            continue;
+        }
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if parsed.rows.len() + parsed.errors.len() >= MAX_IMPORT_ROWS {
+            parsed
+                .errors
+                .push(RowError { row, message: format!("more than {MAX_IMPORT_ROWS} rows; the rest was not read") });
+            break;
+        }
+        match to_content(&record, &mapping) {
+            Ok(content) => parsed.rows.push(ParsedRow { row, content }),
+            Err(message) => parsed.errors.push(RowError { row, message }),
+        }
+    }
+    parsed
+}
+
+fn is_header(record: &csv::StringRecord) -> bool {
+    let has = |name: &str| record.iter().any(|f| f.trim().eq_ignore_ascii_case(name));
+    has("front") && has("back")
+}
+
+fn to_content(record: &csv::StringRecord, mapping: &[Option<usize>]) -> Result<CardContent, String> {
+    let mut fields: [Option<String>; COLUMNS.len()] = Default::default();
+    for (position, value) in record.iter().enumerate() {
+        if let Some(Some(column)) = mapping.get(position)
+            && let Some(slot) = fields.get_mut(*column)
+        {
+            let value = value.trim();
+            *slot = (!value.is_empty()).then(|| value.to_owned());
+        }
+    }
+    let [front, back, lemma, part_of_speech, gender, transcription, example, example_translation, notes, forms] =
+        fields;
+    let front = front.ok_or("the front (word) is empty")?;
+    let back = back.ok_or("the back (translation) is empty")?;
+    if front.chars().count() > 500 || back.chars().count() > 1000 {
+        return Err("the front is over 500 or the back over 1000 characters".to_owned());
+    }
+    let forms = match forms {
+        None => None,
+        Some(text) => match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(value @ serde_json::Value::Object(_)) => Some(value),
+            _ => {
+                return Err("forms must be a JSON object such as {\"plural\": \"Hunde\"}".to_owned());
+            }
+        },
+    };
+    Ok(CardContent {
+        front,
+        back,
+        lemma,
+        part_of_speech,
+        gender,
+        forms,
+        transcription,
+        example,
+        example_translation,
+        notes,
+    })
+}
+
+/// Cards as CSV with a header row, in [`COLUMNS`] order, readable by [`parse`].
+pub fn to_csv(cards: &[Card]) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = WriterBuilder::new().from_writer(Vec::new());
+    writer.write_record(COLUMNS)?;
+    for card in cards {
+        let c = &card.content;
+        let forms = c.forms.as_ref().map(|f| f.to_string()).unwrap_or_default();
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        writer.write_record([
+            c.front.clone(),
+            c.back.clone(),
+            opt(&c.lemma),
+            opt(&c.part_of_speech),
+            opt(&c.gender),
+            opt(&c.transcription),
+            opt(&c.example),
+            opt(&c.example_translation),
+            opt(&c.notes),
+            forms,
+        ])?;
+    }
+    writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// The deck as an Anki package: one note per card (front; back with the example, forms and
+/// notes), all new in Anki, since Anki schedules with its own state.
+pub async fn to_apkg(
+    deck_name: &str,
+    cards: &[Card],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<u8>, repositories::RepoError> {
+    let notes: Vec<repositories::anki::AnkiNote> = cards
+        .iter()
+        .map(|card| {
+            let c = &card.content;
+            let mut back = escape(&c.back);
+            if let Some(forms) = c.forms.as_ref().and_then(|f| f.as_object()).filter(|f| !f.is_empty()) {
+                let list: Vec<String> = forms
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", escape(k), escape(v.as_str().unwrap_or(&v.to_string()))))
+                    .collect();
+                back.push_str(&format!("<br><small>{}</small>", list.join(", ")));
+            }
+            if let Some(example) = &c.example {
+                back.push_str(&format!("<br><i>{}</i>", escape(example)));
+                if let Some(translation) = &c.example_translation {
+                    back.push_str(&format!(" — {}", escape(translation)));
+                }
+            }
+            if let Some(notes) = &c.notes {
+                back.push_str(&format!("<br>{}", escape(notes)));
+            }
+            repositories::anki::AnkiNote {
+                guid: card.id.simple().to_string(),
+                front: escape(&c.front),
+                back,
+                tags: vec!["lang-agent".to_owned()],
+            }
+        })
+        .collect();
+    repositories::anki::write_apkg(deck_name, &notes, now).await
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headerless_tsv_with_bad_rows_is_reported_per_row() {
+        let parsed = parse("Hund\tсобака\nKatze\t\n\t\nHaus\tдом\tHaus\n");
+        assert_eq!(parsed.rows.len(), 2);
+        assert_eq!(parsed.rows[1].content.lemma.as_deref(), Some("Haus"));
+        assert_eq!(parsed.errors, vec![RowError { row: 2, message: "the back (translation) is empty".into() }]);
+    }
+
+    #[test]
+    fn a_header_maps_columns_in_any_order_and_semicolons_are_understood() {
+        let parsed = parse("\u{feff}back;notes;front;unknown\nсобака;pet;Hund;x\n");
+        assert_eq!(parsed.rows.len(), 1);
+        let c = &parsed.rows[0].content;
+        assert_eq!((c.front.as_str(), c.back.as_str(), c.notes.as_deref()), ("Hund", "собака", Some("pet")));
+    }
+
+    #[test]
+    fn quoted_fields_and_forms_round_trip_through_export() {
+        let parsed =
+            parse("front,back,forms\n\"Hund, der\",\"собака \"\"Рекс\"\"\",\"{\"\"plural\"\": \"\"Hunde\"\"}\"\n");
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let content = parsed.rows[0].content.clone();
+        assert_eq!(content.front, "Hund, der");
+        assert_eq!(content.back, "собака \"Рекс\"");
+        let card = Card {
+            id: uuid::Uuid::nil(),
+            deck_id: domain::DeckId::new(),
+            profile_id: domain::ProfileId::new(),
+            content: content.clone(),
+            source: "import".into(),
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+            progress: None,
+        };
+        let csv = String::from_utf8(to_csv(&[card]).unwrap()).unwrap();
+        assert_eq!(parse(&csv).rows[0].content, content);
+        assert!(parse("front,back,forms\nHund,собака,[1]\n").errors[0].message.contains("JSON object"));
+    }
+}
