@@ -136,6 +136,27 @@ impl CardService {
         Self { db, clock, profiles, free_max_cards, premium_max_cards }
     }
 
+    /// `None`: no limit on this plan.
+    fn max_cards(&self, plan: Plan) -> Option<u32> {
+        match plan {
+            Plan::Free => Some(self.free_max_cards),
+            Plan::Premium => self.premium_max_cards,
+        }
+    }
+
+    /// The cards with this learner's progress attached.
+    async fn with_progress(&self, user_id: UserId, rows: Vec<CardRow>) -> Result<Vec<Card>, CardError> {
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let progress = progress::find_many(self.db.conn(), user_id, &ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let p = progress.iter().find(|p| p.card_id == row.id);
+                Card::from_rows(row, p)
+            })
+            .collect())
+    }
+
     async fn owned_deck(&self, user_id: UserId, id: DeckId) -> Result<DeckRow, CardError> {
         decks::find_owned(self.db.conn(), user_id, id).await?.ok_or(CardError::DeckNotFound)
     }
@@ -249,15 +270,7 @@ impl CardService {
             None => self.profiles.resolve(user_id, profile_id).await?.id,
         };
         let (rows, total) = cards::list(self.db.conn(), user_id, profile, &filter).await?;
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let progress = progress::find_many(self.db.conn(), user_id, &ids).await?;
-        let cards = rows
-            .into_iter()
-            .map(|row| {
-                let p = progress.iter().find(|p| p.card_id == row.id);
-                Card::from_rows(row, p)
-            })
-            .collect();
+        let cards = self.with_progress(user_id, rows).await?;
         Ok((cards, total))
     }
 
@@ -290,10 +303,7 @@ impl CardService {
             let progress = progress::find(&txn, user_id, existing.id).await?;
             return Err(CardError::DuplicateCard(Box::new(Card::from_rows(existing, progress.as_ref()))));
         }
-        let max = match Plan::of(user.premium_until, now) {
-            Plan::Free => Some(self.free_max_cards),
-            Plan::Premium => self.premium_max_cards,
-        };
+        let max = self.max_cards(Plan::of(user.premium_until, now));
         if let Some(max) = max {
             let used = cards::count_for_user(&txn, user_id).await?;
             if used >= u64::from(max) {
@@ -397,10 +407,7 @@ impl CardService {
                 fresh.push(row.content);
             }
         }
-        let max = match Plan::of(user.premium_until, now) {
-            Plan::Free => Some(self.free_max_cards),
-            Plan::Premium => self.premium_max_cards,
-        };
+        let max = self.max_cards(Plan::of(user.premium_until, now));
         if let Some(max) = max {
             let used = cards::count_for_user(&txn, user_id).await?;
             if used + fresh.len() as u64 > u64::from(max) {
@@ -422,15 +429,7 @@ impl CardService {
     pub async fn deck_cards(&self, user_id: UserId, deck_id: DeckId) -> Result<(String, Vec<Card>), CardError> {
         let deck = self.owned_deck(user_id, deck_id).await?;
         let rows = cards::list_in_deck(self.db.conn(), deck_id).await?;
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let progress = progress::find_many(self.db.conn(), user_id, &ids).await?;
-        let cards = rows
-            .into_iter()
-            .map(|row| {
-                let p = progress.iter().find(|p| p.card_id == row.id);
-                Card::from_rows(row, p)
-            })
-            .collect();
+        let cards = self.with_progress(user_id, rows).await?;
         Ok((deck.name, cards))
     }
 }
