@@ -120,6 +120,9 @@ fn card_reviews() -> TableCreateStatement {
         .col(double_null(CardReviews::DifficultyAfter))
         // The progress row as it was, so undo restores it exactly.
         .col(json(CardReviews::ProgressBefore))
+        // What the review produced, so a replayed request answers exactly the first result.
+        .col(json(CardReviews::ProgressAfter))
+        .col(big_integer(CardReviews::ScheduledSeconds))
         .col(integer_null(CardReviews::DurationMs))
         .col(date(CardReviews::LocalDate))
         .col(timestamp_with_time_zone(CardReviews::ReviewedAt))
@@ -206,6 +209,8 @@ enum CardReviews {
     StabilityAfter,
     DifficultyAfter,
     ProgressBefore,
+    ProgressAfter,
+    ScheduledSeconds,
     DurationMs,
     LocalDate,
     ReviewedAt,

@@ -263,6 +263,9 @@ impl From<services::cards::CardError> for ApiError {
             CardError::DeckNotFound => Self::new(ErrorCode::DeckNotFound),
             CardError::CardNotFound => Self::new(ErrorCode::CardNotFound),
             CardError::DuplicateDeckName => Self::new(ErrorCode::Conflict).with_details(json!({ "field": "name" })),
+            CardError::BlankDeckName => {
+                Self::new(ErrorCode::ValidationError).with_details(json!({ "name": ["must not be blank"] }))
+            }
             CardError::DefaultDeck => Self::new(ErrorCode::Conflict).with_details(json!({ "reason": "default_deck" })),
             CardError::DeckNotEmpty(cards) => Self::new(ErrorCode::Conflict)
                 .with_details(json!({ "cards": cards, "confirm": "repeat with ?confirm=true to delete the cards too" })),
@@ -282,6 +285,10 @@ impl From<services::study::StudyError> for ApiError {
         use services::study::StudyError;
         match err {
             StudyError::CardNotFound => Self::new(ErrorCode::CardNotFound),
+            StudyError::DeckNotFound => Self::new(ErrorCode::DeckNotFound),
+            StudyError::ReplayMismatch => {
+                Self::new(ErrorCode::Conflict).with_details(serde_json::json!({ "reason": "client_review_id_reused" }))
+            }
             StudyError::NothingToUndo => {
                 Self::new(ErrorCode::Conflict).with_details(serde_json::json!({ "reason": "nothing_to_undo" }))
             }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::RepoError;
 use crate::entities::card_progress::{self, Column, Entity as ProgressRows};
-use crate::entities::cards;
+use crate::entities::{cards, decks};
 
 pub use crate::entities::card_progress::Model as ProgressRow;
 
@@ -129,11 +129,23 @@ impl Scope {
         q.column(cards::Column::Id)
             .from(cards::Entity)
             .and_where(Expr::col(cards::Column::ProfileId).eq(self.profile_id.as_uuid()));
-        if let Some(deck) = self.deck_id {
-            q.and_where(Expr::col(cards::Column::DeckId).eq(deck.as_uuid()));
-        }
+        match self.deck_id {
+            Some(deck) => q.and_where(Expr::col(cards::Column::DeckId).eq(deck.as_uuid())),
+            None => q.and_where(Expr::col(cards::Column::DeckId).not_in_subquery(archived_decks(self.profile_id))),
+        };
         q.to_owned()
     }
+}
+
+/// Archived decks are shelved: a profile-wide queue or count leaves their cards out (a deck
+/// opened on its own still studies).
+fn archived_decks(profile_id: ProfileId) -> SelectStatement {
+    Query::select()
+        .column(decks::Column::Id)
+        .from(decks::Entity)
+        .and_where(Expr::col(decks::Column::ProfileId).eq(profile_id.as_uuid()))
+        .and_where(Expr::col(decks::Column::ArchivedAt).is_not_null())
+        .to_owned()
 }
 
 fn in_scope(user_id: UserId, scope: Scope) -> sea_orm::Select<ProgressRows> {
@@ -166,13 +178,13 @@ fn unstudied(user_id: UserId, scope: Scope) -> sea_orm::Select<cards::Entity> {
         .from(ProgressRows)
         .and_where(Expr::col(Column::UserId).eq(user_id.as_uuid()))
         .to_owned();
-    let mut q = cards::Entity::find()
+    let q = cards::Entity::find()
         .filter(cards::Column::ProfileId.eq(scope.profile_id.as_uuid()))
         .filter(cards::Column::Id.not_in_subquery(studied));
-    if let Some(deck) = scope.deck_id {
-        q = q.filter(cards::Column::DeckId.eq(deck.as_uuid()));
+    match scope.deck_id {
+        Some(deck) => q.filter(cards::Column::DeckId.eq(deck.as_uuid())),
+        None => q.filter(cards::Column::DeckId.not_in_subquery(archived_decks(scope.profile_id))),
     }
-    q
 }
 
 /// Learning cards whose step is due by `until`, earliest first.

@@ -67,11 +67,23 @@ pub async fn find_by_telegram_id(conn: &impl ConnectionTrait, telegram_id: i64) 
     Ok(Users::find().filter(Column::TelegramId.eq(telegram_id)).one(conn).await?)
 }
 
-/// Locks the user's row until the transaction ends (PostgreSQL; SQLite serialises writers
-/// anyway), so per-user rules such as plan limits and the single active profile hold under
-/// concurrent requests. `None` when the user no longer exists.
+/// Locks the user's row until the transaction ends, so per-user rules (plan limits, the single
+/// active profile, one review at a time) hold under concurrent requests. Call it first in the
+/// transaction. On PostgreSQL it is `SELECT … FOR UPDATE`; SQLite has no row locks, so there a
+/// no-op write takes the database's write lock at once (waiting out the busy timeout), instead
+/// of a read transaction failing with SQLITE_BUSY when it later tries to write.
+/// `None` when the user no longer exists.
 pub async fn lock(conn: &impl ConnectionTrait, id: UserId) -> Result<Option<UserRow>, RepoError> {
-    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{DbBackend, QuerySelect};
+    if conn.get_database_backend() == DbBackend::Sqlite {
+        Users::update_many()
+            .col_expr(Column::UpdatedAt, Expr::col(Column::UpdatedAt))
+            .filter(Column::Id.eq(id.as_uuid()))
+            .exec(conn)
+            .await?;
+        return Ok(Users::find_by_id(id.as_uuid()).one(conn).await?);
+    }
     Ok(Users::find_by_id(id.as_uuid()).lock_exclusive().one(conn).await?)
 }
 

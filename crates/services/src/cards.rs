@@ -7,7 +7,7 @@ use domain::{CardState, DeckId, Plan, ProfileId, UserId};
 use repositories::cards::{self, CardRow};
 pub use repositories::cards::{CardContent, CardFilter};
 use repositories::decks::{self, DeckChanges, DeckRow, NewDeck};
-use repositories::progress::{self, ProgressRow, Scope};
+use repositories::progress::{self, ProgressRow, ProgressValues, Scope};
 use repositories::{Database, RepoError, TransactionTrait, users};
 use uuid::Uuid;
 
@@ -25,6 +25,8 @@ pub enum CardError {
     CardNotFound,
     #[error("a deck with this name exists")]
     DuplicateDeckName,
+    #[error("the deck name is blank")]
+    BlankDeckName,
     #[error("the default deck cannot be archived or deleted")]
     DefaultDeck,
     #[error("the deck still has {0} card(s)")]
@@ -62,6 +64,20 @@ pub struct CardProgress {
     pub reps: i32,
     pub lapses: i32,
     pub last_review: Option<DateTime<Utc>>,
+}
+
+impl From<&ProgressValues> for CardProgress {
+    fn from(p: &ProgressValues) -> Self {
+        Self {
+            state: p.state.parse().unwrap_or(CardState::New),
+            due: p.due,
+            stability: p.stability,
+            difficulty: p.difficulty,
+            reps: p.reps,
+            lapses: p.lapses,
+            last_review: p.last_review,
+        }
+    }
 }
 
 impl From<&ProgressRow> for CardProgress {
@@ -207,6 +223,9 @@ impl CardService {
         name: &str,
         description: Option<&str>,
     ) -> Result<Deck, CardError> {
+        if name.trim().is_empty() {
+            return Err(CardError::BlankDeckName);
+        }
         let profile = self.profiles.resolve(user_id, profile_id).await?;
         let new = NewDeck {
             profile_id: profile.id,
@@ -231,6 +250,9 @@ impl CardService {
         description: Option<Option<String>>,
         archived: Option<bool>,
     ) -> Result<Deck, CardError> {
+        if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            return Err(CardError::BlankDeckName);
+        }
         let row = self.owned_deck(user_id, id).await?;
         if row.is_default && archived == Some(true) {
             return Err(CardError::DefaultDeck);
@@ -294,8 +316,9 @@ impl CardService {
         let deck = match deck_id {
             Some(id) => decks::find_owned(&txn, user_id, id).await?.ok_or(CardError::DeckNotFound)?,
             None => {
-                let profile = self.profiles.resolve(user_id, None).await?;
-                decks::find_default(&txn, profile.id).await?.ok_or(CardError::DeckNotFound)?
+                let active =
+                    repositories::profiles::find_active(&txn, user_id).await?.ok_or(CardError::ProfileNotFound)?;
+                decks::find_default(&txn, ProfileId::from_uuid(active.id)).await?.ok_or(CardError::DeckNotFound)?
             }
         };
         let profile_id = ProfileId::from_uuid(deck.profile_id);
@@ -315,18 +338,23 @@ impl CardService {
         Ok(Card::from_rows(row, None))
     }
 
-    pub async fn update_card(&self, user_id: UserId, id: Uuid, content: CardContent) -> Result<Card, CardError> {
-        let conn = self.db.conn();
-        let row = cards::find_owned(conn, user_id, id).await?.ok_or(CardError::CardNotFound)?;
+    /// Changes the fields the patch names and keeps the rest.
+    pub async fn update_card(&self, user_id: UserId, id: Uuid, patch: CardPatch) -> Result<Card, CardError> {
+        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        // Serialises with creates and imports of the same user, so the duplicate check holds.
+        users::lock(&txn, user_id).await?.ok_or(CardError::Profile(ProfileError::UserGone))?;
+        let row = cards::find_owned(&txn, user_id, id).await?.ok_or(CardError::CardNotFound)?;
+        let content = patch.apply(Card::from_rows(row.clone(), None).content);
         let key = content.lemma_key();
-        if let Some(other) = cards::find_by_lemma_key(conn, ProfileId::from_uuid(row.profile_id), &key).await?
+        if let Some(other) = cards::find_by_lemma_key(&txn, ProfileId::from_uuid(row.profile_id), &key).await?
             && other.id != id
         {
-            let progress = progress::find(conn, user_id, other.id).await?;
+            let progress = progress::find(&txn, user_id, other.id).await?;
             return Err(CardError::DuplicateCard(Box::new(Card::from_rows(other, progress.as_ref()))));
         }
-        let row = cards::update_content(conn, row, content, self.clock.now()).await?;
-        let progress = progress::find(conn, user_id, id).await?;
+        let row = cards::update_content(&txn, row, content, self.clock.now()).await?;
+        let progress = progress::find(&txn, user_id, id).await?;
+        txn.commit().await.map_err(RepoError::from)?;
         Ok(Card::from_rows(row, progress.as_ref()))
     }
 
@@ -347,6 +375,42 @@ impl CardService {
         let row = cards::move_to(conn, row, deck_id, self.clock.now()).await?;
         let progress = progress::find(conn, user_id, id).await?;
         Ok(Card::from_rows(row, progress.as_ref()))
+    }
+}
+
+/// A partial edit: `None` keeps a field; `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default)]
+pub struct CardPatch {
+    pub front: Option<String>,
+    pub back: Option<String>,
+    pub lemma: Option<Option<String>>,
+    pub part_of_speech: Option<Option<String>>,
+    pub gender: Option<Option<String>>,
+    pub forms: Option<Option<serde_json::Value>>,
+    pub transcription: Option<Option<String>>,
+    pub example: Option<Option<String>>,
+    pub example_translation: Option<Option<String>>,
+    pub notes: Option<Option<String>>,
+}
+
+impl CardPatch {
+    fn apply(self, mut c: CardContent) -> CardContent {
+        fn set<T>(slot: &mut T, value: Option<T>) {
+            if let Some(v) = value {
+                *slot = v;
+            }
+        }
+        set(&mut c.front, self.front);
+        set(&mut c.back, self.back);
+        set(&mut c.lemma, self.lemma);
+        set(&mut c.part_of_speech, self.part_of_speech);
+        set(&mut c.gender, self.gender);
+        set(&mut c.forms, self.forms);
+        set(&mut c.transcription, self.transcription);
+        set(&mut c.example, self.example);
+        set(&mut c.example_translation, self.example_translation);
+        set(&mut c.notes, self.notes);
+        c
     }
 }
 

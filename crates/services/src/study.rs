@@ -15,12 +15,19 @@ use crate::cards::{Card, CardProgress};
 use crate::profiles::{Profile, ProfileError, ProfileService};
 use crate::srs::{Progress, Scheduler, SchedulerConfig, SchedulerError};
 
+/// How far ahead learning cards are shown once nothing else is left (Anki's default).
+const LEARN_AHEAD: chrono::Duration = chrono::Duration::minutes(20);
+
 #[derive(Debug, thiserror::Error)]
 pub enum StudyError {
     #[error("card not found")]
     CardNotFound,
+    #[error("deck not found")]
+    DeckNotFound,
     #[error("nothing to undo")]
     NothingToUndo,
+    #[error("this client_review_id was used for another answer")]
+    ReplayMismatch,
     #[error(transparent)]
     Profile(#[from] ProfileError),
     #[error(transparent)]
@@ -181,7 +188,7 @@ impl StudyService {
         if let Some(deck) = deck_id {
             let owned = repositories::decks::find_owned(conn, user_id, deck).await?;
             if owned.is_none_or(|d| d.profile_id != profile.id.as_uuid()) {
-                return Err(StudyError::CardNotFound);
+                return Err(StudyError::DeckNotFound);
             }
         }
         let mut rows: Vec<ProgressRow> = progress::learning_due(conn, user_id, scope, now, limit).await?;
@@ -190,6 +197,11 @@ impl StudyService {
         let room = limit.saturating_sub(rows.len() as u64);
         let allowance = new_allowance(conn, user_id, profile.id, &day).await?;
         let new_cards = progress::unstudied_cards(conn, user_id, scope, room.min(allowance)).await?;
+        if rows.is_empty() && new_cards.is_empty() {
+            // Nothing else left today: learning steps due soon are shown early, as Anki's
+            // learn-ahead limit does, instead of making the learner wait for the clock.
+            rows = progress::learning_due(conn, user_id, scope, now + LEARN_AHEAD, limit).await?;
+        }
 
         let scheduler = scheduler_for(profile.desired_retention)?;
         let ids: Vec<Uuid> = rows.iter().map(|r| r.card_id).collect();
@@ -216,26 +228,33 @@ impl StudyService {
     }
 
     /// Records one review. Replaying a `client_review_id` answers the recorded result and
-    /// changes nothing, so a retried request never counts twice.
+    /// changes nothing, so a retried request never counts twice. The user's row is locked
+    /// first, so two reviews of one learner never interleave.
     pub async fn review(&self, user_id: UserId, request: ReviewRequest) -> Result<ReviewResult, StudyError> {
         let now = self.clock.now();
-        if let Some(done) = reviews::find_by_client_id(self.db.conn(), user_id, request.client_review_id).await? {
+        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        let user = users::lock(&txn, user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
+        if let Some(done) = reviews::find_by_client_id(&txn, user_id, request.client_review_id).await? {
+            txn.commit().await.map_err(RepoError::from)?;
+            if done.card_id != request.card_id || done.rating != i16::from(request.rating.value()) {
+                return Err(StudyError::ReplayMismatch);
+            }
             return self.replayed(user_id, done).await;
         }
-        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
-        let learner = learner(&txn, user_id).await?;
+        let zone = TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC);
+        let day = StudyDay::containing(now, zone, u32::try_from(user.day_rollover_hour).unwrap_or(4));
         let card = cards::find_owned(&txn, user_id, request.card_id).await?.ok_or(StudyError::CardNotFound)?;
         let profile_id = ProfileId::from_uuid(card.profile_id);
-        let profile = self.profiles.resolve(user_id, Some(profile_id)).await?;
+        let profile_row = profiles::find_owned(&txn, user_id, profile_id).await?.ok_or(StudyError::CardNotFound)?;
+        let profile = Profile::try_from(profile_row)?;
         let before_row = progress::find(&txn, user_id, card.id).await?;
         let before = to_progress(before_row.as_ref(), now)?;
         let scheduler = scheduler_for(profile.desired_retention)?;
         let outcome = scheduler.review(&before, request.rating, now, fuzz_seed(card.id, before.reps))?;
-        let day = StudyDay::containing(now, learner.zone, learner.rollover);
 
         let after = to_values(&outcome.progress);
         progress::upsert(&txn, user_id, card.id, &after, now).await?;
-        let inserted = reviews::insert(
+        reviews::insert(
             &txn,
             NewReview {
                 user_id,
@@ -251,47 +270,37 @@ impl StudyService {
                 difficulty_after: outcome.progress.difficulty,
                 progress_before: serde_json::to_value(before_row.as_ref().map(ProgressValues::from))
                     .unwrap_or_default(),
+                progress_after: serde_json::to_value(&after).unwrap_or_default(),
+                scheduled_seconds: outcome.scheduled.num_seconds(),
                 duration_ms: request.duration_ms.and_then(|d| i32::try_from(d).ok()),
                 local_date: day.date,
                 reviewed_at: now,
             },
         )
-        .await;
-        match inserted {
-            Ok(_) => {}
-            // The same client id raced in through another request: that one counts.
-            Err(RepoError::UniqueViolation(_)) => {
-                txn.rollback().await.map_err(RepoError::from)?;
-                let done = reviews::find_by_client_id(self.db.conn(), user_id, request.client_review_id)
-                    .await?
-                    .ok_or(StudyError::CardNotFound)?;
-                return self.replayed(user_id, done).await;
-            }
-            Err(e) => return Err(e.into()),
-        }
+        .await?;
         let seconds = request.duration_ms.map_or(0, |ms| i32::try_from(ms / 1000).unwrap_or(0));
         activity::add_review(&txn, user_id, profile_id, day.date, before.state == CardState::New, seconds, 1).await?;
         txn.commit().await.map_err(RepoError::from)?;
 
         let counts = day_counts(&self.db, now, user_id, Scope { profile_id, deck_id: None }).await?;
-        let stored = progress::find(self.db.conn(), user_id, card.id).await?;
         Ok(ReviewResult {
             card_id: card.id,
-            progress: stored.as_ref().map(CardProgress::from),
+            progress: Some(CardProgress::from(&after)),
             scheduled_seconds: outcome.scheduled.num_seconds(),
             counts,
         })
     }
 
+    /// The result recorded for a review, as its first answer gave it.
     async fn replayed(&self, user_id: UserId, done: ReviewRow) -> Result<ReviewResult, StudyError> {
-        let now = self.clock.now();
-        let stored = progress::find(self.db.conn(), user_id, done.card_id).await?;
+        let after: Option<ProgressValues> =
+            serde_json::from_value(done.progress_after.clone()).map_err(|e| StudyError::Corrupt(e.to_string()))?;
         let scope = Scope { profile_id: ProfileId::from_uuid(done.profile_id), deck_id: None };
         Ok(ReviewResult {
             card_id: done.card_id,
-            scheduled_seconds: stored.as_ref().map_or(0, |p| (p.due - done.reviewed_at).num_seconds()),
-            progress: stored.as_ref().map(CardProgress::from),
-            counts: day_counts(&self.db, now, user_id, scope).await?,
+            progress: after.as_ref().map(CardProgress::from),
+            scheduled_seconds: done.scheduled_seconds,
+            counts: day_counts(&self.db, self.clock.now(), user_id, scope).await?,
         })
     }
 
@@ -299,6 +308,7 @@ impl StudyService {
     pub async fn undo(&self, user_id: UserId) -> Result<(Uuid, Option<CardProgress>), StudyError> {
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        users::lock(&txn, user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
         let review = reviews::latest_in_effect(&txn, user_id).await?.ok_or(StudyError::NothingToUndo)?;
         let before: Option<ProgressValues> =
             serde_json::from_value(review.progress_before.clone()).map_err(|e| StudyError::Corrupt(e.to_string()))?;

@@ -39,14 +39,32 @@ pub struct Parsed {
     pub errors: Vec<RowError>,
 }
 
-/// The delimiter a file most likely uses: tab, semicolon (Excel in Russian locales) or comma.
+/// The delimiter a file most likely uses, judged on its first lines with quotes respected:
+/// tab, then semicolon (Excel in Russian locales writes those, with commas inside
+/// translations), then comma.
 fn sniff_delimiter(text: &str) -> u8 {
-    let first = text.lines().next().unwrap_or_default();
-    [b'\t', b';', b',']
-        .into_iter()
-        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
-        .filter(|d| first.bytes().any(|b| b == *d))
-        .unwrap_or(b',')
+    let sample: String = text.lines().take(5).collect::<Vec<_>>().join("\n");
+    let columns = |delimiter: u8| -> Vec<usize> {
+        ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(sample.as_bytes())
+            .records()
+            .map_while(Result::ok)
+            .map(|r| r.len())
+            .collect()
+    };
+    // The delimiter that splits the most sample rows into two or more columns wins; ties go
+    // to the earlier one in this order.
+    let mut best = (0, b',');
+    for delimiter in [b'\t', b';', b','] {
+        let score = columns(delimiter).iter().filter(|&&c| c >= 2).count();
+        if score > best.0 {
+            best = (score, delimiter);
+        }
+    }
+    best.1
 }
 
 /// Parses CSV or TSV. A first row naming `front` and `back` is a header (any column order,
@@ -61,14 +79,17 @@ pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut mapping: Vec<Option<usize>> = (0..COLUMNS.len()).map(Some).collect();
     for (index, record) in reader.records().enumerate() {
-        let row = index + 1;
         let record = match record {
             Ok(r) => r,
             Err(e) => {
+                let row = e.position().map_or(index + 1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
                 parsed.errors.push(RowError { row, message: format!("unreadable row: {e}") });
                 continue;
             }
         };
+        // The line the record starts on, as an editor shows it (blank lines and quoted
+        // newlines included).
+        let row = record.position().map_or(index + 1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
         if index == 0 && is_header(&record) {
             mapping =
                 record.iter().map(|name| COLUMNS.iter().position(|c| c.eq_ignore_ascii_case(name.trim()))).collect();
@@ -213,6 +234,17 @@ mod tests {
         assert_eq!(parsed.rows.len(), 2);
         assert_eq!(parsed.rows[1].content.lemma.as_deref(), Some("Haus"));
         assert_eq!(parsed.errors, vec![RowError { row: 2, message: "the back (translation) is empty".into() }]);
+    }
+
+    #[test]
+    fn semicolon_files_with_commas_inside_and_line_numbers_with_blank_and_multiline_rows() {
+        let parsed = parse("Hund;собака, пёс, псина\nKatze;кошка\n");
+        assert_eq!(parsed.rows.len(), 2, "{:?}", parsed.errors);
+        assert_eq!(parsed.rows[0].content.back, "собака, пёс, псина");
+
+        let parsed = parse("front,back\n\n\"Tisch\",\"стол\nмебель\"\nStuhl,\n");
+        assert_eq!(parsed.rows[0].content.back, "стол\nмебель");
+        assert_eq!(parsed.errors, vec![RowError { row: 5, message: "the back (translation) is empty".into() }]);
     }
 
     #[test]

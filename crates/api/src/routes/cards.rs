@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use domain::{CardState, DeckId, ProfileId};
 use serde::{Deserialize, Serialize};
 use services::cards::{Card, CardProgress};
-use services::cards::{CardContent, CardFilter};
+use services::cards::{CardContent, CardFilter, CardPatch};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
@@ -224,16 +224,80 @@ pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>
     Ok(HttpResponse::Ok().json(CardResponse::from(state.cards.get_card(user.0.id, *id).await?)))
 }
 
-#[utoipa::path(patch, path = "/api/cards/{id}", tag = "cards", security(("bearer" = [])), request_body = CardFields,
-    responses((status = 200, body = CardResponse)))]
+/// A partial edit: absent fields are kept, `null` clears an optional field.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCardRequest {
+    #[validate(length(min = 1, max = 500))]
+    pub front: Option<String>,
+    #[validate(length(min = 1, max = 1000))]
+    pub back: Option<String>,
+    #[validate(length(max = 200))]
+    #[serde(default, deserialize_with = "crate::schemas::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub lemma: Option<Option<String>>,
+    #[validate(length(max = 50))]
+    #[serde(default, deserialize_with = "crate::schemas::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub part_of_speech: Option<Option<String>>,
+    #[validate(length(max = 50))]
+    #[serde(default, deserialize_with = "crate::schemas::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub gender: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::schemas::double_option")]
+    #[schema(value_type = Option<Object>)]
+    pub forms: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[validate(length(max = 200))]
+    #[serde(default, deserialize_with = "crate::schemas::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub transcription: Option<Option<String>>,
+    #[validate(length(max = 1000))]
+    #[serde(default, deserialize_with = "crate::schemas::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub example: Option<Option<String>>,
+    #[validate(length(max = 1000))]
+    #[serde(default, deserialize_with = "crate::schemas::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub example_translation: Option<Option<String>>,
+    #[validate(length(max = 2000))]
+    #[serde(default, deserialize_with = "crate::schemas::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Option<Option<String>>,
+}
+
+impl UpdateCardRequest {
+    fn into_patch(self) -> Result<CardPatch, ApiError> {
+        let required = |value: Option<String>, field: &str| match value.map(|v| v.trim().to_owned()) {
+            Some(v) if v.is_empty() => Err(ApiError::new(crate::error::ErrorCode::ValidationError)
+                .with_details(serde_json::json!({ field: ["must not be blank"] }))),
+            other => Ok(other),
+        };
+        let optional = |value: Option<Option<String>>| value.map(trimmed);
+        Ok(CardPatch {
+            front: required(self.front, "front")?,
+            back: required(self.back, "back")?,
+            lemma: optional(self.lemma),
+            part_of_speech: optional(self.part_of_speech),
+            gender: optional(self.gender),
+            forms: self.forms.map(|f| f.filter(|f| !f.is_empty()).map(serde_json::Value::Object)),
+            transcription: optional(self.transcription),
+            example: optional(self.example),
+            example_translation: optional(self.example_translation),
+            notes: optional(self.notes),
+        })
+    }
+}
+
+#[utoipa::path(patch, path = "/api/cards/{id}", tag = "cards", security(("bearer" = [])), request_body = UpdateCardRequest,
+    responses((status = 200, body = CardResponse), (status = 409, description = "DUPLICATE_CARD", body = crate::error::ErrorBody)))]
 pub async fn update(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    body: ValidatedJson<CardFields>,
+    body: ValidatedJson<UpdateCardRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let content = body.0.into_content()?;
-    Ok(HttpResponse::Ok().json(CardResponse::from(state.cards.update_card(user.0.id, *id, content).await?)))
+    let patch = body.0.into_patch()?;
+    Ok(HttpResponse::Ok().json(CardResponse::from(state.cards.update_card(user.0.id, *id, patch).await?)))
 }
 
 #[utoipa::path(delete, path = "/api/cards/{id}", tag = "cards", security(("bearer" = [])), responses((status = 204)))]

@@ -126,18 +126,27 @@ async fn cards_are_searched_filtered_edited_moved_and_deleted() {
 
     let card = found["data"][0].clone();
     let path = format!("/api/cards/{}", card["id"].as_str().unwrap());
+    let edited: Value =
+        app.call(Method::PATCH, &path, token, Some(json!({"notes": "plural"}))).await.json().await.unwrap();
+    assert_eq!(
+        (edited["front"].as_str(), edited["notes"].as_str()),
+        (Some("ÄPFEL essen"), Some("plural")),
+        "a PATCH keeps what it does not name"
+    );
     let edited: Value = app
-        .call(
-            Method::PATCH,
-            &path,
-            token,
-            Some(json!({"front": "Äpfel essen", "back": "есть яблоки", "notes": "plural"})),
-        )
+        .call(Method::PATCH, &path, token, Some(json!({"front": "Äpfel essen", "notes": null})))
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!((edited["front"].as_str(), edited["notes"].as_str()), (Some("Äpfel essen"), Some("plural")));
+    assert_eq!(
+        (edited["front"].as_str(), edited["notes"].is_null(), edited["back"].as_str()),
+        (Some("Äpfel essen"), true, Some("есть яблоки"))
+    );
+    assert_contract(app.call(Method::PATCH, &path, token, Some(json!({"back": " "}))).await, 422, "VALIDATION_ERROR")
+        .await;
+    let clash = app.call(Method::PATCH, &path, token, Some(json!({"front": "der Apfel"}))).await;
+    assert_contract(clash, 409, "DUPLICATE_CARD").await;
 
     let target: Value =
         app.call(Method::POST, "/api/decks", token, Some(json!({"name": "Essen"}))).await.json().await.unwrap();

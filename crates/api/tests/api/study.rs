@@ -46,7 +46,10 @@ async fn a_card_is_learned_day_after_day_with_growing_fsrs_intervals() {
     assert_eq!(first["progress"]["state"], "learning");
     assert_eq!(first["scheduled_seconds"], 600);
     assert_eq!(first["counts"], json!({"new": 0, "learning": 1, "due": 0}));
-    assert!(queue(&app, &user).await["cards"].as_array().unwrap().is_empty(), "not due for ten minutes");
+    // Nothing else is left, so the step due in ten minutes is shown ahead (learn-ahead limit).
+    let ahead = queue(&app, &user).await;
+    assert_eq!(ahead["cards"][0]["card"]["id"], *id);
+    assert_eq!(ahead["counts"], json!({"new": 0, "learning": 1, "due": 0}));
 
     app.clock.advance(Duration::minutes(10));
     let graduated: Value = review(&app, &user, id, 3, &uuid()).await.json().await.unwrap();
@@ -199,4 +202,84 @@ async fn the_day_turns_at_the_rollover_hour_in_the_learners_zone() {
         .collect()
     };
     assert_eq!(days, vec!["2026-11-27".to_string()], "the reviews at 04:30 local counted for the 27th");
+}
+
+#[tokio::test]
+async fn archived_decks_are_left_out_of_the_profile_queue() {
+    let app = spawn_app().await;
+    let (user, _) = learner(&app, 46).await;
+    let token = &user.access_token;
+    add_card(&app, &user, json!({"front": "Sonne", "back": "солнце"})).await;
+    let shelf: Value =
+        app.call(Method::POST, "/api/decks", token, Some(json!({"name": "Später"}))).await.json().await.unwrap();
+    add_card(&app, &user, json!({"deck_id": shelf["id"], "front": "Mond", "back": "луна"})).await;
+    assert_eq!(queue(&app, &user).await["counts"]["new"], 2);
+
+    let path = format!("/api/decks/{}", shelf["id"].as_str().unwrap());
+    app.call(Method::PATCH, &path, token, Some(json!({"archived": true}))).await;
+    let q = queue(&app, &user).await;
+    assert_eq!(q["counts"]["new"], 1);
+    assert_eq!(q["cards"].as_array().unwrap().len(), 1);
+    let deck_only: Value = app
+        .call(Method::GET, format!("/api/study/queue?deck_id={}", shelf["id"].as_str().unwrap()), token, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(deck_only["counts"]["new"], 1, "an archived deck opened on its own still studies");
+}
+
+#[tokio::test]
+async fn concurrent_reviews_of_one_card_all_count_and_work_with_a_single_connection_pool() {
+    let app = crate::helpers::spawn_app_with(&[("DATABASE_MAX_CONNECTIONS", "1")]).await;
+    let (user, _) = learner(&app, 47).await;
+    let card: Value = add_card(&app, &user, json!({"front": "Wasser", "back": "вода"})).await.json().await.unwrap();
+    let ids: Vec<String> = (0..4).map(|_| uuid()).collect();
+    let answers = futures_util::future::join_all(ids.iter().map(|id| review(&app, &user, &card["id"], 3, id))).await;
+    assert!(
+        answers.iter().all(|r| r.status() == 200),
+        "{:?}",
+        answers.iter().map(reqwest::Response::status).collect::<Vec<_>>()
+    );
+    assert_eq!(app.count(&format!("SELECT reps::bigint FROM card_progress WHERE user_id = '{}'", user.id)).await, 4);
+    assert_eq!(app.count(&format!("SELECT count(*) FROM card_reviews WHERE user_id = '{}'", user.id)).await, 4);
+    let new_studied = format!("SELECT new_cards_studied::bigint FROM daily_activity WHERE user_id = '{}'", user.id);
+    assert_eq!(app.count(&new_studied).await, 1, "only the first answer met the card as new");
+    let undo = app.call(Method::POST, "/api/study/undo", &user.access_token, None).await;
+    assert_eq!(undo.status(), 200);
+}
+
+#[tokio::test]
+async fn a_replay_answers_the_first_result_even_after_undo_and_a_reused_id_is_refused() {
+    let app = spawn_app().await;
+    let (user, _) = learner(&app, 48).await;
+    let a: Value = add_card(&app, &user, json!({"front": "Brot", "back": "хлеб"})).await.json().await.unwrap();
+    let b: Value = add_card(&app, &user, json!({"front": "Milch", "back": "молоко"})).await.json().await.unwrap();
+    let client_id = uuid();
+    let first: Value = review(&app, &user, &a["id"], 4, &client_id).await.json().await.unwrap();
+    assert_eq!(first["progress"]["state"], "review");
+    app.call(Method::POST, "/api/study/undo", &user.access_token, None).await;
+    let replay: Value = review(&app, &user, &a["id"], 4, &client_id).await.json().await.unwrap();
+    assert_eq!(
+        (replay["progress"].clone(), replay["scheduled_seconds"].clone()),
+        (first["progress"].clone(), first["scheduled_seconds"].clone())
+    );
+    let body = assert_contract(review(&app, &user, &b["id"], 4, &client_id).await, 409, "CONFLICT").await;
+    assert_eq!(body["error"]["details"]["reason"], "client_review_id_reused");
+    assert_eq!(
+        app.count("SELECT count(*) FROM card_progress").await,
+        0,
+        "the undone card is still new; B was not reviewed"
+    );
+}
+
+#[tokio::test]
+async fn a_foreign_deck_queue_is_deck_not_found() {
+    let app = spawn_app().await;
+    let (_, owner_deck) = learner(&app, 49).await;
+    let (intruder, _) = learner(&app, 60).await;
+    let path = format!("/api/study/queue?deck_id={}", owner_deck["id"].as_str().unwrap());
+    assert_contract(app.call(Method::GET, path, &intruder.access_token, None).await, 404, "DECK_NOT_FOUND").await;
+    let blank = app.call(Method::POST, "/api/decks", &intruder.access_token, Some(json!({"name": "   "}))).await;
+    assert_contract(blank, 422, "VALIDATION_ERROR").await;
 }

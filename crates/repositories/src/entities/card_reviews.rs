@@ -17,6 +17,8 @@ pub struct Model {
     pub stability_after: Option<f64>,
     pub difficulty_after: Option<f64>,
     pub progress_before: Json,
+    pub progress_after: Json,
+    pub scheduled_seconds: i64,
     pub duration_ms: Option<i32>,
     pub local_date: Date,
     pub reviewed_at: DateTimeUtc,

@@ -5,3 +5,4 @@ mod cache;
 mod init_data;
 mod profiles;
 mod srs;
+mod study;

@@ -1,0 +1,105 @@
+//! Cards and the study loop through the services on both engines, so local (SQLite) mode
+//! behaves like production, concurrency included.
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use config::PlanSettings;
+use domain::{CefrLevel, InterfaceLanguage, LanguageCode, Rating, UserId};
+use repositories::users::{self, TelegramAccount};
+use services::ManualClock;
+use services::cards::{CardContent, CardFilter, CardService};
+use services::profiles::{NewProfile, ProfileService};
+use services::study::{ReviewRequest, StudyService};
+use services::users::UserService;
+use test_support::backends::{Backend, migrated_postgres, migrated_sqlite};
+
+fn content(front: &str, back: &str) -> CardContent {
+    CardContent { front: front.into(), back: back.into(), ..CardContent::default() }
+}
+
+async fn loop_of_a_day(backend: Backend) {
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap());
+    let shared: Arc<dyn services::Clock> = Arc::new(clock.clone());
+    let plans =
+        PlanSettings { free_max_profiles: 1, premium_max_profiles: 3, free_max_cards: 200, premium_max_cards: None };
+    let users_service = UserService::new(backend.db.clone(), shared.clone(), plans);
+    let profiles = ProfileService::new(backend.db.clone(), shared.clone(), users_service);
+    let cards = CardService::new(backend.db.clone(), shared.clone(), profiles.clone(), 200, None);
+    let study = StudyService::new(backend.db.clone(), shared.clone(), profiles.clone());
+    let account = TelegramAccount {
+        telegram_id: 7,
+        first_name: "A".into(),
+        last_name: None,
+        username: None,
+        language_code: Some("ru".into()),
+        photo_url: None,
+    };
+    let user = UserId::from_uuid(
+        users::upsert_from_telegram(backend.db.conn(), &account, services::Clock::now(&clock)).await.unwrap().id,
+    );
+    profiles
+        .create(
+            user,
+            NewProfile {
+                language: LanguageCode::parse("de").unwrap(),
+                current_level: CefrLevel::A1,
+                target_level: CefrLevel::B1,
+                goals: vec![],
+                interface_language: InterfaceLanguage::Ru,
+            },
+        )
+        .await
+        .unwrap();
+
+    let report = cards
+        .import(user, deck_of(&cards, user).await, "Äpfel\tяблоки\nHund;x\tсобака\n\nHaus\n", false)
+        .await
+        .unwrap();
+    assert_eq!((report.created, report.errors.len()), (2, 1));
+    let card = cards.create_card(user, None, content("Straße", "улица"), "manual").await.unwrap();
+    let (found, total) = cards
+        .list_cards(user, None, CardFilter { search: Some("ÄPF".into()), limit: 10, ..CardFilter::default() })
+        .await
+        .unwrap();
+    assert_eq!((total, found[0].content.front.as_str()), (1, "Äpfel"), "Unicode search on this engine too");
+
+    // Concurrent answers to one card: each counts, none is lost.
+    let answers = futures_util::future::join_all((0..4).map(|_| {
+        study.review(
+            user,
+            ReviewRequest {
+                card_id: card.id,
+                rating: Rating::Good,
+                duration_ms: Some(3000),
+                client_review_id: uuid::Uuid::now_v7(),
+            },
+        )
+    }))
+    .await;
+    assert!(
+        answers.iter().all(Result::is_ok),
+        "{:?}",
+        answers.iter().filter_map(|a| a.as_ref().err()).collect::<Vec<_>>()
+    );
+    assert_eq!(cards.get_card(user, card.id).await.unwrap().progress.unwrap().reps, 4);
+
+    let queue = study.queue(user, None, None, 50).await.unwrap();
+    assert_eq!((queue.counts.new, queue.items.len()), (2, 2), "the two imported cards are new today");
+    study.undo(user).await.unwrap();
+    assert_eq!(cards.get_card(user, card.id).await.unwrap().progress.unwrap().reps, 3);
+}
+
+async fn deck_of(cards: &CardService, user: UserId) -> domain::DeckId {
+    cards.list_decks(user, None, false).await.unwrap()[0].id
+}
+
+#[tokio::test]
+async fn on_postgres() {
+    loop_of_a_day(migrated_postgres().await).await;
+}
+
+#[tokio::test]
+async fn on_sqlite() {
+    loop_of_a_day(migrated_sqlite().await).await;
+}
