@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page, Request } from '@playwright/test';
+import { expect, type BrowserContext, type Page, type Request } from '@playwright/test';
 
 export const ARTIFACTS = join(import.meta.dirname, '..', 'e2e-artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -51,4 +51,31 @@ export async function overflowingElements(page: Page): Promise<string[]> {
       .filter((el) => getComputedStyle(el).overflowX !== 'auto')
       .map((el) => `${el.tagName.toLowerCase()}: ${el.textContent?.trim().slice(0, 40) ?? ''}`),
   );
+}
+
+/**
+ * A user who already finished onboarding, made through the API so a spec can start from
+ * Home: dev sign-in with `telegramId`, one profile, and the given account settings. The
+ * page then signs in as the same user because the dev telegram id is preset in localStorage.
+ */
+export async function userWithProfile(
+  context: BrowserContext,
+  telegramId: number,
+  settings: Record<string, unknown> = {},
+): Promise<void> {
+  const login = await context.request.post('/api/auth/dev-login', {
+    data: { telegram_id: telegramId, first_name: 'Ева', language_code: 'ru' },
+  });
+  expect(login.ok()).toBe(true);
+  const { access_token: token } = (await login.json()) as { access_token: string };
+  const headers = { authorization: `Bearer ${token}` };
+  const profile = await context.request.post('/api/profiles', {
+    headers,
+    data: { language: 'de', current_level: 'A2', target_level: 'B1', goals: ['travel'], interface_language: 'ru' },
+  });
+  expect(profile.status()).toBe(201);
+  if (Object.keys(settings).length > 0) {
+    expect((await context.request.patch('/api/me', { headers, data: settings })).ok()).toBe(true);
+  }
+  await context.addInitScript((id) => localStorage.setItem('la_dev_telegram_id', id), String(telegramId));
 }

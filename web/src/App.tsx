@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { BrowserRouter } from 'react-router-dom';
+import { RouterProvider, createBrowserRouter } from 'react-router-dom';
 import type { ApiClient } from './api/client';
 import type { InterfaceLanguage } from './api/types';
 import { AppShell } from './AppShell';
@@ -21,12 +21,15 @@ export function createQueryClient(): QueryClient {
 
 export function App({ client, initialLanguage }: { client: ApiClient; initialLanguage: InterfaceLanguage }) {
   const [queryClient] = useState(createQueryClient);
+  // A data router, because the study session blocks leaving mid-session (useBlocker);
+  // the screens themselves are still declared with <Routes> in AppRoutes.
+  const [router] = useState(() =>
+    createBrowserRouter([{ path: '*', element: <AppShell initialLanguage={initialLanguage} /> }]),
+  );
   return (
     <QueryClientProvider client={queryClient}>
       <SessionProvider client={client}>
-        <BrowserRouter>
-          <AppShell initialLanguage={initialLanguage} />
-        </BrowserRouter>
+        <RouterProvider router={router} />
       </SessionProvider>
     </QueryClientProvider>
   );

@@ -1,8 +1,13 @@
 import { Navigate, Route, Routes } from 'react-router-dom';
+import { CardAddScreen } from './screens/CardAddScreen';
+import { CardEditScreen } from './screens/CardEditScreen';
+import { DeckScreen } from './screens/DeckScreen';
+import { DecksScreen } from './screens/DecksScreen';
 import { Home } from './screens/Home';
 import { ProfileEditScreen } from './screens/ProfileEditScreen';
 import { ProfileScreen } from './screens/ProfileScreen';
 import { ProfileWizard } from './screens/ProfileWizard';
+import { StudyScreen } from './screens/StudyScreen';
 
 export function AppRoutes() {
   return (
@@ -14,6 +19,11 @@ export function AppRoutes() {
       <Route path="/profile/new" element={<Navigate to="/profile/new/language" replace />} />
       <Route path="/profile/new/:step" element={<ProfileWizard mode="add" />} />
       <Route path="/profile/edit/:id" element={<ProfileEditScreen />} />
+      <Route path="/cards" element={<DecksScreen />} />
+      <Route path="/cards/card/:cardId" element={<CardEditScreen />} />
+      <Route path="/cards/:deckId" element={<DeckScreen />} />
+      <Route path="/cards/:deckId/add" element={<CardAddScreen />} />
+      <Route path="/study" element={<StudyScreen />} />
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>
   );

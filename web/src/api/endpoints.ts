@@ -1,10 +1,40 @@
 import type { ApiClient } from './client';
-import type { Me, MePatch, NewProfile, Profile, ProfilePatch } from './types';
+import type {
+  Card,
+  CardFilter,
+  CardPatch,
+  Deck,
+  DeckPatch,
+  Me,
+  MePatch,
+  NewCard,
+  NewDeck,
+  NewProfile,
+  Page,
+  Profile,
+  ProfilePatch,
+  ReviewRequest,
+  ReviewResult,
+  StudyQueue,
+  UndoResult,
+} from './types';
 
 /** Lists may arrive bare or in the `{data, pagination}` envelope of the list convention. */
 function unwrapList<T>(body: T[] | { data: T[] }): T[] {
   return Array.isArray(body) ? body : body.data;
 }
+
+/** `?a=1&b=x` from the defined, non-empty values only. */
+export function queryString(params: Record<string, string | number | boolean | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+const id = encodeURIComponent;
 
 export const api = {
   me: (client: ApiClient) => client.get<Me>('/api/me'),
@@ -13,10 +43,49 @@ export const api = {
     unwrapList(await client.get<Profile[] | { data: Profile[] }>('/api/profiles')),
   createProfile: (client: ApiClient, profile: NewProfile) =>
     client.post<Profile>('/api/profiles', profile),
-  patchProfile: (client: ApiClient, id: string, patch: ProfilePatch) =>
-    client.patch<Profile>(`/api/profiles/${encodeURIComponent(id)}`, patch),
-  deleteProfile: (client: ApiClient, id: string) =>
-    client.delete(`/api/profiles/${encodeURIComponent(id)}`),
-  activateProfile: (client: ApiClient, id: string) =>
-    client.post<Profile>(`/api/profiles/${encodeURIComponent(id)}/activate`),
+  patchProfile: (client: ApiClient, profileId: string, patch: ProfilePatch) =>
+    client.patch<Profile>(`/api/profiles/${id(profileId)}`, patch),
+  deleteProfile: (client: ApiClient, profileId: string) =>
+    client.delete(`/api/profiles/${id(profileId)}`),
+  activateProfile: (client: ApiClient, profileId: string) =>
+    client.post<Profile>(`/api/profiles/${id(profileId)}/activate`),
+
+  // Decks of the active profile unless profile_id says otherwise.
+  // One page of up to 100 decks: the default page (20) could hide decks from the list.
+  decks: async (client: ApiClient, options: { includeArchived?: boolean; profileId?: string } = {}) =>
+    unwrapList(
+      await client.get<Page<Deck>>(
+        `/api/decks${queryString({
+          profile_id: options.profileId,
+          include_archived: options.includeArchived || undefined,
+          limit: 100,
+        })}`,
+      ),
+    ),
+  deck: (client: ApiClient, deckId: string) => client.get<Deck>(`/api/decks/${id(deckId)}`),
+  createDeck: (client: ApiClient, deck: NewDeck) => client.post<Deck>('/api/decks', deck),
+  patchDeck: (client: ApiClient, deckId: string, patch: DeckPatch) =>
+    client.patch<Deck>(`/api/decks/${id(deckId)}`, patch),
+  /** Without `confirm` a deck that still has cards answers 409 with details.cards. */
+  deleteDeck: (client: ApiClient, deckId: string, confirm: boolean) =>
+    client.delete(`/api/decks/${id(deckId)}${queryString({ confirm: confirm || undefined })}`),
+
+  cards: (client: ApiClient, filter: CardFilter) =>
+    client.get<Page<Card>>(`/api/cards${queryString({ ...filter })}`),
+  card: (client: ApiClient, cardId: string) => client.get<Card>(`/api/cards/${id(cardId)}`),
+  createCard: (client: ApiClient, card: NewCard) => client.post<Card>('/api/cards', card),
+  patchCard: (client: ApiClient, cardId: string, patch: CardPatch) =>
+    client.patch<Card>(`/api/cards/${id(cardId)}`, patch),
+  deleteCard: (client: ApiClient, cardId: string) => client.delete(`/api/cards/${id(cardId)}`),
+  moveCard: (client: ApiClient, cardId: string, deckId: string) =>
+    client.post<Card>(`/api/cards/${id(cardId)}/move`, { deck_id: deckId }),
+
+  /** Today's counts over the active profile (archived decks excluded), without the queue. */
+  studyCounts: (client: ApiClient) =>
+    client.get<StudyQueue>('/api/study/queue?limit=1').then((queue) => queue.counts),
+  studyQueue: (client: ApiClient, deckId?: string) =>
+    client.get<StudyQueue>(`/api/study/queue${queryString({ deck_id: deckId })}`),
+  review: (client: ApiClient, review: ReviewRequest) =>
+    client.post<ReviewResult>('/api/study/review', review),
+  undo: (client: ApiClient) => client.post<UndoResult>('/api/study/undo'),
 };

@@ -98,3 +98,134 @@ export interface ErrorBody {
     request_id?: string;
   };
 }
+
+export interface Pagination {
+  limit: number;
+  offset: number;
+  total: number;
+  has_more: boolean;
+}
+
+export interface Page<T> {
+  data: T[];
+  pagination: Pagination;
+}
+
+/** Today's study work: new cards still allowed, cards in (re)learning, reviews due. */
+export interface StudyCounts {
+  new: number;
+  learning: number;
+  due: number;
+}
+
+export interface Deck {
+  id: string;
+  profile_id: string;
+  name: string;
+  description: string | null;
+  is_default: boolean;
+  archived_at: string | null;
+  created_at: string;
+  updated_at: string;
+  counts: StudyCounts & { total: number };
+}
+
+export interface NewDeck {
+  name: string;
+  description?: string | null;
+  profile_id?: string;
+}
+
+export interface DeckPatch {
+  name?: string;
+  description?: string | null;
+  archived?: boolean;
+}
+
+export type CardState = 'new' | 'learning' | 'review' | 'relearning';
+
+export interface CardProgress {
+  state: CardState;
+  due: string;
+  stability: number;
+  difficulty: number;
+  reps: number;
+  lapses: number;
+  last_review: string | null;
+}
+
+/** The learner-editable content of a card (POST body without deck_id, PATCH body). */
+export interface CardContent {
+  front: string;
+  back: string;
+  lemma: string | null;
+  part_of_speech: string | null;
+  gender: string | null;
+  forms: Record<string, string> | null;
+  transcription: string | null;
+  example: string | null;
+  example_translation: string | null;
+  notes: string | null;
+}
+
+export interface Card extends CardContent {
+  id: string;
+  deck_id: string;
+  profile_id: string;
+  source: string;
+  created_at: string;
+  updated_at: string;
+  progress: CardProgress | null;
+}
+
+export type NewCard = Partial<CardContent> & Pick<CardContent, 'front' | 'back'> & { deck_id?: string };
+export type CardPatch = Partial<CardContent>;
+
+export interface CardFilter {
+  deck_id?: string;
+  state?: CardState;
+  search?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export type Rating = 1 | 2 | 3 | 4;
+
+/** Seconds each rating would schedule the card for, as of when the queue was built. */
+export interface Intervals {
+  again: number;
+  hard: number;
+  good: number;
+  easy: number;
+}
+
+export interface QueueItem {
+  card: Card;
+  intervals: Intervals;
+}
+
+export interface StudyQueue {
+  cards: QueueItem[];
+  counts: StudyCounts;
+  day: { date: string; ends_at: string };
+  rating_buttons: 3 | 4;
+}
+
+export interface ReviewRequest {
+  card_id: string;
+  rating: Rating;
+  duration_ms?: number;
+  client_review_id: string;
+}
+
+export interface ReviewResult {
+  card_id: string;
+  progress: CardProgress;
+  scheduled_seconds: number;
+  counts: StudyCounts;
+}
+
+export interface UndoResult {
+  card_id: string;
+  progress: CardProgress | null;
+}

@@ -23,3 +23,23 @@ describe('errorText', () => {
     expect(errorText(t, new ApiError(500, 'INTERNAL', 'Server broke'))).toBe('Server broke');
   });
 });
+
+describe('errorText for decks, cards and study', () => {
+  const t = translator('en');
+
+  it('tells the card limit from the profile limit', () => {
+    expect(errorText(t, new ApiError(402, 'LIMIT_REACHED', 'x', { limit: 'cards', used: 200, max: 200 }))).toBe(
+      'Your plan limit is reached: at most 200 cards.',
+    );
+  });
+
+  it('explains the CONFLICT cases by their details', () => {
+    expect(errorText(t, new ApiError(409, 'CONFLICT', 'x', { field: 'name' }))).toBe(
+      'A deck with this name already exists.',
+    );
+    expect(errorText(t, new ApiError(409, 'CONFLICT', 'x', { reason: 'default_deck' }))).toMatch(/default deck/);
+    expect(errorText(t, new ApiError(409, 'CONFLICT', 'x', { reason: 'nothing_to_undo' }))).toBe(
+      'There is nothing to undo.',
+    );
+  });
+});

@@ -8,7 +8,23 @@ const KNOWN_CODES: Partial<Record<string, MessageKey>> = {
   LAST_PROFILE: 'error.LAST_PROFILE',
   VALIDATION_ERROR: 'error.VALIDATION_ERROR',
   PROFILE_NOT_FOUND: 'error.PROFILE_NOT_FOUND',
+  DUPLICATE_CARD: 'error.DUPLICATE_CARD',
+  CONFLICT: 'error.CONFLICT',
+  DECK_NOT_FOUND: 'error.DECK_NOT_FOUND',
+  CARD_NOT_FOUND: 'error.CARD_NOT_FOUND',
 };
+
+/** Codes shared by several situations, told apart by their details. */
+function specificKey(error: ApiError): MessageKey | undefined {
+  const details = error.details ?? {};
+  if (error.code === 'LIMIT_REACHED' && details.limit === 'cards') return 'error.LIMIT_REACHED.cards';
+  if (error.code === 'CONFLICT') {
+    if (details.field === 'name') return 'error.DECK_NAME_TAKEN';
+    if (details.reason === 'default_deck') return 'error.DEFAULT_DECK';
+    if (details.reason === 'nothing_to_undo') return 'error.NOTHING_TO_UNDO';
+  }
+  return undefined;
+}
 
 /** A user-facing sentence for any thrown value, in the interface language. */
 export function errorText(t: Translate, error: unknown): string {
@@ -18,7 +34,7 @@ export function errorText(t: Translate, error: unknown): string {
       // details maps field names to problems; the names tell the user where to look.
       return t('error.VALIDATION_ERROR.fields', { fields: Object.keys(error.details).join(', ') });
     }
-    const key = KNOWN_CODES[error.code];
+    const key = specificKey(error) ?? KNOWN_CODES[error.code];
     if (key) {
       return t(key, { max: error.detailNumber('max') ?? '?' });
     }

@@ -6,6 +6,9 @@ import { useApi } from '../session/SessionProvider';
 export const queryKeys = {
   me: ['me'] as const,
   profiles: ['profiles'] as const,
+  // Prefixes: every deck list and deck, every card list and card.
+  decks: ['decks'] as const,
+  cards: ['cards'] as const,
 };
 
 export function useMe() {
@@ -18,13 +21,15 @@ export function useProfiles() {
   return useQuery({ queryKey: queryKeys.profiles, queryFn: () => api.profiles(client) });
 }
 
-/** Profile changes move limits, the active profile and the interface language in `me`. */
+/** Profile changes move limits, the active profile, its decks and the interface language. */
 function useInvalidateAll() {
   const queryClient = useQueryClient();
   return () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: queryKeys.profiles }),
       queryClient.invalidateQueries({ queryKey: queryKeys.me }),
+      // The active profile decides which decks (and counts) the lists show.
+      queryClient.invalidateQueries({ queryKey: queryKeys.decks }),
     ]);
 }
 

@@ -1,12 +1,16 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { stubFetch, me, profile } from '../test/apiStub';
+import { deck, page, stubFetch, me, profile } from '../test/apiStub';
 import { renderScreen } from '../test/renderApp';
 import { Home } from './Home';
 
 const english = profile();
 const german = profile({ id: 'p-de', language: 'de', current_level: 'B1', target_level: 'C1', goals: ['culture'], is_active: false });
+
+function queue(counts: { new: number; learning: number; due: number }) {
+  return { cards: [], counts, day: { date: '2026-11-27', ends_at: '2026-11-28T01:00:00Z' }, rating_buttons: 3 };
+}
 
 describe('Home', () => {
   it('shows the user, plan, limit and the active profile from the API', async () => {
@@ -88,5 +92,33 @@ describe('Home', () => {
     fail = false;
     await user.click(screen.getByRole('button', { name: 'Повторить' }));
     expect(await screen.findByRole('heading', { name: 'Привет, Анна!' })).toBeInTheDocument();
+  });
+
+  it('offers Study with today’s total over the active profile, and Cards', async () => {
+    const server = stubFetch({
+      'GET /api/me': () => ({ body: me() }),
+      'GET /api/profiles': () => ({ body: [english] }),
+      'GET /api/decks': () => ({ body: page([deck()]) }),
+      'GET /api/study/queue': (request) => {
+        expect(request.query.limit).toBe('1');
+        return { body: queue({ new: 6, learning: 1, due: 2 }) };
+      },
+    });
+    renderScreen(<Home />, { fetchFn: server.fetchFn });
+    expect(await screen.findByRole('link', { name: 'Учить · 9' })).toHaveAttribute('href', '/study');
+    expect(screen.getByTestId('study-total')).toHaveTextContent('Карточек на сегодня: 9');
+    expect(screen.getByRole('link', { name: 'Карточки и колоды' })).toHaveAttribute('href', '/cards');
+  });
+
+  it('disables Study when nothing is due today', async () => {
+    const server = stubFetch({
+      'GET /api/me': () => ({ body: me() }),
+      'GET /api/profiles': () => ({ body: [english] }),
+      'GET /api/decks': () => ({ body: page([deck()]) }),
+      'GET /api/study/queue': () => ({ body: queue({ new: 0, learning: 0, due: 0 }) }),
+    });
+    renderScreen(<Home />, { fetchFn: server.fetchFn });
+    expect(await screen.findByTestId('study-total')).toHaveTextContent('На сегодня всё: карточек к повторению нет');
+    expect(screen.getByRole('button', { name: 'Учить' })).toBeDisabled();
   });
 });

@@ -3,6 +3,7 @@ import type { Me, Profile } from '../api/types';
 import { PlanBadge } from '../components/PlanBadge';
 import { ProfileSummary } from '../components/ProfileSummary';
 import { ErrorState, InlineError, Skeleton } from '../components/States';
+import { TodayActions } from '../components/TodayActions';
 import { languageName } from '../domain/languages';
 import { useActivateProfile, useMe, useProfiles } from '../hooks/queries';
 import { useI18n } from '../i18n/i18n';
@@ -58,6 +59,7 @@ export function Home() {
           <ProfileSummary profile={active} />
         </section>
       )}
+      <TodayActions />
       <ProfileSwitcher profiles={profiles.data} activeId={active?.id} />
       <Link to="/profile" className="button button-wide">
         {t('home.editProfile')}

@@ -1,7 +1,8 @@
-import { act, render, screen } from '@testing-library/react';
+import { act, render, renderHook, screen } from '@testing-library/react';
 import { Link, MemoryRouter, Route, Routes } from 'react-router-dom';
 import userEvent from '@testing-library/user-event';
 import { BackButtonSync } from './BackButtonSync';
+import { useClosingConfirmation } from './closingConfirmation';
 import { emitEvent, mockTelegramEnv } from '@telegram-apps/sdk-react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { haptics } from './haptics';
@@ -93,5 +94,20 @@ describe('BackButton', () => {
     act(() => emitEvent('back_button_pressed'));
     expect(await screen.findByRole('link', { name: 'go' })).toBeInTheDocument();
     expect(backButtonStates().at(-1)).toBe(false);
+  });
+});
+
+describe('closing confirmation', () => {
+  it('asks Telegram to confirm closing while enabled, and stops when disabled', () => {
+    initTelegram();
+    const closing = () =>
+      posted
+        .filter(([name]) => name === 'web_app_setup_closing_behavior')
+        .map(([, params]) => (params as { need_confirmation: boolean }).need_confirmation);
+    const { rerender, unmount } = renderHook(({ on }) => useClosingConfirmation(on), { initialProps: { on: true } });
+    expect(closing().at(-1)).toBe(true);
+    rerender({ on: false });
+    expect(closing().at(-1)).toBe(false);
+    unmount();
   });
 });

@@ -1,9 +1,22 @@
 import { vi } from 'vitest';
-import type { Me, Profile, Session, User } from '../api/types';
+import type {
+  Card,
+  CardProgress,
+  Deck,
+  Me,
+  Profile,
+  QueueItem,
+  ReviewResult,
+  Session,
+  StudyQueue,
+  User,
+} from '../api/types';
 
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string's parameters (routes match on the path alone). */
+  query: Record<string, string>;
   body: unknown;
   authorization: string | null;
 }
@@ -22,6 +35,7 @@ export function stubFetch(routes: Record<string, Handler>) {
     const request: RecordedRequest = {
       method: init?.method ?? 'GET',
       path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
       body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
       authorization: headers.get('authorization'),
     };
@@ -95,5 +109,74 @@ export function me(overrides: Partial<Me> = {}): Me {
     limits: { profiles: { used: 1, max: 1 } },
     active_profile_id: 'p-en',
     ...overrides,
+  };
+}
+
+export function page<T>(data: T[]) {
+  return { data, pagination: { limit: 50, offset: 0, total: data.length, has_more: false } };
+}
+
+export function deck(overrides: Partial<Deck> = {}): Deck {
+  return {
+    id: 'd-main',
+    profile_id: 'p-en',
+    name: 'Мои слова',
+    description: null,
+    is_default: true,
+    archived_at: null,
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    counts: { new: 0, learning: 0, due: 0, total: 0 },
+    ...overrides,
+  };
+}
+
+export function card(overrides: Partial<Card> = {}): Card {
+  return {
+    id: 'c-1',
+    deck_id: 'd-main',
+    profile_id: 'p-en',
+    front: 'dog',
+    back: 'собака',
+    lemma: null,
+    part_of_speech: null,
+    gender: null,
+    forms: null,
+    transcription: null,
+    example: null,
+    example_translation: null,
+    notes: null,
+    source: 'manual',
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    progress: null,
+    ...overrides,
+  };
+}
+
+export function queueItem(c: Card): QueueItem {
+  return { card: c, intervals: { again: 60, hard: 330, good: 600, easy: 259_200 } };
+}
+
+export function studyQueue(cards: Card[], overrides: Partial<StudyQueue> = {}): StudyQueue {
+  return {
+    cards: cards.map(queueItem),
+    counts: { new: cards.length, learning: 0, due: 0 },
+    day: { date: '2026-11-27', ends_at: '2100-01-01T01:00:00Z' },
+    rating_buttons: 3,
+    ...overrides,
+  };
+}
+
+export function progress(state: CardProgress['state'], due: string): CardProgress {
+  return { state, due, stability: 1, difficulty: 5, reps: 1, lapses: 0, last_review: null };
+}
+
+export function reviewResult(cardId: string, state: CardProgress['state'], due: string): ReviewResult {
+  return {
+    card_id: cardId,
+    progress: progress(state, due),
+    scheduled_seconds: 60,
+    counts: { new: 0, learning: 0, due: 0 },
   };
 }

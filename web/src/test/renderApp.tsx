@@ -1,7 +1,7 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { RouterProvider, createMemoryRouter } from 'react-router-dom';
 import { createQueryClient } from '../App';
 import { ApiClient } from '../api/client';
 import type { InterfaceLanguage } from '../api/types';
@@ -21,18 +21,22 @@ export function renderScreen(
     fetchFn: options.fetchFn,
   });
   const path = options.path ?? '/';
-  return render(
+  // A data router as in the app, so screens using useBlocker work.
+  const router = createMemoryRouter(
+    [
+      { path: (options.route ?? path).split('?')[0], element },
+      { path: '*', element: <p>elsewhere</p> },
+    ],
+    { initialEntries: [path] },
+  );
+  const result = render(
     <QueryClientProvider client={createQueryClient()}>
       <SessionProvider client={client}>
         <I18nProvider lang={options.lang ?? 'ru'}>
-          <MemoryRouter initialEntries={[path]}>
-            <Routes>
-              <Route path={options.route ?? path} element={element} />
-              <Route path="*" element={<p>elsewhere</p>} />
-            </Routes>
-          </MemoryRouter>
+          <RouterProvider router={router} />
         </I18nProvider>
       </SessionProvider>
     </QueryClientProvider>,
   );
+  return { ...result, router };
 }

@@ -1,0 +1,41 @@
+import { Link } from 'react-router-dom';
+import { useStudyCounts } from '../hooks/deckQueries';
+import { useI18n } from '../i18n/i18n';
+import { ErrorState, Skeleton } from './States';
+import { studyTotal } from './DeckCounts';
+
+/** Home's quick actions that exist today: study what is due, and the cards themselves. */
+export function TodayActions() {
+  const { t } = useI18n();
+  // Profile-wide counts from the server: summing decks would over-count new cards, whose
+  // daily allowance is per profile.
+  const counts = useStudyCounts();
+  const total = counts.data === undefined ? undefined : studyTotal(counts.data);
+
+  return (
+    <section className="card today" aria-label={t('home.today')}>
+      <p className="section-title">{t('home.today')}</p>
+      {counts.isPending && <Skeleton lines={2} />}
+      {counts.isError && <ErrorState error={counts.error} onRetry={() => counts.refetch()} />}
+      {total !== undefined && (
+        <>
+          {total > 0 ? (
+            <Link to="/study" className="button button-primary button-wide" data-testid="study-action">
+              {t('home.study')} · {total}
+            </Link>
+          ) : (
+            <button type="button" className="button button-primary button-wide" disabled data-testid="study-action">
+              {t('home.study')}
+            </button>
+          )}
+          <p className="hint" data-testid="study-total">
+            {total > 0 ? t('home.studyCount', { count: total }) : t('home.nothingDue')}
+          </p>
+        </>
+      )}
+      <Link to="/cards" className="button button-wide" data-testid="cards-action">
+        {t('home.cards')}
+      </Link>
+    </section>
+  );
+}
