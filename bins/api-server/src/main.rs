@@ -37,15 +37,9 @@ async fn main() -> ExitCode {
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let host = settings.server.host.clone();
     let app = Application::build(settings).await?;
-    tracing::info!(
-        url = format!("http://{host}:{}", app.port()),
-        "api-server is listening"
-    );
+    tracing::info!(url = format!("http://{host}:{}", app.port()), "api-server is listening");
     if let Some(port) = app.metrics_port() {
-        tracing::info!(
-            url = format!("http://{host}:{port}/metrics"),
-            "metrics listener is up"
-        );
+        tracing::info!(url = format!("http://{host}:{port}/metrics"), "metrics listener is up");
     }
     app.run_until_stopped().await?;
     tracing::info!("api-server stopped");

@@ -1,11 +1,6 @@
 //! The api-server binary as an operator runs it: embedded defaults, `migrate`, signals and
 //! a refused configuration.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use test_support::process::{RunningBinary, ScratchDir};
 
@@ -23,10 +18,7 @@ async fn runs_on_embedded_defaults_and_stops_on_sigterm() {
     let dir = ScratchDir::new();
     let mut process = RunningBinary::start(BINARY, &[], &dir.0, &[("PORT", "0")]);
     let url = listening_url(&mut process);
-    assert!(
-        dir.0.join("data/lang-agent.db").exists(),
-        "the SQLite file is created under ./data"
-    );
+    assert!(dir.0.join("data/lang-agent.db").exists(), "the SQLite file is created under ./data");
 
     let client = reqwest::Client::new();
     for path in ["/health", "/ready", "/metrics", "/api/openapi.json"] {
@@ -51,35 +43,22 @@ async fn stops_cleanly_on_sigint() {
 #[test]
 fn migrate_applies_the_migrations_and_exits() {
     let dir = ScratchDir::new();
-    let mut process =
-        RunningBinary::start(BINARY, &["migrate"], &dir.0, &[("RUN_MIGRATIONS", "false")]);
+    let mut process = RunningBinary::start(BINARY, &["migrate"], &dir.0, &[("RUN_MIGRATIONS", "false")]);
     let status = process.wait_exit();
     assert!(status.success(), "{}", process.output());
-    assert!(
-        process.output().contains("migrations are up to date"),
-        "{}",
-        process.output()
-    );
+    assert!(process.output().contains("migrations are up to date"), "{}", process.output());
     assert!(dir.0.join("data/lang-agent.db").exists());
 }
 
 #[test]
 fn refuses_a_bad_configuration_listing_every_problem_without_secrets() {
     let dir = ScratchDir::new();
-    let vars = [
-        ("APP_ENV", "production"),
-        ("SECRET_KEY", "short-secret-value"),
-        ("PORT", "http"),
-    ];
+    let vars = [("APP_ENV", "production"), ("SECRET_KEY", "short-secret-value"), ("PORT", "http")];
     let mut process = RunningBinary::start(BINARY, &[], &dir.0, &vars);
     let status = process.wait_exit();
     assert_eq!(status.code(), Some(2));
     let output = process.output();
-    for needle in [
-        "DATABASE_URL is required",
-        "SECRET_KEY must be at least 32 bytes",
-        "PORT must be a port number",
-    ] {
+    for needle in ["DATABASE_URL is required", "SECRET_KEY must be at least 32 bytes", "PORT must be a port number"] {
         assert!(output.contains(needle), "{needle} missing from:\n{output}");
     }
     assert!(!output.contains("short-secret-value"), "{output}");
