@@ -15,6 +15,31 @@ function memoryStore(initial: string | null = null): RefreshTokenStore & { value
 }
 
 describe('ApiClient', () => {
+  it('downloads a Blob and sends a raw text body, refreshing once on TOKEN_EXPIRED', async () => {
+    let exports = 0;
+    const { fetchFn, requests } = stubFetch({
+      'GET /api/decks/d1/export': () =>
+        ++exports === 1 ? { status: 401, body: errorBody('TOKEN_EXPIRED') } : { body: 'front,back' },
+      'POST /api/decks/d1/import': () => ({ body: { dry_run: true } }),
+      'POST /api/auth/refresh': () => ({ body: session(2) }),
+    });
+    const client = new ApiClient({ store: memoryStore(), signIn: vi.fn(async () => session(1)), fetchFn });
+    await client.start();
+
+    const blob = await client.getBlob('/api/decks/d1/export?format=csv');
+    expect(await blob.text()).toBe('"front,back"');
+    expect(requests.map((r) => `${r.method} ${r.path} ${r.authorization ?? ''}`)).toEqual([
+      'GET /api/decks/d1/export Bearer access-1',
+      'POST /api/auth/refresh ',
+      'GET /api/decks/d1/export Bearer access-2',
+    ]);
+
+    expect(await client.postText('/api/decks/d1/import?dry_run=true', 'a\tб', 'text/tab-separated-values')).toEqual({
+      dry_run: true,
+    });
+    expect(requests.at(-1)).toMatchObject({ body: 'a\tб', contentType: 'text/tab-separated-values' });
+  });
+
   it('refreshes once on TOKEN_EXPIRED and retries the request with the new token', async () => {
     let meCalls = 0;
     const { fetchFn, requests } = stubFetch({

@@ -79,15 +79,34 @@ export class ApiClient {
   }
 
   async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    return this.authorized((token) => this.send<T>(method, path, body, token));
+  }
+
+  /** POSTs a raw text body (a file to import) and reads the JSON answer. */
+  postText<T>(path: string, text: string, contentType: string): Promise<T> {
+    return this.authorized(async (token) =>
+      readJson<T>(
+        await this.fetchOk(path, { method: 'POST', headers: { 'content-type': contentType }, body: text }, token),
+      ),
+    );
+  }
+
+  /** GETs a file (an export) as a Blob, with the same refresh-and-retry as JSON calls. */
+  getBlob(path: string): Promise<Blob> {
+    return this.authorized(async (token) => (await this.fetchOk(path, { method: 'GET', headers: {} }, token)).blob());
+  }
+
+  /** Runs `call` with the access token; a 401 that a refresh can cure renews it and retries once. */
+  private async authorized<T>(call: (token: string | null) => Promise<T>): Promise<T> {
     if (this.accessToken === null) await this.renew();
     const usedToken = this.accessToken;
     try {
-      return await this.send<T>(method, path, body, usedToken);
+      return await call(usedToken);
     } catch (error) {
       if (!(error instanceof ApiError) || !isAuthExpiry(error)) throw error;
       // Another request may already have renewed the token while this one was in flight.
       if (this.accessToken === usedToken) await this.renew();
-      return this.send<T>(method, path, body, this.accessToken);
+      return call(this.accessToken);
     }
   }
 
@@ -145,21 +164,32 @@ export class ApiClient {
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+    return readJson<T>(await this.fetchOk(path, init, token));
+  }
+
+  /** One fetch with the bearer token; network failures and non-2xx answers become ApiErrors. */
+  private async fetchOk(
+    path: string,
+    init: { method: Method; headers: Record<string, string>; body?: string },
+    token: string | null,
+  ): Promise<Response> {
+    const headers = { ...init.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     let response: Response;
     try {
-      response = await this.fetchFn(this.baseUrl + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      response = await this.fetchFn(this.baseUrl + path, { ...init, headers });
     } catch (cause) {
       const message = cause instanceof Error ? cause.message : 'Network error';
       throw new ApiError(0, NETWORK_ERROR, message);
     }
     if (!response.ok) throw await errorFromResponse(response);
-    if (response.status === 204) return undefined as T;
-    const text = await response.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+    return response;
   }
+}
+
+async function readJson<T>(response: Response): Promise<T> {
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
 }

@@ -5,6 +5,9 @@ import type {
   CardPatch,
   Deck,
   DeckPatch,
+  ExportFormat,
+  ImportFile,
+  ImportReport,
   Me,
   MePatch,
   NewCard,
@@ -69,6 +72,15 @@ export const api = {
   /** Without `confirm` a deck that still has cards answers 409 with details.cards. */
   deleteDeck: (client: ApiClient, deckId: string, confirm: boolean) =>
     client.delete(`/api/decks/${id(deckId)}${queryString({ confirm: confirm || undefined })}`),
+  /** The raw file as the body; a dry run only reports. 402 LIMIT_REACHED when it does not fit. */
+  importDeck: (client: ApiClient, deckId: string, file: ImportFile, dryRun: boolean) =>
+    client.postText<ImportReport>(
+      `/api/decks/${id(deckId)}/import${queryString({ dry_run: dryRun })}`,
+      file.text,
+      file.contentType,
+    ),
+  exportDeck: (client: ApiClient, deckId: string, format: ExportFormat) =>
+    client.getBlob(`/api/decks/${id(deckId)}/export${queryString({ format })}`),
 
   cards: (client: ApiClient, filter: CardFilter) =>
     client.get<Page<Card>>(`/api/cards${queryString({ ...filter })}`),

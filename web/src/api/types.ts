@@ -229,3 +229,22 @@ export interface UndoResult {
   card_id: string;
   progress: CardProgress | null;
 }
+
+/** `POST /api/decks/{id}/import`: what a dry run would do, or what the import did. */
+export interface ImportReport {
+  dry_run: boolean;
+  /** Cards created, or that would be created on a dry run. */
+  created: number;
+  duplicates: { row: number; front: string; existing_card_id: string | null }[];
+  errors: { row: number; message: string }[];
+  preview: { front: string; back: string; lemma: string | null; example: string | null }[];
+}
+
+export type ExportFormat = 'csv' | 'apkg';
+
+/** A file chosen for import, already read as UTF-8 text. */
+export interface ImportFile {
+  name: string;
+  text: string;
+  contentType: string;
+}

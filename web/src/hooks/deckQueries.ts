@@ -1,6 +1,6 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/endpoints';
-import type { CardFilter, CardPatch, DeckPatch, NewCard, NewDeck } from '../api/types';
+import type { CardFilter, CardPatch, DeckPatch, ExportFormat, ImportFile, NewCard, NewDeck } from '../api/types';
 import { useApi } from '../session/SessionProvider';
 import { queryKeys } from './queries';
 
@@ -79,6 +79,21 @@ export function useDeleteDeck(id: string) {
       void queryClient.invalidateQueries({ queryKey: queryKeys.cards });
     },
   });
+}
+
+/** A dry run changes nothing; a real import refreshes the deck, its counts and its cards. */
+export function useImportDeck(id: string) {
+  const client = useApi();
+  const invalidate = useInvalidateDecksAndCards();
+  return useMutation({
+    mutationFn: ({ file, dryRun }: { file: ImportFile; dryRun: boolean }) => api.importDeck(client, id, file, dryRun),
+    onSuccess: (report) => (report.dry_run ? undefined : invalidate()),
+  });
+}
+
+export function useExportDeck(id: string) {
+  const client = useApi();
+  return useMutation({ mutationFn: (format: ExportFormat) => api.exportDeck(client, id, format) });
 }
 
 export function useCreateCard() {

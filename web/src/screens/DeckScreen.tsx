@@ -5,6 +5,7 @@ import { isApiError } from '../api/errors';
 import { ConfirmPanel } from '../components/ConfirmPanel';
 import { DeckCounts, studyTotal } from '../components/DeckCounts';
 import { DeckForm } from '../components/DeckForm';
+import { DeckTransfer } from '../components/DeckTransfer';
 import { EmptyState, ErrorState, InlineError, Skeleton } from '../components/States';
 import { useCards, useDeck, useDeleteDeck, usePatchDeck } from '../hooks/deckQueries';
 import { useDebounced } from '../hooks/useDebounced';
@@ -15,7 +16,7 @@ import { deckChanges, deckFormOf } from './deckForm';
 const STATES: CardState[] = ['new', 'learning', 'review', 'relearning'];
 const SEARCH_DELAY_MS = 300;
 
-/** `/cards/:deckId`: the deck's cards (search, state filter), its settings and deletion. */
+/** `/cards/:deckId`: the deck's cards (search, state filter), import and export, settings and deletion. */
 export function DeckScreen() {
   const { deckId = '' } = useParams();
   const deck = useDeck(deckId);
@@ -62,6 +63,7 @@ function DeckDetail({ deck }: { deck: Deck }) {
       </div>
       {deck.counts.total > 0 && addLink}
       <CardList deck={deck} emptyAction={addLink} />
+      <DeckTransfer deck={deck} />
       <DeckSettings deck={deck} />
     </main>
   );

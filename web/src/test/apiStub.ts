@@ -17,8 +17,19 @@ export interface RecordedRequest {
   path: string;
   /** The query string's parameters (routes match on the path alone). */
   query: Record<string, string>;
+  /** JSON bodies parsed; any other text (an imported file) as it was sent. */
   body: unknown;
+  contentType: string | null;
   authorization: string | null;
+}
+
+function parseBody(body: BodyInit | null | undefined): unknown {
+  if (typeof body !== 'string') return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
 }
 
 type Handler = (request: RecordedRequest) => { status?: number; body?: unknown } | undefined;
@@ -36,7 +47,8 @@ export function stubFetch(routes: Record<string, Handler>) {
       method: init?.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
-      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      body: parseBody(init?.body),
+      contentType: headers.get('content-type'),
       authorization: headers.get('authorization'),
     };
     requests.push(request);

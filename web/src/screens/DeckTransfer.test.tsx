@@ -1,0 +1,146 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ImportReport } from '../api/types';
+import { importContentType } from '../components/DeckTransfer';
+import { card, deck, errorBody, page, stubFetch } from '../test/apiStub';
+import { renderScreen } from '../test/renderApp';
+import { DeckScreen } from './DeckScreen';
+
+const travel = deck({ id: 'd-travel', name: 'Путешествия', is_default: false, counts: { new: 1, learning: 0, due: 0, total: 1 } });
+const tsv = 'front\tback\nder Hund\tсобака\ndie Katze\tкошка\ndas Haus\tдом\n\tпусто\n';
+
+function report(dryRun: boolean): ImportReport {
+  return {
+    dry_run: dryRun,
+    created: 2,
+    duplicates: [{ row: 2, front: 'der Hund', existing_card_id: 'c-1' }],
+    errors: [{ row: 5, message: 'front is empty' }],
+    preview: [
+      { front: 'die Katze', back: 'кошка', lemma: null, example: null },
+      { front: 'das Haus', back: 'дом', lemma: null, example: 'Das Haus ist groß.' },
+    ],
+  };
+}
+
+function renderDeck(importRoute: Parameters<typeof stubFetch>[0][string]) {
+  let imported = false;
+  const server = stubFetch({
+    'GET /api/decks/d-travel': () => ({
+      body: imported ? { ...travel, counts: { ...travel.counts, new: 3, total: 3 } } : travel,
+    }),
+    'GET /api/cards': () => ({ body: page([card({ front: 'der Hund' })]) }),
+    'POST /api/decks/d-travel/import': (r) => {
+      const result = importRoute(r);
+      if (r.query.dry_run === 'false' && (result?.status ?? 200) === 200) imported = true;
+      return result;
+    },
+  });
+  renderScreen(<DeckScreen />, { fetchFn: server.fetchFn, path: '/cards/d-travel', route: '/cards/:deckId' });
+  return server;
+}
+
+async function chooseFile(user: ReturnType<typeof userEvent.setup>, file: File) {
+  await screen.findByRole('button', { name: 'Импорт из файла' });
+  await user.upload(screen.getByTestId('import-file'), file);
+}
+
+describe('deck import', () => {
+  it('previews a dry run, then imports on confirmation and refreshes the deck', async () => {
+    const server = renderDeck((r) => ({ body: report(r.query.dry_run === 'true') }));
+    const user = userEvent.setup();
+    await chooseFile(user, new File([tsv], 'words.tsv', { type: 'text/tab-separated-values' }));
+
+    const preview = await screen.findByTestId('import-preview');
+    expect(preview).toHaveTextContent('Будет добавлено карточек: 2');
+    expect(preview).toHaveTextContent('die Katze');
+    expect(preview).toHaveTextContent('Das Haus ist groß.');
+    expect(within(preview).getByTestId('import-duplicates')).toHaveTextContent('Уже есть, будут пропущены: 1');
+    expect(within(preview).getByTestId('import-duplicates')).toHaveTextContent('Строка 2: der Hund');
+    expect(within(preview).getByTestId('import-errors')).toHaveTextContent('Строка 5: front is empty');
+    expect(screen.getByText('Файл: words.tsv')).toBeInTheDocument();
+
+    const dryRun = server.requests.find((r) => r.path === '/api/decks/d-travel/import');
+    expect(dryRun?.query).toEqual({ dry_run: 'true' });
+    expect(dryRun?.contentType).toBe('text/tab-separated-values');
+    expect(dryRun?.body).toBe(tsv);
+    expect(dryRun?.authorization).toBe('Bearer access-1');
+
+    const deckLoads = server.requests.filter((r) => r.path === '/api/decks/d-travel').length;
+    await user.click(screen.getByRole('button', { name: 'Импортировать карточки: 2' }));
+    expect(await screen.findByTestId('import-result')).toHaveTextContent('Импортировано карточек: 2');
+    expect(screen.getByTestId('import-result')).toHaveTextContent('Пропущено строк: 2');
+    expect(screen.queryByTestId('import-preview')).toBeNull();
+
+    const imports = server.requests.filter((r) => r.path === '/api/decks/d-travel/import');
+    expect(imports.map((r) => r.query.dry_run)).toEqual(['true', 'false']);
+    expect(imports[1]?.body).toBe(tsv);
+    // The deck and its cards are fetched again with the new counts.
+    await waitFor(() =>
+      expect(server.requests.filter((r) => r.path === '/api/decks/d-travel').length).toBeGreaterThan(deckLoads),
+    );
+    await waitFor(() => expect(screen.getByTestId('deck-counts')).toHaveTextContent('3 новые'));
+  });
+
+  it('shows the plan limit with its maximum and imports nothing', async () => {
+    const server = renderDeck(() => ({
+      status: 402,
+      body: errorBody('LIMIT_REACHED', 'limit', { limit: 'cards', used: 99, max: 100, upgrade: true }),
+    }));
+    const user = userEvent.setup();
+    await chooseFile(user, new File(['front,back\na,б\nc,д\n'], 'words.csv', { type: 'text/csv' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Достигнут лимит тарифа: карточек — не больше 100.');
+    expect(screen.queryByTestId('import-preview')).toBeNull();
+    expect(server.requests.find((r) => r.path.endsWith('/import'))?.contentType).toBe('text/csv');
+  });
+
+  it('refuses a file that is not UTF-8 without sending it', async () => {
+    const server = renderDeck(() => ({ body: report(true) }));
+    const user = userEvent.setup();
+    // "Hund;собака" in Windows-1251.
+    const cp1251 = new Uint8Array([0x48, 0x75, 0x6e, 0x64, 0x3b, 0xf1, 0xee, 0xe1, 0xe0, 0xea, 0xe0]);
+    await chooseFile(user, new File([cp1251], 'words.csv', { type: 'text/csv' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Файл не в кодировке UTF-8');
+    expect(server.requests.some((r) => r.path.endsWith('/import'))).toBe(false);
+  });
+
+  it('picks the content type from the extension', () => {
+    expect(importContentType('a.TSV')).toBe('text/tab-separated-values');
+    expect(importContentType('a.csv')).toBe('text/csv');
+    expect(importContentType('a.txt')).toBe('text/csv');
+  });
+});
+
+describe('deck export', () => {
+  const { createObjectURL, revokeObjectURL } = URL;
+  afterEach(() => {
+    vi.restoreAllMocks();
+    Object.assign(URL, { createObjectURL, revokeObjectURL });
+  });
+
+  it('downloads the CSV through the API client and saves it with a download link', async () => {
+    const server = stubFetch({
+      'GET /api/decks/d-travel': () => ({ body: travel }),
+      'GET /api/cards': () => ({ body: page([card()]) }),
+      'GET /api/decks/d-travel/export': () => ({ body: 'front,back' }),
+    });
+    const objectUrl = vi.fn(() => 'blob:export');
+    Object.assign(URL, { createObjectURL: objectUrl, revokeObjectURL: vi.fn() });
+    const clicked: { download: string; href: string }[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push({ download: this.download, href: this.href });
+    });
+    const user = userEvent.setup();
+    renderScreen(<DeckScreen />, { fetchFn: server.fetchFn, path: '/cards/d-travel', route: '/cards/:deckId' });
+
+    await user.click(await screen.findByRole('button', { name: 'Экспорт CSV' }));
+    expect(await screen.findByText('Файл готов: Путешествия.csv')).toBeInTheDocument();
+    const request = server.requests.find((r) => r.path === '/api/decks/d-travel/export');
+    expect(request?.query).toEqual({ format: 'csv' });
+    expect(request?.authorization).toBe('Bearer access-1');
+    expect(objectUrl).toHaveBeenCalledTimes(1);
+    expect(clicked).toEqual([{ download: 'Путешествия.csv', href: 'blob:export' }]);
+  });
+});
