@@ -82,15 +82,7 @@ impl From<&ProgressValues> for CardProgress {
 
 impl From<&ProgressRow> for CardProgress {
     fn from(p: &ProgressRow) -> Self {
-        Self {
-            state: p.state.parse().unwrap_or(CardState::New),
-            due: p.due,
-            stability: p.stability,
-            difficulty: p.difficulty,
-            reps: p.reps,
-            lapses: p.lapses,
-            last_review: p.last_review,
-        }
+        Self::from(&ProgressValues::from(p))
     }
 }
 
