@@ -9,6 +9,7 @@ pub mod cache;
 pub mod cards;
 mod clock;
 pub mod lifecycle;
+pub mod llm;
 pub mod profiles;
 pub mod readiness;
 pub mod srs;

@@ -3,6 +3,7 @@
 
 mod cache;
 mod init_data;
+mod llm;
 mod profiles;
 mod srs;
 mod study;

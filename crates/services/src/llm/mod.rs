@@ -1,0 +1,91 @@
+//! The LLM layer: one `LlmProvider` trait, the OpenAI-compatible implementation (OpenAI,
+//! Ollama, vLLM, llama.cpp, OpenRouter) and one retry layer shared by every provider.
+
+mod openai;
+mod retry;
+
+use async_trait::async_trait;
+use serde::Serialize;
+
+pub use self::openai::OpenAiProvider;
+pub use self::retry::{RetryPolicy, Sleeper, TokioSleeper};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChatMessage {
+    pub role: Role,
+    pub content: String,
+}
+
+/// A JSON schema the answer must follow (structured output).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonSchema {
+    pub name: String,
+    pub schema: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompletionRequest {
+    pub model: String,
+    pub messages: Vec<ChatMessage>,
+    pub temperature: f32,
+    pub max_tokens: u32,
+    pub json_schema: Option<JsonSchema>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    pub prompt_tokens: u32,
+    pub completion_tokens: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completion {
+    pub content: String,
+    pub model: String,
+    pub usage: Usage,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum LlmError {
+    /// The provider answered with an error status (after retries, when it was retryable).
+    #[error("the provider answered {status}: {message}")]
+    Status { status: u16, message: String },
+    /// The request never got an answer (connection refused, reset, timed out).
+    #[error("the provider could not be reached: {0}")]
+    Transport(String),
+    /// The answer was cut off by the token limit: never passed on as if complete.
+    #[error("the answer was cut off at the token limit")]
+    Truncated,
+    /// The provider refused to answer (content filter).
+    #[error("the provider refused to answer")]
+    Refused,
+    #[error("the provider's answer is not what the protocol promises: {0}")]
+    Malformed(String),
+}
+
+impl LlmError {
+    /// Worth another attempt: connect errors and 408, 409, 429 and 5xx; never 400 or 401.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Transport(_) => true,
+            Self::Status { status, .. } => matches!(status, 408 | 409 | 429) || (500..600).contains(status),
+            Self::Truncated | Self::Refused | Self::Malformed(_) => false,
+        }
+    }
+}
+
+#[async_trait]
+pub trait LlmProvider: Send + Sync + std::fmt::Debug {
+    /// `"openai"`, `"anthropic"`: for metrics and token accounting.
+    fn name(&self) -> &'static str;
+
+    async fn complete(&self, request: &CompletionRequest) -> Result<Completion, LlmError>;
+}
