@@ -44,10 +44,6 @@ impl Metrics {
         Ok(Self { registry, http_requests, http_duration, http_in_flight, db_pool, cache_pool })
     }
 
-    pub fn registry(&self) -> &Registry {
-        &self.registry
-    }
-
     /// Refreshes the pool gauges and renders the text exposition format.
     pub fn render(&self, db: &Database, cache: &dyn Cache) -> Result<String, prometheus::Error> {
         let pool = db.pool_stats();

@@ -58,17 +58,3 @@ pub async fn new_cards_studied(
         .await?;
     Ok(row.map_or(0, |r| u32::try_from(Ord::max(r.new_cards_studied, 0)).unwrap_or(0)))
 }
-
-pub async fn day(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-    profile_id: ProfileId,
-    date: NaiveDate,
-) -> Result<Option<daily_activity::Model>, RepoError> {
-    Ok(Activity::find()
-        .filter(Column::UserId.eq(user_id.as_uuid()))
-        .filter(Column::ProfileId.eq(profile_id.as_uuid()))
-        .filter(Column::LocalDate.eq(date))
-        .one(conn)
-        .await?)
-}

@@ -52,10 +52,6 @@ impl Database {
         Ok(Self { conn })
     }
 
-    pub fn from_connection(conn: DatabaseConnection) -> Self {
-        Self { conn }
-    }
-
     pub fn conn(&self) -> &DatabaseConnection {
         &self.conn
     }

@@ -64,17 +64,3 @@ pub async fn revoke_family(conn: &impl ConnectionTrait, family_id: Uuid, now: Da
         .await?;
     Ok(result.rows_affected)
 }
-
-pub async fn count_live_for_user(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-    now: DateTime<Utc>,
-) -> Result<u64, RepoError> {
-    use sea_orm::PaginatorTrait;
-    Ok(Sessions::find()
-        .filter(Column::UserId.eq(user_id.as_uuid()))
-        .filter(Column::RevokedAt.is_null())
-        .filter(Column::ExpiresAt.gt(now))
-        .count(conn)
-        .await?)
-}

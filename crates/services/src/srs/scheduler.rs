@@ -89,10 +89,6 @@ impl Scheduler {
         Ok(Self { fsrs, config })
     }
 
-    pub fn config(&self) -> &SchedulerConfig {
-        &self.config
-    }
-
     /// Applies `rating` at `now`. `fuzz_seed` makes the fuzz deterministic per card and review.
     pub fn review(
         &self,
