@@ -1,6 +1,8 @@
 //! The LLM layer: one `LlmProvider` trait, the OpenAI-compatible implementation (OpenAI,
 //! Ollama, vLLM, llama.cpp, OpenRouter) and one retry layer shared by every provider.
 
+mod anthropic;
+mod http;
 mod openai;
 mod retry;
 
@@ -82,10 +84,18 @@ impl LlmError {
     }
 }
 
+/// Receives the answer's text piece by piece while it is generated. A closed receiver (the
+/// client went away) does not stop the call: the complete answer is still returned.
+pub type DeltaSink = tokio::sync::mpsc::UnboundedSender<String>;
+
 #[async_trait]
 pub trait LlmProvider: Send + Sync + std::fmt::Debug {
     /// `"openai"`, `"anthropic"`: for metrics and token accounting.
     fn name(&self) -> &'static str;
 
     async fn complete(&self, request: &CompletionRequest) -> Result<Completion, LlmError>;
+
+    /// Streams the answer into `deltas` and returns it whole, with the same checks as
+    /// [`complete`](Self::complete). Retries happen only before the first piece was passed on.
+    async fn stream(&self, request: &CompletionRequest, deltas: &DeltaSink) -> Result<Completion, LlmError>;
 }

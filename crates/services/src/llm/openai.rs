@@ -5,12 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use futures_util::StreamExt;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::retry::{Failure, parse_retry_after};
-use super::{Completion, CompletionRequest, LlmError, LlmProvider, RetryPolicy, Sleeper, Usage};
+use super::http::{self, emit};
+use super::retry::Failure;
+use super::{Completion, CompletionRequest, DeltaSink, LlmError, LlmProvider, RetryPolicy, Sleeper, Usage};
 
 #[derive(Clone)]
 pub struct OpenAiProvider {
@@ -36,23 +38,19 @@ impl OpenAiProvider {
         retry: RetryPolicy,
         sleeper: Arc<dyn Sleeper>,
     ) -> Result<Self, LlmError> {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .build()
-            .map_err(|e| LlmError::Transport(e.to_string()))?;
         let endpoint = format!("{}/chat/completions", base_url.as_str().trim_end_matches('/'));
-        Ok(Self { http, endpoint, api_key, retry, sleeper })
+        Ok(Self { http: http::client(timeout)?, endpoint, api_key, retry, sleeper })
     }
 
-    fn body(request: &CompletionRequest) -> serde_json::Value {
+    fn body(request: &CompletionRequest, stream: bool) -> serde_json::Value {
         let mut body = json!({
             "model": request.model,
             "messages": request.messages,
             "temperature": request.temperature,
             "max_tokens": request.max_tokens,
         });
-        if let (Some(schema), Some(fields)) = (&request.json_schema, body.as_object_mut()) {
+        let Some(fields) = body.as_object_mut() else { return body };
+        if let Some(schema) = &request.json_schema {
             fields.insert(
                 "response_format".to_owned(),
                 json!({
@@ -61,31 +59,53 @@ impl OpenAiProvider {
                 }),
             );
         }
+        if stream {
+            fields.insert("stream".to_owned(), json!(true));
+            // Without this the streamed answer carries no token counts.
+            fields.insert("stream_options".to_owned(), json!({"include_usage": true}));
+        }
         body
     }
 
+    fn post(&self, body: &serde_json::Value) -> reqwest::RequestBuilder {
+        let call = self.http.post(&self.endpoint).json(body);
+        match &self.api_key {
+            Some(key) => call.bearer_auth(key.expose_secret()),
+            None => call,
+        }
+    }
+
     async fn attempt(&self, body: &serde_json::Value) -> Result<Completion, Failure> {
-        let mut call = self.http.post(&self.endpoint).json(body);
-        if let Some(key) = &self.api_key {
-            call = call.bearer_auth(key.expose_secret());
-        }
-        let response = call.send().await.map_err(|e| Failure {
-            // The URL is ours and holds no secret, but keep errors short and generic.
-            error: LlmError::Transport(e.without_url().to_string()),
-            retry_after: None,
-        })?;
-        let status = response.status();
-        if !status.is_success() {
-            let retry_after =
-                parse_retry_after(response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()));
-            let message = response.text().await.unwrap_or_default().chars().take(300).collect();
-            return Err(Failure { error: LlmError::Status { status: status.as_u16(), message }, retry_after });
-        }
+        let response = http::send(self.post(body)).await?;
         let parsed: ChatResponse = response
             .json()
             .await
-            .map_err(|e| Failure { error: LlmError::Malformed(e.without_url().to_string()), retry_after: None })?;
-        parsed.into_completion().map_err(|error| Failure { error, retry_after: None })
+            .map_err(|e| Failure::new(LlmError::Malformed(e.without_url().to_string())))?;
+        parsed.into_completion().map_err(Failure::new)
+    }
+
+    async fn attempt_stream(&self, body: &serde_json::Value, deltas: &DeltaSink) -> Result<Completion, Failure> {
+        let response = http::send(self.post(body)).await?;
+        let mut events = http::events(response);
+        let mut answer = StreamedAnswer::default();
+        let mut sent_any = false;
+        let fail = |error, sent_any| Failure { error, retry_after: None, committed: sent_any };
+        while let Some(event) = events.next().await {
+            let event = event.map_err(|e| fail(e, sent_any))?;
+            if event.data.trim() == "[DONE]" {
+                return answer.finish().map_err(|e| fail(e, sent_any));
+            }
+            let chunk: StreamChunk =
+                serde_json::from_str(&event.data).map_err(|e| fail(LlmError::Malformed(e.to_string()), sent_any))?;
+            if let Some(text) = answer.absorb(chunk) {
+                emit(deltas, &text, &mut sent_any);
+            }
+        }
+        // Some servers close without `[DONE]`; a finish_reason is then enough.
+        if answer.finish_reason.is_some() {
+            return answer.finish().map_err(|e| fail(e, sent_any));
+        }
+        Err(fail(LlmError::Transport("the stream ended before the answer was complete".into()), sent_any))
     }
 }
 
@@ -114,26 +134,87 @@ struct ResponseUsage {
     completion_tokens: u32,
 }
 
+impl From<ResponseUsage> for Usage {
+    fn from(u: ResponseUsage) -> Self {
+        Usage { prompt_tokens: u.prompt_tokens, completion_tokens: u.completion_tokens }
+    }
+}
+
+/// `length` means cut off; `content_filter` (or a refusal) means no answer.
+fn check_finish(finish_reason: Option<&str>, refused: bool) -> Result<(), LlmError> {
+    match finish_reason {
+        Some("length") => Err(LlmError::Truncated),
+        Some("content_filter") => Err(LlmError::Refused),
+        _ if refused => Err(LlmError::Refused),
+        _ => Ok(()),
+    }
+}
+
 impl ChatResponse {
     fn into_completion(self) -> Result<Completion, LlmError> {
         let choice = self.choices.into_iter().next().ok_or_else(|| LlmError::Malformed("no choices".into()))?;
-        match choice.finish_reason.as_deref() {
-            Some("length") => return Err(LlmError::Truncated),
-            Some("content_filter") => return Err(LlmError::Refused),
-            _ => {}
-        }
-        if choice.message.refusal.is_some() {
-            return Err(LlmError::Refused);
-        }
+        check_finish(choice.finish_reason.as_deref(), choice.message.refusal.is_some())?;
         let content = choice.message.content.ok_or_else(|| LlmError::Malformed("no message content".into()))?;
         Ok(Completion {
             content,
             model: self.model.unwrap_or_default(),
-            usage: self
-                .usage
-                .map(|u| Usage { prompt_tokens: u.prompt_tokens, completion_tokens: u.completion_tokens })
-                .unwrap_or_default(),
+            usage: self.usage.map(Usage::from).unwrap_or_default(),
         })
+    }
+}
+
+#[derive(Deserialize)]
+struct StreamChunk {
+    model: Option<String>,
+    #[serde(default)]
+    choices: Vec<StreamChoice>,
+    usage: Option<ResponseUsage>,
+}
+
+#[derive(Deserialize)]
+struct StreamChoice {
+    #[serde(default)]
+    delta: StreamDelta,
+    finish_reason: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct StreamDelta {
+    content: Option<String>,
+    refusal: Option<String>,
+}
+
+#[derive(Default)]
+struct StreamedAnswer {
+    content: String,
+    model: Option<String>,
+    finish_reason: Option<String>,
+    refused: bool,
+    usage: Usage,
+}
+
+impl StreamedAnswer {
+    /// Folds one chunk in and returns its new text.
+    fn absorb(&mut self, chunk: StreamChunk) -> Option<String> {
+        if let Some(model) = chunk.model {
+            self.model = Some(model);
+        }
+        if let Some(usage) = chunk.usage {
+            self.usage = usage.into();
+        }
+        let choice = chunk.choices.into_iter().next()?;
+        if choice.finish_reason.is_some() {
+            self.finish_reason = choice.finish_reason;
+        }
+        self.refused |= choice.delta.refusal.is_some();
+        let text = choice.delta.content?;
+        self.content.push_str(&text);
+        Some(text)
+    }
+
+    fn finish(self) -> Result<Completion, LlmError> {
+        check_finish(self.finish_reason.as_deref(), self.refused)?;
+        Ok(Completion { content: self.content, model: self.model.unwrap_or_default(), usage: self.usage })
     }
 }
 
@@ -144,7 +225,12 @@ impl LlmProvider for OpenAiProvider {
     }
 
     async fn complete(&self, request: &CompletionRequest) -> Result<Completion, LlmError> {
-        let body = Self::body(request);
+        let body = Self::body(request, false);
         self.retry.run(self.sleeper.as_ref(), || self.attempt(&body)).await
+    }
+
+    async fn stream(&self, request: &CompletionRequest, deltas: &DeltaSink) -> Result<Completion, LlmError> {
+        let body = Self::body(request, true);
+        self.retry.run(self.sleeper.as_ref(), || self.attempt_stream(&body, deltas)).await
     }
 }

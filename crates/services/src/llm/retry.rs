@@ -44,6 +44,14 @@ impl Default for RetryPolicy {
 pub(crate) struct Failure {
     pub error: LlmError,
     pub retry_after: Option<Duration>,
+    /// Part of the answer was already streamed out: a retry would repeat it, so none is made.
+    pub committed: bool,
+}
+
+impl Failure {
+    pub(crate) fn new(error: LlmError) -> Self {
+        Self { error, retry_after: None, committed: false }
+    }
 }
 
 impl RetryPolicy {
@@ -57,7 +65,7 @@ impl RetryPolicy {
             tries += 1;
             match attempt().await {
                 Ok(value) => return Ok(value),
-                Err(failure) if failure.error.is_retryable() && tries < self.max_attempts => {
+                Err(failure) if !failure.committed && failure.error.is_retryable() && tries < self.max_attempts => {
                     let wait = failure.retry_after.unwrap_or_else(|| self.backoff(tries)).min(self.max_delay);
                     tracing::warn!(attempt = tries, wait_ms = wait.as_millis() as u64, error = %failure.error, "LLM call failed; retrying");
                     sleeper.sleep(wait).await;

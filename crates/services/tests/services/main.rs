@@ -4,6 +4,7 @@
 mod cache;
 mod init_data;
 mod llm;
+mod llm_anthropic;
 mod profiles;
 mod srs;
 mod study;

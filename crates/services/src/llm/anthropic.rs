@@ -1,0 +1,1 @@
+//! The Anthropic Messages API (being written; see the brief in the session).

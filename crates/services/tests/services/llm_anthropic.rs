@@ -1,0 +1,1 @@
+//! The Anthropic provider against a local fake server (being written).
