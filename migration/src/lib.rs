@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_create_users;
 mod m20261127_000002_profiles_decks_sessions;
 mod m20261127_000003_cards_and_study;
+mod m20261127_000004_messages_and_token_usage;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_create_users::Migration),
             Box::new(m20261127_000002_profiles_decks_sessions::Migration),
             Box::new(m20261127_000003_cards_and_study::Migration),
+            Box::new(m20261127_000004_messages_and_token_usage::Migration),
         ]
     }
 }

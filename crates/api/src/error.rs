@@ -113,6 +113,7 @@ pub struct ApiError {
     code: ErrorCode,
     details: Option<Value>,
     retry_after_seconds: Option<u64>,
+    headers: Vec<(&'static str, String)>,
     /// Logged, never sent: the cause of a 500.
     source: Option<anyhow::Error>,
 }
@@ -127,7 +128,7 @@ pub(crate) struct ErrorPayload {
 
 impl ApiError {
     pub fn new(code: ErrorCode) -> Self {
-        Self { code, details: None, retry_after_seconds: None, source: None }
+        Self { code, details: None, retry_after_seconds: None, headers: Vec::new(), source: None }
     }
 
     pub fn with_details(mut self, details: Value) -> Self {
@@ -140,6 +141,11 @@ impl ApiError {
         self
     }
 
+    pub fn with_header(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+
     /// A 500 whose cause goes to the log only.
     pub fn internal(source: impl Into<anyhow::Error>) -> Self {
         Self { source: Some(source.into()), ..Self::new(ErrorCode::InternalError) }
@@ -147,6 +153,10 @@ impl ApiError {
 
     pub fn code(&self) -> ErrorCode {
         self.code
+    }
+
+    pub fn details(&self) -> Option<&Value> {
+        self.details.as_ref()
     }
 }
 
@@ -174,6 +184,11 @@ impl ResponseError for ApiError {
             && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        for (name, value) in &self.headers {
+            if let Ok(value) = HeaderValue::from_str(value) {
+                response.headers_mut().insert(header::HeaderName::from_static(name), value);
+            }
         }
         response.extensions_mut().insert(ErrorPayload { code: self.code, details: self.details.clone() });
         response
@@ -294,6 +309,92 @@ impl From<services::study::StudyError> for ApiError {
             }
             StudyError::Profile(e) => e.into(),
             e @ (StudyError::Scheduler(_) | StudyError::Corrupt(_) | StudyError::Repo(_)) => Self::internal(e),
+        }
+    }
+}
+
+impl From<services::quota::QuotaError> for ApiError {
+    fn from(err: services::quota::QuotaError) -> Self {
+        use services::quota::QuotaError;
+        match err {
+            QuotaError::Exceeded { status, retry_after_seconds } => quota_exceeded(&status, retry_after_seconds),
+            QuotaError::UserGone => Self::new(ErrorCode::AuthFailed),
+            QuotaError::Repo(e) => Self::internal(e),
+        }
+    }
+}
+
+/// 429 `QUOTA_EXCEEDED` with the reset at the user's local midnight, as details and headers.
+fn quota_exceeded(status: &services::quota::QuotaStatus, retry_after: u64) -> ApiError {
+    ApiError::new(ErrorCode::QuotaExceeded)
+        .with_details(serde_json::json!({
+            "kind": status.kind.as_str(), "used": status.used, "max": status.max,
+            "reset_at": status.reset_at.to_rfc3339(), "retry_after": retry_after,
+        }))
+        .with_retry_after(retry_after)
+        .with_header("x-ratelimit-limit", status.max.map_or_else(|| "unlimited".to_owned(), |m| m.to_string()))
+        .with_header("x-ratelimit-remaining", 0)
+        .with_header("x-ratelimit-reset", status.reset_at.timestamp())
+}
+
+/// A provider failure that survived the retries: 502, with the cause in the log only.
+pub fn llm_failed(error: &services::llm::LlmError) -> ApiError {
+    tracing::warn!(%error, "LLM call failed");
+    let reason = match error {
+        services::llm::LlmError::Truncated => "truncated",
+        services::llm::LlmError::Refused => "refused",
+        services::llm::LlmError::Malformed(_) => "malformed",
+        services::llm::LlmError::Status { .. } | services::llm::LlmError::Transport(_) => "unavailable",
+    };
+    ApiError::new(ErrorCode::LlmServiceError).with_details(serde_json::json!({ "reason": reason }))
+}
+
+impl From<services::tutor::TutorError> for ApiError {
+    fn from(err: services::tutor::TutorError) -> Self {
+        use serde_json::json;
+        use services::tutor::TutorError;
+        match err {
+            TutorError::NotConfigured => Self::new(ErrorCode::LlmNotConfigured),
+            TutorError::ContentRejected(reason) => {
+                Self::new(ErrorCode::ContentRejected).with_details(json!({ "reason": reason }))
+            }
+            TutorError::MessageNotFound => Self::new(ErrorCode::NotFound),
+            TutorError::NotRetryable => {
+                Self::new(ErrorCode::Conflict).with_details(json!({ "reason": "not_retryable" }))
+            }
+            TutorError::Llm { error, user_message } => {
+                let mut api = llm_failed(&error);
+                if let Some(Value::Object(details)) = api.details.as_mut() {
+                    details.insert("user_message_id".into(), json!(user_message.id));
+                }
+                api
+            }
+            TutorError::Quota(e) => e.into(),
+            TutorError::Profile(e) => e.into(),
+            e @ (TutorError::Prompt(_) | TutorError::Repo(_)) => Self::internal(e),
+        }
+    }
+}
+
+impl From<services::generation::GenerateError> for ApiError {
+    fn from(err: services::generation::GenerateError) -> Self {
+        use services::generation::GenerateError;
+        match err {
+            GenerateError::NotConfigured => Self::new(ErrorCode::LlmNotConfigured),
+            GenerateError::AllFailed(results) => {
+                let first = results.iter().find_map(|r| r.error.clone());
+                let mut api = first.as_ref().map_or_else(|| Self::new(ErrorCode::LlmServiceError), llm_failed);
+                let results: Vec<_> =
+                    results.into_iter().map(crate::routes::generate::WordResultResponse::from).collect();
+                if let Some(Value::Object(details)) = api.details.as_mut() {
+                    details.insert("results".into(), serde_json::to_value(results).unwrap_or_default());
+                }
+                api
+            }
+            GenerateError::Card(e) => e.into(),
+            GenerateError::Quota(e) => e.into(),
+            GenerateError::Profile(e) => e.into(),
+            e @ GenerateError::Prompt(_) => Self::internal(e),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod routes;
 pub mod schemas;
+pub mod sse;
 pub mod startup;
 pub mod state;
 pub mod validated_json;

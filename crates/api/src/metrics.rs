@@ -44,6 +44,11 @@ impl Metrics {
         Ok(Self { registry, http_requests, http_duration, http_in_flight, db_pool, cache_pool })
     }
 
+    /// The LLM call counters, in this registry.
+    pub fn llm(&self) -> Result<services::llm::LlmMetrics, prometheus::Error> {
+        services::llm::LlmMetrics::register(&self.registry)
+    }
+
     /// Refreshes the pool gauges and renders the text exposition format.
     pub fn render(&self, db: &Database, cache: &dyn Cache) -> Result<String, prometheus::Error> {
         let pool = db.pool_stats();

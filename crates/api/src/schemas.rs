@@ -133,3 +133,18 @@ where
     use serde::Deserialize;
     Option::<T>::deserialize(deserializer).map(Some)
 }
+
+/// A daily LLM quota in the user's local day; `max: null` is unlimited.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuotaResponse {
+    pub used: u32,
+    pub max: Option<u32>,
+    /// The user's next local midnight.
+    pub reset_at: chrono::DateTime<chrono::FixedOffset>,
+}
+
+impl From<services::quota::QuotaStatus> for QuotaResponse {
+    fn from(q: services::quota::QuotaStatus) -> Self {
+        Self { used: q.used, max: q.max, reset_at: q.reset_at }
+    }
+}

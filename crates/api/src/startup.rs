@@ -9,15 +9,22 @@ use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
-use config::Settings;
+use config::{LlmProviderKind, Settings};
 use repositories::Database;
 use services::auth::AuthService;
 use services::cache::{Cache, MemoryCache, RedisCache};
 use services::cards::CardService;
+use services::generation::GenerationService;
+use services::idempotency::IdempotencyStore;
 use services::lifecycle::ShutdownSignal;
+use services::llm::{LlmGateway, TokioSleeper};
+use services::moderation::Moderator;
 use services::profiles::ProfileService;
+use services::prompts::Prompts;
+use services::quota::QuotaService;
 use services::readiness::ReadinessService;
 use services::study::StudyService;
+use services::tutor::TutorService;
 use services::users::UserService;
 use services::{Clock, SystemClock};
 
@@ -63,14 +70,53 @@ impl AppState {
             plans.premium_max_cards,
         );
         let study = StudyService::new(db.clone(), clock.clone(), profiles.clone());
+        let metrics = Metrics::new().context("cannot register metrics")?;
+        let quotas = QuotaService::new(db.clone(), cache.clone(), clock.clone(), plans.clone());
+        let llm_settings = &settings.llm;
+        let llm = LlmGateway::from_settings(
+            llm_settings,
+            db.clone(),
+            clock.clone(),
+            metrics.llm().context("cannot register LLM metrics")?,
+            Arc::new(TokioSleeper),
+        )
+        .context("cannot set up the LLM provider")?;
+        if llm.is_none() {
+            tracing::info!("no LLM provider configured: the tutor and card generation answer 503");
+        }
+        let moderator = match (&llm_settings.moderation_model, llm_settings.provider) {
+            (Some(model), LlmProviderKind::OpenAi) => Moderator::with_endpoint(
+                cache.clone(),
+                &llm_settings.base_url,
+                llm_settings.openai_api_key.clone(),
+                model.clone(),
+            )
+            .context("cannot set up moderation")?,
+            _ => Moderator::local(cache.clone()),
+        };
+        let prompts = Arc::new(Prompts::load().context("a prompt template does not compile")?);
+        let tutor = TutorService::new(
+            db.clone(),
+            clock.clone(),
+            profiles.clone(),
+            quotas.clone(),
+            moderator,
+            prompts.clone(),
+            llm.clone(),
+        );
+        let generation = GenerationService::new(profiles.clone(), cards.clone(), quotas.clone(), prompts, llm);
         Ok(Self {
+            quotas,
+            tutor,
+            generation,
+            idempotency: IdempotencyStore::new(cache.clone()),
             auth,
             users,
             profiles,
             cards,
             study,
             readiness: ReadinessService::new(db.clone(), cache.clone()),
-            metrics: Metrics::new().context("cannot register metrics")?,
+            metrics,
             settings: Arc::new(settings),
             db,
             cache,

@@ -6,9 +6,13 @@ use services::Clock;
 use services::auth::AuthService;
 use services::cache::Cache;
 use services::cards::CardService;
+use services::generation::GenerationService;
+use services::idempotency::IdempotencyStore;
 use services::profiles::ProfileService;
+use services::quota::QuotaService;
 use services::readiness::ReadinessService;
 use services::study::StudyService;
+use services::tutor::TutorService;
 use services::users::UserService;
 
 use crate::metrics::Metrics;
@@ -29,4 +33,8 @@ pub struct AppState {
     pub profiles: ProfileService,
     pub cards: CardService,
     pub study: StudyService,
+    pub quotas: QuotaService,
+    pub tutor: TutorService,
+    pub generation: GenerationService,
+    pub idempotency: IdempotencyStore,
 }

@@ -4,11 +4,13 @@
 //! This crate must not depend on any other workspace crate: everything else depends on it.
 
 mod env;
+mod llm;
 mod origins;
 mod settings;
 pub mod telemetry;
 
+pub use llm::{LlmProviderKind, LlmSettings, ModelPrice, PlanSettings};
 pub use settings::{
-    AppEnv, AuthSettings, ConfigError, DatabaseSettings, LlmProviderKind, LlmSettings, LogFormat, NotifierSettings,
-    PlanSettings, RedisSettings, ServerSettings, Settings, TelegramSettings,
+    AppEnv, AuthSettings, ConfigError, DatabaseSettings, LogFormat, NotifierSettings, RedisSettings, ServerSettings,
+    Settings, TelegramSettings,
 };

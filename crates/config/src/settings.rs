@@ -9,6 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use crate::env::EnvReader;
+use crate::llm::{LlmSettings, PlanSettings, read_llm, read_plans};
 use crate::origins::{origin_of, parse_origin};
 
 /// Used only in `APP_ENV=local`/`test`, so a fresh clone runs without any set-up.
@@ -67,13 +68,6 @@ pub enum LogFormat {
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LlmProviderKind {
-    None,
-    OpenAi,
-    Anthropic,
-}
-
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub app_env: AppEnv,
@@ -90,16 +84,6 @@ pub struct Settings {
     pub llm: LlmSettings,
     pub notifier: NotifierSettings,
     pub plans: PlanSettings,
-}
-
-/// Plan limits, per `auth-security.md` ("All in configuration").
-#[derive(Debug, Clone)]
-pub struct PlanSettings {
-    pub free_max_profiles: u32,
-    pub premium_max_profiles: u32,
-    pub free_max_cards: u32,
-    /// `None`: unlimited (`PREMIUM_MAX_CARDS=0`).
-    pub premium_max_cards: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -160,16 +144,6 @@ pub struct TelegramSettings {
     pub mini_app_url: Option<Url>,
     pub backend_domain: Option<String>,
     pub frontend_domain: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct LlmSettings {
-    pub provider: LlmProviderKind,
-    pub base_url: Url,
-    pub openai_api_key: Option<SecretString>,
-    pub anthropic_api_key: Option<SecretString>,
-    pub model: String,
-    pub temperature: f32,
 }
 
 #[derive(Debug, Clone)]
@@ -256,12 +230,7 @@ impl Settings {
         let server = read_server(&mut env, app_env, telegram.mini_app_url.as_ref());
         let llm = read_llm(&mut env);
         let notifier = read_notifier(&mut env);
-        let plans = PlanSettings {
-            free_max_profiles: env.ranged("FREE_MAX_PROFILES", 1, 1, 100),
-            premium_max_profiles: env.ranged("PREMIUM_MAX_PROFILES", 10, 1, 100),
-            free_max_cards: env.ranged("FREE_MAX_CARDS", 200, 1, 1_000_000),
-            premium_max_cards: Some(env.ranged("PREMIUM_MAX_CARDS", 0, 0, 10_000_000)).filter(|&n| n > 0),
-        };
+        let plans = read_plans(&mut env);
 
         if !env.problems.is_empty() {
             return Err(ConfigError { problems: env.problems });
@@ -463,51 +432,6 @@ fn read_server(env: &mut EnvReader, app_env: AppEnv, mini_app_url: Option<&Url>)
     }
 }
 
-fn read_llm(env: &mut EnvReader) -> LlmSettings {
-    let openai_api_key = env.secret("OPENAI_API_KEY");
-    let anthropic_api_key = env.secret("ANTHROPIC_API_KEY");
-    let default_provider = if openai_api_key.is_some() {
-        LlmProviderKind::OpenAi
-    } else if anthropic_api_key.is_some() {
-        LlmProviderKind::Anthropic
-    } else {
-        LlmProviderKind::None
-    };
-    let provider = match env.raw("LLM_PROVIDER").map(|p| p.to_ascii_lowercase()).as_deref() {
-        None => default_provider,
-        Some("none") => LlmProviderKind::None,
-        // Local OpenAI-compatible servers (Ollama, llama.cpp) need no key, so none is demanded.
-        Some("openai") => LlmProviderKind::OpenAi,
-        Some("anthropic") => {
-            if anthropic_api_key.is_none() {
-                env.problem("ANTHROPIC_API_KEY is required when LLM_PROVIDER=anthropic");
-            }
-            LlmProviderKind::Anthropic
-        }
-        Some(other) => {
-            env.problem(format!("LLM_PROVIDER must be openai, anthropic or none (got {other:?})"));
-            LlmProviderKind::None
-        }
-    };
-    let default_base = match provider {
-        LlmProviderKind::Anthropic => "https://api.anthropic.com",
-        _ => "https://api.openai.com/v1",
-    };
-    let base_url = read_url(env, "LLM_BASE_URL", default_base);
-    let temperature = env.parse("LLM_TEMPERATURE", 0.7_f32, "a number from 0 to 2");
-    if !(0.0..=2.0).contains(&temperature) {
-        env.problem(format!("LLM_TEMPERATURE must be a number from 0 to 2 (got {temperature})"));
-    }
-    LlmSettings {
-        provider,
-        base_url,
-        openai_api_key,
-        anthropic_api_key,
-        model: env.string("LLM_MODEL", "gpt-4.1-mini"),
-        temperature,
-    }
-}
-
 fn read_notifier(env: &mut EnvReader) -> NotifierSettings {
     NotifierSettings {
         interval_seconds: env.ranged("NOTIFICATION_WORKER_INTERVAL_SECONDS", 60, 1, 86_400),
@@ -516,7 +440,7 @@ fn read_notifier(env: &mut EnvReader) -> NotifierSettings {
     }
 }
 
-fn read_url(env: &mut EnvReader, name: &str, default: &str) -> Url {
+pub(crate) fn read_url(env: &mut EnvReader, name: &str, default: &str) -> Url {
     let raw = env.string(name, default);
     match Url::parse(&raw) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => url,

@@ -155,6 +155,25 @@ fn the_llm_provider_follows_the_configured_key() {
     let s = Settings::from_vars(vars(&[("LLM_PROVIDER", "openai"), ("LLM_BASE_URL", "http://127.0.0.1:11434/v1")]))
         .unwrap();
     assert_eq!(s.llm.provider, LlmProviderKind::OpenAi, "Ollama needs no key");
+    assert_eq!(s.llm.moderation_model, None, "no moderation endpoint is assumed on other servers");
+    let s = Settings::from_vars(vars(&[("OPENAI_API_KEY", "sk-test")])).unwrap();
+    assert_eq!(s.llm.moderation_model.as_deref(), Some("omni-moderation-latest"));
+}
+
+#[test]
+fn model_prices_come_from_the_built_in_list_and_llm_prices() {
+    let s = Settings::from_vars(vars(&[("LLM_PRICES", "my-model=0.5/1.5; gpt-4.1-mini=1/2")])).unwrap();
+    let mine = s.llm.price_of("my-model").unwrap();
+    assert_eq!((mine.input_per_million, mine.output_per_million), (0.5, 1.5));
+    let dated = s.llm.price_of("gpt-4.1-mini-2025-04-14").unwrap();
+    assert_eq!((dated.input_per_million, dated.output_per_million), (1.0, 2.0), "overridden, dated variant");
+    let sonnet = s.llm.price_of("claude-sonnet-4-5-20250929").unwrap();
+    assert_eq!(sonnet.output_per_million, 15.0);
+    assert!(s.llm.price_of("unknown-model").is_none());
+    let err = Settings::from_vars(vars(&[("LLM_PRICES", "broken")])).unwrap_err();
+    assert!(err.to_string().contains("LLM_PRICES must look like"), "{err}");
+    let err = Settings::from_vars(vars(&[("FREE_DAILY_MESSAGES", "-1")])).unwrap_err();
+    assert!(err.to_string().contains("FREE_DAILY_MESSAGES"), "{err}");
 }
 
 /// `.env.example` must document every variable the settings read, and parse as it stands.
@@ -162,7 +181,9 @@ fn the_llm_provider_follows_the_configured_key() {
 fn env_example_documents_every_variable_and_is_valid() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
     let example = std::fs::read_to_string(format!("{root}/.env.example")).unwrap();
-    let source = std::fs::read_to_string(format!("{root}/crates/config/src/settings.rs")).unwrap();
+    let source = ["settings.rs", "llm.rs"]
+        .map(|file| std::fs::read_to_string(format!("{root}/crates/config/src/{file}")).unwrap())
+        .join("\n");
     let names: Vec<&str> = source
         .split('"')
         .skip(1)

@@ -70,6 +70,11 @@ impl LanguageCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The English name ("German"), for prompts: models follow names better than codes.
+    pub fn english_name(&self) -> &'static str {
+        isolang::Language::from_639_1(&self.0).map_or("the target language", |l| l.to_name())
+    }
 }
 
 impl TryFrom<String> for LanguageCode {
@@ -103,6 +108,14 @@ impl InterfaceLanguage {
     }
 
     /// Russian unless Telegram says the person uses English.
+    /// The English name ("Russian"), for prompts.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Self::Ru => "Russian",
+            Self::En => "English",
+        }
+    }
+
     pub fn from_telegram(language_code: Option<&str>) -> Self {
         match language_code {
             Some(code) if code.to_ascii_lowercase().starts_with("en") => Self::En,
@@ -147,6 +160,20 @@ impl Goal {
         Self::Relocation,
         Self::Hobby,
     ];
+
+    /// How a prompt names the goal.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Travel => "travel",
+            Self::Work => "work",
+            Self::Study => "study",
+            Self::Exams => "exams",
+            Self::Conversation => "conversation",
+            Self::Culture => "culture",
+            Self::Relocation => "moving abroad",
+            Self::Hobby => "a hobby",
+        }
+    }
 }
 
 /// Target must not be below the current level.

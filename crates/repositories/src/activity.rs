@@ -58,3 +58,29 @@ pub async fn new_cards_studied(
         .await?;
     Ok(row.map_or(0, |r| u32::try_from(Ord::max(r.new_cards_studied, 0)).unwrap_or(0)))
 }
+
+/// Counts one tutor answer for the day, creating the row if needed.
+pub async fn add_message(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+    profile_id: ProfileId,
+    date: NaiveDate,
+) -> Result<(), RepoError> {
+    let row = daily_activity::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id.as_uuid()),
+        profile_id: Set(profile_id.as_uuid()),
+        local_date: Set(date),
+        cards_reviewed: Set(0),
+        new_cards_studied: Set(0),
+        cards_added: Set(0),
+        exercises_done: Set(0),
+        messages_sent: Set(1),
+        seconds_spent: Set(0),
+    };
+    let on_conflict = OnConflict::columns([Column::UserId, Column::ProfileId, Column::LocalDate])
+        .value(Column::MessagesSent, Expr::col((Activity, Column::MessagesSent)).add(1))
+        .to_owned();
+    Activity::insert(row).on_conflict(on_conflict).exec_without_returning(conn).await?;
+    Ok(())
+}

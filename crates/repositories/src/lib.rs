@@ -12,10 +12,12 @@ mod connection;
 pub mod decks;
 pub mod entities;
 mod error;
+pub mod messages;
 pub mod profiles;
 pub mod progress;
 pub mod reviews;
 pub mod sessions;
+pub mod token_usage;
 pub mod users;
 
 pub use connection::{Database, PoolStats};

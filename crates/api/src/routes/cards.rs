@@ -167,9 +167,31 @@ impl CardFields {
 #[serde(deny_unknown_fields)]
 pub struct CreateCardRequest {
     pub deck_id: Option<Uuid>,
+    /// Where the card came from: typed by hand (default), a tutor answer or a photo.
+    #[serde(default)]
+    pub source: CardSource,
     #[serde(flatten)]
     #[validate(nested)]
     pub fields: CardFields,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CardSource {
+    #[default]
+    Manual,
+    Chat,
+    Ocr,
+}
+
+impl CardSource {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Manual => "manual",
+            Self::Chat => "chat",
+            Self::Ocr => "ocr",
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
@@ -214,7 +236,8 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let content = body.fields.into_content()?;
-    let card = state.cards.create_card(user.0.id, body.deck_id.map(DeckId::from_uuid), content, "manual").await?;
+    let deck_id = body.deck_id.map(DeckId::from_uuid);
+    let card = state.cards.create_card(user.0.id, deck_id, content, body.source.as_str()).await?;
     Ok(HttpResponse::Created().json(CardResponse::from(card)))
 }
 

@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::{InterfaceLanguage, TimeZone};
 use serde::{Deserialize, Serialize};
+use services::quota::QuotaKind;
 use services::users::{Me, MeChanges};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -11,7 +12,7 @@ use validator::Validate;
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::schemas::UserResponse;
+use crate::schemas::{QuotaResponse, UserResponse};
 use crate::state::AppState;
 use crate::validated_json::ValidatedJson;
 
@@ -31,6 +32,10 @@ pub struct LimitUsage {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Limits {
     pub profiles: LimitUsage,
+    /// Tutor answers today.
+    pub messages: QuotaResponse,
+    /// Words turned into cards by the LLM today.
+    pub card_generation: QuotaResponse,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,18 +46,25 @@ pub struct MeResponse {
     pub active_profile_id: Option<Uuid>,
 }
 
-impl From<Me> for MeResponse {
-    fn from(me: Me) -> Self {
+impl MeResponse {
+    /// `me` with today's quotas.
+    async fn describe(state: &AppState, me: Me) -> Result<Self, ApiError> {
+        let messages = state.quotas.status(me.user.id, QuotaKind::Messages).await?;
+        let card_generation = state.quotas.status(me.user.id, QuotaKind::CardGeneration).await?;
         let plan = PlanResponse {
             name: serde_json::to_value(me.plan).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
             premium_until: me.user.premium_until,
         };
-        Self {
+        Ok(Self {
             plan,
-            limits: Limits { profiles: LimitUsage { used: me.profiles_used, max: me.profiles_max } },
+            limits: Limits {
+                profiles: LimitUsage { used: me.profiles_used, max: me.profiles_max },
+                messages: messages.into(),
+                card_generation: card_generation.into(),
+            },
             active_profile_id: me.active_profile_id.map(|id| id.as_uuid()),
             user: UserResponse::new(me.user, me.interface_language),
-        }
+        })
     }
 }
 
@@ -75,7 +87,8 @@ pub struct UpdateMeRequest {
 
 #[utoipa::path(get, path = "/api/me", tag = "me", security(("bearer" = [])), responses((status = 200, body = MeResponse)))]
 pub async fn get_me(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(MeResponse::from(state.users.me(user.0.id).await?)))
+    let me = state.users.me(user.0.id).await?;
+    Ok(HttpResponse::Ok().json(MeResponse::describe(&state, me).await?))
 }
 
 #[utoipa::path(patch, path = "/api/me", tag = "me", security(("bearer" = [])), request_body = UpdateMeRequest,
@@ -94,7 +107,8 @@ pub async fn update_me(
         rating_buttons: body.rating_buttons,
         interface_language: body.interface_language,
     };
-    Ok(HttpResponse::Ok().json(MeResponse::from(state.users.update(user.0.id, changes).await?)))
+    let me = state.users.update(user.0.id, changes).await?;
+    Ok(HttpResponse::Ok().json(MeResponse::describe(&state, me).await?))
 }
 
 /// Erases the account and everything it owns.

@@ -2,7 +2,9 @@
 
 pub mod auth;
 pub mod cards;
+pub mod chat;
 pub mod decks;
+pub mod generate;
 pub mod health;
 pub mod me;
 pub mod metrics;
@@ -54,6 +56,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &Settings) {
                 .route(web::delete().to(decks::delete)),
         )
         .service(web::resource("/api/cards").route(web::get().to(cards::list)).route(web::post().to(cards::create)))
+        // Before `/api/cards/{id}`, which would otherwise match and answer 405.
+        .service(web::resource("/api/cards/generate").route(web::post().to(generate::generate)))
         .service(
             web::resource("/api/cards/{id}")
                 .route(web::get().to(cards::get))
@@ -66,6 +70,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &Settings) {
         .service(web::resource("/api/study/undo").route(web::post().to(study::undo)))
         .service(web::resource("/api/decks/{id}/import").route(web::post().to(transfer::import)))
         .service(web::resource("/api/decks/{id}/export").route(web::get().to(transfer::export)));
+    cfg.service(web::resource("/api/sessions/chat").route(web::post().to(chat::chat))).service(
+        web::resource("/api/dialog/history").route(web::get().to(chat::history)).route(web::delete().to(chat::clear)),
+    );
     openapi::configure(cfg, settings);
     // Last: the Mini App catches every remaining GET.
     web_app::configure(cfg, &settings.server.web_dist_dir);

@@ -7,7 +7,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::error::{ErrorBody, ErrorObject};
-use crate::routes::{auth, cards, decks, health, me, profiles, study, transfer};
+use crate::routes::{auth, cards, chat, decks, generate, health, me, profiles, study, transfer};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,8 @@ use crate::routes::{auth, cards, decks, health, me, profiles, study, transfer};
         profiles::list, profiles::create, profiles::get, profiles::update, profiles::delete, profiles::activate,
         decks::list, decks::create, decks::get, decks::update, decks::delete,
         cards::list, cards::create, cards::get, cards::update, cards::delete, cards::move_card,
+        generate::generate,
+        chat::chat, chat::history, chat::clear,
         study::queue, study::review, study::undo,
         transfer::import, transfer::export,
     ),
@@ -36,6 +38,7 @@ use crate::routes::{auth, cards, decks, health, me, profiles, study, transfer};
         (name = "decks", description = "Decks with today's counts"),
         (name = "cards", description = "Cards"),
         (name = "study", description = "The FSRS study loop"),
+        (name = "tutor", description = "The LLM tutor chat and its history"),
     )
 )]
 pub struct ApiDoc;

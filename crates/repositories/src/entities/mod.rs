@@ -5,5 +5,7 @@ pub mod cards;
 pub mod daily_activity;
 pub mod decks;
 pub mod language_profiles;
+pub mod messages;
 pub mod refresh_sessions;
+pub mod token_usage;
 pub mod users;

@@ -2,13 +2,18 @@
 //! Ollama, vLLM, llama.cpp, OpenRouter) and one retry layer shared by every provider.
 
 mod anthropic;
+mod gateway;
 mod http;
+mod metrics;
 mod openai;
 mod retry;
 
 use async_trait::async_trait;
 use serde::Serialize;
 
+pub use self::anthropic::AnthropicProvider;
+pub use self::gateway::{CallContext, LlmGateway, Operation, Structured};
+pub use self::metrics::LlmMetrics;
 pub use self::openai::OpenAiProvider;
 pub use self::retry::{RetryPolicy, Sleeper, TokioSleeper};
 
@@ -55,7 +60,7 @@ pub struct Completion {
     pub usage: Usage,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum LlmError {
     /// The provider answered with an error status (after retries, when it was retryable).
     #[error("the provider answered {status}: {message}")]

@@ -77,10 +77,8 @@ impl OpenAiProvider {
 
     async fn attempt(&self, body: &serde_json::Value) -> Result<Completion, Failure> {
         let response = http::send(self.post(body)).await?;
-        let parsed: ChatResponse = response
-            .json()
-            .await
-            .map_err(|e| Failure::new(LlmError::Malformed(e.without_url().to_string())))?;
+        let parsed: ChatResponse =
+            response.json().await.map_err(|e| Failure::new(LlmError::Malformed(e.without_url().to_string())))?;
         parsed.into_completion().map_err(Failure::new)
     }
 

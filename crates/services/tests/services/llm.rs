@@ -158,3 +158,76 @@ async fn an_unreachable_server_is_a_transport_error_after_retries() {
     assert!(matches!(p.complete(&request()).await.unwrap_err(), LlmError::Transport(_)));
     assert_eq!(sleeper.0.lock().unwrap().len(), 2);
 }
+
+fn stream_body(pieces: &[&str], finish_reason: &str) -> String {
+    let mut body = String::new();
+    for piece in pieces {
+        let chunk = json!({"model": "gpt-4.1-mini", "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": null}]});
+        body.push_str(&format!("data: {chunk}\n\n"));
+    }
+    let last = json!({"model": "gpt-4.1-mini", "choices": [{"index": 0, "delta": {}, "finish_reason": finish_reason}]});
+    let usage = json!({"choices": [], "usage": {"prompt_tokens": 12, "completion_tokens": 5, "total_tokens": 17}});
+    body.push_str(&format!("data: {last}\n\ndata: {usage}\n\ndata: [DONE]\n\n"));
+    body
+}
+
+fn sse(body: String) -> ResponseTemplate {
+    ResponseTemplate::new(200).insert_header("content-type", "text/event-stream").set_body_string(body)
+}
+
+#[tokio::test]
+async fn a_streamed_answer_arrives_in_pieces_and_whole() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(wiremock::matchers::body_partial_json(json!({"stream": true, "stream_options": {"include_usage": true}})))
+        .respond_with(sse(stream_body(&["Der ", "Hund", " bellt."], "stop")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let completion = provider(&server, Arc::default()).stream(&request(), &tx).await.unwrap();
+    drop(tx);
+    let mut pieces = Vec::new();
+    while let Some(piece) = rx.recv().await {
+        pieces.push(piece);
+    }
+    assert_eq!(pieces, ["Der ", "Hund", " bellt."]);
+    assert_eq!(completion.content, "Der Hund bellt.");
+    assert_eq!((completion.usage.prompt_tokens, completion.usage.completion_tokens), (12, 5));
+}
+
+#[tokio::test]
+async fn a_stream_cut_at_the_token_limit_or_before_its_end_is_an_error_and_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sse(stream_body(&["Der ", "Hu"], "length")))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let unfinished = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Der\"},\"finish_reason\":null}]}\n\n";
+    Mock::given(method("POST")).respond_with(sse(unfinished.to_owned())).expect(1).mount(&server).await;
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let p = provider(&server, sleeper.clone());
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    assert_eq!(p.stream(&request(), &tx).await.unwrap_err(), LlmError::Truncated);
+    assert!(matches!(p.stream(&request(), &tx).await.unwrap_err(), LlmError::Transport(_)));
+    assert!(sleeper.0.lock().unwrap().is_empty(), "text already passed on is never repeated by a retry");
+}
+
+#[tokio::test]
+async fn a_server_slower_than_the_timeout_is_given_up() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sse(stream_body(&["late"], "stop")).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    let base = url::Url::parse(&format!("{}/v1", server.uri())).unwrap();
+    let policy = RetryPolicy { max_attempts: 2, ..RetryPolicy::default() };
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let p = OpenAiProvider::new(&base, None, Duration::from_millis(300), policy, sleeper.clone()).unwrap();
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    assert!(matches!(p.stream(&request(), &tx).await.unwrap_err(), LlmError::Transport(_)));
+    assert_eq!(sleeper.0.lock().unwrap().len(), 1, "a timeout before any text is retried");
+}

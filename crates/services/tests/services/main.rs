@@ -5,6 +5,8 @@ mod cache;
 mod init_data;
 mod llm;
 mod llm_anthropic;
+mod moderation;
 mod profiles;
+mod prompts;
 mod srs;
 mod study;

@@ -1,5 +1,7 @@
 //! Decks and cards written by hand: ownership, duplicates by normalised lemma, plan limits.
 
+mod batch;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -14,6 +16,8 @@ use uuid::Uuid;
 use crate::Clock;
 use crate::profiles::{ProfileError, ProfileService};
 use crate::study::{DayCounts, day_counts};
+
+pub use self::batch::{BatchOutcome, GenerationTarget};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CardError {

@@ -1,0 +1,224 @@
+//! The tutor: `POST /api/sessions/chat` (JSON or SSE), `GET/DELETE /api/dialog/history`.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use domain::ProfileId;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use services::tutor::{Channel, ChatInput, ChatReply, Message, WordSuggestion};
+use tokio::sync::mpsc::unbounded_channel;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ErrorCode};
+use crate::schemas::QuotaResponse;
+use crate::sse::{self, ErrorFrameContext, Frame};
+use crate::state::AppState;
+use crate::validated_json::{ValidatedJson, validation_error};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WordSuggestionResponse {
+    /// In the target language, dictionary form.
+    pub word: String,
+    /// In the interface language.
+    pub translation: String,
+    pub note: Option<String>,
+}
+
+impl From<WordSuggestion> for WordSuggestionResponse {
+    fn from(w: WordSuggestion) -> Self {
+        Self { word: w.word, translation: w.translation, note: w.note }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageResponse {
+    pub id: Uuid,
+    pub profile_id: Uuid,
+    /// `user` or `assistant`.
+    pub role: String,
+    pub content: String,
+    /// `miniapp` or `bot`.
+    pub channel: String,
+    pub created_at: DateTime<Utc>,
+    /// Words the answer taught, for one-tap cards (assistant messages; `[]` otherwise).
+    pub words: Vec<WordSuggestionResponse>,
+}
+
+impl From<Message> for MessageResponse {
+    fn from(m: Message) -> Self {
+        Self {
+            id: m.id,
+            profile_id: m.profile_id.as_uuid(),
+            role: m.role,
+            content: m.content,
+            channel: m.channel,
+            created_at: m.created_at,
+            words: m.words.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChatReplyResponse {
+    pub user_message: MessageResponse,
+    pub assistant_message: MessageResponse,
+    pub quota: QuotaResponse,
+}
+
+impl From<ChatReply> for ChatReplyResponse {
+    fn from(r: ChatReply) -> Self {
+        Self {
+            user_message: r.user_message.into(),
+            assistant_message: r.assistant_message.into(),
+            quota: r.quota.into(),
+        }
+    }
+}
+
+/// A new message, or `retry_message_id` to answer the latest message again after a failure.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ChatRequest {
+    #[validate(length(min = 1, max = 4000))]
+    pub message: Option<String>,
+    pub retry_message_id: Option<Uuid>,
+    pub profile_id: Option<Uuid>,
+}
+
+impl ChatRequest {
+    fn input(&self) -> Result<ChatInput, ApiError> {
+        let invalid = |field: &str, message: &str| {
+            ApiError::new(ErrorCode::ValidationError).with_details(json!({ field: [message] }))
+        };
+        match (&self.message, self.retry_message_id) {
+            (Some(_), Some(_)) => Err(invalid("body", "send either message or retry_message_id, not both")),
+            (None, None) => Err(invalid("message", "is required")),
+            (None, Some(id)) => Ok(ChatInput::Retry(id)),
+            (Some(text), None) => {
+                let text = text.trim();
+                if text.is_empty() {
+                    return Err(invalid("message", "must not be blank"));
+                }
+                Ok(ChatInput::New(text.to_owned()))
+            }
+        }
+    }
+}
+
+/// Sends a message to the tutor. With `Accept: text/event-stream` the answer streams:
+/// `user_message`, `delta`…, then `done` (or `error`).
+#[utoipa::path(post, path = "/api/sessions/chat", tag = "tutor", security(("bearer" = [])), request_body = ChatRequest,
+    responses((status = 200, body = ChatReplyResponse, description = "JSON, or an SSE stream when asked for"),
+              (status = 400, description = "CONTENT_REJECTED", body = crate::error::ErrorBody),
+              (status = 409, description = "CONFLICT: the message cannot be retried", body = crate::error::ErrorBody),
+              (status = 429, description = "QUOTA_EXCEEDED", body = crate::error::ErrorBody),
+              (status = 502, description = "LLM_SERVICE_ERROR with details.user_message_id", body = crate::error::ErrorBody),
+              (status = 503, description = "LLM_NOT_CONFIGURED", body = crate::error::ErrorBody)))]
+pub async fn chat(
+    req: HttpRequest,
+    user: AuthUser,
+    state: web::Data<AppState>,
+    body: ValidatedJson<ChatRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.0.input()?;
+    let profile_id = body.0.profile_id.map(ProfileId::from_uuid);
+    let turn = state.tutor.begin(user.0.id, profile_id, input, Channel::MiniApp).await?;
+    let tutor = state.tutor.clone();
+    if !sse::wanted(&req) {
+        // In its own task, so a client that disconnects does not cancel the call halfway.
+        let reply =
+            actix_web::rt::spawn(async move { tutor.answer(turn, None).await }).await.map_err(ApiError::internal)??;
+        return Ok(HttpResponse::Ok().json(ChatReplyResponse::from(reply)));
+    }
+    let (frames, receiver) = unbounded_channel();
+    let _ = frames.send(Frame::json("user_message", &MessageResponse::from(turn.user_message.clone())));
+    let errors = ErrorFrameContext::of(&req);
+    actix_web::rt::spawn(async move {
+        let (deltas, mut pieces) = unbounded_channel::<String>();
+        let answer = async move {
+            let result = tutor.answer(turn, Some(&deltas)).await;
+            drop(deltas);
+            result
+        };
+        let forward = async {
+            while let Some(text) = pieces.recv().await {
+                let _ = frames.send(Frame::json("delta", &json!({ "text": text })));
+            }
+        };
+        let (result, ()) = tokio::join!(answer, forward);
+        let last = match result {
+            Ok(reply) => Frame::json("done", &ChatReplyResponse::from(reply)),
+            Err(error) => errors.frame(&ApiError::from(error)),
+        };
+        let _ = frames.send(last);
+    });
+    Ok(sse::response(receiver))
+}
+
+#[derive(Debug, Deserialize, IntoParams, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryQuery {
+    pub profile_id: Option<Uuid>,
+    #[validate(range(min = 1, max = 100))]
+    pub limit: Option<u32>,
+    /// A message id: the page holds messages older than it.
+    pub before: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CursorPagination {
+    pub limit: u32,
+    pub has_more: bool,
+    /// Pass as `before` for the previous page; `null` when there is none.
+    pub next_before: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryResponse {
+    /// Oldest first within the page.
+    pub data: Vec<MessageResponse>,
+    pub pagination: CursorPagination,
+}
+
+#[utoipa::path(get, path = "/api/dialog/history", tag = "tutor", security(("bearer" = [])), params(HistoryQuery),
+    responses((status = 200, body = HistoryResponse), (status = 404, description = "`before` is not a message of the profile", body = crate::error::ErrorBody)))]
+pub async fn history(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    query.validate().map_err(validation_error)?;
+    let limit = query.limit.unwrap_or(20);
+    let profile_id = query.profile_id.map(ProfileId::from_uuid);
+    let page = state.tutor.history(user.0.id, profile_id, query.before, limit).await?;
+    Ok(HttpResponse::Ok().json(HistoryResponse {
+        data: page.messages.into_iter().map(Into::into).collect(),
+        pagination: CursorPagination { limit, has_more: page.has_more, next_before: page.next_before },
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ClearQuery {
+    pub profile_id: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClearResponse {
+    pub deleted: u64,
+}
+
+/// Erases the profile's whole conversation.
+#[utoipa::path(delete, path = "/api/dialog/history", tag = "tutor", security(("bearer" = [])), params(ClearQuery),
+    responses((status = 200, body = ClearResponse)))]
+pub async fn clear(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<ClearQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let deleted = state.tutor.clear(user.0.id, query.profile_id.map(ProfileId::from_uuid)).await?;
+    Ok(HttpResponse::Ok().json(ClearResponse { deleted }))
+}

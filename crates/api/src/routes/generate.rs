@@ -1,0 +1,210 @@
+//! `POST /api/cards/generate`: cards from 1–20 words by the LLM, JSON or SSE, with
+//! `Idempotency-Key`.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use domain::{DeckId, ProfileId};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use services::generation::{GenerateReport, GenerateRequest, GenerationEvent, WordResult, WordStatus};
+use services::idempotency::{Claim, IdempotencyKey};
+use services::llm::LlmError;
+use tokio::sync::mpsc::unbounded_channel;
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::{Validate, ValidationError};
+
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ErrorCode};
+use crate::routes::cards::CardResponse;
+use crate::schemas::QuotaResponse;
+use crate::sse::{self, ErrorFrameContext, Frame};
+use crate::state::AppState;
+use crate::validated_json::ValidatedJson;
+
+const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct WordErrorResponse {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WordResultResponse {
+    pub word: String,
+    /// `created`, `duplicate` or `failed`.
+    pub status: &'static str,
+    /// The new card, or for a duplicate the card already there.
+    pub card: Option<CardResponse>,
+    pub error: Option<WordErrorResponse>,
+}
+
+impl From<WordResult> for WordResultResponse {
+    fn from(r: WordResult) -> Self {
+        let status = match r.status {
+            WordStatus::Created => "created",
+            WordStatus::Duplicate => "duplicate",
+            WordStatus::Failed => "failed",
+        };
+        let error = r.error.map(|e| WordErrorResponse {
+            code: ErrorCode::LlmServiceError.as_str(),
+            message: match e {
+                LlmError::Truncated => "the answer was cut off",
+                LlmError::Refused => "the model refused to answer",
+                LlmError::Malformed(_) => "the model's answer was unusable",
+                LlmError::Status { .. } | LlmError::Transport(_) => "the model could not be reached",
+            }
+            .to_owned(),
+        });
+        Self { word: r.word, status, card: r.card.map(Into::into), error }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GenerateReportResponse {
+    /// In the order the words were sent (repeats merged).
+    pub results: Vec<WordResultResponse>,
+    pub created: usize,
+    pub duplicates: usize,
+    pub failed: usize,
+    pub quota: QuotaResponse,
+}
+
+impl From<GenerateReport> for GenerateReportResponse {
+    fn from(report: GenerateReport) -> Self {
+        Self {
+            created: report.count(WordStatus::Created),
+            duplicates: report.count(WordStatus::Duplicate),
+            failed: report.count(WordStatus::Failed),
+            results: report.results.into_iter().map(Into::into).collect(),
+            quota: report.quota.into(),
+        }
+    }
+}
+
+fn each_word(words: &[String]) -> Result<(), ValidationError> {
+    let ok = words.iter().all(|w| (1..=100).contains(&w.trim().chars().count()));
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new("word").with_message("each word must be 1 to 100 characters".into()))
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct GenerateCardsRequest {
+    #[validate(length(min = 1, max = 20), custom(function = "each_word"))]
+    pub words: Vec<String>,
+    pub deck_id: Option<Uuid>,
+    pub profile_id: Option<Uuid>,
+}
+
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(IDEMPOTENCY_HEADER) else { return Ok(None) };
+    match value.to_str() {
+        Ok(key) if (1..=100).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => {
+            Ok(Some(key.to_owned()))
+        }
+        _ => Err(ApiError::new(ErrorCode::ValidationError)
+            .with_details(json!({ "Idempotency-Key": ["must be 1 to 100 visible ASCII characters"] }))),
+    }
+}
+
+/// Generates cards for the words. With `Accept: text/event-stream`: `word` per word as it is
+/// settled (duplicates first), `progress` as each LLM call ends, then `done` (or `error`).
+#[utoipa::path(post, path = "/api/cards/generate", tag = "cards", security(("bearer" = [])), request_body = GenerateCardsRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A repeat with the same key answers the first result")),
+    responses((status = 200, body = GenerateReportResponse, description = "JSON, or an SSE stream when asked for"),
+              (status = 402, description = "LIMIT_REACHED", body = crate::error::ErrorBody),
+              (status = 409, description = "CONFLICT: the same Idempotency-Key is still running or was used for another body", body = crate::error::ErrorBody),
+              (status = 429, description = "QUOTA_EXCEEDED", body = crate::error::ErrorBody),
+              (status = 502, description = "LLM_SERVICE_ERROR: every word failed (details.results)", body = crate::error::ErrorBody),
+              (status = 503, description = "LLM_NOT_CONFIGURED", body = crate::error::ErrorBody)))]
+pub async fn generate(
+    req: HttpRequest,
+    user: AuthUser,
+    state: web::Data<AppState>,
+    body: ValidatedJson<GenerateCardsRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = user.0.id;
+    let key = idempotency_key(&req)?;
+    let claim = match &key {
+        Some(key) => {
+            let fingerprint = serde_json::to_vec(&body.0).unwrap_or_default();
+            state.idempotency.begin(user_id, "cards.generate", key, &fingerprint).await
+        }
+        None => Claim::Fresh(IdempotencyKey::none()),
+    };
+    let key = match claim {
+        Claim::Fresh(key) => key,
+        Claim::Replay(response) => return Ok(replay(&req, response)),
+        Claim::InProgress => {
+            return Err(ApiError::new(ErrorCode::Conflict).with_details(json!({ "reason": "in_progress" })));
+        }
+        Claim::Mismatch => {
+            return Err(ApiError::new(ErrorCode::Conflict).with_details(json!({ "reason": "idempotency_key_reused" })));
+        }
+    };
+    let request = GenerateRequest {
+        profile_id: body.0.profile_id.map(ProfileId::from_uuid),
+        deck_id: body.0.deck_id.map(DeckId::from_uuid),
+        words: body.0.words,
+    };
+    let service = state.generation.clone();
+    let store = state.idempotency.clone();
+    // The work runs in its own task: a client that goes away does not cancel it halfway.
+    let run = move |events: Option<services::generation::EventSink>| async move {
+        let result = service.generate(user_id, request, events.as_ref()).await;
+        match &result {
+            Ok(report) => {
+                let body = serde_json::to_value(GenerateReportResponse::from(report.clone())).unwrap_or_default();
+                store.complete(&key, &body).await;
+            }
+            Err(_) => store.release(&key).await,
+        }
+        result
+    };
+    if !sse::wanted(&req) {
+        let report = actix_web::rt::spawn(run(None)).await.map_err(ApiError::internal)??;
+        return Ok(HttpResponse::Ok().json(GenerateReportResponse::from(report)));
+    }
+    let (frames, receiver) = unbounded_channel();
+    let errors = ErrorFrameContext::of(&req);
+    actix_web::rt::spawn(async move {
+        let (events, mut incoming) = unbounded_channel();
+        let work = async move { run(Some(events)).await };
+        let forward = async {
+            while let Some(event) = incoming.recv().await {
+                let frame = match event {
+                    GenerationEvent::Progress { word, ok } => Frame::json(
+                        "progress",
+                        &json!({ "word": word, "status": if ok { "generated" } else { "failed" } }),
+                    ),
+                    GenerationEvent::Word(result) => Frame::json("word", &WordResultResponse::from(*result)),
+                };
+                let _ = frames.send(frame);
+            }
+        };
+        let (result, ()) = tokio::join!(work, forward);
+        let last = match result {
+            Ok(report) => Frame::json("done", &GenerateReportResponse::from(report)),
+            Err(error) => errors.frame(&ApiError::from(error)),
+        };
+        let _ = frames.send(last);
+    });
+    Ok(sse::response(receiver))
+}
+
+/// The first response again: as JSON, or replayed as the stream's `word` and `done` frames.
+fn replay(req: &HttpRequest, response: serde_json::Value) -> HttpResponse {
+    if !sse::wanted(req) {
+        return HttpResponse::Ok().json(response);
+    }
+    let (frames, receiver) = unbounded_channel();
+    for result in response.get("results").and_then(|r| r.as_array()).into_iter().flatten() {
+        let _ = frames.send(Frame::json("word", result));
+    }
+    let _ = frames.send(Frame::json("done", &response));
+    sse::response(receiver)
+}

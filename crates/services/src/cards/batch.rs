@@ -1,0 +1,110 @@
+//! Several cards created together (LLM generation): the target deck, duplicates looked up
+//! before any LLM call, the plan limit checked up front, and one transaction for the lot.
+
+use domain::{DeckId, Plan, ProfileId, UserId};
+use repositories::cards::{self, CardContent};
+use repositories::{RepoError, TransactionTrait, decks, progress, users};
+use uuid::Uuid;
+
+use super::{Card, CardError, CardService};
+use crate::profiles::ProfileError;
+
+/// Where generated cards go: a deck of the resolved profile.
+#[derive(Debug, Clone, Copy)]
+pub struct GenerationTarget {
+    pub profile_id: ProfileId,
+    pub deck_id: DeckId,
+}
+
+#[derive(Debug, Clone)]
+pub enum BatchOutcome {
+    Created(Card),
+    /// The card already in the profile (or created earlier in the same batch).
+    Duplicate(Card),
+}
+
+impl CardService {
+    /// The deck cards of `profile_id` go to: `deck_id` when it is one of that profile's decks,
+    /// otherwise the profile's default deck.
+    pub async fn generation_target(
+        &self,
+        user_id: UserId,
+        profile_id: ProfileId,
+        deck_id: Option<DeckId>,
+    ) -> Result<GenerationTarget, CardError> {
+        let conn = self.db.conn();
+        let deck = match deck_id {
+            Some(id) => decks::find_owned(conn, user_id, id)
+                .await?
+                .filter(|d| d.profile_id == profile_id.as_uuid())
+                .ok_or(CardError::DeckNotFound)?,
+            None => decks::find_default(conn, profile_id).await?.ok_or(CardError::DeckNotFound)?,
+        };
+        Ok(GenerationTarget { profile_id, deck_id: DeckId::from_uuid(deck.id) })
+    }
+
+    /// The cards of the profile whose normalised lemma is one of `keys`, by key.
+    pub async fn existing_by_key(
+        &self,
+        user_id: UserId,
+        profile_id: ProfileId,
+        keys: &[String],
+    ) -> Result<Vec<(String, Card)>, CardError> {
+        let found = cards::existing_keys(self.db.conn(), profile_id, keys).await?;
+        let mut out = Vec::with_capacity(found.len());
+        for (key, id) in found {
+            out.push((key, self.get_card(user_id, id).await?));
+        }
+        Ok(out)
+    }
+
+    /// Fails with `LimitReached` unless `adding` more cards fit the user's plan.
+    pub async fn ensure_room(&self, user_id: UserId, adding: usize) -> Result<(), CardError> {
+        let conn = self.db.conn();
+        let user = users::find_by_id(conn, user_id).await?.ok_or(CardError::Profile(ProfileError::UserGone))?;
+        if let Some(max) = self.max_cards(Plan::of(user.premium_until, self.clock.now())) {
+            let used = cards::count_for_user(conn, user_id).await?;
+            if used + adding as u64 > u64::from(max) {
+                return Err(CardError::LimitReached { used, max });
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates the cards in one transaction, in order. A card whose lemma is already in the
+    /// profile (or earlier in the batch) is reported as a duplicate, not created. The plan
+    /// limit applies to the whole batch: everything fits or nothing is created.
+    pub async fn create_batch(
+        &self,
+        user_id: UserId,
+        target: GenerationTarget,
+        contents: Vec<CardContent>,
+        source: &str,
+    ) -> Result<Vec<BatchOutcome>, CardError> {
+        let now = self.clock.now();
+        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        // Serialises with other card writes of this user, so duplicate and limit checks hold.
+        let user = users::lock(&txn, user_id).await?.ok_or(CardError::Profile(ProfileError::UserGone))?;
+        let mut outcomes = Vec::with_capacity(contents.len());
+        let mut created: Vec<(String, Uuid)> = Vec::new();
+        for content in contents {
+            let key = content.lemma_key();
+            if let Some(existing) = cards::find_by_lemma_key(&txn, target.profile_id, &key).await? {
+                let progress = progress::find(&txn, user_id, existing.id).await?;
+                outcomes.push(BatchOutcome::Duplicate(Card::from_rows(existing, progress.as_ref())));
+                continue;
+            }
+            let row = cards::insert(&txn, target.deck_id, target.profile_id, content, source, now).await?;
+            created.push((key, row.id));
+            outcomes.push(BatchOutcome::Created(Card::from_rows(row, None)));
+        }
+        if let Some(max) = self.max_cards(Plan::of(user.premium_until, now)) {
+            let used = cards::count_for_user(&txn, user_id).await?;
+            if used > u64::from(max) {
+                return Err(CardError::LimitReached { used: used - created.len() as u64, max });
+            }
+        }
+        txn.commit().await.map_err(RepoError::from)?;
+        Ok(outcomes)
+    }
+}

@@ -1,0 +1,108 @@
+//! `Idempotency-Key` for POSTs that cost LLM calls: the first request with a key claims it, a
+//! repeat with the same key and body gets the first (successful) response back, and a repeat
+//! while the first still runs is told so. Failed requests release the key so they can be
+//! retried. With the cache unreachable requests run unprotected (logged), never refused.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use domain::UserId;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::cache::Cache;
+
+/// How long a finished response is replayed.
+const RESULT_TTL: Duration = Duration::from_secs(24 * 3600);
+/// How long a claim holds when its request never finishes (a crash).
+const CLAIM_TTL: Duration = Duration::from_secs(600);
+
+#[derive(Debug)]
+pub enum Claim {
+    /// Ours to run; finish with [`IdempotencyStore::complete`] or [`IdempotencyStore::release`].
+    Fresh(IdempotencyKey),
+    /// The stored response of the first request.
+    Replay(serde_json::Value),
+    InProgress,
+    /// The key was used with a different request body.
+    Mismatch,
+}
+
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey {
+    /// `None` when the cache was unreachable: nothing to store or release.
+    cache_key: Option<String>,
+    fingerprint: String,
+}
+
+impl IdempotencyKey {
+    /// No key was sent: nothing is stored.
+    pub fn none() -> Self {
+        Self { cache_key: None, fingerprint: String::new() }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    fingerprint: String,
+    response: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IdempotencyStore {
+    cache: Arc<dyn Cache>,
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    hex::encode(Sha256::digest(data))
+}
+
+impl IdempotencyStore {
+    pub fn new(cache: Arc<dyn Cache>) -> Self {
+        Self { cache }
+    }
+
+    /// Claims `key` for this user and operation; `request` is the body, compared on replays.
+    pub async fn begin(&self, user_id: UserId, operation: &str, key: &str, request: &[u8]) -> Claim {
+        let cache_key = format!("idem:{user_id}:{operation}:{}", sha256_hex(key.as_bytes()));
+        let fingerprint = sha256_hex(request);
+        let pending =
+            serde_json::to_string(&Entry { fingerprint: fingerprint.clone(), response: None }).unwrap_or_default();
+        let unprotected = |error: &dyn std::fmt::Display| {
+            tracing::warn!(%error, "idempotency store unavailable; running the request unprotected");
+            Claim::Fresh(IdempotencyKey { cache_key: None, fingerprint: fingerprint.clone() })
+        };
+        match self.cache.set_nx_ex(&cache_key, &pending, CLAIM_TTL).await {
+            Ok(true) => return Claim::Fresh(IdempotencyKey { cache_key: Some(cache_key), fingerprint }),
+            Ok(false) => {}
+            Err(error) => return unprotected(&error),
+        }
+        let stored = match self.cache.get(&cache_key).await {
+            Ok(stored) => stored,
+            Err(error) => return unprotected(&error),
+        };
+        match stored.and_then(|s| serde_json::from_str::<Entry>(&s).ok()) {
+            Some(entry) if entry.fingerprint != fingerprint => Claim::Mismatch,
+            Some(Entry { response: Some(response), .. }) => Claim::Replay(response),
+            // Pending, or expired between the two commands (the client may simply retry).
+            _ => Claim::InProgress,
+        }
+    }
+
+    pub async fn complete(&self, key: &IdempotencyKey, response: &serde_json::Value) {
+        let Some(cache_key) = &key.cache_key else { return };
+        let entry = Entry { fingerprint: key.fingerprint.clone(), response: Some(response.clone()) };
+        let value = serde_json::to_string(&entry).unwrap_or_default();
+        if let Err(error) = self.cache.set_ex(cache_key, &value, RESULT_TTL).await {
+            tracing::warn!(%error, "could not store the idempotent response");
+        }
+    }
+
+    /// Lets the key be used again (the request failed).
+    pub async fn release(&self, key: &IdempotencyKey) {
+        let Some(cache_key) = &key.cache_key else { return };
+        if let Err(error) = self.cache.delete(cache_key).await {
+            tracing::warn!(%error, "could not release the idempotency key");
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! What the use cases call: one configured provider plus what every call needs around it:
+//! the model and limits from configuration, structured output with one re-ask, and token
+//! accounting (a `token_usage` row and metrics) recorded outside any business transaction.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use config::{LlmProviderKind, LlmSettings};
+use domain::{ProfileId, UserId};
+use repositories::Database;
+use repositories::token_usage::{self, NewTokenUsage};
+use serde::de::DeserializeOwned;
+
+use super::{
+    AnthropicProvider, ChatMessage, Completion, CompletionRequest, DeltaSink, JsonSchema, LlmError, LlmMetrics,
+    LlmProvider, OpenAiProvider, RetryPolicy, Role, Sleeper, Usage,
+};
+use crate::Clock;
+
+/// What a call is for: a metrics label, a `token_usage.operation` and the quota it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    Chat,
+    CardGeneration,
+}
+
+impl Operation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Chat => "chat",
+            Self::CardGeneration => "card_generation",
+        }
+    }
+}
+
+/// Who a call is made for.
+#[derive(Debug, Clone, Copy)]
+pub struct CallContext {
+    pub user_id: UserId,
+    pub profile_id: Option<ProfileId>,
+    pub operation: Operation,
+}
+
+/// An answer that must parse into `Self` and pass semantic checks; the schema is sent to the
+/// provider (`json_schema` for OpenAI-compatible servers, a forced tool for Anthropic).
+pub trait Structured: DeserializeOwned {
+    fn schema() -> JsonSchema;
+    /// Meaning beyond the schema: non-empty fields, indexes in range, counts.
+    fn check(&self) -> Result<(), String>;
+}
+
+pub(crate) struct CallRecord<'a> {
+    pub operation: &'a str,
+    pub model: &'a str,
+    pub outcome: &'static str,
+    pub usage: Usage,
+    pub cost_usd_micros: u64,
+    pub latency: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct LlmGateway {
+    provider: Arc<dyn LlmProvider>,
+    settings: Arc<LlmSettings>,
+    db: Database,
+    clock: Arc<dyn Clock>,
+    metrics: LlmMetrics,
+}
+
+impl LlmGateway {
+    /// The configured provider, or `None` when `LLM_PROVIDER=none`: LLM features then answer
+    /// "not configured" and everything else works.
+    pub fn from_settings(
+        settings: &LlmSettings,
+        db: Database,
+        clock: Arc<dyn Clock>,
+        metrics: LlmMetrics,
+        sleeper: Arc<dyn Sleeper>,
+    ) -> Result<Option<Self>, LlmError> {
+        let retry = RetryPolicy { max_attempts: settings.max_attempts, ..RetryPolicy::default() };
+        let provider: Arc<dyn LlmProvider> = match settings.provider {
+            LlmProviderKind::None => return Ok(None),
+            LlmProviderKind::OpenAi => Arc::new(OpenAiProvider::new(
+                &settings.base_url,
+                settings.openai_api_key.clone(),
+                settings.timeout,
+                retry,
+                sleeper,
+            )?),
+            LlmProviderKind::Anthropic => {
+                let key = settings
+                    .anthropic_api_key
+                    .clone()
+                    .ok_or_else(|| LlmError::Transport("ANTHROPIC_API_KEY is not set".into()))?;
+                Arc::new(AnthropicProvider::new(&settings.base_url, key, settings.timeout, retry, sleeper)?)
+            }
+        };
+        Ok(Some(Self::new(provider, settings.clone(), db, clock, metrics)))
+    }
+
+    pub fn new(
+        provider: Arc<dyn LlmProvider>,
+        settings: LlmSettings,
+        db: Database,
+        clock: Arc<dyn Clock>,
+        metrics: LlmMetrics,
+    ) -> Self {
+        Self { provider, settings: Arc::new(settings), db, clock, metrics }
+    }
+
+    pub fn settings(&self) -> &LlmSettings {
+        &self.settings
+    }
+
+    fn request(&self, messages: Vec<ChatMessage>, json_schema: Option<JsonSchema>) -> CompletionRequest {
+        let temperature = match json_schema {
+            // Structured answers are data, not prose: keep them close to deterministic.
+            Some(_) => self.settings.temperature.min(0.3),
+            None => self.settings.temperature,
+        };
+        CompletionRequest {
+            model: self.settings.model.clone(),
+            messages,
+            temperature,
+            max_tokens: self.settings.max_output_tokens,
+            json_schema,
+        }
+    }
+
+    /// A free-text answer, streamed into `deltas` when given.
+    pub async fn chat(
+        &self,
+        context: CallContext,
+        messages: Vec<ChatMessage>,
+        deltas: Option<&DeltaSink>,
+    ) -> Result<Completion, LlmError> {
+        let request = self.request(messages, None);
+        self.call(context, &request, deltas).await
+    }
+
+    /// An answer parsed into `T` and checked; a broken answer is re-asked once with the
+    /// problem spelled out, then given up as [`LlmError::Malformed`].
+    pub async fn structured<T: Structured>(
+        &self,
+        context: CallContext,
+        mut messages: Vec<ChatMessage>,
+    ) -> Result<T, LlmError> {
+        let request = self.request(messages.clone(), Some(T::schema()));
+        let first = self.call(context, &request, None).await?;
+        let problem = match parse::<T>(&first.content) {
+            Ok(value) => return Ok(value),
+            Err(problem) => problem,
+        };
+        tracing::warn!(operation = context.operation.as_str(), %problem, "structured answer rejected; asking again");
+        messages.push(ChatMessage { role: Role::Assistant, content: first.content });
+        messages.push(ChatMessage {
+            role: Role::User,
+            content: format!(
+                "That answer was not valid: {problem}. Answer again with only the JSON object, \
+                 following the schema exactly."
+            ),
+        });
+        let second = self.call(context, &self.request(messages, Some(T::schema())), None).await?;
+        parse::<T>(&second.content).map_err(|problem| {
+            tracing::warn!(operation = context.operation.as_str(), %problem, "structured answer rejected twice");
+            LlmError::Malformed(problem)
+        })
+    }
+
+    async fn call(
+        &self,
+        context: CallContext,
+        request: &CompletionRequest,
+        deltas: Option<&DeltaSink>,
+    ) -> Result<Completion, LlmError> {
+        let started = Instant::now();
+        let result = match deltas {
+            Some(deltas) => self.provider.stream(request, deltas).await,
+            None => self.provider.complete(request).await,
+        };
+        let usage = result.as_ref().map(|c| c.usage).unwrap_or_default();
+        self.record(context, request, &result, usage, started.elapsed()).await;
+        result
+    }
+
+    /// Token accounting: never fails the call it accounts for.
+    async fn record(
+        &self,
+        context: CallContext,
+        request: &CompletionRequest,
+        result: &Result<Completion, LlmError>,
+        usage: Usage,
+        latency: Duration,
+    ) {
+        let outcome = if result.is_ok() { "ok" } else { "error" };
+        // Prices are looked up by the model the provider says answered, falling back to ours.
+        let answered = result.as_ref().ok().map(|c| c.model.as_str()).filter(|m| !m.is_empty());
+        let price = answered.and_then(|m| self.settings.price_of(m)).or_else(|| self.settings.price_of(&request.model));
+        let cost_usd_micros = price.map_or(0, |p| {
+            let micros = f64::from(usage.prompt_tokens) * p.input_per_million
+                + f64::from(usage.completion_tokens) * p.output_per_million;
+            micros.round() as u64
+        });
+        let record = CallRecord {
+            operation: context.operation.as_str(),
+            model: &request.model,
+            outcome,
+            usage,
+            cost_usd_micros,
+            latency,
+        };
+        self.metrics.observe(&record);
+        if let Err(error) = &result {
+            tracing::warn!(operation = record.operation, model = record.model, %error, "LLM call failed");
+        }
+        let row = NewTokenUsage {
+            user_id: Some(context.user_id),
+            profile_id: context.profile_id,
+            operation: record.operation,
+            provider: self.provider.name(),
+            model: answered.unwrap_or(&request.model),
+            prompt_tokens: usage.prompt_tokens,
+            completion_tokens: usage.completion_tokens,
+            cost_usd_micros,
+            latency_ms: u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
+            outcome,
+            created_at: self.clock.now(),
+        };
+        if let Err(error) = token_usage::insert(self.db.conn(), row).await {
+            tracing::error!(%error, "could not record token usage");
+        }
+    }
+}
+
+fn parse<T: Structured>(content: &str) -> Result<T, String> {
+    // Some models wrap JSON in a Markdown fence even when asked not to.
+    let trimmed = content.trim();
+    let json = trimmed
+        .strip_prefix("```json")
+        .or_else(|| trimmed.strip_prefix("```"))
+        .and_then(|rest| rest.strip_suffix("```"))
+        .unwrap_or(trimmed);
+    let value: T = serde_json::from_str(json).map_err(|e| format!("not the expected JSON ({e})"))?;
+    value.check()?;
+    Ok(value)
+}
