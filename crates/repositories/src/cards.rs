@@ -20,7 +20,7 @@ use crate::entities::language_profiles;
 pub use crate::entities::cards::Model as CardRow;
 
 /// Everything a card holds apart from its identity and place.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct CardContent {
     pub front: String,
     pub back: String,

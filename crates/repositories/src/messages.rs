@@ -71,3 +71,8 @@ pub async fn has_reply(conn: &impl ConnectionTrait, message_id: Uuid) -> Result<
 pub async fn delete_for_profile(conn: &impl ConnectionTrait, profile_id: ProfileId) -> Result<u64, RepoError> {
     Ok(Messages::delete_many().filter(Column::ProfileId.eq(profile_id.as_uuid())).exec(conn).await?.rows_affected)
 }
+
+/// Every message of the user, oldest first (export).
+pub async fn list_for_user(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Vec<MessageRow>, RepoError> {
+    Ok(Messages::find().filter(Column::UserId.eq(user_id.as_uuid())).order_by_asc(Column::Id).all(conn).await?)
+}

@@ -82,6 +82,28 @@ pub struct Export {
     pub user: User,
     pub profiles: Vec<Profile>,
     pub decks: Vec<ExportedDeck>,
+    pub cards: Vec<ExportedCard>,
+    pub messages: Vec<ExportedMessage>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedCard {
+    pub id: uuid::Uuid,
+    pub deck_id: uuid::Uuid,
+    #[serde(flatten)]
+    pub content: repositories::cards::CardContent,
+    pub source: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedMessage {
+    pub id: uuid::Uuid,
+    pub profile_id: uuid::Uuid,
+    pub role: String,
+    pub content: String,
+    pub channel: String,
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -159,7 +181,33 @@ impl UserService {
         let user = users::find_by_id(conn, user_id).await?.ok_or(ProfileError::UserGone)?;
         let profiles = profiles::list_for_user(conn, user_id).await?;
         let decks = decks::list_for_owner(conn, user_id).await?;
+        let mut cards = Vec::new();
+        for deck in &decks {
+            for row in repositories::cards::list_in_deck(conn, domain::DeckId::from_uuid(deck.id)).await? {
+                cards.push(ExportedCard {
+                    id: row.id,
+                    deck_id: row.deck_id,
+                    content: crate::cards::Card::from_rows(row.clone(), None).content,
+                    source: row.source,
+                    created_at: row.created_at,
+                });
+            }
+        }
+        let messages = repositories::messages::list_for_user(conn, user_id)
+            .await?
+            .into_iter()
+            .map(|m| ExportedMessage {
+                id: m.id,
+                profile_id: m.profile_id,
+                role: m.role,
+                content: m.content,
+                channel: m.channel,
+                created_at: m.created_at,
+            })
+            .collect();
         Ok(Export {
+            cards,
+            messages,
             exported_at: self.clock.now(),
             user: User::from(user),
             profiles: profiles.into_iter().map(Profile::try_from).collect::<Result<_, _>>()?,

@@ -71,6 +71,8 @@ async fn export_holds_everything_the_user_owns() {
     let app = spawn_app().await;
     let user = app.sign_in(13).await;
     app.create_profile(&user, "de").await;
+    let card = serde_json::json!({"front": "der Hund", "back": "собака", "forms": {"plural": "Hunde"}});
+    assert_eq!(app.call(Method::POST, "/api/cards", &user.access_token, Some(card)).await.status(), 201);
     let response = app.call(Method::GET, "/api/me/export", &user.access_token, None).await;
     assert_eq!(response.status(), 200);
     assert!(response.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
@@ -79,6 +81,9 @@ async fn export_holds_everything_the_user_owns() {
     assert_eq!(export["profiles"][0]["language"], "de");
     assert_eq!(export["decks"][0]["name"], "Мои слова");
     assert_eq!(export["decks"][0]["is_default"], true);
+    assert_eq!(export["cards"][0]["front"], "der Hund");
+    assert_eq!(export["cards"][0]["forms"]["plural"], "Hunde");
+    assert_eq!(export["messages"], serde_json::json!([]));
     assert!(!export.to_string().contains("token"), "no secrets in the export");
 }
 

@@ -78,6 +78,17 @@ async fn a_message_is_answered_with_the_profile_prompt_and_both_sides_are_kept()
         27
     );
     assert_eq!(app.count("SELECT sum(messages_sent)::bigint FROM daily_activity").await, 1);
+    let export: Value = app.call(Method::GET, "/api/me/export", &user.access_token, None).await.json().await.unwrap();
+    assert_eq!(export["messages"].as_array().unwrap().len(), 2, "the conversation is part of the export");
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains(r#"lang_agent_llm_calls_total{model="gpt-4.1-mini",operation="chat",outcome="ok"} 1"#),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(r#"lang_agent_llm_tokens_total{direction="input",model="gpt-4.1-mini",operation="chat"} 31"#)
+    );
+    assert!(metrics.contains(r#"lang_agent_llm_cost_usd_micros_total{model="gpt-4.1-mini",operation="chat"} 27"#));
 
     // The next turn carries the history.
     app.chat(&user, json!({"message": "Und Katze?"})).await;
