@@ -2,9 +2,12 @@
 //! `text/event-stream` body. The work behind the stream runs in its own task, so a client that
 //! goes away does not cancel it halfway (the answer is still saved).
 
+use std::panic::AssertUnwindSafe;
+
 use actix_web::http::header::{ACCEPT, CACHE_CONTROL};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
+use futures_util::FutureExt;
 use serde::Serialize;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
@@ -26,6 +29,34 @@ impl Frame {
 
 pub type FrameSender = UnboundedSender<Frame>;
 
+/// Runs `work` on its own task, so a client that goes away does not cancel it halfway (an
+/// answer being saved, quota being settled); a panic in it becomes a 500.
+pub async fn detached<T: 'static>(work: impl Future<Output = Result<T, ApiError>> + 'static) -> Result<T, ApiError> {
+    match actix_web::rt::spawn(AssertUnwindSafe(work).catch_unwind()).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) | Err(_) => Err(ApiError::internal(anyhow::anyhow!("the request's task panicked"))),
+    }
+}
+
+/// An SSE response fed by `work`, which runs detached: it sends its frames as it goes and ends
+/// with the `done` frame it returns, or an `error` frame (also when it panics).
+pub fn stream<F, Fut>(req: &HttpRequest, work: F) -> HttpResponse
+where
+    F: FnOnce(FrameSender) -> Fut + 'static,
+    Fut: Future<Output = Result<Frame, ApiError>> + 'static,
+{
+    let (frames, receiver) = tokio::sync::mpsc::unbounded_channel();
+    let errors = ErrorFrameContext::of(req);
+    actix_web::rt::spawn(async move {
+        let last = match detached(work(frames.clone())).await {
+            Ok(frame) => frame,
+            Err(error) => errors.frame(&error),
+        };
+        let _ = frames.send(last);
+    });
+    response(receiver)
+}
+
 /// Whether the client asked for a stream (`Accept: text/event-stream`).
 pub fn wanted(req: &HttpRequest) -> bool {
     req.headers()
@@ -34,11 +65,20 @@ pub fn wanted(req: &HttpRequest) -> bool {
         .any(|v| v.split(',').any(|part| part.trim().starts_with("text/event-stream")))
 }
 
+/// A comment line sent while nothing else is, so proxies do not close a quiet stream (a slow
+/// first token) as idle.
+const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
+
 pub fn response(frames: UnboundedReceiver<Frame>) -> HttpResponse {
     let body = futures_util::stream::unfold(frames, |mut frames| async move {
-        let frame = frames.recv().await?;
-        // JSON has no raw newlines, so one `data:` line per frame is enough.
-        let bytes = Bytes::from(format!("event: {}\ndata: {}\n\n", frame.event, frame.data));
+        let bytes = tokio::select! {
+            frame = frames.recv() => {
+                let frame = frame?;
+                // JSON has no raw newlines, so one `data:` line per frame is enough.
+                Bytes::from(format!("event: {}\ndata: {}\n\n", frame.event, frame.data))
+            }
+            () = tokio::time::sleep(KEEP_ALIVE) => Bytes::from_static(b": keep-alive\n\n"),
+        };
         Some((Ok::<_, actix_web::Error>(bytes), frames))
     });
     HttpResponse::Ok()
@@ -61,6 +101,9 @@ impl ErrorFrameContext {
     }
 
     pub fn frame(&self, error: &ApiError) -> Frame {
+        if error.code().status().is_server_error() {
+            tracing::error!(request_id = %self.request_id, %error, "streamed request failed");
+        }
         let payload = ErrorPayload { code: error.code(), details: error.details().cloned() };
         let body = render_body(self.language, &self.request_id, &payload);
         Frame { event: "error", data: String::from_utf8_lossy(&body).into_owned() }

@@ -17,7 +17,7 @@ use services::cards::CardService;
 use services::generation::GenerationService;
 use services::idempotency::IdempotencyStore;
 use services::lifecycle::ShutdownSignal;
-use services::llm::{LlmGateway, TokioSleeper};
+use services::llm::{LlmFeatures, LlmGateway, TokioSleeper};
 use services::moderation::Moderator;
 use services::profiles::ProfileService;
 use services::prompts::Prompts;
@@ -95,16 +95,9 @@ impl AppState {
             _ => Moderator::local(cache.clone()),
         };
         let prompts = Arc::new(Prompts::load().context("a prompt template does not compile")?);
-        let tutor = TutorService::new(
-            db.clone(),
-            clock.clone(),
-            profiles.clone(),
-            quotas.clone(),
-            moderator,
-            prompts.clone(),
-            llm.clone(),
-        );
-        let generation = GenerationService::new(profiles.clone(), cards.clone(), quotas.clone(), prompts, llm);
+        let features = LlmFeatures { llm, quotas: quotas.clone(), prompts, cache: cache.clone() };
+        let tutor = TutorService::new(db.clone(), clock.clone(), profiles.clone(), moderator, features.clone());
+        let generation = GenerationService::new(profiles.clone(), cards.clone(), features);
         Ok(Self {
             quotas,
             tutor,

@@ -7,16 +7,22 @@ use std::sync::Arc;
 use domain::text::normalized_key;
 use domain::{DeckId, ProfileId, UserId};
 use futures_util::StreamExt;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
-use crate::cards::{BatchOutcome, Card, CardContent, CardError, CardService};
-use crate::llm::{CallContext, ChatMessage, JsonSchema, LlmError, LlmGateway, Operation, Role, Structured};
+use crate::cache::Cache;
+use crate::cards::{BatchOutcome, Card, CardContent, CardError, CardService, GenerationTarget};
+use crate::llm::{
+    CallContext, ChatMessage, JsonSchema, LlmError, LlmFeatures, LlmGateway, Operation, Role, Structured,
+};
 use crate::profiles::{ProfileError, ProfileService};
 use crate::prompts::{LearnerContext, PromptError, Prompts};
-use crate::quota::{QuotaError, QuotaKind, QuotaService, QuotaStatus};
+use crate::quota::{QuotaError, QuotaKind, QuotaService, QuotaStatus, Reservation};
 
 pub const MAX_WORDS: usize = 20;
+/// Card content for the same word, prompt and model is reused this long (`llm:cache:…`).
+const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
 const PARTS_OF_SPEECH: [&str; 10] = [
     "noun",
     "verb",
@@ -84,7 +90,7 @@ pub struct GenerateRequest {
 }
 
 /// The card as the model fills it (structured output).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct GeneratedCard {
     front: String,
     back: String,
@@ -97,7 +103,7 @@ struct GeneratedCard {
     example_translation: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Form {
     name: String,
     value: String,
@@ -193,6 +199,7 @@ pub struct GenerationService {
     quotas: QuotaService,
     prompts: Arc<Prompts>,
     llm: Option<LlmGateway>,
+    cache: Arc<dyn Cache>,
 }
 
 /// The words trimmed, blanks dropped and repeats (case-insensitive, NFC) merged.
@@ -208,79 +215,105 @@ fn distinct_words(words: Vec<String>) -> Vec<(String, String)> {
 }
 
 impl GenerationService {
-    pub fn new(
-        profiles: ProfileService,
-        cards: CardService,
-        quotas: QuotaService,
-        prompts: Arc<Prompts>,
-        llm: Option<LlmGateway>,
-    ) -> Self {
-        Self { profiles, cards, quotas, prompts, llm }
+    pub fn new(profiles: ProfileService, cards: CardService, features: LlmFeatures) -> Self {
+        let LlmFeatures { llm, quotas, prompts, cache } = features;
+        Self { profiles, cards, quotas, prompts, llm, cache }
     }
 
-    pub async fn generate(
+    /// A card made before from exactly this prompt and model, or a new one (then kept).
+    async fn card_for(
         &self,
-        user_id: UserId,
-        request: GenerateRequest,
-        events: Option<&EventSink>,
-    ) -> Result<GenerateReport, GenerateError> {
-        let llm = self.llm.as_ref().ok_or(GenerateError::NotConfigured)?;
+        llm: &LlmGateway,
+        context: CallContext,
+        prompt: Vec<ChatMessage>,
+    ) -> Result<GeneratedCard, LlmError> {
+        let mut hasher = Sha256::new();
+        hasher.update(llm.settings().model.as_bytes());
+        for message in &prompt {
+            hasher.update(b"\0");
+            hasher.update(message.content.as_bytes());
+        }
+        let key = format!("llm:cache:card:{}", hex::encode(hasher.finalize()));
+        if let Ok(Some(cached)) = self.cache.get(&key).await
+            && let Ok(card) = serde_json::from_str::<GeneratedCard>(&cached)
+            && card.check().is_ok()
+        {
+            return Ok(card);
+        }
+        let card = llm.structured::<GeneratedCard>(context, prompt).await?;
+        if let Ok(json) = serde_json::to_string(&card)
+            && let Err(error) = self.cache.set_ex(&key, &json, CACHE_TTL).await
+        {
+            tracing::warn!(%error, "could not cache the generated card");
+        }
+        Ok(card)
+    }
+
+    /// Everything that can refuse the request before any LLM call: no provider, profile and
+    /// deck, duplicates, the plan's card limit, the daily quota (reserved here).
+    pub async fn prepare(&self, user_id: UserId, request: GenerateRequest) -> Result<PreparedBatch, GenerateError> {
+        if self.llm.is_none() {
+            return Err(GenerateError::NotConfigured);
+        }
         let profile = self.profiles.resolve(user_id, request.profile_id).await?;
         let target = self.cards.generation_target(user_id, profile.id, request.deck_id).await?;
         let words = distinct_words(request.words);
+        let keys: Vec<String> = words.iter().map(|(key, _)| key.clone()).collect();
+        let existing = self.cards.existing_by_key(user_id, profile.id, &keys).await?;
+        let system = self.prompts.card_system(&LearnerContext::from(&profile))?;
+        let mut duplicates = Vec::new();
+        let mut fresh = Vec::new();
+        for (index, (key, word)) in words.into_iter().enumerate() {
+            match existing.iter().find(|(k, _)| *k == key) {
+                Some((_, card)) => duplicates.push((
+                    index,
+                    WordResult { word, status: WordStatus::Duplicate, card: Some(card.clone()), error: None },
+                )),
+                None => {
+                    let prompt = vec![
+                        ChatMessage { role: Role::System, content: system.clone() },
+                        ChatMessage { role: Role::User, content: self.prompts.card_user(&word)? },
+                    ];
+                    fresh.push((index, word, prompt));
+                }
+            }
+        }
+        let reservation = if fresh.is_empty() {
+            None
+        } else {
+            self.cards.ensure_room(user_id, fresh.len()).await?;
+            let wanted = u32::try_from(fresh.len()).unwrap_or(u32::MAX);
+            Some(self.quotas.reserve(user_id, QuotaKind::CardGeneration, wanted).await?)
+        };
+        Ok(PreparedBatch { user_id, profile_id: profile.id, target, duplicates, fresh, reservation })
+    }
+
+    /// Generates the prepared words (reporting into `events` as it goes) and saves the cards.
+    pub async fn run(&self, batch: PreparedBatch, events: Option<&EventSink>) -> Result<GenerateReport, GenerateError> {
+        let llm = self.llm.as_ref().ok_or(GenerateError::NotConfigured)?;
+        let PreparedBatch { user_id, profile_id, target, duplicates, fresh, reservation } = batch;
         let emit = |event: GenerationEvent| {
             if let Some(events) = events {
                 let _ = events.send(event);
             }
         };
-
-        let keys: Vec<String> = words.iter().map(|(key, _)| key.clone()).collect();
-        let existing = self.cards.existing_by_key(user_id, profile.id, &keys).await?;
-        let mut results: Vec<Option<WordResult>> = vec![None; words.len()];
-        let mut fresh = Vec::new();
-        let mut already_reported = std::collections::HashSet::new();
-        for (index, (key, word)) in words.iter().enumerate() {
-            match existing.iter().find(|(k, _)| k == key) {
-                Some((_, card)) => {
-                    let result = WordResult {
-                        word: word.clone(),
-                        status: WordStatus::Duplicate,
-                        card: Some(card.clone()),
-                        error: None,
-                    };
-                    emit(GenerationEvent::Word(Box::new(result.clone())));
-                    already_reported.insert(index);
-                    if let Some(slot) = results.get_mut(index) {
-                        *slot = Some(result);
-                    }
-                }
-                None => fresh.push((index, word.clone())),
-            }
+        let mut results: Vec<(usize, WordResult)> = Vec::new();
+        for (index, duplicate) in duplicates {
+            emit(GenerationEvent::Word(Box::new(duplicate.clone())));
+            results.push((index, duplicate));
         }
-        if fresh.is_empty() {
+        let Some(reservation) = reservation else {
             let quota = self.quotas.status(user_id, QuotaKind::CardGeneration).await?;
-            return Ok(GenerateReport { results: results.into_iter().flatten().collect(), quota });
-        }
+            return Ok(GenerateReport { results: results.into_iter().map(|(_, r)| r).collect(), quota });
+        };
 
-        self.cards.ensure_room(user_id, fresh.len()).await?;
-        let wanted = u32::try_from(fresh.len()).unwrap_or(u32::MAX);
-        let mut reservation = self.quotas.reserve(user_id, QuotaKind::CardGeneration, wanted).await?;
-
-        let learner = LearnerContext::from(&profile);
-        let system = self.prompts.card_system(&learner)?;
-        let context = CallContext { user_id, profile_id: Some(profile.id), operation: Operation::CardGeneration };
-        let mut calls = Vec::with_capacity(fresh.len());
-        for (index, word) in fresh {
-            let prompt = vec![
-                ChatMessage { role: Role::System, content: system.clone() },
-                ChatMessage { role: Role::User, content: self.prompts.card_user(&word)? },
-            ];
-            calls.push(async move {
-                let generated = llm.structured::<GeneratedCard>(context, prompt).await;
-                (index, word, generated)
-            });
-        }
-        let mut generated = Vec::new();
+        let context = CallContext { user_id, profile_id: Some(profile_id), operation: Operation::CardGeneration };
+        let wanted = fresh.len();
+        let calls = fresh.into_iter().map(|(index, word, prompt)| async move {
+            let generated = self.card_for(llm, context, prompt).await;
+            (index, word, generated)
+        });
+        let mut generated = Vec::with_capacity(wanted);
         let mut stream = futures_util::stream::iter(calls).buffer_unordered(llm.settings().generation_concurrency);
         while let Some((index, word, outcome)) = stream.next().await {
             emit(GenerationEvent::Progress { word: word.clone(), ok: outcome.is_ok() });
@@ -288,22 +321,22 @@ impl GenerationService {
         }
         generated.sort_by_key(|(index, _, _)| *index);
 
-        let (ok, failed): (Vec<_>, Vec<_>) = generated.into_iter().partition(|(_, _, outcome)| outcome.is_ok());
         let mut to_save = Vec::new();
         let mut save_slots = Vec::new();
-        for (index, word, outcome) in ok {
-            if let Ok(card) = outcome {
-                to_save.push(CardContent::from(card));
-                save_slots.push((index, word));
+        let mut finished = Vec::new();
+        for (index, word, outcome) in generated {
+            match outcome {
+                Ok(card) => {
+                    to_save.push(CardContent::from(card));
+                    save_slots.push((index, word));
+                }
+                Err(error) => finished
+                    .push((index, WordResult { word, status: WordStatus::Failed, card: None, error: Some(error) })),
             }
         }
-        let saved = match self.cards.create_batch(user_id, target, to_save, "llm").await {
-            Ok(saved) => saved,
-            Err(error) => {
-                self.quotas.refund(&mut reservation, wanted).await;
-                return Err(error.into());
-            }
-        };
+        let failures = finished.len();
+        // A failure here drops the reservation, which gives every unit back.
+        let saved = self.cards.create_batch(user_id, target, to_save, "llm").await?;
         let mut created = 0;
         for ((index, word), outcome) in save_slots.into_iter().zip(saved) {
             let (status, card) = match outcome {
@@ -313,29 +346,34 @@ impl GenerationService {
                 }
                 BatchOutcome::Duplicate(card) => (WordStatus::Duplicate, card),
             };
-            if let Some(slot) = results.get_mut(index) {
-                *slot = Some(WordResult { word, status, card: Some(card), error: None });
-            }
-        }
-        let failures = failed.len();
-        for (index, word, outcome) in failed {
-            if let (Some(slot), Err(error)) = (results.get_mut(index), outcome) {
-                *slot = Some(WordResult { word, status: WordStatus::Failed, card: None, error: Some(error) });
-            }
+            finished.push((index, WordResult { word, status, card: Some(card), error: None }));
         }
         // Charged per card created: failed words and late duplicates cost nothing.
-        self.quotas.refund(&mut reservation, wanted - created).await;
-        let results: Vec<WordResult> = results.into_iter().flatten().collect();
-        if failures == wanted as usize {
-            return Err(GenerateError::AllFailed(results));
+        let quota = reservation.settle(created).await;
+        finished.sort_by_key(|(index, _)| *index);
+        if failures == wanted {
+            results.extend(finished);
+            results.sort_by_key(|(index, _)| *index);
+            return Err(GenerateError::AllFailed(results.into_iter().map(|(_, r)| r).collect()));
         }
-        for (index, result) in results.iter().enumerate() {
-            if !already_reported.contains(&index) {
-                emit(GenerationEvent::Word(Box::new(result.clone())));
-            }
+        for (_, result) in &finished {
+            emit(GenerationEvent::Word(Box::new(result.clone())));
         }
-        Ok(GenerateReport { results, quota: reservation.status })
+        results.extend(finished);
+        results.sort_by_key(|(index, _)| *index);
+        Ok(GenerateReport { results: results.into_iter().map(|(_, r)| r).collect(), quota })
     }
+}
+
+/// A request that passed every check, with its quota reserved; see [`GenerationService::run`].
+#[derive(Debug)]
+pub struct PreparedBatch {
+    user_id: UserId,
+    profile_id: ProfileId,
+    target: GenerationTarget,
+    duplicates: Vec<(usize, WordResult)>,
+    fresh: Vec<(usize, String, Vec<ChatMessage>)>,
+    reservation: Option<Reservation>,
 }
 
 #[cfg(test)]

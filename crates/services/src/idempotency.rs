@@ -15,7 +15,7 @@ use crate::cache::Cache;
 /// How long a finished response is replayed.
 const RESULT_TTL: Duration = Duration::from_secs(24 * 3600);
 /// How long a claim holds when its request never finishes (a crash).
-const CLAIM_TTL: Duration = Duration::from_secs(600);
+const CLAIM_TTL: Duration = Duration::from_secs(30 * 60);
 
 #[derive(Debug)]
 pub enum Claim {

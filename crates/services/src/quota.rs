@@ -1,14 +1,18 @@
 //! Daily quotas of LLM-costing work per plan, counted in the user's local calendar day (reset
-//! at local midnight) in the shared cache: `quota:{user}:{kind}:{date}`, 48 h TTL.
+//! at local midnight) in the shared cache: `quota:{user}:{kind}:{local date}`, 48 h TTL.
 //!
-//! A call first reserves its units atomically (so concurrent requests cannot overshoot) and
-//! gives them back when the call fails: in effect only successful calls are charged. When the
-//! cache is unreachable the quota is not enforced (logged): an outage must not stop learning.
+//! The day is fixed when its first unit is taken (`quota:{user}:window` holds its date and
+//! reset instant until then), so changing the time zone mid-day cannot open a fresh day.
+//!
+//! A call reserves its units atomically (so concurrent requests cannot overshoot) and settles
+//! them when it is done; units not settled as used (a failure, a cancelled request, a panic)
+//! are given back: in effect only successful work is charged. When the cache is unreachable
+//! the quota is not enforced (logged): an outage must not stop learning.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone as _, Utc};
 use config::PlanSettings;
 use domain::{Plan, StudyDay, TimeZone, UserId};
 use repositories::{Database, RepoError, users};
@@ -62,12 +66,57 @@ pub enum QuotaError {
     Repo(#[from] RepoError),
 }
 
-/// Units taken from a quota; give them back with [`QuotaService::refund`] if the work failed.
+/// Units taken from a quota. [`settle`](Self::settle) keeps the ones used; whatever is still
+/// held when the reservation is dropped (an error, a cancelled request, a panic) goes back.
 #[derive(Debug)]
-#[must_use = "refund the reservation when the work fails"]
+#[must_use = "settle the reservation once the work is done"]
 pub struct Reservation {
-    key: Option<String>,
-    pub status: QuotaStatus,
+    cache: Option<Arc<dyn Cache>>,
+    key: String,
+    held: u32,
+    status: QuotaStatus,
+}
+
+impl Reservation {
+    /// Keeps `used` of the held units, gives the rest back, and returns the resulting status.
+    pub async fn settle(mut self, used: u32) -> QuotaStatus {
+        let unused = self.held.saturating_sub(used);
+        if unused > 0
+            && let Some(cache) = &self.cache
+        {
+            give_back(cache.as_ref(), &self.key, unused).await;
+        }
+        self.held = 0;
+        let mut status = self.status.clone();
+        status.used = status.used.saturating_sub(unused);
+        status
+    }
+
+    pub fn status(&self) -> &QuotaStatus {
+        &self.status
+    }
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        let (Some(cache), held) = (self.cache.clone(), self.held) else { return };
+        if held == 0 {
+            return;
+        }
+        let key = std::mem::take(&mut self.key);
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move { give_back(cache.as_ref(), &key, held).await });
+            }
+            Err(_) => tracing::warn!("quota units could not be given back outside a runtime"),
+        }
+    }
+}
+
+async fn give_back(cache: &dyn Cache, key: &str, units: u32) {
+    if let Err(error) = cache.incr_by(key, -i64::from(units), COUNTER_TTL).await {
+        tracing::warn!(%error, "could not give quota units back");
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +125,12 @@ pub struct QuotaService {
     cache: Arc<dyn Cache>,
     clock: Arc<dyn Clock>,
     plans: PlanSettings,
+}
+
+/// One user's quota day: its local date and the instant it ends.
+struct Window {
+    date: NaiveDate,
+    reset: DateTime<Utc>,
 }
 
 struct Subject {
@@ -98,20 +153,47 @@ impl QuotaService {
         }
     }
 
-    async fn subject(&self, user_id: UserId, kind: QuotaKind) -> Result<Subject, QuotaError> {
+    /// The open quota day, or one starting now in `zone` (recorded when `open` is set).
+    async fn window(&self, user_id: UserId, zone: TimeZone, now: DateTime<Utc>, open: bool) -> Window {
+        let key = format!("quota:{user_id}:window");
+        let parse = |value: Option<String>| {
+            let value = value?;
+            let (date, reset) = value.split_once('|')?;
+            let window =
+                Window { date: date.parse().ok()?, reset: Utc.timestamp_opt(reset.parse().ok()?, 0).single()? };
+            (window.reset > now).then_some(window)
+        };
+        if let Some(window) = parse(self.cache.get(&key).await.ok().flatten()) {
+            return window;
+        }
+        let day = StudyDay::containing(now, zone, 0);
+        let fresh = Window { date: day.date, reset: day.ends_at };
+        if !open {
+            return fresh;
+        }
+        let ttl = (fresh.reset - now).to_std().unwrap_or(Duration::from_secs(1));
+        let value = format!("{}|{}", fresh.date, fresh.reset.timestamp());
+        match self.cache.set_nx_ex(&key, &value, ttl).await {
+            Ok(true) | Err(_) => fresh,
+            // Opened by a concurrent request a moment ago.
+            Ok(false) => parse(self.cache.get(&key).await.ok().flatten()).unwrap_or(fresh),
+        }
+    }
+
+    async fn subject(&self, user_id: UserId, kind: QuotaKind, open: bool) -> Result<Subject, QuotaError> {
         let user = users::find_by_id(self.db.conn(), user_id).await?.ok_or(QuotaError::UserGone)?;
         let now = self.clock.now();
         let zone = TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC);
-        let day = StudyDay::containing(now, zone, 0);
+        let window = self.window(user_id, zone, now, open).await;
         Ok(Subject {
-            key: format!("quota:{}:{}:{}", user_id, kind.as_str(), day.date),
+            key: format!("quota:{}:{}:{}", user_id, kind.as_str(), window.date),
             max: self.max(Plan::of(user.premium_until, now), kind),
-            reset_at: day.ends_at.with_timezone(&zone.tz()).fixed_offset(),
+            reset_at: window.reset.with_timezone(&zone.tz()).fixed_offset(),
         })
     }
 
     pub async fn status(&self, user_id: UserId, kind: QuotaKind) -> Result<QuotaStatus, QuotaError> {
-        let subject = self.subject(user_id, kind).await?;
+        let subject = self.subject(user_id, kind, false).await?;
         let used = match self.cache.get(&subject.key).await {
             Ok(value) => value.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0),
             Err(error) => {
@@ -124,39 +206,25 @@ impl QuotaService {
 
     /// Takes `amount` units, or refuses with the current status when they do not fit.
     pub async fn reserve(&self, user_id: UserId, kind: QuotaKind, amount: u32) -> Result<Reservation, QuotaError> {
-        let subject = self.subject(user_id, kind).await?;
+        let subject = self.subject(user_id, kind, true).await?;
         let status = |used: i64| QuotaStatus { kind, used: clamp(used), max: subject.max, reset_at: subject.reset_at };
         let by = i64::from(amount);
         let used = match self.cache.incr_by(&subject.key, by, COUNTER_TTL).await {
             Ok(used) => used,
             Err(error) => {
                 tracing::warn!(%error, kind = kind.as_str(), "quota counter unavailable; not enforcing it");
-                return Ok(Reservation { key: None, status: status(0) });
+                return Ok(Reservation { cache: None, key: subject.key, held: 0, status: status(0) });
             }
         };
         if let Some(max) = subject.max
             && used > i64::from(max)
         {
-            self.give_back(&subject.key, by).await;
+            give_back(self.cache.as_ref(), &subject.key, amount).await;
             let status = status(used - by);
             let retry_after_seconds = status.retry_after_seconds(self.clock.now());
             return Err(QuotaError::Exceeded { status, retry_after_seconds });
         }
-        Ok(Reservation { key: Some(subject.key), status: status(used) })
-    }
-
-    /// Gives back `amount` of the reserved units (all of them when the work failed).
-    pub async fn refund(&self, reservation: &mut Reservation, amount: u32) {
-        if let Some(key) = &reservation.key {
-            self.give_back(key, i64::from(amount)).await;
-            reservation.status.used = reservation.status.used.saturating_sub(amount);
-        }
-    }
-
-    async fn give_back(&self, key: &str, by: i64) {
-        if let Err(error) = self.cache.incr_by(key, -by, COUNTER_TTL).await {
-            tracing::warn!(%error, "could not give quota units back");
-        }
+        Ok(Reservation { cache: Some(self.cache.clone()), key: subject.key, held: amount, status: status(used) })
     }
 }
 

@@ -14,7 +14,7 @@ use validator::Validate;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorCode};
 use crate::schemas::QuotaResponse;
-use crate::sse::{self, ErrorFrameContext, Frame};
+use crate::sse::{self, Frame};
 use crate::state::AppState;
 use crate::validated_json::{ValidatedJson, validation_error};
 
@@ -125,18 +125,19 @@ pub async fn chat(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0.input()?;
     let profile_id = body.0.profile_id.map(ProfileId::from_uuid);
-    let turn = state.tutor.begin(user.0.id, profile_id, input, Channel::MiniApp).await?;
+    let user_id = user.0.id;
     let tutor = state.tutor.clone();
+    // Detached: once the message is saved and the quota taken, a disconnect must not strand them.
+    let turn = {
+        let tutor = tutor.clone();
+        sse::detached(async move { Ok(tutor.begin(user_id, profile_id, input, Channel::MiniApp).await?) }).await?
+    };
     if !sse::wanted(&req) {
-        // In its own task, so a client that disconnects does not cancel the call halfway.
-        let reply =
-            actix_web::rt::spawn(async move { tutor.answer(turn, None).await }).await.map_err(ApiError::internal)??;
+        let reply = sse::detached(async move { Ok(tutor.answer(turn, None).await?) }).await?;
         return Ok(HttpResponse::Ok().json(ChatReplyResponse::from(reply)));
     }
-    let (frames, receiver) = unbounded_channel();
-    let _ = frames.send(Frame::json("user_message", &MessageResponse::from(turn.user_message.clone())));
-    let errors = ErrorFrameContext::of(&req);
-    actix_web::rt::spawn(async move {
+    Ok(sse::stream(&req, move |frames| async move {
+        let _ = frames.send(Frame::json("user_message", &MessageResponse::from(turn.user_message.clone())));
         let (deltas, mut pieces) = unbounded_channel::<String>();
         let answer = async move {
             let result = tutor.answer(turn, Some(&deltas)).await;
@@ -149,13 +150,8 @@ pub async fn chat(
             }
         };
         let (result, ()) = tokio::join!(answer, forward);
-        let last = match result {
-            Ok(reply) => Frame::json("done", &ChatReplyResponse::from(reply)),
-            Err(error) => errors.frame(&ApiError::from(error)),
-        };
-        let _ = frames.send(last);
-    });
-    Ok(sse::response(receiver))
+        Ok(Frame::json("done", &ChatReplyResponse::from(result?)))
+    }))
 }
 
 #[derive(Debug, Deserialize, IntoParams, Validate)]

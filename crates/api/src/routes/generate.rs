@@ -5,7 +5,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use domain::{DeckId, ProfileId};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use services::generation::{GenerateReport, GenerateRequest, GenerationEvent, WordResult, WordStatus};
+use std::panic::AssertUnwindSafe;
+
+use futures_util::FutureExt;
+use services::generation::{EventSink, GenerateReport, GenerateRequest, GenerationEvent, WordResult, WordStatus};
 use services::idempotency::{Claim, IdempotencyKey};
 use services::llm::LlmError;
 use tokio::sync::mpsc::unbounded_channel;
@@ -17,7 +20,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorCode};
 use crate::routes::cards::CardResponse;
 use crate::schemas::QuotaResponse;
-use crate::sse::{self, ErrorFrameContext, Frame};
+use crate::sse::{self, Frame};
 use crate::state::AppState;
 use crate::validated_json::ValidatedJson;
 
@@ -153,47 +156,62 @@ pub async fn generate(
     };
     let service = state.generation.clone();
     let store = state.idempotency.clone();
-    // The work runs in its own task: a client that goes away does not cancel it halfway.
-    let run = move |events: Option<services::generation::EventSink>| async move {
-        let result = service.generate(user_id, request, events.as_ref()).await;
-        match &result {
-            Ok(report) => {
+    // Refusals (no provider, quota, plan limit, unknown deck) are answered before any stream.
+    let prepared = {
+        let (service, store, key) = (service.clone(), store.clone(), key.clone());
+        sse::detached(async move {
+            match service.prepare(user_id, request).await {
+                Ok(batch) => Ok(batch),
+                Err(error) => {
+                    store.release(&key).await;
+                    Err(error.into())
+                }
+            }
+        })
+        .await?
+    };
+    // Detached with the idempotency bookkeeping, so a disconnect neither cancels the work nor
+    // leaves the key claimed; a panic releases it too.
+    let run = move |events: Option<EventSink>| async move {
+        let outcome = AssertUnwindSafe(service.run(prepared, events.as_ref())).catch_unwind().await;
+        match outcome {
+            Ok(Ok(report)) => {
                 let body = serde_json::to_value(GenerateReportResponse::from(report.clone())).unwrap_or_default();
                 store.complete(&key, &body).await;
+                Ok(report)
             }
-            Err(_) => store.release(&key).await,
+            Ok(Err(error)) => {
+                store.release(&key).await;
+                Err(ApiError::from(error))
+            }
+            Err(_) => {
+                store.release(&key).await;
+                Err(ApiError::internal(anyhow::anyhow!("card generation panicked")))
+            }
         }
-        result
     };
     if !sse::wanted(&req) {
-        let report = actix_web::rt::spawn(run(None)).await.map_err(ApiError::internal)??;
+        let report = sse::detached(run(None)).await?;
         return Ok(HttpResponse::Ok().json(GenerateReportResponse::from(report)));
     }
-    let (frames, receiver) = unbounded_channel();
-    let errors = ErrorFrameContext::of(&req);
-    actix_web::rt::spawn(async move {
+    Ok(sse::stream(&req, move |frames| async move {
         let (events, mut incoming) = unbounded_channel();
-        let work = async move { run(Some(events)).await };
+        let work = run(Some(events));
         let forward = async {
             while let Some(event) = incoming.recv().await {
                 let frame = match event {
-                    GenerationEvent::Progress { word, ok } => Frame::json(
-                        "progress",
-                        &json!({ "word": word, "status": if ok { "generated" } else { "failed" } }),
-                    ),
+                    GenerationEvent::Progress { word, ok } => {
+                        let status = if ok { "generated" } else { "failed" };
+                        Frame::json("progress", &json!({ "word": word, "status": status }))
+                    }
                     GenerationEvent::Word(result) => Frame::json("word", &WordResultResponse::from(*result)),
                 };
                 let _ = frames.send(frame);
             }
         };
         let (result, ()) = tokio::join!(work, forward);
-        let last = match result {
-            Ok(report) => Frame::json("done", &GenerateReportResponse::from(report)),
-            Err(error) => errors.frame(&ApiError::from(error)),
-        };
-        let _ = frames.send(last);
-    });
-    Ok(sse::response(receiver))
+        Ok(Frame::json("done", &GenerateReportResponse::from(result?)))
+    }))
 }
 
 /// The first response again: as JSON, or replayed as the stream's `word` and `done` frames.

@@ -158,3 +158,51 @@ async fn generation_streams_progress_and_results() {
     assert_eq!(last, "done");
     assert_eq!((report["created"].as_u64(), report["failed"].as_u64()), (Some(1), Some(1)));
 }
+
+#[tokio::test]
+async fn card_content_for_the_same_word_and_prompt_is_reused_without_a_new_call() {
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 26).await;
+    chat_completions().respond_with(CardWriter).expect(1).mount(&app.outbound).await;
+    let first: Value = generate(&app, &user, json!({"words": ["Katze"]}), None).await.json().await.unwrap();
+    let card_id = first["results"][0]["card"]["id"].as_str().unwrap().to_owned();
+    let deleted = app.call(Method::DELETE, format!("/api/cards/{card_id}"), &user.access_token, None).await;
+    assert_eq!(deleted.status(), 204);
+    let again: Value = generate(&app, &user, json!({"words": ["Katze"]}), None).await.json().await.unwrap();
+    assert_eq!(again["results"][0]["status"], "created");
+    assert_eq!(again["results"][0]["card"]["back"], "перевод Katze");
+    assert_eq!(again["quota"]["used"], 2, "a card created from the cache still counts");
+}
+
+#[tokio::test]
+async fn refusals_come_before_the_stream_even_when_one_is_asked_for() {
+    let app = llm_app(&[("FREE_DAILY_CARD_GENERATION", "1")]).await;
+    let user = learner(&app, 27).await;
+    chat_completions().respond_with(CardWriter).expect(0).mount(&app.outbound).await;
+    let response = app
+        .client
+        .post(app.url("/api/cards/generate"))
+        .bearer_auth(&user.access_token)
+        .header("accept", "text/event-stream")
+        .json(&json!({"words": ["eins", "zwei"]}))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers().contains_key("retry-after"));
+    assert_contract(response, 429, "QUOTA_EXCEEDED").await;
+}
+
+#[tokio::test]
+async fn a_failed_request_releases_its_idempotency_key() {
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 28).await;
+    let failing = chat_completions().respond_with(ResponseTemplate::new(500)).mount_as_scoped(&app.outbound).await;
+    let first = generate(&app, &user, json!({"words": ["Katze"]}), Some("key-2")).await;
+    assert_contract(first, 502, "LLM_SERVICE_ERROR").await;
+    drop(failing);
+    chat_completions().respond_with(CardWriter).mount(&app.outbound).await;
+    let second = generate(&app, &user, json!({"words": ["Katze"]}), Some("key-2")).await;
+    assert_eq!(second.status(), 200, "the same key runs again after a failure");
+    let report: Value = second.json().await.unwrap();
+    assert_eq!(report["created"], 1);
+}

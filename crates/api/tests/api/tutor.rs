@@ -271,3 +271,67 @@ async fn spam_and_bad_requests_are_refused_before_any_llm_call() {
     assert_contract(long, 422, "VALIDATION_ERROR").await;
     assert_eq!(app.count("SELECT count(*) FROM messages").await, 0);
 }
+
+#[tokio::test]
+async fn a_failure_during_a_stream_is_an_error_frame_and_charges_nothing() {
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 8).await;
+    chat_completions().respond_with(ResponseTemplate::new(500)).mount(&app.outbound).await;
+    let frames = app.sse("/api/sessions/chat", &user, json!({"message": "Hallo!"}), None).await;
+    let events: Vec<&str> = frames.iter().map(|(e, _)| e.as_str()).collect();
+    assert_eq!(events, ["user_message", "error"]);
+    let error = &frames[1].1["error"];
+    assert_eq!(error["code"], "LLM_SERVICE_ERROR");
+    assert_eq!(error["details"]["user_message_id"], frames[0].1["id"]);
+    assert!(error["request_id"].is_string());
+    assert_eq!(app.count("SELECT count(*) FROM messages").await, 1, "the message is kept");
+    assert_eq!(app.me(&user).await["limits"]["messages"]["used"], 0);
+}
+
+#[tokio::test]
+async fn a_retry_while_the_first_answer_is_still_coming_is_refused() {
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 9).await;
+    let failing = chat_completions().respond_with(ResponseTemplate::new(500)).mount_as_scoped(&app.outbound).await;
+    let body = assert_contract(app.chat(&user, json!({"message": "Hallo!"})).await, 502, "LLM_SERVICE_ERROR").await;
+    drop(failing);
+    let id = body["error"]["details"]["user_message_id"].clone();
+    chat_completions()
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(completion(TUTOR_ANSWER))
+                .set_delay(std::time::Duration::from_millis(800)),
+        )
+        .mount(&app.outbound)
+        .await;
+    let (first, second) = tokio::join!(
+        app.chat(&user, json!({"retry_message_id": id})),
+        app.chat(&user, json!({"retry_message_id": id}))
+    );
+    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409]);
+    assert_eq!(app.count("SELECT count(*) FROM messages WHERE role = 'assistant'").await, 1);
+    assert_eq!(sent_bodies(&app).await.len(), 2, "the refused retry made no LLM call");
+    assert_eq!(app.me(&user).await["limits"]["messages"]["used"], 1);
+}
+
+#[tokio::test]
+async fn changing_the_time_zone_mid_day_does_not_open_a_fresh_quota() {
+    let app = llm_app(&[("FREE_DAILY_MESSAGES", "1")]).await;
+    app.clock.set(Utc.with_ymd_and_hms(2026, 11, 27, 19, 30, 0).unwrap());
+    let user = learner(&app, 10).await;
+    let moscow = json!({"timezone": "Europe/Moscow"});
+    assert_eq!(app.call(Method::PATCH, "/api/me", &user.access_token, Some(moscow)).await.status(), 200);
+    chat_completions()
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion(TUTOR_ANSWER)))
+        .mount(&app.outbound)
+        .await;
+    assert_eq!(app.chat(&user, json!({"message": "eins"})).await.status(), 200);
+    // Kiritimati (UTC+14) is already on the 28th.
+    let ahead = json!({"timezone": "Pacific/Kiritimati"});
+    let me: Value = app.call(Method::PATCH, "/api/me", &user.access_token, Some(ahead)).await.json().await.unwrap();
+    assert_eq!(me["limits"]["messages"]["used"], 1, "the day opened in Moscow still runs");
+    assert_eq!(me["limits"]["messages"]["reset_at"], "2026-11-28T11:00:00+14:00", "Moscow's midnight, in the new zone");
+    assert_contract(app.chat(&user, json!({"message": "zwei"})).await, 429, "QUOTA_EXCEEDED").await;
+}

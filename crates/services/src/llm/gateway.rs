@@ -146,13 +146,19 @@ impl LlmGateway {
         mut messages: Vec<ChatMessage>,
     ) -> Result<T, LlmError> {
         let request = self.request(messages.clone(), Some(T::schema()));
-        let first = self.call(context, &request, None).await?;
-        let problem = match parse::<T>(&first.content) {
-            Ok(value) => return Ok(value),
-            Err(problem) => problem,
+        let (problem, rejected) = match self.call(context, &request, None).await {
+            Ok(first) => match parse::<T>(&first.content) {
+                Ok(value) => return Ok(value),
+                Err(problem) => (problem, Some(first.content)),
+            },
+            // No usable answer at all (no content, the forced tool not called): worth one re-ask too.
+            Err(LlmError::Malformed(problem)) => (problem, None),
+            Err(error) => return Err(error),
         };
         tracing::warn!(operation = context.operation.as_str(), %problem, "structured answer rejected; asking again");
-        messages.push(ChatMessage { role: Role::Assistant, content: first.content });
+        if let Some(rejected) = rejected {
+            messages.push(ChatMessage { role: Role::Assistant, content: rejected });
+        }
         messages.push(ChatMessage {
             role: Role::User,
             content: format!(
@@ -178,7 +184,15 @@ impl LlmGateway {
             Some(deltas) => self.provider.stream(request, deltas).await,
             None => self.provider.complete(request).await,
         };
-        let usage = result.as_ref().map(|c| c.usage).unwrap_or_default();
+        let usage = match &result {
+            Ok(completion) => completion.usage,
+            // A cut-off answer was billed in full; the provider's count is lost with the error.
+            Err(LlmError::Truncated) => Usage {
+                prompt_tokens: estimate_prompt_tokens(&request.messages),
+                completion_tokens: request.max_tokens,
+            },
+            Err(_) => Usage::default(),
+        };
         self.record(context, request, &result, usage, started.elapsed()).await;
         result
     }
@@ -230,6 +244,12 @@ impl LlmGateway {
             tracing::error!(%error, "could not record token usage");
         }
     }
+}
+
+/// About four characters a token: only for calls whose real count was lost.
+fn estimate_prompt_tokens(messages: &[ChatMessage]) -> u32 {
+    let chars: usize = messages.iter().map(|m| m.content.chars().count()).sum();
+    u32::try_from(chars / 4).unwrap_or(u32::MAX)
 }
 
 fn parse<T: Structured>(content: &str) -> Result<T, String> {

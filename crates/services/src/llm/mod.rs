@@ -89,6 +89,16 @@ impl LlmError {
     }
 }
 
+/// What every LLM-backed use case (tutor, card generation, later exercises) is built from.
+#[derive(Debug, Clone)]
+pub struct LlmFeatures {
+    /// `None` when no provider is configured: the features answer "not configured".
+    pub llm: Option<LlmGateway>,
+    pub quotas: crate::quota::QuotaService,
+    pub prompts: std::sync::Arc<crate::prompts::Prompts>,
+    pub cache: std::sync::Arc<dyn crate::cache::Cache>,
+}
+
 /// Receives the answer's text piece by piece while it is generated. A closed receiver (the
 /// client went away) does not stop the call: the complete answer is still returned.
 pub type DeltaSink = tokio::sync::mpsc::UnboundedSender<String>;

@@ -8,6 +8,7 @@
 mod words;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use domain::{ProfileId, StudyDay, TimeZone, UserId};
@@ -17,7 +18,8 @@ use uuid::Uuid;
 
 pub use self::words::{StreamFilter, WordSuggestion};
 use crate::Clock;
-use crate::llm::{CallContext, ChatMessage, DeltaSink, LlmError, LlmGateway, Operation, Role};
+use crate::cache::Cache;
+use crate::llm::{CallContext, ChatMessage, DeltaSink, LlmError, LlmFeatures, LlmGateway, Operation, Role};
 use crate::moderation::{Moderator, Verdict};
 use crate::profiles::{Profile, ProfileError, ProfileService};
 use crate::prompts::{LearnerContext, PromptError, Prompts};
@@ -130,7 +132,10 @@ pub struct TutorService {
     moderator: Moderator,
     prompts: Arc<Prompts>,
     llm: Option<LlmGateway>,
+    cache: Arc<dyn Cache>,
 }
+
+const ANSWER_CLAIM_MIN: Duration = Duration::from_secs(120);
 
 /// Roughly four characters per token: good enough for a context budget.
 fn estimate_tokens(text: &str) -> u32 {
@@ -142,12 +147,11 @@ impl TutorService {
         db: Database,
         clock: Arc<dyn Clock>,
         profiles: ProfileService,
-        quotas: QuotaService,
         moderator: Moderator,
-        prompts: Arc<Prompts>,
-        llm: Option<LlmGateway>,
+        features: LlmFeatures,
     ) -> Self {
-        Self { db, clock, profiles, quotas, moderator, prompts, llm }
+        let LlmFeatures { llm, quotas, prompts, cache } = features;
+        Self { db, clock, profiles, quotas, moderator, prompts, llm, cache }
     }
 
     fn llm(&self) -> Result<&LlmGateway, TutorError> {
@@ -184,7 +188,7 @@ impl TutorService {
                 match messages::insert(conn, new).await {
                     Ok(row) => (Message::from(row), reservation),
                     Err(error) => {
-                        self.quotas.refund(&mut { reservation }, 1).await;
+                        reservation.settle(0).await;
                         return Err(error.into());
                     }
                 }
@@ -199,10 +203,17 @@ impl TutorService {
                 (Message::from(row), self.quotas.reserve(user_id, QuotaKind::Messages, 1).await?)
             }
         };
+        // One answer at a time per message: a retry while the first call still runs is refused
+        // instead of paying for a second answer that the unique reply index would then reject.
+        if !self.claim_answer(user_message.id).await {
+            reservation.settle(0).await;
+            return Err(TutorError::NotRetryable);
+        }
         let prompt = match self.prompt(llm, &profile, &user_message).await {
             Ok(prompt) => prompt,
             Err(error) => {
-                self.quotas.refund(&mut { reservation }, 1).await;
+                reservation.settle(0).await;
+                self.release_answer(user_message.id).await;
                 return Err(error);
             }
         };
@@ -250,30 +261,51 @@ impl TutorService {
 
     /// Calls the LLM (streaming the visible answer into `deltas` when given) and saves the reply.
     pub async fn answer(&self, turn: PreparedTurn, deltas: Option<&DeltaSink>) -> Result<ChatReply, TutorError> {
-        let PreparedTurn { user_id, profile, user_message, mut reservation, prompt } = turn;
+        let PreparedTurn { user_id, profile, user_message, reservation, prompt } = turn;
         let llm = self.llm()?;
         let context = CallContext { user_id, profile_id: Some(profile.id), operation: Operation::Chat };
         let result = match deltas {
             None => llm.chat(context, prompt, None).await,
             Some(deltas) => stream_filtered(llm, context, prompt, deltas).await,
         };
-        let completion = match result.and_then(non_empty) {
-            Ok(completion) => completion,
-            Err(error) => {
-                self.quotas.refund(&mut reservation, 1).await;
-                return Err(TutorError::Llm { error, user_message: Box::new(user_message) });
+        let saved = match result.and_then(non_empty) {
+            Ok(completion) => {
+                let (content, words) = words::split(&completion.content);
+                let tokens = completion.usage.completion_tokens;
+                self.save_reply(user_id, &profile, &user_message, content, &words, tokens).await
             }
+            Err(error) => Err(TutorError::Llm { error, user_message: Box::new(user_message.clone()) }),
         };
-        let (content, words) = words::split(&completion.content);
-        match self
-            .save_reply(user_id, &profile, &user_message, content, &words, completion.usage.completion_tokens)
-            .await
-        {
-            Ok(assistant_message) => Ok(ChatReply { user_message, assistant_message, quota: reservation.status }),
+        self.release_answer(user_message.id).await;
+        match saved {
+            Ok(assistant_message) => {
+                let quota = reservation.settle(1).await;
+                Ok(ChatReply { user_message, assistant_message, quota })
+            }
             Err(error) => {
-                self.quotas.refund(&mut reservation, 1).await;
+                reservation.settle(0).await;
                 Err(error)
             }
+        }
+    }
+
+    fn answer_key(message_id: Uuid) -> String {
+        format!("chat:answering:{message_id}")
+    }
+
+    /// `false` when another request is answering this message right now. With the cache
+    /// unreachable the claim is granted (the unique reply index still keeps one answer).
+    async fn claim_answer(&self, message_id: Uuid) -> bool {
+        let ttl = self.llm.as_ref().map_or(ANSWER_CLAIM_MIN, |llm| {
+            let settings = llm.settings();
+            (settings.timeout * settings.max_attempts.max(1) + Duration::from_secs(60)).max(ANSWER_CLAIM_MIN)
+        });
+        self.cache.set_nx_ex(&Self::answer_key(message_id), "1", ttl).await.unwrap_or(true)
+    }
+
+    async fn release_answer(&self, message_id: Uuid) {
+        if let Err(error) = self.cache.delete(&Self::answer_key(message_id)).await {
+            tracing::warn!(%error, "could not release the answer claim");
         }
     }
 
@@ -304,14 +336,24 @@ impl TutorService {
             Err(RepoError::UniqueViolation(_)) => return Err(TutorError::NotRetryable),
             Err(error) => return Err(error.into()),
         };
-        let user = users::find_by_id(self.db.conn(), user_id).await?;
-        if let Some(user) = user {
-            let zone = TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC);
-            let rollover = u32::try_from(user.day_rollover_hour).unwrap_or(4);
-            let day = StudyDay::containing(now, zone, rollover);
-            activity::add_message(self.db.conn(), user_id, profile.id, day.date).await?;
+        // The reply is saved: a failure to count it in the day's activity must not undo that.
+        if let Err(error) = self.count_in_activity(user_id, profile.id, now).await {
+            tracing::warn!(%error, "could not count the tutor message in daily activity");
         }
         Ok(Message::from(row))
+    }
+
+    async fn count_in_activity(
+        &self,
+        user_id: UserId,
+        profile_id: ProfileId,
+        now: DateTime<Utc>,
+    ) -> Result<(), RepoError> {
+        let Some(user) = users::find_by_id(self.db.conn(), user_id).await? else { return Ok(()) };
+        let zone = TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC);
+        let rollover = u32::try_from(user.day_rollover_hour).unwrap_or(4);
+        let day = StudyDay::containing(now, zone, rollover);
+        activity::add_message(self.db.conn(), user_id, profile_id, day.date).await
     }
 
     pub async fn history(
