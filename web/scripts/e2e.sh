@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the Mini App in headless Debian Chromium against a real api-server
 # (APP_ENV=local, dev sign-in) on a fresh PostgreSQL database that is dropped afterwards.
+# The LLM features talk to e2e/fake-llm.mjs, a local fake of the OpenAI Chat Completions API.
 set -euo pipefail
 
 WEB_DIR="$(cd "$(dirname "$0")/.." && pwd)"
@@ -40,14 +41,19 @@ API_SERVER="$TARGET_DIR/debug/api-server"
 mkdir -p "$ARTIFACTS"
 DB_NAME="e2e_$(date +%s)_$RANDOM"
 SERVER_PID=""
+FAKE_LLM_PID=""
 RUN_DIR="$(mktemp -d)"
 
 cleanup() {
   local status=$?
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    # (g) Stop the server we started.
+    # (g) Stop the servers we started.
     kill "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [ -n "$FAKE_LLM_PID" ] && kill -0 "$FAKE_LLM_PID" 2>/dev/null; then
+    kill "$FAKE_LLM_PID" 2>/dev/null || true
+    wait "$FAKE_LLM_PID" 2>/dev/null || true
   fi
   "${PG_ADMIN[@]}" -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$RUN_DIR"
@@ -60,17 +66,41 @@ log "creating database $DB_NAME"
 "${PG_ADMIN[@]}" -c "CREATE DATABASE $DB_NAME"
 DATABASE_URL="postgres://postgres@$PG_HOST:5432/$DB_NAME"
 
-PORT="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+# (e1) The fake LLM (OpenAI protocol) that api-server's tutor and card generation call.
+FAKE_LLM_PORT="$(free_port)"
+FAKE_LLM_URL="http://127.0.0.1:$FAKE_LLM_PORT"
+FAKE_LLM_KEY=e2e-key
+log "starting the fake LLM on $FAKE_LLM_URL"
+FAKE_LLM_PORT="$FAKE_LLM_PORT" FAKE_LLM_KEY="$FAKE_LLM_KEY" \
+  node "$WEB_DIR/e2e/fake-llm.mjs" >"$ARTIFACTS/fake-llm.log" 2>&1 &
+FAKE_LLM_PID=$!
+for _ in $(seq 1 50); do
+  if curl -fsS "$FAKE_LLM_URL/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$FAKE_LLM_PID" 2>/dev/null; then
+    echo "the fake LLM exited during start-up; its log:" >&2
+    cat "$ARTIFACTS/fake-llm.log" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+curl -fsS "$FAKE_LLM_URL/health" >/dev/null
+
+PORT="$(free_port)"
 BASE_URL="http://127.0.0.1:$PORT"
 
-# (e) api-server on the in-memory cache (no REDIS_URL). It runs from an empty directory
-# so that no developer .env file changes its configuration.
+# (e2) api-server on the in-memory cache (no REDIS_URL), its LLM the fake one. It runs from an
+# empty directory so that no developer .env file changes its configuration.
 log "starting api-server on $BASE_URL"
 (
   cd "$RUN_DIR"
-  exec env -u REDIS_URL \
+  exec env -u REDIS_URL -u ANTHROPIC_API_KEY -u LLM_MODEL -u LLM_MODERATION_MODEL \
     APP_ENV=local HOST=127.0.0.1 PORT="$PORT" DATABASE_URL="$DATABASE_URL" \
     RUN_MIGRATIONS=true WEB_DIST_DIR="$WEB_DIR/dist" LOG_FORMAT=json \
+    LLM_PROVIDER=openai LLM_BASE_URL="$FAKE_LLM_URL/v1" OPENAI_API_KEY="$FAKE_LLM_KEY" LLM_MAX_ATTEMPTS=3 \
     "$API_SERVER"
 ) >"$ARTIFACTS/api-server.log" 2>&1 &
 SERVER_PID=$!
@@ -89,5 +119,6 @@ curl -fsS "$BASE_URL/health" >/dev/null
 # (f) The specs.
 log "running end-to-end specs"
 E2E_BASE_URL="$BASE_URL" E2E_DATABASE_URL="$DATABASE_URL" CHROMIUM_PATH="$CHROMIUM" \
+  FAKE_LLM_URL="$FAKE_LLM_URL" \
   npx playwright test --config playwright.config.ts "$@"
-log "end-to-end specs passed; screenshots in $ARTIFACTS"
+log "end-to-end specs passed; screenshots, api-server.log and fake-llm.log in $ARTIFACTS"

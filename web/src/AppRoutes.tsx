@@ -1,6 +1,7 @@
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { CardAddScreen } from './screens/CardAddScreen';
 import { CardEditScreen } from './screens/CardEditScreen';
+import { ChatScreen } from './screens/ChatScreen';
 import { DeckScreen } from './screens/DeckScreen';
 import { DecksScreen } from './screens/DecksScreen';
 import { Home } from './screens/Home';
@@ -24,6 +25,7 @@ export function AppRoutes() {
       <Route path="/cards/:deckId" element={<DeckScreen />} />
       <Route path="/cards/:deckId/add" element={<CardAddScreen />} />
       <Route path="/study" element={<StudyScreen />} />
+      <Route path="/chat" element={<ChatScreen />} />
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>
   );

@@ -1,4 +1,5 @@
 import { ApiError, NETWORK_ERROR, errorFromResponse, isAuthExpiry } from './errors';
+import { isAbortError, readEventStream, type StreamEventHandler } from './sse';
 import type { Session } from './types';
 
 /** Where the long-lived refresh token lives between launches. */
@@ -20,6 +21,22 @@ export interface ApiClientOptions {
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+interface FetchInit {
+  method: Method;
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+export interface StreamOptions {
+  /** Each `event:`/`data:` frame, data parsed as JSON, in order, as it arrives. */
+  onEvent: StreamEventHandler;
+  /** Extra request headers (an `Idempotency-Key`). */
+  headers?: Record<string, string>;
+  /** Aborts the request or the stream; the promise then rejects with an AbortError. */
+  signal?: AbortSignal;
+}
 
 /**
  * Fetch wrapper holding the access token in memory only. A 401 (AUTH_FAILED or
@@ -96,6 +113,31 @@ export class ApiClient {
     return this.authorized(async (token) => (await this.fetchOk(path, { method: 'GET', headers: {} }, token)).blob());
   }
 
+  /**
+   * POSTs JSON asking for Server-Sent Events (`Accept: text/event-stream`) and reads the
+   * stream. EventSource can neither POST nor send the bearer token, hence fetch and a
+   * ReadableStream. Auth works as for JSON calls (a 401 before the stream starts renews the
+   * token once and repeats the request); a non-2xx answer throws the same ApiError as the
+   * JSON client. Resolves when the stream ends, with `undefined`, or with the parsed body
+   * when the server answered plain JSON instead of a stream (an idempotent replay may).
+   * Errors reported inside the stream (`event: error`) are frames like any other: the
+   * caller decides what they mean.
+   */
+  async postStream(path: string, body: unknown, options: StreamOptions): Promise<unknown> {
+    const init: FetchInit = {
+      method: 'POST',
+      headers: { accept: 'text/event-stream', 'content-type': 'application/json', ...options.headers },
+      body: JSON.stringify(body),
+      signal: options.signal,
+    };
+    // Only the request is retried after a refresh, never a stream that already started.
+    const response = await this.authorized((token) => this.fetchOk(path, init, token));
+    const type = response.headers.get('content-type') ?? '';
+    if (!type.includes('text/event-stream')) return readJson<unknown>(response);
+    await readEventStream(response.body, options.onEvent, options.signal);
+    return undefined;
+  }
+
   /** Runs `call` with the access token; a 401 that a refresh can cure renews it and retries once. */
   private async authorized<T>(call: (token: string | null) => Promise<T>): Promise<T> {
     if (this.accessToken === null) await this.renew();
@@ -169,17 +211,15 @@ export class ApiClient {
   }
 
   /** One fetch with the bearer token; network failures and non-2xx answers become ApiErrors. */
-  private async fetchOk(
-    path: string,
-    init: { method: Method; headers: Record<string, string>; body?: string },
-    token: string | null,
-  ): Promise<Response> {
+  private async fetchOk(path: string, init: FetchInit, token: string | null): Promise<Response> {
     const headers = { ...init.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     let response: Response;
     try {
       response = await this.fetchFn(this.baseUrl + path, { ...init, headers });
     } catch (cause) {
+      // An abort is the caller's own doing, not a network failure.
+      if (init.signal?.aborted || isAbortError(cause)) throw cause;
       const message = cause instanceof Error ? cause.message : 'Network error';
       throw new ApiError(0, NETWORK_ERROR, message);
     }

@@ -1,6 +1,9 @@
-import type { ApiClient } from './client';
+import type { ApiClient, StreamOptions } from './client';
 import type {
   Card,
+  ChatRequest,
+  DialogPage,
+  GenerateRequest,
   CardFilter,
   CardPatch,
   Deck,
@@ -100,4 +103,26 @@ export const api = {
   review: (client: ApiClient, review: ReviewRequest) =>
     client.post<ReviewResult>('/api/study/review', review),
   undo: (client: ApiClient) => client.post<UndoResult>('/api/study/undo'),
+
+  /** The active profile's tutor dialog: `limit` messages older than `before`, oldest first. */
+  dialogHistory: (client: ApiClient, options: { before?: string; limit?: number } = {}) =>
+    client.get<DialogPage>(`/api/dialog/history${queryString({ before: options.before, limit: options.limit })}`),
+  clearDialog: (client: ApiClient) => client.delete<{ deleted: number }>('/api/dialog/history'),
+  /**
+   * A tutor message as Server-Sent Events: `user_message` (Message), `delta` ({text}),
+   * then `done` (ChatReply) or `error` ({error}). Resolves with a ChatReply instead when
+   * the server answered plain JSON.
+   */
+  chat: (client: ApiClient, request: ChatRequest, options: Omit<StreamOptions, 'headers'>) =>
+    client.postStream('/api/sessions/chat', request, options),
+  /**
+   * Cards from words as Server-Sent Events: `word` (WordResult) per word, then `done`
+   * (GenerateReport) or `error`. The same `idempotencyKey` replays the first result.
+   */
+  generateCards: (
+    client: ApiClient,
+    request: GenerateRequest,
+    idempotencyKey: string,
+    options: Omit<StreamOptions, 'headers'>,
+  ) => client.postStream('/api/cards/generate', request, { ...options, headers: { 'idempotency-key': idempotencyKey } }),
 };

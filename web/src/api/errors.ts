@@ -40,7 +40,7 @@ export function isAuthExpiry(error: ApiError): boolean {
   return error.status === 401 && (error.code === 'AUTH_FAILED' || error.code === 'TOKEN_EXPIRED');
 }
 
-function isErrorBody(value: unknown): value is ErrorBody {
+export function isErrorBody(value: unknown): value is ErrorBody {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false;
   const error = (value as { error: unknown }).error;
   return (

@@ -37,10 +37,27 @@ export interface Session {
   user: User;
 }
 
+/**
+ * A daily LLM quota, counted in the user's local calendar day; `max: null` is unlimited.
+ * `reset_at` is the user's next local midnight.
+ */
+export interface Quota {
+  used: number;
+  max: number | null;
+  reset_at: string;
+}
+
 export interface Me {
   user: User;
   plan: { name: 'free' | 'premium' | string; premium_until: string | null };
-  limits: { profiles: { used: number; max: number } };
+  limits: {
+    profiles: { used: number; max: number };
+    // Optional only so that a server from before the LLM features still renders.
+    /** Tutor answers today (Mini App and bot). */
+    messages?: Quota;
+    /** Words turned into cards by the LLM today. */
+    card_generation?: Quota;
+  };
   active_profile_id: string | null;
 }
 
@@ -178,7 +195,11 @@ export interface Card extends CardContent {
   progress: CardProgress | null;
 }
 
-export type NewCard = Partial<CardContent> & Pick<CardContent, 'front' | 'back'> & { deck_id?: string };
+/** Where a card came from; `llm` is set by the server for generated cards. */
+export type CardSource = 'manual' | 'chat' | 'ocr' | 'llm';
+
+export type NewCard = Partial<CardContent> &
+  Pick<CardContent, 'front' | 'back'> & { deck_id?: string; source?: Exclude<CardSource, 'llm'> };
 export type CardPatch = Partial<CardContent>;
 
 export interface CardFilter {
@@ -247,4 +268,69 @@ export interface ImportFile {
   name: string;
   text: string;
   contentType: string;
+}
+
+/** A word an assistant answer taught, for one-tap cards. */
+export interface WordSuggestion {
+  word: string;
+  translation: string;
+  note: string | null;
+}
+
+export type MessageRole = 'user' | 'assistant';
+
+/** One tutor dialog message; `words` is `[]` except on assistant messages. */
+export interface Message {
+  /** uuid v7: time-ordered. */
+  id: string;
+  profile_id: string;
+  role: MessageRole;
+  content: string;
+  channel: 'miniapp' | 'bot';
+  created_at: string;
+  words: WordSuggestion[];
+}
+
+/** `GET /api/dialog/history`: a page of messages, oldest first within the page. */
+export interface DialogPage {
+  data: Message[];
+  pagination: { limit: number; has_more: boolean; next_before: string | null };
+}
+
+/** `POST /api/sessions/chat`: a new message, or the retry of the latest unanswered one. */
+export type ChatRequest =
+  | { message: string; profile_id?: string }
+  | { retry_message_id: string; profile_id?: string };
+
+export interface ChatReply {
+  user_message: Message;
+  assistant_message: Message;
+  quota: Quota;
+}
+
+/** `POST /api/cards/generate` body. */
+export interface GenerateRequest {
+  words: string[];
+  deck_id?: string;
+  profile_id?: string;
+}
+
+export type WordStatus = 'created' | 'duplicate' | 'failed';
+
+/** One word of a generation: the new card, the card already there, or why it failed. */
+export interface WordResult {
+  /** The word as sent. */
+  word: string;
+  status: WordStatus;
+  card: Card | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface GenerateReport {
+  /** In the order the words were sent. */
+  results: WordResult[];
+  created: number;
+  duplicates: number;
+  failed: number;
+  quota: Quota;
 }

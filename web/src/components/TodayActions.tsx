@@ -4,7 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import { ErrorState, Skeleton } from './States';
 import { studyTotal } from './DeckCounts';
 
-/** Home's quick actions that exist today: study what is due, and the cards themselves. */
+/** Home's quick actions: study what is due, the cards themselves, and the tutor. */
 export function TodayActions() {
   const { t } = useI18n();
   // Profile-wide counts from the server: summing decks would over-count new cards, whose
@@ -35,6 +35,9 @@ export function TodayActions() {
       )}
       <Link to="/cards" className="button button-wide" data-testid="cards-action">
         {t('home.cards')}
+      </Link>
+      <Link to="/chat" className="button button-wide" data-testid="tutor-action">
+        {t('home.askTutor')}
       </Link>
     </section>
   );

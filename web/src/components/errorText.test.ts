@@ -19,6 +19,18 @@ describe('errorText', () => {
     expect(errorText(t, error)).toBe('Please check these fields: timezone.');
   });
 
+  it('explains the LLM errors and a generation still running', () => {
+    expect(errorText(t, new ApiError(503, 'LLM_NOT_CONFIGURED', 'x'))).toBe(
+      'The AI features are not configured on this server.',
+    );
+    expect(errorText(t, new ApiError(502, 'LLM_SERVICE_ERROR', 'x'))).toMatch(/did not answer/);
+    expect(errorText(t, new ApiError(400, 'CONTENT_REJECTED', 'x'))).toMatch(/moderation/);
+    expect(errorText(t, new ApiError(429, 'QUOTA_EXCEEDED', 'x', { max: 50 }))).toBe(
+      'The daily limit is used up (50 a day).',
+    );
+    expect(errorText(t, new ApiError(409, 'CONFLICT', 'x', { reason: 'in_progress' }))).toMatch(/still running/);
+  });
+
   it('falls back to the server message for other codes', () => {
     expect(errorText(t, new ApiError(500, 'INTERNAL', 'Server broke'))).toBe('Server broke');
   });

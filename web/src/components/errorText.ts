@@ -12,6 +12,10 @@ const KNOWN_CODES: Partial<Record<string, MessageKey>> = {
   CONFLICT: 'error.CONFLICT',
   DECK_NOT_FOUND: 'error.DECK_NOT_FOUND',
   CARD_NOT_FOUND: 'error.CARD_NOT_FOUND',
+  QUOTA_EXCEEDED: 'error.QUOTA_EXCEEDED',
+  LLM_NOT_CONFIGURED: 'error.LLM_NOT_CONFIGURED',
+  LLM_SERVICE_ERROR: 'error.LLM_SERVICE_ERROR',
+  CONTENT_REJECTED: 'error.CONTENT_REJECTED',
 };
 
 /** Codes shared by several situations, told apart by their details. */
@@ -22,6 +26,7 @@ function specificKey(error: ApiError): MessageKey | undefined {
     if (details.field === 'name') return 'error.DECK_NAME_TAKEN';
     if (details.reason === 'default_deck') return 'error.DEFAULT_DECK';
     if (details.reason === 'nothing_to_undo') return 'error.NOTHING_TO_UNDO';
+    if (details.reason === 'in_progress') return 'error.IN_PROGRESS';
   }
   return undefined;
 }

@@ -1,22 +1,27 @@
 import { useState } from 'react';
-import { useParams } from 'react-router-dom';
-import type { Card } from '../api/types';
+import { useParams, useSearchParams } from 'react-router-dom';
+import type { Card, Deck } from '../api/types';
 import { CardForm } from '../components/CardForm';
 import { CardSaveError } from '../components/CardSaveError';
+import { GenerateCards } from '../components/GenerateCards';
 import { ErrorState, Skeleton } from '../components/States';
 import { useCreateCard, useDeck } from '../hooks/deckQueries';
 import { useI18n } from '../i18n/i18n';
 import { haptics } from '../telegram/haptics';
 import { emptyCardForm, newCardOf } from './cardForm';
 
-/** `/cards/:deckId/add`: one card typed by hand; the form clears for the next one. */
+type Mode = 'manual' | 'generate';
+
+/**
+ * `/cards/:deckId/add`: one card typed by hand (the form clears for the next one), or
+ * `?mode=generate`: cards generated from a list of words.
+ */
 export function CardAddScreen() {
   const { t } = useI18n();
   const { deckId = '' } = useParams();
   const deck = useDeck(deckId);
-  const create = useCreateCard();
-  const [values, setValues] = useState(emptyCardForm);
-  const [added, setAdded] = useState<Card | null>(null);
+  const [params, setParams] = useSearchParams();
+  const mode: Mode = params.get('mode') === 'generate' ? 'generate' : 'manual';
 
   if (deck.isPending) {
     return (
@@ -33,39 +38,69 @@ export function CardAddScreen() {
     );
   }
 
+  const choose = (next: Mode) => {
+    if (next === mode) return;
+    haptics.selection();
+    setParams(next === 'generate' ? { mode: 'generate' } : {}, { replace: true });
+  };
+
   return (
     <main className="screen card-add">
       <header className="screen-header">
         <h1>{t('card.addTitle')}</h1>
         <p className="hint">{t('card.deck', { deck: deck.data.name })}</p>
       </header>
-      <CardForm
-        values={values}
-        onChange={(next) => {
-          create.reset();
-          setAdded(null);
-          setValues(next);
-        }}
-        submitLabel={t('card.add')}
-        pending={create.isPending}
-        onSubmit={() =>
-          create.mutate(newCardOf(values, deckId), {
-            onSuccess: (card) => {
-              haptics.notification('success');
-              setAdded(card);
-              setValues(emptyCardForm());
-            },
-            onError: () => haptics.notification('error'),
-          })
-        }
-      >
-        <CardSaveError error={create.error} />
-        {added && (
-          <p className="hint" role="status">
-            {t('card.added', { front: added.front })}
-          </p>
-        )}
-      </CardForm>
+      <div className="segmented" role="group" aria-label={t('card.mode')}>
+        {(['manual', 'generate'] as const).map((option) => (
+          <button
+            key={option}
+            type="button"
+            className={`segment ${mode === option ? 'segment-selected' : ''}`}
+            aria-pressed={mode === option}
+            data-mode={option}
+            onClick={() => choose(option)}
+          >
+            {t(option === 'manual' ? 'card.mode.manual' : 'card.mode.generate')}
+          </button>
+        ))}
+      </div>
+      {mode === 'manual' ? <ManualCard deck={deck.data} /> : <GenerateCards deck={deck.data} />}
     </main>
+  );
+}
+
+function ManualCard({ deck }: { deck: Deck }) {
+  const { t } = useI18n();
+  const create = useCreateCard();
+  const [values, setValues] = useState(emptyCardForm);
+  const [added, setAdded] = useState<Card | null>(null);
+  return (
+    <CardForm
+      values={values}
+      onChange={(next) => {
+        create.reset();
+        setAdded(null);
+        setValues(next);
+      }}
+      submitLabel={t('card.add')}
+      pending={create.isPending}
+      onSubmit={() =>
+        create.mutate(newCardOf(values, deck.id), {
+          onSuccess: (card) => {
+            haptics.notification('success');
+            setAdded(card);
+            setValues(emptyCardForm());
+          },
+          onError: () => haptics.notification('error'),
+        })
+      }
+    >
+      <CardSaveError error={create.error} />
+      {added && (
+        <p className="hint" role="status">
+          {t('card.added', { front: added.front })}
+        </p>
+      )}
+    </CardForm>
   );
 }

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { deck, page, stubFetch, me, profile } from '../test/apiStub';
+import { deck, page, stubFetch, me, profile, quota } from '../test/apiStub';
 import { renderScreen } from '../test/renderApp';
 import { Home } from './Home';
 
@@ -120,5 +120,38 @@ describe('Home', () => {
     renderScreen(<Home />, { fetchFn: server.fetchFn });
     expect(await screen.findByTestId('study-total')).toHaveTextContent('На сегодня всё: карточек к повторению нет');
     expect(screen.getByRole('button', { name: 'Учить' })).toBeDisabled();
+  });
+
+  it('offers the tutor and shows today’s AI quotas: used of max, unlimited, and the reset time', async () => {
+    const resetAt = new Date(new Date().setHours(24, 0, 0, 0)).toISOString();
+    const server = stubFetch({
+      'GET /api/me': () => ({
+        body: me({
+          limits: {
+            profiles: { used: 1, max: 1 },
+            messages: quota({ used: 3, max: 50, reset_at: resetAt }),
+            card_generation: quota({ used: 5, max: null, reset_at: resetAt }),
+          },
+        }),
+      }),
+      'GET /api/profiles': () => ({ body: [english] }),
+      'GET /api/study/queue': () => ({ body: queue({ new: 0, learning: 0, due: 0 }) }),
+    });
+    renderScreen(<Home />, { fetchFn: server.fetchFn });
+    expect(await screen.findByRole('link', { name: 'Спросить репетитора' })).toHaveAttribute('href', '/chat');
+    const quotas = screen.getByRole('region', { name: 'Лимиты ИИ на сегодня' });
+    expect(within(quotas).getByTestId('quota-messages')).toHaveTextContent('Сообщения репетитору3 из 50');
+    expect(within(quotas).getByTestId('quota-generation')).toHaveTextContent('Генерация карточекбез ограничений');
+    expect(within(quotas).getByTestId('quota-reset')).toHaveTextContent('Обновление: 00:00');
+  });
+
+  it('leaves the quotas out for a server without LLM limits', async () => {
+    const server = stubFetch({
+      'GET /api/me': () => ({ body: me({ limits: { profiles: { used: 1, max: 1 } } }) }),
+      'GET /api/profiles': () => ({ body: [english] }),
+    });
+    renderScreen(<Home />, { fetchFn: server.fetchFn });
+    expect(await screen.findByRole('heading', { name: 'Привет, Анна!' })).toBeInTheDocument();
+    expect(screen.queryByTestId('llm-quotas')).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { Link, Navigate } from 'react-router-dom';
 import type { Me, Profile } from '../api/types';
+import { LlmQuotas } from '../components/LlmQuotas';
 import { PlanBadge } from '../components/PlanBadge';
 import { ProfileSummary } from '../components/ProfileSummary';
 import { ErrorState, InlineError, Skeleton } from '../components/States';
@@ -60,6 +61,7 @@ export function Home() {
         </section>
       )}
       <TodayActions />
+      <LlmQuotas me={me.data} />
       <ProfileSwitcher profiles={profiles.data} activeId={active?.id} />
       <Link to="/profile" className="button button-wide">
         {t('home.editProfile')}

@@ -2,14 +2,19 @@ import { vi } from 'vitest';
 import type {
   Card,
   CardProgress,
+  ChatReply,
   Deck,
+  GenerateReport,
   Me,
+  Message,
   Profile,
+  Quota,
   QueueItem,
   ReviewResult,
   Session,
   StudyQueue,
   User,
+  WordResult,
 } from '../api/types';
 
 export interface RecordedRequest {
@@ -21,6 +26,10 @@ export interface RecordedRequest {
   body: unknown;
   contentType: string | null;
   authorization: string | null;
+  /** Every request header, names in lower case. */
+  headers: Record<string, string>;
+  /** The request's AbortSignal, to check that leaving a screen aborts a stream. */
+  signal: AbortSignal | undefined;
 }
 
 function parseBody(body: BodyInit | null | undefined): unknown {
@@ -32,7 +41,14 @@ function parseBody(body: BodyInit | null | undefined): unknown {
   }
 }
 
-type Handler = (request: RecordedRequest) => { status?: number; body?: unknown } | undefined;
+interface HandlerResult {
+  status?: number;
+  body?: unknown;
+  /** A `text/event-stream` body instead of JSON (see sseStream and controlledStream). */
+  stream?: ReadableStream<Uint8Array>;
+}
+
+type Handler = (request: RecordedRequest) => HandlerResult | undefined;
 
 /**
  * A fetch replacement that routes "METHOD /path" to handlers and records every call, so
@@ -50,6 +66,8 @@ export function stubFetch(routes: Record<string, Handler>) {
       body: parseBody(init?.body),
       contentType: headers.get('content-type'),
       authorization: headers.get('authorization'),
+      headers: Object.fromEntries(headers),
+      signal: init?.signal ?? undefined,
     };
     requests.push(request);
     const handler = routes[`${request.method} ${request.path}`];
@@ -58,12 +76,62 @@ export function stubFetch(routes: Record<string, Handler>) {
       body: { error: { code: 'NOT_FOUND', message: 'no route', request_id: 'req-404' } },
     };
     const status = result.status ?? 200;
+    if (result.stream) {
+      return new Response(result.stream, { status, headers: { 'content-type': 'text/event-stream' } });
+    }
     return new Response(status === 204 ? null : JSON.stringify(result.body ?? null), {
       status,
       headers: { 'content-type': 'application/json' },
     });
   });
   return { fetchFn: fetchFn as unknown as typeof fetch, requests };
+}
+
+/** Server-Sent Events frames as the server writes them. */
+export function sseText(frames: [string, unknown][]): string {
+  return frames.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join('');
+}
+
+/** A stream that delivers all the frames at once and ends. */
+export function sseStream(frames: [string, unknown][]): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(sseText(frames));
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
+/** A stream the test feeds frame by frame, to see what the screen shows in between. */
+export function controlledStream() {
+  const encoder = new TextEncoder();
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  let cancelled = false;
+  const stream = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  return {
+    stream,
+    send(event: string, data: unknown) {
+      controller?.enqueue(encoder.encode(sseText([[event, data]])));
+    },
+    close() {
+      controller?.close();
+    },
+    /** The connection drops. */
+    fail() {
+      controller?.error(new TypeError('network error'));
+    },
+    get cancelled() {
+      return cancelled;
+    },
+  };
 }
 
 export function errorBody(code: string, message = code, details?: Record<string, unknown>) {
@@ -114,11 +182,15 @@ export function profile(overrides: Partial<Profile> = {}): Profile {
   };
 }
 
+export function quota(overrides: Partial<Quota> = {}): Quota {
+  return { used: 0, max: 50, reset_at: '2100-01-01T00:00:00+03:00', ...overrides };
+}
+
 export function me(overrides: Partial<Me> = {}): Me {
   return {
     user,
     plan: { name: 'free', premium_until: null },
-    limits: { profiles: { used: 1, max: 1 } },
+    limits: { profiles: { used: 1, max: 1 }, messages: quota(), card_generation: quota({ max: 20 }) },
     active_profile_id: 'p-en',
     ...overrides,
   };
@@ -190,5 +262,48 @@ export function reviewResult(cardId: string, state: CardProgress['state'], due: 
     progress: progress(state, due),
     scheduled_seconds: 60,
     counts: { new: 0, learning: 0, due: 0 },
+  };
+}
+
+export function message(overrides: Partial<Message> = {}): Message {
+  return {
+    id: 'm-1',
+    profile_id: 'p-en',
+    role: 'user',
+    content: 'Как сказать «дом»?',
+    channel: 'miniapp',
+    created_at: '2026-11-27T10:00:00Z',
+    words: [],
+    ...overrides,
+  };
+}
+
+export function chatReply(user: Message, assistant: Message, overrides: Partial<ChatReply> = {}): ChatReply {
+  return { user_message: user, assistant_message: assistant, quota: quota({ used: 1 }), ...overrides };
+}
+
+export function dialogPage(data: Message[], nextBefore: string | null = null) {
+  return { data, pagination: { limit: 20, has_more: nextBefore !== null, next_before: nextBefore } };
+}
+
+export function wordResult(word: string, status: WordResult['status'], overrides: Partial<WordResult> = {}): WordResult {
+  return {
+    word,
+    status,
+    card: status === 'failed' ? null : card({ id: `c-${word}`, front: word, back: `перевод ${word}` }),
+    error: status === 'failed' ? { code: 'LLM_SERVICE_ERROR', message: 'provider failed' } : null,
+    ...overrides,
+  };
+}
+
+export function generateReport(results: WordResult[], overrides: Partial<GenerateReport> = {}): GenerateReport {
+  const count = (status: WordResult['status']) => results.filter((r) => r.status === status).length;
+  return {
+    results,
+    created: count('created'),
+    duplicates: count('duplicate'),
+    failed: count('failed'),
+    quota: quota({ used: count('created'), max: 20 }),
+    ...overrides,
   };
 }

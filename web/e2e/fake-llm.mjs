@@ -1,0 +1,220 @@
+// A tiny fake of the OpenAI Chat Completions API for the end-to-end tests, so api-server runs
+// with LLM_PROVIDER=openai against something predictable. No dependencies: node:http only.
+//
+//   POST /v1/chat/completions   card generation (response_format json_schema "card") or tutor
+//   POST /v1/moderations        never flags anything
+//   GET  /health                200 "ok" (scripts/e2e.sh waits for it)
+//   GET  /control               the current switches and counters as JSON
+//   POST /control               {"please_fail_times": n} → the next n tutor requests whose
+//                               learner text holds "please fail" answer 500 (3 at start, one
+//                               failed message: api-server makes 3 attempts); {"reset": true}
+//                               restores the start state
+//
+// Environment: FAKE_LLM_PORT (required), FAKE_LLM_KEY (the expected bearer key, default
+// `e2e-key`), FAKE_LLM_DELAY_MS (pause between streamed pieces, default 150).
+import { createServer } from 'node:http';
+
+const PORT = Number(process.env.FAKE_LLM_PORT);
+const KEY = process.env.FAKE_LLM_KEY ?? 'e2e-key';
+const DELAY_MS = Number(process.env.FAKE_LLM_DELAY_MS ?? 150);
+const PLEASE_FAIL_TIMES = 3;
+
+if (!Number.isInteger(PORT) || PORT <= 0) {
+  console.error('fake-llm: set FAKE_LLM_PORT to the port to listen on');
+  process.exit(2);
+}
+
+/** The tutor's answer, trailer included: api-server strips it into the message's `words`. */
+const TUTOR_TEXT = 'Отличный вопрос! «Casa» значит «дом».';
+const TUTOR_WORDS = '[{"word":"la casa","translation":"дом","note":"f."}]';
+const TUTOR_ANSWER = `${TUTOR_TEXT}\n[[WORDS]]\n${TUTOR_WORDS}`;
+/** Cut at arbitrary points, the marker itself split across pieces. */
+const TUTOR_PIECES = ['Отличный ', 'вопрос! «Ca', 'sa» значит ', '«дом».', '\n[[WO', 'RDS]]\n[{"word":"la casa",', '"translation":"дом","note":"f."}]'];
+if (TUTOR_PIECES.join('') !== TUTOR_ANSWER) throw new Error('fake-llm: the pieces do not make up the answer');
+
+const state = { pleaseFailLeft: PLEASE_FAIL_TIMES, requests: 0, byKind: {} };
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function log(request, kind, status, extra = '') {
+  console.log(`${new Date().toISOString()} ${request.method} ${request.url} ${kind} ${status}${extra ? ` ${extra}` : ''}`);
+}
+
+function sendJson(response, status, body) {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+function openAiError(response, status, message, type = 'server_error') {
+  sendJson(response, status, { error: { message, type, param: null, code: null } });
+}
+
+async function readBody(request) {
+  const chunks = [];
+  for await (const chunk of request) chunks.push(chunk);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? JSON.parse(text) : {};
+}
+
+/** Message content as text, whether a string or an array of `{type: "text", text}` parts. */
+function contentText(content) {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((part) => (typeof part?.text === 'string' ? part.text : '')).join('');
+  return '';
+}
+
+function lastUserText(body) {
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  const last = [...messages].reverse().find((m) => m?.role === 'user');
+  return contentText(last?.content);
+}
+
+/** The text between the last `<tag>` and its `</tag>`. */
+function tagged(text, tag) {
+  const open = text.lastIndexOf(`<${tag}>`);
+  if (open === -1) return null;
+  const start = open + tag.length + 2;
+  const close = text.indexOf(`</${tag}>`, start);
+  return (close === -1 ? text.slice(start) : text.slice(start, close)).trim();
+}
+
+function completion(model, content) {
+  return {
+    id: 'x',
+    object: 'chat.completion',
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 50, completion_tokens: 40, total_tokens: 90 },
+  };
+}
+
+function chunk(model, delta, finishReason = null) {
+  return { id: 'x', object: 'chat.completion.chunk', model, choices: [{ index: 0, delta, finish_reason: finishReason }] };
+}
+
+async function streamTutor(request, response, model) {
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  const frame = (data) => response.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+  let closed = false;
+  request.on('close', () => {
+    closed = true;
+  });
+  for (const piece of TUTOR_PIECES) {
+    await sleep(DELAY_MS);
+    if (closed) return;
+    frame(chunk(model, { content: piece }));
+  }
+  await sleep(DELAY_MS);
+  frame(chunk(model, {}, 'stop'));
+  frame({ id: 'x', object: 'chat.completion.chunk', model, choices: [], usage: { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150 } });
+  frame('[DONE]');
+  response.end();
+}
+
+async function chatCompletions(request, response) {
+  let body;
+  try {
+    body = await readBody(request);
+  } catch {
+    log(request, 'bad-json', 400);
+    openAiError(response, 400, 'The body is not JSON', 'invalid_request_error');
+    return;
+  }
+  const model = typeof body.model === 'string' ? body.model : 'fake-model';
+  const user = lastUserText(body);
+  const format = body.response_format;
+
+  if (format?.type === 'json_schema' && format?.json_schema?.name === 'card') {
+    const word = tagged(user, 'word') ?? '';
+    if (word === 'failword') {
+      log(request, 'card', 500, `word=${word}`);
+      openAiError(response, 500, 'The fake fails this word on purpose');
+      return;
+    }
+    const card = {
+      front: word,
+      back: `перевод ${word}`,
+      lemma: word,
+      part_of_speech: 'noun',
+      gender: null,
+      forms: [],
+      transcription: null,
+      example: `Example with ${word}.`,
+      example_translation: `Пример с ${word}.`,
+    };
+    log(request, 'card', 200, `word=${word}`);
+    sendJson(response, 200, completion(model, JSON.stringify(card)));
+    return;
+  }
+
+  const learner = tagged(user, 'learner_message') ?? user;
+  if (learner.includes('please fail') && state.pleaseFailLeft > 0) {
+    state.pleaseFailLeft -= 1;
+    log(request, 'tutor', 500, `please-fail (${state.pleaseFailLeft} more)`);
+    openAiError(response, 500, 'The fake fails "please fail" on purpose');
+    return;
+  }
+  if (body.stream === true) {
+    log(request, 'tutor', 200, 'stream');
+    await streamTutor(request, response, model);
+    return;
+  }
+  log(request, 'tutor', 200);
+  sendJson(response, 200, completion(model, TUTOR_ANSWER));
+}
+
+const server = createServer(async (request, response) => {
+  state.requests += 1;
+  const path = new URL(request.url ?? '/', 'http://fake').pathname;
+  try {
+    if (request.method === 'GET' && path === '/health') {
+      log(request, 'health', 200);
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end('ok');
+      return;
+    }
+    if (path === '/control') {
+      if (request.method === 'POST') {
+        const body = await readBody(request);
+        if (body.reset) state.pleaseFailLeft = PLEASE_FAIL_TIMES;
+        if (Number.isInteger(body.please_fail_times)) state.pleaseFailLeft = body.please_fail_times;
+      }
+      log(request, 'control', 200, `please_fail_left=${state.pleaseFailLeft}`);
+      sendJson(response, 200, { please_fail_left: state.pleaseFailLeft, requests: state.requests });
+      return;
+    }
+    if (request.method === 'POST' && (path === '/v1/chat/completions' || path === '/v1/moderations')) {
+      if (request.headers.authorization !== `Bearer ${KEY}`) {
+        log(request, 'auth', 401);
+        openAiError(response, 401, 'Incorrect API key provided', 'invalid_request_error');
+        return;
+      }
+      if (path === '/v1/moderations') {
+        await readBody(request);
+        log(request, 'moderation', 200);
+        sendJson(response, 200, { id: 'modr-x', model: 'omni-moderation-latest', results: [{ flagged: false, categories: {}, category_scores: {} }] });
+        return;
+      }
+      await chatCompletions(request, response);
+      return;
+    }
+    log(request, 'unknown', 404);
+    openAiError(response, 404, `No route ${request.method} ${path}`, 'invalid_request_error');
+  } catch (error) {
+    log(request, 'crash', 500, String(error));
+    if (!response.headersSent) openAiError(response, 500, 'fake-llm crashed');
+    else response.end();
+  }
+});
+
+server.listen(PORT, '127.0.0.1', () => {
+  console.log(`fake-llm listening on http://127.0.0.1:${PORT}`);
+});
+
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => {
+    server.close();
+    server.closeAllConnections?.();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,61 @@
+import type { InfiniteData } from '@tanstack/react-query';
+import type { DialogPage, Message } from '../api/types';
+
+/** Server limit of one tutor message (POST /api/sessions/chat). */
+export const MESSAGE_MAX = 4000;
+/** Messages per history page. */
+export const HISTORY_PAGE = 20;
+
+const WORDS_MARKER = '[[WORDS]]';
+
+/**
+ * The part of a streamed answer to show. The model ends its answer with a `[[WORDS]]`
+ * trailer that the server turns into `words` and strips from the saved message; should the
+ * deltas carry it, it is hidden here too, including a marker still arriving in pieces
+ * ("…\n[[WO"). The saved message replaces this text when `done` arrives.
+ */
+export function visibleAnswer(text: string): string {
+  const marker = text.indexOf(WORDS_MARKER);
+  if (marker !== -1) return text.slice(0, marker).trimEnd();
+  for (let length = Math.min(WORDS_MARKER.length - 1, text.length); length > 0; length -= 1) {
+    if (text.endsWith(WORDS_MARKER.slice(0, length))) return text.slice(0, text.length - length).trimEnd();
+  }
+  return text;
+}
+
+/** The history pages (newest page first, each oldest first) as one list, oldest first. */
+export function historyMessages(data: InfiniteData<DialogPage> | undefined): Message[] {
+  if (!data) return [];
+  const seen = new Set<string>();
+  const messages: Message[] = [];
+  for (let index = data.pages.length - 1; index >= 0; index -= 1) {
+    for (const message of data.pages[index]?.data ?? []) {
+      if (seen.has(message.id)) continue;
+      seen.add(message.id);
+      messages.push(message);
+    }
+  }
+  return messages;
+}
+
+/** The cache after an exchange completed: the messages appended to the newest page, once. */
+export function appendMessages(
+  data: InfiniteData<DialogPage> | undefined,
+  added: Message[],
+): InfiniteData<DialogPage> | undefined {
+  if (!data) return data;
+  const [newest, ...older] = data.pages;
+  if (!newest) return data;
+  const known = new Set(data.pages.flatMap((page) => page.data.map((m) => m.id)));
+  const fresh = added.filter((m) => !known.has(m.id));
+  if (fresh.length === 0) return data;
+  return { ...data, pages: [{ ...newest, data: [...newest.data, ...fresh] }, ...older] };
+}
+
+/** The cache of a cleared dialog: one empty page. */
+export function emptyHistory(): InfiniteData<DialogPage, string | undefined> {
+  return {
+    pages: [{ data: [], pagination: { limit: HISTORY_PAGE, has_more: false, next_before: null } }],
+    pageParams: [undefined],
+  };
+}

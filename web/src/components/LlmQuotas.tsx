@@ -1,0 +1,39 @@
+import type { Me, Quota } from '../api/types';
+import { formatResetTime } from '../domain/quota';
+import { useI18n } from '../i18n/i18n';
+
+/** Today's AI quotas from `GET /api/me`: tutor messages and card generation, used of max. */
+export function LlmQuotas({ me }: { me: Me }) {
+  const { t, lang } = useI18n();
+  const { messages, card_generation: generation } = me.limits;
+  if (!messages && !generation) return null;
+  // Both count the same local day, so they reset together.
+  const limited = [messages, generation].find((quota) => quota && quota.max !== null);
+  return (
+    <section className="card" aria-label={t('home.quotas')} data-testid="llm-quotas">
+      <p className="section-title">{t('home.quotas')}</p>
+      <dl className="quota-list">
+        {messages && <QuotaRow label={t('quota.messages')} quota={messages} testId="quota-messages" />}
+        {generation && <QuotaRow label={t('quota.cardGeneration')} quota={generation} testId="quota-generation" />}
+      </dl>
+      {limited && (
+        <p className="hint" data-testid="quota-reset">
+          {t('quota.resets', { time: formatResetTime(limited.reset_at, lang) })}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function QuotaRow({ label, quota, testId }: { label: string; quota: Quota; testId: string }) {
+  const { t } = useI18n();
+  const exhausted = quota.max !== null && quota.used >= quota.max;
+  return (
+    <div className="quota-row" data-testid={testId}>
+      <dt>{label}</dt>
+      <dd className={exhausted ? 'hint-warning' : undefined}>
+        {quota.max === null ? t('quota.unlimited') : t('quota.usedOf', { used: quota.used, max: quota.max })}
+      </dd>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import type { Quota } from '../api/types';
+
+/** Uses left today; `null` when the quota is unlimited. */
+export function quotaLeft(quota: Quota): number | null {
+  return quota.max === null ? null : Math.max(0, quota.max - quota.used);
+}
+
+/** Nothing left and the reset still ahead (a stale quota from yesterday does not block). */
+export function quotaExhausted(quota: Quota | undefined, now: Date = new Date()): boolean {
+  if (!quota || quota.max === null || quota.used < quota.max) return false;
+  const reset = Date.parse(quota.reset_at);
+  return Number.isNaN(reset) || reset > now.getTime();
+}
+
+/** The Quota a 429 QUOTA_EXCEEDED carries in its details, when it is complete enough. */
+export function quotaFromDetails(details: Record<string, unknown> | undefined): Quota | undefined {
+  if (!details) return undefined;
+  const { used, max, reset_at: resetAt } = details;
+  if (typeof used !== 'number' || typeof resetAt !== 'string') return undefined;
+  return { used, max: typeof max === 'number' ? max : null, reset_at: resetAt };
+}
+
+/**
+ * When a quota resets, in the device's time zone: the time alone when that is today or
+ * tomorrow's midnight (the usual case), with the date otherwise.
+ */
+export function formatResetTime(iso: string, lang: string, now: Date = new Date()): string {
+  const reset = new Date(iso);
+  if (Number.isNaN(reset.getTime())) return iso;
+  const time = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' }).format(reset);
+  const sameDay = reset.toDateString() === now.toDateString();
+  const tomorrowMidnight =
+    reset.getHours() === 0 &&
+    reset.getMinutes() === 0 &&
+    new Date(reset.getTime() - 1).toDateString() === now.toDateString();
+  if (sameDay || tomorrowMidnight) return time;
+  return new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(reset);
+}
