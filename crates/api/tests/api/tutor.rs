@@ -335,3 +335,30 @@ async fn changing_the_time_zone_mid_day_does_not_open_a_fresh_quota() {
     assert_eq!(me["limits"]["messages"]["reset_at"], "2026-11-28T11:00:00+14:00", "Moscow's midnight, in the new zone");
     assert_contract(app.chat(&user, json!({"message": "zwei"})).await, 429, "QUOTA_EXCEEDED").await;
 }
+
+#[tokio::test]
+async fn with_an_anthropic_key_the_tutor_uses_the_messages_api() {
+    let app = crate::helpers::spawn_app_with(&[
+        ("LLM_PROVIDER", "anthropic"),
+        ("ANTHROPIC_API_KEY", "sk-ant-test"),
+        ("LLM_MODEL", "claude-haiku-4-5"),
+    ])
+    .await;
+    let user = learner(&app, 11).await;
+    let text = json!({"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-haiku-4-5-20251001",
+        "content": [{"type": "text", "text": TUTOR_ANSWER}], "stop_reason": "end_turn",
+        "usage": {"input_tokens": 100, "output_tokens": 20}});
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::path("/v1/messages"))
+        .and(wiremock::matchers::header("x-api-key", "sk-ant-test"))
+        .and(wiremock::matchers::body_partial_json(json!({"model": "claude-haiku-4-5"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(text))
+        .expect(1)
+        .mount(&app.outbound)
+        .await;
+    let reply: Value = app.chat(&user, json!({"message": "Was heißt Hund?"})).await.json().await.unwrap();
+    assert_eq!(reply["assistant_message"]["content"], TUTOR_TEXT);
+    assert_eq!(reply["assistant_message"]["words"][0]["word"], "der Hund");
+    // $1/M input and $5/M output for claude-haiku-4-5: 100 µ$ + 100 µ$.
+    assert_eq!(app.count("SELECT cost_usd_micros FROM token_usage WHERE provider = 'anthropic'").await, 200);
+}
