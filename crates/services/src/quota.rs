@@ -4,7 +4,8 @@
 //! The day is fixed when its first unit is taken (`quota:{user}:window` holds its date and
 //! reset instant until then), so changing the time zone mid-day cannot open a fresh day.
 //!
-//! A call reserves its units atomically (so concurrent requests cannot overshoot) and settles
+//! A call reserves its units with one check-and-increment (so concurrent requests can neither
+//! overshoot nor crowd each other out) and settles
 //! them when it is done; units not settled as used (a failure, a cancelled request, a panic)
 //! are given back: in effect only successful work is charged. When the cache is unreachable
 //! the quota is not enforced (logged): an outage must not stop learning.
@@ -209,21 +210,22 @@ impl QuotaService {
         let subject = self.subject(user_id, kind, true).await?;
         let status = |used: i64| QuotaStatus { kind, used: clamp(used), max: subject.max, reset_at: subject.reset_at };
         let by = i64::from(amount);
-        let used = match self.cache.incr_by(&subject.key, by, COUNTER_TTL).await {
-            Ok(used) => used,
+        let taken = match subject.max {
+            Some(max) => self.cache.incr_by_at_most(&subject.key, by, i64::from(max), COUNTER_TTL).await,
+            None => self.cache.incr_by(&subject.key, by, COUNTER_TTL).await.map(Ok),
+        };
+        let used = match taken {
+            Ok(Ok(used)) => used,
+            Ok(Err(current)) => {
+                let status = status(current);
+                let retry_after_seconds = status.retry_after_seconds(self.clock.now());
+                return Err(QuotaError::Exceeded { status, retry_after_seconds });
+            }
             Err(error) => {
                 tracing::warn!(%error, kind = kind.as_str(), "quota counter unavailable; not enforcing it");
                 return Ok(Reservation { cache: None, key: subject.key, held: 0, status: status(0) });
             }
         };
-        if let Some(max) = subject.max
-            && used > i64::from(max)
-        {
-            give_back(self.cache.as_ref(), &subject.key, amount).await;
-            let status = status(used - by);
-            let retry_after_seconds = status.retry_after_seconds(self.clock.now());
-            return Err(QuotaError::Exceeded { status, retry_after_seconds });
-        }
         Ok(Reservation { cache: Some(self.cache.clone()), key: subject.key, held: amount, status: status(used) })
     }
 }

@@ -120,6 +120,34 @@ impl Cache for MemoryCache {
         Ok(by)
     }
 
+    async fn incr_by_at_most(
+        &self,
+        key: &str,
+        by: i64,
+        max: i64,
+        ttl: Duration,
+    ) -> Result<Result<i64, i64>, CacheError> {
+        let now = self.clock.now();
+        let expires_at = self.expiry(ttl);
+        let mut store = self.store();
+        let current = match store.live(key, now) {
+            Some(entry) => entry
+                .value
+                .parse::<i64>()
+                .map_err(|_| CacheError::Command(format!("{key} does not hold an integer")))?,
+            None => 0,
+        };
+        let next = current.checked_add(by).ok_or_else(|| CacheError::Command(format!("{key} would overflow")))?;
+        if next > max {
+            return Ok(Err(current));
+        }
+        match store.live(key, now) {
+            Some(entry) => entry.value = next.to_string(),
+            None => store.insert(key, next.to_string(), expires_at, now),
+        }
+        Ok(Ok(next))
+    }
+
     async fn delete(&self, key: &str) -> Result<bool, CacheError> {
         let now = self.clock.now();
         let mut store = self.store();

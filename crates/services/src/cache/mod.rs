@@ -50,6 +50,16 @@ pub trait Cache: Send + Sync + std::fmt::Debug {
     /// is created, so repeated increments never extend its life.
     async fn incr_by(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, CacheError>;
 
+    /// Adds `by` only when the result stays at most `max`, in one atomic step: `Ok(new value)`
+    /// when added, `Err(current value)` when refused (nothing changes). TTL as for `incr_by`.
+    async fn incr_by_at_most(
+        &self,
+        key: &str,
+        by: i64,
+        max: i64,
+        ttl: Duration,
+    ) -> Result<Result<i64, i64>, CacheError>;
+
     /// `true` when a key was deleted.
     async fn delete(&self, key: &str) -> Result<bool, CacheError>;
 

@@ -64,6 +64,21 @@ impl RedisCache {
     }
 }
 
+/// Check and increment in one step (a Lua script runs atomically in Redis).
+const INCR_AT_MOST: &str = r"
+local raw = redis.call('GET', KEYS[1])
+local current = 0
+if raw then
+  current = tonumber(raw)
+  if current == nil then return redis.error_reply('the key does not hold an integer') end
+end
+local by = tonumber(ARGV[1])
+if current + by > tonumber(ARGV[2]) then return {0, current} end
+local value = redis.call('INCRBY', KEYS[1], by)
+redis.call('PEXPIRE', KEYS[1], ARGV[3], 'NX')
+return {1, value}
+";
+
 fn ttl_ms(ttl: Duration) -> u64 {
     u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
 }
@@ -132,6 +147,26 @@ impl Cache for RedisCache {
             })
             .await?;
         Ok(value)
+    }
+
+    async fn incr_by_at_most(
+        &self,
+        key: &str,
+        by: i64,
+        max: i64,
+        ttl: Duration,
+    ) -> Result<Result<i64, i64>, CacheError> {
+        let key = self.key(key);
+        let (reply,): (Vec<i64>,) = self
+            .run(|p| {
+                p.cmd("EVAL").arg(INCR_AT_MOST).arg(1).arg(&key).arg(by).arg(max).arg(ttl_ms(ttl));
+            })
+            .await?;
+        match reply.as_slice() {
+            [1, value] => Ok(Ok(*value)),
+            [_, current] => Ok(Err(*current)),
+            _ => Err(CacheError::Command("unexpected reply from the quota script".into())),
+        }
     }
 
     async fn delete(&self, key: &str) -> Result<bool, CacheError> {

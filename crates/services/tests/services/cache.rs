@@ -76,6 +76,25 @@ async fn counters_are_atomic_and_keep_their_first_ttl(cache: Arc<dyn Cache>) {
     assert_eq!(cache.incr_by("hits", 0, MINUTE).await.unwrap(), 50);
 }
 
+async fn bounded_counters_refuse_what_does_not_fit(cache: Arc<dyn Cache>) {
+    assert_eq!(cache.incr_by_at_most("q", 3, 5, MINUTE).await.unwrap(), Ok(3));
+    assert_eq!(cache.incr_by_at_most("q", 3, 5, MINUTE).await.unwrap(), Err(3), "3 + 3 > 5: refused");
+    assert_eq!(cache.incr_by_at_most("q", 2, 5, MINUTE * 60).await.unwrap(), Ok(5));
+    let ttl = cache.ttl("q").await.unwrap().unwrap();
+    assert!(ttl <= MINUTE, "the first TTL stays: {ttl:?}");
+    assert_eq!(cache.incr_by_at_most("fresh", 7, 5, MINUTE).await.unwrap(), Err(0));
+    assert_eq!(cache.get("fresh").await.unwrap(), None, "a refusal creates nothing");
+
+    let takers = (0..40).map(|_| {
+        let cache = cache.clone();
+        tokio::spawn(async move { cache.incr_by_at_most("shared", 1, 25, MINUTE).await.unwrap().is_ok() })
+    });
+    let granted = futures_util::future::join_all(takers).await.into_iter().filter(|r| *r.as_ref().unwrap()).count();
+    assert_eq!(granted, 25, "never more than the limit, never fewer under contention");
+    cache.set_ex("text", "hello", MINUTE).await.unwrap();
+    assert!(matches!(cache.incr_by_at_most("text", 1, 5, MINUTE).await, Err(CacheError::Command(_))));
+}
+
 async fn ttl_reports_what_is_left(cache: Arc<dyn Cache>) {
     assert_eq!(cache.ttl("missing").await.unwrap(), None);
     cache.set_ex("t", "v", MINUTE * 30).await.unwrap();
@@ -104,6 +123,7 @@ both_backends!(
     set_nx_only_sets_once,
     get_del_hands_the_value_to_exactly_one_caller,
     counters_are_atomic_and_keep_their_first_ttl,
+    bounded_counters_refuse_what_does_not_fit,
     ttl_reports_what_is_left,
     incrementing_a_non_number_is_an_error,
 );
