@@ -9,6 +9,7 @@ pub mod activity;
 pub mod anki;
 pub mod cards;
 mod connection;
+pub mod deck_counts;
 pub mod decks;
 pub mod entities;
 mod error;

@@ -117,6 +117,29 @@ pub(crate) async fn day_counts(
     Ok(DayCounts { new: unstudied.min(allowance), learning, due })
 }
 
+/// Today's counts and card totals of every deck of the profile, in one grouped query.
+pub(crate) async fn deck_day_counts(
+    db: &Database,
+    now: DateTime<Utc>,
+    user_id: UserId,
+    profile_id: ProfileId,
+) -> Result<std::collections::HashMap<domain::DeckId, (DayCounts, u64)>, RepoError> {
+    let conn = db.conn();
+    let Some(user) = users::find_by_id(conn, user_id).await? else {
+        return Ok(Default::default());
+    };
+    let zone = TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC);
+    let day = StudyDay::containing(now, zone, u32::try_from(user.day_rollover_hour).unwrap_or(4));
+    let allowance = new_allowance(conn, user_id, profile_id, &day).await?;
+    let per_deck = repositories::deck_counts::for_profile(conn, user_id, profile_id, day.ends_at).await?;
+    Ok(per_deck
+        .into_iter()
+        .map(|(deck, c)| {
+            (deck, (DayCounts { new: c.unstudied.min(allowance), learning: c.learning, due: c.due }, c.total))
+        })
+        .collect())
+}
+
 async fn new_allowance(
     conn: &impl repositories::ConnectionTrait,
     user_id: UserId,

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::Clock;
 use crate::profiles::{ProfileError, ProfileService};
-use crate::study::{DayCounts, day_counts};
+use crate::study::{DayCounts, day_counts, deck_day_counts};
 
 pub use self::batch::{BatchOutcome, GenerationTarget};
 
@@ -57,6 +57,21 @@ pub struct Deck {
     pub updated_at: DateTime<Utc>,
     pub counts: DayCounts,
     pub total: u64,
+}
+
+fn deck_of(row: DeckRow, counts: DayCounts, total: u64) -> Deck {
+    Deck {
+        id: DeckId::from_uuid(row.id),
+        profile_id: ProfileId::from_uuid(row.profile_id),
+        name: row.name,
+        description: row.description,
+        is_default: row.is_default,
+        archived_at: row.archived_at,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        counts,
+        total,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -178,18 +193,7 @@ impl CardService {
             Scope { profile_id: ProfileId::from_uuid(row.profile_id), deck_id: Some(DeckId::from_uuid(row.id)) };
         let counts = day_counts(&self.db, self.clock.now(), user_id, scope).await?;
         let total = decks::count_cards(self.db.conn(), DeckId::from_uuid(row.id)).await?;
-        Ok(Deck {
-            id: DeckId::from_uuid(row.id),
-            profile_id: scope.profile_id,
-            name: row.name,
-            description: row.description,
-            is_default: row.is_default,
-            archived_at: row.archived_at,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-            counts,
-            total,
-        })
+        Ok(deck_of(row, counts, total))
     }
 
     pub async fn list_decks(
@@ -200,11 +204,15 @@ impl CardService {
     ) -> Result<Vec<Deck>, CardError> {
         let profile = self.profiles.resolve(user_id, profile_id).await?;
         let rows = decks::list_for_profile(self.db.conn(), profile.id, include_archived).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            out.push(self.describe(user_id, row).await?);
-        }
-        Ok(out)
+        // One grouped query for all decks, not a handful per deck.
+        let counts = deck_day_counts(&self.db, self.clock.now(), user_id, profile.id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let (day, total) = counts.get(&DeckId::from_uuid(row.id)).copied().unwrap_or_default();
+                deck_of(row, day, total)
+            })
+            .collect())
     }
 
     pub async fn get_deck(&self, user_id: UserId, id: DeckId) -> Result<Deck, CardError> {

@@ -96,6 +96,29 @@ async fn loop_of_a_day(backend: Backend) {
     assert_eq!((queue.counts.new, queue.items.len()), (2, 2), "the two imported cards are new today");
     study.undo(user).await.unwrap();
     assert_eq!(cards.get_card(user, card.id).await.unwrap().progress.unwrap().reps, 3);
+
+    // The deck list counts every deck in one grouped query: it must agree with each deck's own.
+    let extra = cards.create_deck(user, None, "Verben", None).await.unwrap();
+    let gehen = cards.create_card(user, Some(extra.id), content("gehen", "идти"), "manual").await.unwrap();
+    cards.create_card(user, Some(extra.id), content("kommen", "приходить"), "manual").await.unwrap();
+    let again = ReviewRequest {
+        card_id: gehen.id,
+        rating: Rating::Again,
+        duration_ms: None,
+        client_review_id: uuid::Uuid::now_v7(),
+    };
+    study.review(user, again).await.unwrap();
+    cards.update_deck(user, extra.id, None, None, Some(true)).await.unwrap();
+    let listed = cards.list_decks(user, None, true).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    for deck in &listed {
+        let alone = cards.get_deck(user, deck.id).await.unwrap();
+        assert_eq!((deck.counts, deck.total), (alone.counts, alone.total), "deck {}", deck.name);
+    }
+    let verben = listed.iter().find(|d| d.id == extra.id).unwrap();
+    assert_eq!((verben.counts.new, verben.counts.learning, verben.counts.due, verben.total), (1, 1, 0, 2));
+    let default = listed.iter().find(|d| d.id != extra.id).unwrap();
+    assert_eq!((default.counts.new, default.total), (2, 3));
 }
 
 async fn deck_of(cards: &CardService, user: UserId) -> domain::DeckId {
