@@ -38,11 +38,19 @@ pub struct Limits {
     pub card_generation: QuotaResponse,
 }
 
+/// What this server can do, so the Mini App never offers a feature that would only say 503.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Features {
+    /// An LLM provider is configured: the tutor and card generation work.
+    pub llm: bool,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeResponse {
     pub user: UserResponse,
     pub plan: PlanResponse,
     pub limits: Limits,
+    pub features: Features,
     pub active_profile_id: Option<Uuid>,
 }
 
@@ -62,6 +70,7 @@ impl MeResponse {
                 messages: messages.into(),
                 card_generation: card_generation.into(),
             },
+            features: Features { llm: state.tutor.is_configured() },
             active_profile_id: me.active_profile_id.map(|id| id.as_uuid()),
             user: UserResponse::new(me.user, me.interface_language),
         })

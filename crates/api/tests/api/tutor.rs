@@ -24,6 +24,7 @@ async fn without_a_provider_llm_routes_answer_503_and_the_rest_works() {
     assert_eq!(app.call(Method::POST, "/api/cards", &user.access_token, Some(card)).await.status(), 201);
     let history = app.call(Method::GET, "/api/dialog/history", &user.access_token, None).await;
     assert_eq!(history.status(), 200);
+    assert_eq!(app.me(&user).await["features"]["llm"], false, "the Mini App can hide what would only say 503");
     assert_eq!(app.count("SELECT count(*) FROM messages").await, 0, "nothing is saved when nothing can answer");
 }
 
@@ -70,6 +71,7 @@ async fn a_message_is_answered_with_the_profile_prompt_and_both_sides_are_kept()
     assert_eq!(history["data"][1]["words"][0]["word"], "der Hund");
 
     let me = app.me(&user).await;
+    assert_eq!(me["features"]["llm"], true);
     assert_eq!(me["limits"]["messages"]["used"], 1);
     assert_eq!(me["limits"]["card_generation"]["used"], 0);
     // 31 prompt tokens at $0.40/M and 9 completion tokens at $1.60/M.

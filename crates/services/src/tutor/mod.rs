@@ -154,6 +154,11 @@ impl TutorService {
         Self { db, clock, profiles, quotas, moderator, prompts, llm, cache }
     }
 
+    /// Whether an LLM provider is configured (the tutor can answer at all).
+    pub fn is_configured(&self) -> bool {
+        self.llm.is_some()
+    }
+
     fn llm(&self) -> Result<&LlmGateway, TutorError> {
         self.llm.as_ref().ok_or(TutorError::NotConfigured)
     }
