@@ -69,7 +69,7 @@ impl StreamFilter {
         self.held.push_str(piece);
         if let Some(at) = self.held.find(MARKER) {
             self.in_trailer = true;
-            let visible = self.held.get(..at).unwrap_or_default().to_owned();
+            let visible = self.held.get(..at).unwrap_or_default().trim_end().to_owned();
             self.held.clear();
             return visible;
         }
@@ -81,7 +81,9 @@ impl StreamFilter {
                 self.held.len() >= n && MARKER.starts_with(self.held.get(self.held.len() - n..).unwrap_or("\u{0}"))
             })
             .unwrap_or(0);
-        let cut = self.held.len() - keep;
+        // Trailing whitespace waits too: it is only shown if more text follows (not the marker).
+        let before_marker = self.held.len() - keep;
+        let cut = self.held.get(..before_marker).map_or(before_marker, |visible| visible.trim_end().len());
         let visible = self.held.get(..cut).unwrap_or_default().to_owned();
         self.held = self.held.get(cut..).unwrap_or_default().to_owned();
         visible
@@ -89,7 +91,7 @@ impl StreamFilter {
 
     /// What is still held back once the stream ended without a marker.
     pub fn finish(&mut self) -> String {
-        if self.in_trailer { String::new() } else { std::mem::take(&mut self.held) }
+        if self.in_trailer { String::new() } else { std::mem::take(&mut self.held).trim_end().to_owned() }
     }
 }
 
@@ -123,10 +125,11 @@ mod tests {
                 shown.push_str(&filter.push(&piece.iter().collect::<String>()));
             }
             shown.push_str(&filter.finish());
-            assert_eq!(shown, "Привет! [ок] Hola.\n", "piece size {size}");
+            assert_eq!(shown, "Привет! [ок] Hola.", "piece size {size}");
         }
         let mut filter = StreamFilter::default();
-        assert_eq!(filter.push("ends with [["), "ends with ");
-        assert_eq!(filter.finish(), "[[");
+        assert_eq!(filter.push("ends with [["), "ends with");
+        assert_eq!(filter.push(" no marker\n"), " [[ no marker");
+        assert_eq!(filter.finish(), "");
     }
 }
