@@ -48,12 +48,25 @@ test('four words: two cards created, one failed, one already in the deck', async
   await words().fill('casa\nperro, failword\ngato');
   await expect(page.getByTestId('generate-count')).toHaveText('Слов: 4 из 20');
   await screenshot(page, '70-generate-words');
+  // Every state failword's row goes through, however fast the run is.
+  await page.evaluate(() => {
+    const seen = window as unknown as { failwordStates: string[] };
+    seen.failwordStates = [];
+    const record = () => {
+      const status = document.querySelector('.generate-row[data-word="failword"]')?.getAttribute('data-status');
+      if (status && seen.failwordStates.at(-1) !== status) seen.failwordStates.push(status);
+    };
+    new MutationObserver(record).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['data-status'],
+    });
+  });
   await page.locator('.primary-action button').click();
 
-  // The duplicate is known before any LLM call; failword waits for api-server's retries.
+  // The duplicate is known before any LLM call.
   await expect(row('gato')).toHaveAttribute('data-status', 'duplicate');
-  await expect(row('failword')).toHaveAttribute('data-status', 'pending');
-  await expect(row('failword')).toContainText('в работе…');
   await screenshot(page, '71-generate-progress');
 
   await expect(page.getByTestId('generate-summary')).toHaveText('Создано: 2 · уже были: 1 · не удалось: 1', {
@@ -64,6 +77,12 @@ test('four words: two cards created, one failed, one already in the deck', async
   await expect(row('perro')).toHaveAttribute('data-status', 'created');
   await expect(row('perro')).toContainText('perro — перевод perro');
   await expect(row('failword')).toHaveAttribute('data-status', 'failed');
+  // failword waited (in progress, then failed while the others were saved), and never
+  // looked like a card.
+  const states = await page.evaluate(() => (window as unknown as { failwordStates: string[] }).failwordStates);
+  expect(states.at(0), `failword's states: ${JSON.stringify(states)}`).toBe('pending');
+  expect(states.at(-1)).toBe('failed');
+  expect(states.filter((state) => !['pending', 'failing', 'failed'].includes(state))).toEqual([]);
   await expect(row('gato')).toContainText('gato — кот');
   await expect(row('gato').getByRole('link', { name: 'Открыть карточку' })).toHaveAttribute('href', /\/cards\/card\//);
   await expect(quota).toHaveText(`Генераций на сегодня осталось: ${(leftBefore ?? 0) - 2} из ${max ?? 0}`);
@@ -98,4 +117,39 @@ test('the generate screen fits 320 px', async () => {
   expect(await hasHorizontalScroll(page)).toBe(false);
   expect(await overflowingElements(page)).toEqual([]);
   await screenshot(page, '74-320-generate');
+});
+
+test('a run left midway is offered on coming back, and shows the server’s first result', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`/cards/${deckId}`);
+  await page.getByTestId('add-card').click();
+  await page.getByRole('button', { name: 'Сгенерировать по словам' }).click();
+  // failword takes api-server's retries, so the run lasts a few seconds.
+  await words().fill('silla\nfailword');
+  await page.locator('.primary-action button').click();
+  await expect(row('failword')).toHaveAttribute('data-status', /^(pending|failing)$/);
+  // The mode cannot be switched away from a running generation.
+  await expect(page.getByRole('button', { name: 'Вручную' })).toBeDisabled();
+
+  // Back to the deck (in-app navigation) while it runs, then into the add screen again.
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: DECK })).toBeVisible();
+  await page.getByTestId('add-card').click();
+  await page.getByRole('button', { name: 'Сгенерировать по словам' }).click();
+  const offer = page.getByTestId('generate-pending');
+  await expect(offer).toContainText('silla, failword');
+  await screenshot(page, '75-generate-left-midway');
+  await offer.getByRole('button', { name: 'Показать результат' }).click();
+
+  // The first run's own result (a second run would find silla already there).
+  await expect(page.getByTestId('generate-summary')).toHaveText('Создано: 1 · уже были: 0 · не удалось: 1', {
+    timeout: 30_000,
+  });
+  await expect(row('silla')).toHaveAttribute('data-status', 'created');
+  await expect(row('failword')).toHaveAttribute('data-status', 'failed');
+  await expect(page.getByTestId('generate-pending')).toHaveCount(0);
+
+  // The deck list was refreshed once the result came: the new card is counted.
+  await page.goBack();
+  await expect(page.locator('.card-row[data-front="silla"]')).toContainText('перевод silla');
 });

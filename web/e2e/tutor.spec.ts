@@ -14,16 +14,19 @@ const ANSWER = 'Отличный вопрос! «Casa» значит «дом».
 const QUESTION = 'Как по-испански «дом»?';
 
 test.beforeAll(async ({ browser }) => {
+  // "please fail" fails the next 3 LLM calls (all of one message's attempts), then succeeds.
+  // The counter must start from its initial state, or the Retry step tests nothing.
+  const fake = process.env.FAKE_LLM_URL;
+  if (!fake) throw new Error('FAKE_LLM_URL is not set: run the specs through scripts/e2e.sh, which starts the fake LLM');
   context = await browser.newContext();
   await userWithProfile(context, telegramId);
-  // "please fail" fails the next 3 LLM calls (all of one message's attempts), then succeeds.
-  const fake = process.env.FAKE_LLM_URL;
-  if (fake) expect((await context.request.post(`${fake}/control`, { data: { reset: true } })).ok()).toBe(true);
+  expect((await context.request.post(`${fake}/control`, { data: { reset: true } })).ok()).toBe(true);
   page = await context.newPage();
 });
 
 test.afterAll(async () => {
-  await context.close();
+  // Not created when beforeAll stopped early.
+  await context?.close();
 });
 
 const input = () => page.getByRole('textbox', { name: 'Сообщение репетитору' });
@@ -165,4 +168,35 @@ test('the history is cleared after a confirmation', async () => {
   await page.reload();
   await expect(page.getByText(/Спросите репетитора о чём угодно/)).toBeVisible();
   await expect(page.locator('.chat-message')).toHaveCount(0);
+});
+
+test('Stop ends an answer midway; the server still saves it', async () => {
+  await page.goto('/chat');
+  await expect(page.getByText(/Спросите репетитора о чём угодно/)).toBeVisible();
+  await input().fill('Стоп-вопрос');
+  await input().press('Enter');
+  // Stop shows from the typing dots on. Pressed once the answer has begun (so the server has
+  // the message), with most of the fake answer's second of streaming still to come.
+  await expect(page.getByTestId('chat-stop')).toBeVisible();
+  await expect(page.locator('[data-testid="chat-streaming"] p.chat-bubble')).not.toBeEmpty();
+  await page.getByTestId('chat-stop').click();
+  const failed = page.getByTestId('chat-failed');
+  await expect(failed).toContainText('Ответ остановлен.');
+  await expect(failed.getByRole('button', { name: 'Повторить' })).toBeEnabled();
+  await expect(page.getByTestId('chat-streaming')).toHaveCount(0);
+  await screenshot(page, '69-chat-stopped');
+
+  // The server finishes the answer anyway: the history has it.
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        await expect(page.locator('.skeleton')).toHaveCount(0);
+        return answers().count();
+      },
+      { timeout: 20_000, intervals: [1_000] },
+    )
+    .toBe(1);
+  await expect(userBubbles()).toHaveText(['Стоп-вопрос']);
+  await expect(answers().locator('.chat-bubble')).toHaveText(ANSWER);
 });

@@ -1,8 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errorBody, session } from '../test/apiStub';
 import { ApiClient, type RefreshTokenStore } from './client';
 import { ApiError, NETWORK_ERROR } from './errors';
-import { SseParser, isAbortError, readEventStream, streamError, type SseFrame } from './sse';
+import { STREAM_IDLE_TIMEOUT_MS, SseParser, isAbortError, readEventStream, streamError, type SseFrame } from './sse';
 
 function parseAll(chunks: string[]): SseFrame[] {
   const parser = new SseParser();
@@ -98,6 +98,91 @@ describe('readEventStream', () => {
   });
 });
 
+/** A body the test writes to by hand, and whether the reader cancelled it. */
+function manualStream() {
+  const encoder = new TextEncoder();
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  let cancelled = false;
+  const stream = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  return {
+    stream,
+    push: (text: string) => controller?.enqueue(encoder.encode(text)),
+    close: () => controller?.close(),
+    get cancelled() {
+      return cancelled;
+    },
+  };
+}
+
+describe('readEventStream watchdog', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('waits 45 s by default', () => {
+    expect(STREAM_IDLE_TIMEOUT_MS).toBe(45_000);
+  });
+
+  it('counts keep-alive comments as activity, then gives a silent stream up as NETWORK_ERROR', async () => {
+    vi.useFakeTimers();
+    const body = manualStream();
+    const events: string[] = [];
+    let outcome: unknown = 'pending';
+    const reading = readEventStream(body.stream, (event) => events.push(event)).then(
+      () => {
+        outcome = 'ended';
+      },
+      (error: unknown) => {
+        outcome = error;
+      },
+    );
+    body.push('event: user_message\ndata: {}\n\n');
+    // Only comments for two minutes: every one restarts the watchdog.
+    for (let second = 0; second < 120; second += 15) {
+      await vi.advanceTimersByTimeAsync(15_000);
+      body.push(': keep-alive\n\n');
+    }
+    expect(outcome).toBe('pending');
+    await vi.advanceTimersByTimeAsync(44_000);
+    expect(outcome).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1_000);
+    await reading;
+    expect(outcome).toBeInstanceOf(ApiError);
+    expect(outcome).toMatchObject({ status: 0, code: NETWORK_ERROR });
+    expect(events).toEqual(['user_message']);
+    expect(body.cancelled).toBe(true);
+  });
+
+  it('gives up a stream that never sends a byte, and leaves a lively one alone', async () => {
+    vi.useFakeTimers();
+    const silent = manualStream();
+    const failed = readEventStream(silent.stream, vi.fn(), undefined, { idleTimeoutMs: 1_000 }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await failed).toMatchObject({ code: NETWORK_ERROR });
+    expect(silent.cancelled).toBe(true);
+
+    const lively = manualStream();
+    const events: unknown[] = [];
+    const done = readEventStream(lively.stream, (_event, data) => events.push(data), undefined, { idleTimeoutMs: 1_000 });
+    for (let n = 0; n < 5; n += 1) {
+      await vi.advanceTimersByTimeAsync(900);
+      lively.push(`data: ${n}\n\n`);
+    }
+    lively.close();
+    await expect(done).resolves.toBeUndefined();
+    expect(events).toEqual([0, 1, 2, 3, 4]);
+    // No watchdog is left behind to fire later.
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
 describe('streamError', () => {
   it('builds the ApiError of an `event: error` frame', () => {
     expect(streamError(errorBody('LLM_SERVICE_ERROR', 'provider down'))).toMatchObject({
@@ -107,6 +192,8 @@ describe('streamError', () => {
       requestId: 'req-LLM_SERVICE_ERROR',
     });
     expect(streamError('garbage')).toMatchObject({ code: 'STREAM_ERROR' });
+    expect(streamError(null)).toMatchObject({ code: 'STREAM_ERROR' });
+    expect(streamError(null).message).not.toMatch(/reported an error/);
   });
 });
 

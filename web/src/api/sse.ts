@@ -129,16 +129,36 @@ function abortReason(signal: AbortSignal): unknown {
 }
 
 /**
+ * How long a stream may stay silent before it counts as lost. The server sends a
+ * `: keep-alive` comment every 15 s while it has nothing else to say, so three missed ones
+ * mean the connection stalled (a proxy holding it open, a sleeping radio).
+ */
+export const STREAM_IDLE_TIMEOUT_MS = 45_000;
+
+export interface ReadStreamOptions {
+  /** Milliseconds without any bytes after which the stream is given up; see STREAM_IDLE_TIMEOUT_MS. */
+  idleTimeoutMs?: number;
+}
+
+function lostStream(message: string): ApiError {
+  return new ApiError(0, NETWORK_ERROR, message);
+}
+
+/**
  * Reads a response body as Server-Sent Events and hands every frame to `onEvent` until the
- * stream ends. A connection lost midway is an ApiError NETWORK_ERROR; an abort rethrows the
- * signal's reason (an AbortError), so callers can tell "left the screen" from a failure.
+ * stream ends. A connection lost midway is an ApiError NETWORK_ERROR, and so is a stream
+ * that stalls: a watchdog, restarted by every chunk received (comments included), cancels
+ * the reader after `idleTimeoutMs` of silence. An abort rethrows the signal's reason (an
+ * AbortError), so callers can tell "left the screen" from a failure.
  */
 export async function readEventStream(
   body: ReadableStream<Uint8Array> | null,
   onEvent: StreamEventHandler,
   signal?: AbortSignal,
+  options: ReadStreamOptions = {},
 ): Promise<void> {
   if (!body) return;
+  const idleTimeoutMs = options.idleTimeoutMs ?? STREAM_IDLE_TIMEOUT_MS;
   const reader = body.getReader();
   const decoder = new TextDecoder('utf-8');
   const parser = new SseParser();
@@ -148,6 +168,24 @@ export async function readEventStream(
       onEvent(frame.event, frameData(frame));
     }
   };
+  /** One read, given up (and the reader cancelled) when nothing arrives in time. */
+  const readWithin = () =>
+    new Promise<ReadableStreamReadResult<Uint8Array>>((resolve, reject) => {
+      const watchdog = setTimeout(() => {
+        reject(lostStream(`No data for ${Math.round(idleTimeoutMs / 1000)} s: the stream stalled`));
+        reader.cancel().catch(() => {});
+      }, idleTimeoutMs);
+      reader.read().then(
+        (result) => {
+          clearTimeout(watchdog);
+          resolve(result);
+        },
+        (cause: unknown) => {
+          clearTimeout(watchdog);
+          reject(cause);
+        },
+      );
+    });
   let finished = false;
   // A fetch ties its body to the signal; cancelling here as well also ends a read that
   // some other body (a test's, a polyfill's) would leave waiting.
@@ -160,10 +198,11 @@ export async function readEventStream(
       if (signal?.aborted) throw abortReason(signal);
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
-        chunk = await reader.read();
+        chunk = await readWithin();
       } catch (cause) {
         if (signal?.aborted || isAbortError(cause)) throw signal ? abortReason(signal) : cause;
-        throw new ApiError(0, NETWORK_ERROR, cause instanceof Error ? cause.message : 'The stream was interrupted');
+        if (cause instanceof ApiError) throw cause;
+        throw lostStream(cause instanceof Error ? cause.message : 'The stream was interrupted');
       }
       if (signal?.aborted) throw abortReason(signal);
       if (chunk.done) break;
@@ -176,7 +215,11 @@ export async function readEventStream(
     signal?.removeEventListener('abort', onAbort);
     // Stops the download when the handler threw or the caller aborted.
     if (!finished) reader.cancel().catch(() => {});
-    reader.releaseLock();
+    try {
+      reader.releaseLock();
+    } catch {
+      // A read still pending after a cancel: the lock goes with the stream.
+    }
   }
 }
 
@@ -189,8 +232,12 @@ export function streamError(data: unknown): ApiError {
     const { code, message, details, request_id } = data.error;
     return new ApiError(STREAM_ERROR_STATUS[code] ?? 500, code, message, details, request_id);
   }
-  return new ApiError(500, 'STREAM_ERROR', typeof data === 'string' && data ? data : 'The stream reported an error');
+  // Not an error body: the code alone is shown (errorText has a localized sentence for it).
+  return new ApiError(500, STREAM_ERROR, typeof data === 'string' && data ? data : STREAM_ERROR);
 }
+
+/** The code of an `event: error` frame whose data is not the error contract body. */
+export const STREAM_ERROR = 'STREAM_ERROR';
 
 const STREAM_ERROR_STATUS: Record<string, number> = {
   LLM_SERVICE_ERROR: 502,

@@ -58,6 +58,14 @@ export interface Me {
     /** Words turned into cards by the LLM today. */
     card_generation?: Quota;
   };
+  /**
+   * What the server can do. Optional for servers from before it; an absent `llm` means
+   * available (the routes themselves then say 503 LLM_NOT_CONFIGURED if they are not).
+   */
+  features?: {
+    /** An LLM provider is configured: the tutor and card generation work. */
+    llm?: boolean;
+  };
   active_profile_id: string | null;
 }
 

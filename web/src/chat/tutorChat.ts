@@ -1,4 +1,4 @@
-import type { InfiniteData } from '@tanstack/react-query';
+import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query';
 import type { DialogPage, Message } from '../api/types';
 
 /** Server limit of one tutor message (POST /api/sessions/chat). */
@@ -50,6 +50,22 @@ export function appendMessages(
   const fresh = added.filter((m) => !known.has(m.id));
   if (fresh.length === 0) return data;
   return { ...data, pages: [{ ...newest, data: [...newest.data, ...fresh] }, ...older] };
+}
+
+/**
+ * Writes messages the server has saved into the cached history. A history fetch still
+ * running is cancelled first: it may have read the dialog before they were saved and would
+ * overwrite them. With no history cached (never loaded, or the load failed) nothing can be
+ * appended, so the history is fetched afresh instead: the messages are never just dropped.
+ */
+export async function storeMessages(queryClient: QueryClient, key: QueryKey, added: Message[]): Promise<void> {
+  await queryClient.cancelQueries({ queryKey: key });
+  const data = queryClient.getQueryData<InfiniteData<DialogPage>>(key);
+  if (!data || data.pages.length === 0) {
+    await queryClient.invalidateQueries({ queryKey: key });
+    return;
+  }
+  queryClient.setQueryData<InfiniteData<DialogPage>>(key, (current) => appendMessages(current, added));
 }
 
 /** The cache of a cleared dialog: one empty page. */

@@ -1,14 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
-import { useInfiniteQuery, useMutation, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/endpoints';
 import { ApiError, NETWORK_ERROR, isApiError } from '../api/errors';
 import { isAbortError, streamError } from '../api/sse';
 import type { ChatReply, ChatRequest, DialogPage, Me, Message, Quota } from '../api/types';
 import { quotaFromDetails } from '../domain/quota';
-import { queryKeys } from '../hooks/queries';
+import { queryKeys, rememberLlmUnavailable } from '../hooks/queries';
 import { useApi } from '../session/SessionProvider';
 import { haptics } from '../telegram/haptics';
-import { HISTORY_PAGE, appendMessages, emptyHistory, historyMessages } from './tutorChat';
+import { HISTORY_PAGE, emptyHistory, historyMessages, storeMessages } from './tutorChat';
 
 /**
  * The message being answered, or the last one whose answer failed. At most one at a time:
@@ -24,11 +24,20 @@ export interface Exchange {
   answer: string;
   phase: 'waiting' | 'streaming' | 'failed';
   error: unknown;
+  /** Failed because the learner pressed Stop, not because of an error. */
+  stopped: boolean;
+}
+
+/** What to send, and the saved user message it answers when that is known. */
+interface Target {
+  request: ChatRequest;
+  knownId: string | null;
 }
 
 export const dialogKey = (profileId: string | null) => ['dialog', profileId ?? 'active'] as const;
 
 let localKeys = 0;
+const newKey = () => `local-${(localKeys += 1)}`;
 
 function isMessage(value: unknown): value is Message {
   return typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string';
@@ -74,15 +83,23 @@ export function useTutorChat(profileId: string | null) {
   /** A message refused before it was saved (moderation, validation): shown by the composer. */
   const [composerError, setComposerError] = useState<unknown>(null);
   const abort = useRef<AbortController | null>(null);
+  /** The request the learner stopped (its failure shows as "stopped", not as an error). */
+  const stopped = useRef<AbortController | null>(null);
+  const current = useRef<Exchange | null>(null);
+  useEffect(() => {
+    current.current = exchange;
+  });
 
   useEffect(
     () => () => {
-      if (abort.current) {
-        abort.current.abort();
+      const inFlight = abort.current;
+      if (inFlight) {
+        inFlight.abort();
         abort.current = null;
-        // The server finishes the answer anyway: fetch the history afresh next time.
-        void queryClient.invalidateQueries({ queryKey: key, refetchType: 'none' });
       }
+      // The server finishes an answer anyway, and a failed message stays saved there: fetch
+      // the history afresh next time.
+      if (inFlight || current.current) void queryClient.invalidateQueries({ queryKey: key, refetchType: 'none' });
     },
     // The key is fixed for the screen's lifetime (the screen remounts for another profile).
     [],
@@ -104,13 +121,19 @@ export function useTutorChat(profileId: string | null) {
       created_at: new Date().toISOString(),
       words: [],
     };
-    queryClient.setQueryData<InfiniteData<DialogPage>>(key, (data) => appendMessages(data, [message]));
+    void storeMessages(queryClient, key, [message]);
   };
 
-  const run = async (request: ChatRequest, text: string, knownId: string | null, reuseKey?: string) => {
+  /**
+   * Sends one message (or the retry of one) and streams its answer. `start` is what to send,
+   * or a function that decides it first (a look at the history); the message shows as being
+   * answered meanwhile.
+   */
+  const run = async (start: Target | (() => Promise<Target>), text: string, reuseKey?: string) => {
     abort.current?.abort();
     const controller = new AbortController();
     abort.current = controller;
+    let knownId = typeof start === 'function' ? null : start.knownId;
     const outcome: { reply: ChatReply | null; failure: ApiError | null; userMessageId: string | null } = {
       reply: null,
       failure: null,
@@ -119,15 +142,22 @@ export function useTutorChat(profileId: string | null) {
     let answer = '';
     setComposerError(null);
     setExchange({
-      key: reuseKey ?? `local-${(localKeys += 1)}`,
+      key: reuseKey ?? newKey(),
       text,
       userMessageId: knownId,
       answer: '',
       phase: 'waiting',
       error: null,
+      stopped: false,
     });
     try {
-      const body = await api.chat(client, request, {
+      const target = typeof start === 'function' ? await start() : start;
+      controller.signal.throwIfAborted();
+      knownId = target.knownId;
+      outcome.userMessageId = knownId;
+      const id = knownId;
+      if (id) setExchange((current) => current && { ...current, userMessageId: id });
+      const body = await api.chat(client, target.request, {
         signal: controller.signal,
         onEvent: (event, data) => {
           if (event === 'user_message' && isMessage(data)) {
@@ -148,19 +178,36 @@ export function useTutorChat(profileId: string | null) {
       if (outcome.failure) throw outcome.failure;
       const reply = outcome.reply;
       if (!reply) throw new ApiError(0, NETWORK_ERROR, 'The answer stream ended before the answer was complete');
-      queryClient.setQueryData<InfiniteData<DialogPage>>(key, (data) =>
-        appendMessages(data, [reply.user_message, reply.assistant_message]),
-      );
+      if (abort.current === controller) abort.current = null;
+      await storeMessages(queryClient, key, [reply.user_message, reply.assistant_message]);
       if (reply.quota) rememberQuota(reply.quota);
       setExchange(null);
       haptics.notification('success');
     } catch (error) {
-      if (isAbortError(error)) return;
-      haptics.notification('error');
-      const code = isApiError(error) ? error.code : undefined;
       const savedId =
         outcome.userMessageId ??
         (isApiError(error) && typeof error.details?.user_message_id === 'string' ? error.details.user_message_id : null);
+      const fail = (failure: unknown, byStop: boolean) => {
+        // A saved message stays in the history as the server has it, unanswered, so it is
+        // still there (with its Retry) when the learner comes back.
+        if (savedId !== null) keepUnanswered(savedId, text);
+        setExchange((current) => ({
+          key: current?.key ?? newKey(),
+          text,
+          userMessageId: savedId,
+          answer: '',
+          phase: 'failed',
+          error: failure,
+          stopped: byStop,
+        }));
+      };
+      if (isAbortError(error) || controller.signal.aborted) {
+        // Left the screen or superseded: nothing to show. Stopped: the message waits for Retry.
+        if (stopped.current === controller) fail(null, true);
+        return;
+      }
+      haptics.notification('error');
+      const code = isApiError(error) ? error.code : undefined;
       // Refused: a text never saved goes back into the composer; a saved one stays in the
       // history, unanswered, with its own retry.
       const giveBack = () => {
@@ -171,6 +218,7 @@ export function useTutorChat(profileId: string | null) {
       const exceeded = code === 'QUOTA_EXCEEDED' && isApiError(error) ? quotaFromDetails(error.details) : undefined;
       if (code === 'LLM_NOT_CONFIGURED') {
         setNotConfigured(true);
+        rememberLlmUnavailable(queryClient);
         giveBack();
       } else if (exceeded) {
         rememberQuota(exceeded);
@@ -183,17 +231,11 @@ export function useTutorChat(profileId: string | null) {
         setExchange(null);
         void queryClient.invalidateQueries({ queryKey: key });
       } else {
-        setExchange((current) => ({
-          key: current?.key ?? `local-${(localKeys += 1)}`,
-          text,
-          userMessageId: savedId,
-          answer: '',
-          phase: 'failed',
-          error,
-        }));
+        fail(error, false);
       }
     } finally {
       if (abort.current === controller) abort.current = null;
+      if (stopped.current === controller) stopped.current = null;
     }
   };
 
@@ -202,30 +244,61 @@ export function useTutorChat(profileId: string | null) {
   /** Sends the draft as a new message. */
   const send = () => {
     const text = draft.trim();
-    if (!text || busy) return;
+    // Only once the history is there: an answer needs a cached dialog to go into.
+    if (!text || busy || !history.data) return;
     // An earlier failed message stays in the history as it is on the server, unanswered.
     if (exchange?.phase === 'failed' && exchange.userMessageId) keepUnanswered(exchange.userMessageId, exchange.text);
     setDraft('');
     haptics.impact('light');
-    void run({ message: text }, text, null);
+    void run({ request: { message: text }, knownId: null }, text);
   };
 
-  /** Sends the failed message again: by its id once saved, else as a new message. */
+  /** Stops the answer being streamed; the message then waits with a Retry. */
+  const stop = () => {
+    const controller = abort.current;
+    if (!controller) return;
+    haptics.impact('light');
+    stopped.current = controller;
+    controller.abort();
+  };
+
+  /**
+   * Sends the failed message again: by its id once saved. Without an id, a lost connection
+   * (or Stop) may still have saved it before any frame came back, so the history is asked
+   * first: when its latest message is this text without an answer, that one is retried
+   * instead of asking the same question twice.
+   */
   const retry = () => {
     if (!exchange || exchange.phase !== 'failed') return;
     haptics.impact('light');
-    if (exchange.userMessageId) {
-      void run({ retry_message_id: exchange.userMessageId }, exchange.text, exchange.userMessageId, exchange.key);
-    } else {
-      void run({ message: exchange.text }, exchange.text, null, exchange.key);
+    const { text, key: reuseKey, userMessageId } = exchange;
+    if (userMessageId) {
+      void run({ request: { retry_message_id: userMessageId }, knownId: userMessageId }, text, reuseKey);
+      return;
     }
+    const maybeSaved = exchange.stopped || (isApiError(exchange.error) && exchange.error.code === NETWORK_ERROR);
+    if (!maybeSaved) {
+      void run({ request: { message: text }, knownId: null }, text, reuseKey);
+      return;
+    }
+    void run(
+      async () => {
+        const latest = (await api.dialogHistory(client, { limit: 1 })).data.at(-1);
+        if (latest?.role === 'user' && latest.content.trim() === text.trim()) {
+          return { request: { retry_message_id: latest.id }, knownId: latest.id };
+        }
+        return { request: { message: text }, knownId: null };
+      },
+      text,
+      reuseKey,
+    );
   };
 
   /** Asks again for the answer to a message that the history shows without one. */
   const retryUnanswered = (message: Message) => {
     if (busy) return;
     haptics.impact('light');
-    void run({ retry_message_id: message.id }, message.content, message.id, message.id);
+    void run({ request: { retry_message_id: message.id }, knownId: message.id }, message.content, message.id);
   };
 
   const clear = useMutation({
@@ -251,6 +324,7 @@ export function useTutorChat(profileId: string | null) {
       setDraft(text);
     },
     send,
+    stop,
     retry,
     retryUnanswered,
     quota,

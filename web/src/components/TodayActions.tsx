@@ -4,8 +4,12 @@ import { useI18n } from '../i18n/i18n';
 import { ErrorState, Skeleton } from './States';
 import { studyTotal } from './DeckCounts';
 
-/** Home's quick actions: study what is due, the cards themselves, and the tutor. */
-export function TodayActions() {
+/**
+ * Home's quick actions: study what is due, the cards themselves, and the tutor. Without an
+ * LLM on the server (`llm` false) the tutor is shown disabled with the reason, not as a link
+ * to a screen that could only say 503.
+ */
+export function TodayActions({ llm = true }: { llm?: boolean }) {
   const { t } = useI18n();
   // Profile-wide counts from the server: summing decks would over-count new cards, whose
   // daily allowance is per profile.
@@ -36,9 +40,26 @@ export function TodayActions() {
       <Link to="/cards" className="button button-wide" data-testid="cards-action">
         {t('home.cards')}
       </Link>
-      <Link to="/chat" className="button button-wide" data-testid="tutor-action">
-        {t('home.askTutor')}
-      </Link>
+      {llm ? (
+        <Link to="/chat" className="button button-wide" data-testid="tutor-action">
+          {t('home.askTutor')}
+        </Link>
+      ) : (
+        <>
+          <button
+            type="button"
+            className="button button-wide"
+            disabled
+            aria-describedby="tutor-unavailable"
+            data-testid="tutor-action"
+          >
+            {t('home.askTutor')}
+          </button>
+          <p id="tutor-unavailable" className="hint" data-testid="tutor-unavailable">
+            {t('home.tutorUnavailable')}
+          </p>
+        </>
+      )}
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/errors';
+import { streamError } from '../api/sse';
 import { translator } from '../i18n/i18n';
 import { errorText } from './errorText';
 
@@ -31,8 +32,24 @@ describe('errorText', () => {
     expect(errorText(t, new ApiError(409, 'CONFLICT', 'x', { reason: 'in_progress' }))).toMatch(/still running/);
   });
 
-  it('falls back to the server message for other codes', () => {
-    expect(errorText(t, new ApiError(500, 'INTERNAL', 'Server broke'))).toBe('Server broke');
+  it('falls back to a generic sentence in the interface language for other codes', () => {
+    expect(errorText(t, new ApiError(500, 'INTERNAL_ERROR', 'Server broke'))).toBe(
+      'Something went wrong on the server. Try again a little later.',
+    );
+    expect(errorText(t, new ApiError(418, 'HTTP_418', "I'm a teapot"))).toBe('The request failed. Try again.');
+    const ru = translator('ru');
+    expect(errorText(ru, new ApiError(500, 'INTERNAL_ERROR', 'Server broke'))).toBe(
+      'На сервере произошла ошибка. Попробуйте ещё раз чуть позже.',
+    );
+    expect(errorText(ru, new ApiError(400, 'SOMETHING_NEW', 'Some English text'))).toBe(
+      'Не удалось выполнить запрос. Попробуйте ещё раз.',
+    );
+  });
+
+  it('says an `event: error` frame without the error body in the interface language', () => {
+    expect(errorText(translator('ru'), streamError(null))).toBe('Ответ сервера прервался из-за ошибки. Попробуйте ещё раз.');
+    expect(errorText(translator('ru'), streamError('boom'))).toBe('Ответ сервера прервался из-за ошибки. Попробуйте ещё раз.');
+    expect(errorText(t, streamError(null))).toBe('The server reported an error while answering. Try again.');
   });
 });
 

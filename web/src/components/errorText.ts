@@ -16,6 +16,9 @@ const KNOWN_CODES: Partial<Record<string, MessageKey>> = {
   LLM_NOT_CONFIGURED: 'error.LLM_NOT_CONFIGURED',
   LLM_SERVICE_ERROR: 'error.LLM_SERVICE_ERROR',
   CONTENT_REJECTED: 'error.CONTENT_REJECTED',
+  STREAM_ERROR: 'error.STREAM_ERROR',
+  NOT_FOUND: 'error.NOT_FOUND',
+  RATE_LIMIT_EXCEEDED: 'error.RATE_LIMIT_EXCEEDED',
 };
 
 /** Codes shared by several situations, told apart by their details. */
@@ -31,7 +34,11 @@ function specificKey(error: ApiError): MessageKey | undefined {
   return undefined;
 }
 
-/** A user-facing sentence for any thrown value, in the interface language. */
+/**
+ * A user-facing sentence for any thrown value, in the interface language. A code without a
+ * sentence of its own gets a generic one (the server's message is English and technical);
+ * its request id is still shown by the error components.
+ */
 export function errorText(t: Translate, error: unknown): string {
   if (error instanceof ApiError) {
     if (error.code === NETWORK_ERROR) return t('common.error.network');
@@ -43,7 +50,7 @@ export function errorText(t: Translate, error: unknown): string {
     if (key) {
       return t(key, { max: error.detailNumber('max') ?? '?' });
     }
-    return error.message;
+    return t(error.status >= 500 ? 'error.server' : 'error.unknown');
   }
   if (error instanceof Error) return error.message;
   return t('common.error.title');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatResetTime, quotaExhausted, quotaFromDetails, quotaLeft } from './quota';
+import { currentQuota, formatResetTime, quotaExhausted, quotaFromDetails, quotaLeft, quotaResetPassed } from './quota';
 
 describe('quota', () => {
   const now = new Date(2026, 10, 27, 15, 30);
@@ -17,6 +17,20 @@ describe('quota', () => {
     expect(quotaExhausted({ used: 50, max: null, reset_at: midnight }, now)).toBe(false);
     expect(quotaExhausted({ used: 50, max: 50, reset_at: new Date(2026, 10, 27, 0, 0).toISOString() }, now)).toBe(false);
     expect(quotaExhausted(undefined, now)).toBe(false);
+  });
+
+  it('prefers a screen’s own quota only until its reset, then Me’s', () => {
+    const yesterday = new Date(2026, 10, 27, 0, 0).toISOString();
+    const own = { used: 50, max: 50, reset_at: midnight };
+    const fromMe = { used: 0, max: 50, reset_at: new Date(2026, 10, 29, 0, 0).toISOString() };
+    expect(currentQuota(own, fromMe, now)).toBe(own);
+    expect(currentQuota(undefined, fromMe, now)).toBe(fromMe);
+    const expired = { ...own, reset_at: yesterday };
+    expect(quotaResetPassed(expired, now)).toBe(true);
+    expect(quotaResetPassed(own, now)).toBe(false);
+    expect(currentQuota(expired, fromMe, now)).toBe(fromMe);
+    // Nothing better known: the old copy, which no longer blocks anything.
+    expect(currentQuota(expired, undefined, now)).toBe(expired);
   });
 
   it('reads the quota of a 429', () => {

@@ -12,6 +12,21 @@ export function quotaExhausted(quota: Quota | undefined, now: Date = new Date())
   return Number.isNaN(reset) || reset > now.getTime();
 }
 
+/** Whether the quota's day is over (`reset_at` passed): its counts no longer apply. */
+export function quotaResetPassed(quota: Quota, now: Date = new Date()): boolean {
+  const reset = Date.parse(quota.reset_at);
+  return !Number.isNaN(reset) && reset <= now.getTime();
+}
+
+/**
+ * The quota to show: the copy a screen kept from its own latest answer (a reply, a 429) while
+ * its day lasts, then Me's, which is fetched again for the new day.
+ */
+export function currentQuota(own: Quota | undefined, fromMe: Quota | undefined, now: Date = new Date()): Quota | undefined {
+  if (own && !quotaResetPassed(own, now)) return own;
+  return fromMe ?? own;
+}
+
 /** The Quota a 429 QUOTA_EXCEEDED carries in its details, when it is complete enough. */
 export function quotaFromDetails(details: Record<string, unknown> | undefined): Quota | undefined {
   if (!details) return undefined;

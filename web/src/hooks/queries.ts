@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api } from '../api/endpoints';
 import type { Me, MePatch, NewProfile, ProfilePatch } from '../api/types';
 import { useApi } from '../session/SessionProvider';
@@ -14,6 +14,21 @@ export const queryKeys = {
 export function useMe() {
   const client = useApi();
   return useQuery({ queryKey: queryKeys.me, queryFn: () => api.me(client) });
+}
+
+/** Whether the tutor and card generation can work; unknown (an older server) counts as yes. */
+export function llmAvailable(me: Me | undefined): boolean {
+  return me?.features?.llm !== false;
+}
+
+/**
+ * A 503 LLM_NOT_CONFIGURED answered somewhere: Me says so from now on, so every screen
+ * offering the tutor or card generation disables it at once.
+ */
+export function rememberLlmUnavailable(queryClient: QueryClient): void {
+  queryClient.setQueryData<Me>(queryKeys.me, (me) =>
+    me ? { ...me, features: { ...me.features, llm: false } } : me,
+  );
 }
 
 export function useProfiles() {

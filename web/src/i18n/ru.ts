@@ -262,8 +262,14 @@ export const ru = {
   'error.LLM_SERVICE_ERROR': 'Языковая модель не ответила. Попробуйте ещё раз через минуту.',
   'error.CONTENT_REJECTED': 'Сообщение отклонено модерацией. Сформулируйте его иначе.',
   'error.IN_PROGRESS': 'Этот запрос ещё выполняется. Попробуйте чуть позже.',
+  'error.STREAM_ERROR': 'Ответ сервера прервался из-за ошибки. Попробуйте ещё раз.',
+  'error.NOT_FOUND': 'Не найдено.',
+  'error.RATE_LIMIT_EXCEEDED': 'Слишком много запросов. Подождите немного и попробуйте снова.',
+  'error.server': 'На сервере произошла ошибка. Попробуйте ещё раз чуть позже.',
+  'error.unknown': 'Не удалось выполнить запрос. Попробуйте ещё раз.',
 
   'home.askTutor': 'Спросить репетитора',
+  'home.tutorUnavailable': 'Репетитор и генерация карточек недоступны: ИИ не настроен на этом сервере.',
   'home.quotas': 'Лимиты ИИ на сегодня',
   'quota.messages': 'Сообщения репетитору',
   'quota.cardGeneration': 'Генерация карточек',
@@ -300,10 +306,13 @@ export const ru = {
   'chat.word.exists': 'уже в карточках',
   'chat.word.limit': 'лимит карточек',
   'chat.word.failed': 'не добавлено, нажмите ещё раз',
+  'chat.stop': 'Остановить',
+  'chat.stopped': 'Ответ остановлен.',
 
   'card.mode': 'Как добавить',
   'card.mode.manual': 'Вручную',
   'card.mode.generate': 'Сгенерировать по словам',
+  'card.mode.generateUnavailable': 'Генерация недоступна: ИИ не настроен на этом сервере. Добавьте карточки вручную.',
   'generate.words': 'Слова или фразы',
   'generate.hint': 'По одному на строке или через запятую, до {max}. Перевод, грамматику и пример составит ИИ.',
   'generate.count': 'Слов: {count} из {max}',
@@ -315,6 +324,7 @@ export const ru = {
   'generate.results': 'Результат',
   'generate.pending': 'в работе…',
   'generate.written': 'готово, сохраняю…',
+  'generate.failing': 'не удалось, сохраняю остальные…',
   'generate.created': 'создана',
   'generate.duplicate': 'уже есть',
   'generate.failed': 'не удалось',
@@ -325,6 +335,9 @@ export const ru = {
   'generate.notConfigured': 'Генерация карточек не настроена на этом сервере. Добавьте карточки вручную.',
   'generate.interrupted': 'Связь прервалась. Повтор не создаст карточки дважды.',
   'generate.retryFailed': 'Повторить для неудавшихся слов',
+  'generate.pendingRun': 'Генерация ({words}) шла, когда вы ушли с экрана. Сервер мог её закончить.',
+  'generate.showResult': 'Показать результат',
+  'generate.dismissPending': 'Скрыть',
 } as const;
 
 export type MessageKey = keyof typeof ru;

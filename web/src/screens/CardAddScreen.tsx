@@ -6,6 +6,7 @@ import { CardSaveError } from '../components/CardSaveError';
 import { GenerateCards } from '../components/GenerateCards';
 import { ErrorState, Skeleton } from '../components/States';
 import { useCreateCard, useDeck } from '../hooks/deckQueries';
+import { llmAvailable, useMe } from '../hooks/queries';
 import { useI18n } from '../i18n/i18n';
 import { haptics } from '../telegram/haptics';
 import { emptyCardForm, newCardOf } from './cardForm';
@@ -14,14 +15,19 @@ type Mode = 'manual' | 'generate';
 
 /**
  * `/cards/:deckId/add`: one card typed by hand (the form clears for the next one), or
- * `?mode=generate`: cards generated from a list of words.
+ * `?mode=generate`: cards generated from a list of words. The mode stays put while a
+ * generation runs (switching would drop its results); without an LLM on the server the
+ * generate mode is shown disabled with the reason, and the hand form is used.
  */
 export function CardAddScreen() {
   const { t } = useI18n();
   const { deckId = '' } = useParams();
   const deck = useDeck(deckId);
+  const me = useMe();
   const [params, setParams] = useSearchParams();
-  const mode: Mode = params.get('mode') === 'generate' ? 'generate' : 'manual';
+  const [generating, setGenerating] = useState(false);
+  const llm = llmAvailable(me.data);
+  const mode: Mode = params.get('mode') === 'generate' && llm ? 'generate' : 'manual';
 
   if (deck.isPending) {
     return (
@@ -39,7 +45,7 @@ export function CardAddScreen() {
   }
 
   const choose = (next: Mode) => {
-    if (next === mode) return;
+    if (next === mode || generating) return;
     haptics.selection();
     setParams(next === 'generate' ? { mode: 'generate' } : {}, { replace: true });
   };
@@ -58,13 +64,24 @@ export function CardAddScreen() {
             className={`segment ${mode === option ? 'segment-selected' : ''}`}
             aria-pressed={mode === option}
             data-mode={option}
+            disabled={generating || (option === 'generate' && !llm)}
+            aria-describedby={option === 'generate' && !llm ? 'generate-unavailable' : undefined}
             onClick={() => choose(option)}
           >
             {t(option === 'manual' ? 'card.mode.manual' : 'card.mode.generate')}
           </button>
         ))}
       </div>
-      {mode === 'manual' ? <ManualCard deck={deck.data} /> : <GenerateCards deck={deck.data} />}
+      {!llm && (
+        <p id="generate-unavailable" className="hint" data-testid="generate-unavailable">
+          {t('card.mode.generateUnavailable')}
+        </p>
+      )}
+      {mode === 'manual' ? (
+        <ManualCard deck={deck.data} />
+      ) : (
+        <GenerateCards key={deck.data.id} deck={deck.data} onRunningChange={setGenerating} />
+      )}
     </main>
   );
 }

@@ -12,29 +12,10 @@ import {
   quota,
   sseStream,
   stubFetch,
-  type RecordedRequest,
 } from '../test/apiStub';
+import { answer, chatPosts, input, question, renderChat } from '../test/chat';
 import { renderScreen } from '../test/renderApp';
 import { ChatScreen } from './ChatScreen';
-
-type Routes = Parameters<typeof stubFetch>[0];
-
-const question = message({ id: 'm-1', content: 'Как сказать «дом»?' });
-const answer = message({
-  id: 'm-2',
-  role: 'assistant',
-  content: 'Отличный вопрос!\n«Casa» значит «дом».',
-  words: [{ word: 'la casa', translation: 'дом', note: 'f.' }],
-});
-
-function renderChat(routes: Routes) {
-  const server = stubFetch({ 'GET /api/me': () => ({ body: me() }), ...routes });
-  const view = renderScreen(<ChatScreen />, { fetchFn: server.fetchFn, path: '/chat' });
-  return { server, ...view };
-}
-
-const input = () => screen.getByRole('textbox', { name: 'Сообщение репетитору' });
-const chatPosts = (requests: RecordedRequest[]) => requests.filter((r) => r.path === '/api/sessions/chat');
 
 describe('ChatScreen', () => {
   it('invites the first question when the history is empty, and shows the quota left', async () => {
@@ -333,7 +314,10 @@ describe('ChatScreen', () => {
       },
     });
     const alert = await screen.findByRole('alert', {}, { timeout: 4000 });
-    expect(alert).toHaveTextContent('Server broke');
+    // The server's English message is not shown; a sentence in the interface language is.
+    expect(alert).toHaveTextContent('На сервере произошла ошибка. Попробуйте ещё раз чуть позже.');
+    expect(alert).not.toHaveTextContent('Server broke');
+    expect(alert).toHaveTextContent('req-INTERNAL');
     await userEvent.click(within(alert).getByRole('button', { name: 'Повторить' }));
     expect(await screen.findByText(/«Casa» значит «дом»/)).toBeInTheDocument();
   });

@@ -1,14 +1,15 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { Me, Message, Quota } from '../api/types';
+import { useQueryClient } from '@tanstack/react-query';
+import type { Me } from '../api/types';
+import { Composer, QuotaExceeded, QuotaLine } from '../components/ChatComposer';
+import { ExchangeItems, MessageItem } from '../components/ChatMessages';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { errorText } from '../components/errorText';
 import { EmptyState, ErrorState, InlineError, Skeleton } from '../components/States';
-import { WordChips } from '../components/WordChips';
-import { MESSAGE_MAX, visibleAnswer } from '../chat/tutorChat';
-import { useTutorChat, type Exchange } from '../chat/useTutorChat';
-import { formatResetTime, quotaExhausted, quotaLeft } from '../domain/quota';
-import { useMe } from '../hooks/queries';
+import { useTutorChat } from '../chat/useTutorChat';
+import { currentQuota, quotaExhausted } from '../domain/quota';
+import { useAtTime } from '../hooks/useAtTime';
+import { llmAvailable, queryKeys, useMe } from '../hooks/queries';
 import { useI18n } from '../i18n/i18n';
 
 /** How close to the bottom (px) still counts as "at the bottom": new text then keeps it in view. */
@@ -36,20 +37,6 @@ export function ChatScreen() {
   return <ChatView key={me.data.active_profile_id ?? 'none'} me={me.data} />;
 }
 
-const DAY_MS = 86_400_000;
-
-/** Renders again once `iso` has passed (a quota that resets while the screen is open). */
-function useRerenderAt(iso: string | undefined): void {
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    if (!iso) return undefined;
-    const wait = Date.parse(iso) - Date.now();
-    if (Number.isNaN(wait) || wait < 0 || wait > DAY_MS) return undefined;
-    const timer = window.setTimeout(() => setTick((n) => n + 1), wait + 1000);
-    return () => window.clearTimeout(timer);
-  }, [iso]);
-}
-
 function scrollingElement(): HTMLElement {
   return (document.scrollingElement as HTMLElement | null) ?? document.documentElement;
 }
@@ -60,13 +47,18 @@ function scrollToY(y: number): void {
 
 function ChatView({ me }: { me: Me }) {
   const { t } = useI18n();
+  const queryClient = useQueryClient();
   const chat = useTutorChat(me.active_profile_id);
   const { history, messages, exchange } = chat;
   const [confirmingClear, setConfirmingClear] = useState(false);
   const composer = useRef<HTMLTextAreaElement>(null);
-  const quota = chat.quota ?? me.limits.messages;
+  // The chat's own copy (from its latest reply) until its day is over, then Me's; at the
+  // reset Me is fetched again for the new day's count.
+  const quota = currentQuota(chat.quota, me.limits.messages);
   const outOfQuota = quotaExhausted(quota);
-  useRerenderAt(outOfQuota ? quota?.reset_at : undefined);
+  useAtTime(quota?.reset_at, () => void queryClient.invalidateQueries({ queryKey: queryKeys.me }));
+  // Known from Me (features.llm) or from a 503 to this screen's own request.
+  const notConfigured = chat.notConfigured || !llmAvailable(me);
 
   // Scrolling: follow new text while the reader is at the bottom; keep the view still when
   // earlier messages are put above it.
@@ -111,7 +103,7 @@ function ChatView({ me }: { me: Me }) {
   const empty = history.isSuccess && messages.length === 0 && !exchange;
 
   let footer;
-  if (chat.notConfigured) {
+  if (notConfigured) {
     footer = (
       <div className="card state chat-blocked" role="status" data-testid="chat-not-configured">
         <h2>{t('chat.notConfigured.title')}</h2>
@@ -123,7 +115,8 @@ function ChatView({ me }: { me: Me }) {
     );
   } else if (outOfQuota && quota) {
     footer = <QuotaExceeded quota={quota} />;
-  } else {
+  } else if (history.isSuccess) {
+    // Only once the history is there: an answer needs a loaded dialog to go into.
     footer = (
       <Composer
         inputRef={composer}
@@ -183,7 +176,7 @@ function ChatView({ me }: { me: Me }) {
               <button
                 type="button"
                 className="button button-small"
-                disabled={outOfQuota || chat.notConfigured}
+                disabled={outOfQuota || notConfigured}
                 onClick={() => chat.retryUnanswered(unanswered)}
               >
                 {t('chat.retry')}
@@ -194,7 +187,8 @@ function ChatView({ me }: { me: Me }) {
             <ExchangeItems
               exchange={exchange}
               onRetry={chat.retry}
-              retryDisabled={outOfQuota || chat.notConfigured}
+              onStop={chat.stop}
+              retryDisabled={outOfQuota || notConfigured}
             />
           )}
         </ol>
@@ -215,149 +209,5 @@ function ChatView({ me }: { me: Me }) {
         />
       )}
     </main>
-  );
-}
-
-/** One saved message; plain text (line breaks kept by CSS), never HTML. */
-const MessageItem = memo(function MessageItem({ message }: { message: Message }) {
-  const { t } = useI18n();
-  return (
-    <li className={`chat-message chat-${message.role}`} data-role={message.role} data-status="sent">
-      <span className="visually-hidden">{message.role === 'user' ? t('chat.you') : t('chat.tutor')}: </span>
-      <p className="chat-bubble">{message.content}</p>
-      {message.role === 'assistant' && <WordChips words={message.words} />}
-    </li>
-  );
-});
-
-/** The message in flight: the user's text, then the typing dots, the streamed answer, or the failure. */
-function ExchangeItems({
-  exchange,
-  onRetry,
-  retryDisabled,
-}: {
-  exchange: Exchange;
-  onRetry: () => void;
-  retryDisabled: boolean;
-}) {
-  const { t } = useI18n();
-  const answer = visibleAnswer(exchange.answer);
-  const failed = exchange.phase === 'failed';
-  return (
-    <>
-      <li className="chat-message chat-user" data-role="user" data-status={failed ? 'failed' : 'sending'}>
-        <span className="visually-hidden">{t('chat.you')}: </span>
-        <p className="chat-bubble">{exchange.text}</p>
-        {failed && (
-          <div className="chat-failed" role="alert" data-testid="chat-failed">
-            <p>{t('chat.failed', { reason: errorText(t, exchange.error) })}</p>
-            <button type="button" className="button button-small" onClick={onRetry} disabled={retryDisabled}>
-              {t('chat.retry')}
-            </button>
-          </div>
-        )}
-      </li>
-      {!failed && (
-        <li className="chat-message chat-assistant" data-role="assistant" data-status="streaming" data-testid="chat-streaming" aria-busy="true">
-          <span className="visually-hidden">{t('chat.tutor')}: </span>
-          {answer ? (
-            <p className="chat-bubble">{answer}</p>
-          ) : (
-            <div className="chat-bubble typing" role="status" aria-label={t('chat.typing')} data-testid="typing">
-              <span />
-              <span />
-              <span />
-            </div>
-          )}
-        </li>
-      )}
-    </>
-  );
-}
-
-function Composer({
-  inputRef,
-  value,
-  onChange,
-  onSend,
-  busy,
-  error,
-}: {
-  inputRef: RefObject<HTMLTextAreaElement | null>;
-  value: string;
-  onChange: (text: string) => void;
-  onSend: () => void;
-  busy: boolean;
-  error: unknown;
-}) {
-  const { t } = useI18n();
-  const canSend = !busy && value.trim().length > 0;
-  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    // Enter sends, Shift+Enter is a new line; Enter that confirms an IME composition is neither.
-    if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
-    event.preventDefault();
-    if (canSend) onSend();
-  };
-  const nearLimit = value.length > MESSAGE_MAX * 0.9;
-  return (
-    <form
-      className="composer"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (canSend) onSend();
-      }}
-    >
-      <InlineError error={error} />
-      <div className="composer-row">
-        <textarea
-          ref={inputRef}
-          className="input composer-input"
-          rows={2}
-          maxLength={MESSAGE_MAX}
-          value={value}
-          placeholder={t('chat.placeholder')}
-          aria-label={t('chat.input')}
-          aria-describedby="chat-counter"
-          onChange={(event) => onChange(event.target.value)}
-          onKeyDown={onKeyDown}
-        />
-        <button type="submit" className="button button-primary composer-send" disabled={!canSend} aria-busy={busy}>
-          {t('chat.send')}
-        </button>
-      </div>
-      <p id="chat-counter" className={`hint composer-counter ${nearLimit ? 'hint-warning' : ''}`} data-testid="chat-counter">
-        {t('chat.counter', { count: value.length, max: MESSAGE_MAX })}
-      </p>
-    </form>
-  );
-}
-
-function QuotaLine({ quota }: { quota: Quota | undefined }) {
-  const { t } = useI18n();
-  if (!quota) return null;
-  const left = quotaLeft(quota);
-  return (
-    <p className="hint" data-testid="chat-quota">
-      {left === null ? t('chat.quotaUnlimited') : t('chat.quotaLeft', { left, max: quota.max ?? 0 })}
-    </p>
-  );
-}
-
-function QuotaExceeded({ quota }: { quota: Quota }) {
-  const { t, lang } = useI18n();
-  return (
-    <div className="card state chat-blocked" role="status" data-testid="chat-quota-exceeded">
-      <h2>{t('chat.quotaExceeded.title')}</h2>
-      <p>
-        {t('chat.quotaExceeded.text', {
-          used: quota.used,
-          max: quota.max ?? quota.used,
-          time: formatResetTime(quota.reset_at, lang),
-        })}
-      </p>
-      <Link to="/" className="button">
-        {t('common.home')}
-      </Link>
-    </div>
   );
 }

@@ -30,8 +30,8 @@ function renderDeck(importRoute: Parameters<typeof stubFetch>[0][string]) {
       body: imported ? { ...travel, counts: { ...travel.counts, new: 3, total: 3 } } : travel,
     }),
     'GET /api/cards': () => ({ body: page([card({ front: 'der Hund' })]) }),
-    'POST /api/decks/d-travel/import': (r) => {
-      const result = importRoute(r);
+    'POST /api/decks/d-travel/import': async (r) => {
+      const result = await importRoute(r);
       if (r.query.dry_run === 'false' && (result?.status ?? 200) === 200) imported = true;
       return result;
     },

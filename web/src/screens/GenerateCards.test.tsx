@@ -17,6 +17,7 @@ import {
   type RecordedRequest,
 } from '../test/apiStub';
 import { renderScreen } from '../test/renderApp';
+import type { Me } from '../api/types';
 import { CardAddScreen } from './CardAddScreen';
 
 type Routes = Parameters<typeof stubFetch>[0];
@@ -195,11 +196,10 @@ describe('CardAddScreen: generate from words', () => {
     expect(within(screen.getByTestId('generate-error')).queryByRole('button')).toBeNull();
   });
 
-  it('explains the card limit (402), a missing provider (503) and a failed provider (502)', async () => {
+  it('explains the card limit (402) and a failed provider (502), which can be retried', async () => {
     let answer = 0;
     const answers = [
       { status: 402, body: errorBody('LIMIT_REACHED', 'limit', { limit: 'cards', used: 199, max: 200 }) },
-      { status: 503, body: errorBody('LLM_NOT_CONFIGURED') },
       {
         status: 502,
         body: errorBody('LLM_SERVICE_ERROR', 'all failed', { results: [wordResult('casa', 'failed')] }),
@@ -212,15 +212,145 @@ describe('CardAddScreen: generate from words', () => {
     expect(await screen.findByTestId('generate-error')).toHaveTextContent('Достигнут лимит тарифа: карточек — не больше 200.');
 
     await user.click(submit());
-    await waitFor(() =>
-      expect(screen.getByTestId('generate-error')).toHaveTextContent('Генерация карточек не настроена на этом сервере.'),
-    );
-
-    await user.click(submit());
     await waitFor(() => expect(screen.getByTestId('generate-error')).toHaveTextContent('Языковая модель не ответила'));
     expect(row('casa')).toHaveAttribute('data-status', 'failed');
     await user.click(within(screen.getByTestId('generate-error')).getByRole('button', { name: 'Повторить' }));
-    await waitFor(() => expect(generatePosts(server.requests)).toHaveLength(4));
+    await waitFor(() => expect(generatePosts(server.requests)).toHaveLength(3));
+  });
+
+  it('after a 503 remembers in Me that there is no LLM and turns the generate mode off', async () => {
+    const { queryClient } = renderGenerate({
+      'POST /api/cards/generate': () => ({ status: 503, body: errorBody('LLM_NOT_CONFIGURED') }),
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByRole('textbox', { name: 'Слова или фразы' }), 'casa');
+    await user.click(submit());
+    expect(await screen.findByTestId('generate-unavailable')).toHaveTextContent(
+      'Генерация недоступна: ИИ не настроен на этом сервере.',
+    );
+    expect(queryClient.getQueryData<Me>(['me'])?.features?.llm).toBe(false);
+    expect(screen.getByRole('button', { name: 'Сгенерировать по словам' })).toBeDisabled();
+    expect(screen.getByRole('textbox', { name: 'Слово или фраза *' })).toBeInTheDocument();
+  });
+
+  it('shows the generate mode disabled with the reason when Me says there is no LLM', async () => {
+    const server = stubFetch({
+      'GET /api/me': () => ({ body: me({ features: { llm: false } }) }),
+      'GET /api/decks/d-main': () => ({ body: main }),
+    });
+    renderScreen(<CardAddScreen />, {
+      fetchFn: server.fetchFn,
+      path: '/cards/d-main/add?mode=generate',
+      route: '/cards/:deckId/add',
+    });
+    // Opened straight into the generate mode: the hand form instead, and why.
+    expect(await screen.findByRole('textbox', { name: 'Слово или фраза *' })).toBeInTheDocument();
+    const generate = screen.getByRole('button', { name: 'Сгенерировать по словам' });
+    expect(generate).toBeDisabled();
+    expect(generate).toHaveAccessibleDescription(/ИИ не настроен на этом сервере/);
+    expect(screen.queryByRole('textbox', { name: 'Слова или фразы' })).toBeNull();
+    expect(generatePosts(server.requests)).toHaveLength(0);
+  });
+
+  it('locks the mode switch while a generation runs', async () => {
+    const live = controlledStream();
+    renderGenerate({ 'POST /api/cards/generate': () => ({ stream: live.stream }) });
+    const user = userEvent.setup();
+    await user.type(await screen.findByRole('textbox', { name: 'Слова или фразы' }), 'casa');
+    await user.click(submit());
+    await waitFor(() => expect(row('casa')).toHaveAttribute('data-status', 'pending'));
+    expect(screen.getByRole('button', { name: 'Вручную' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Сгенерировать по словам' })).toBeDisabled();
+
+    act(() => {
+      live.send('done', generateReport([wordResult('casa', 'created')]));
+      live.close();
+    });
+    await screen.findByTestId('generate-summary');
+    expect(screen.getByRole('button', { name: 'Вручную' })).toBeEnabled();
+  });
+
+  it('says when a word failed while the others are still being saved', async () => {
+    const live = controlledStream();
+    renderGenerate({ 'POST /api/cards/generate': () => ({ stream: live.stream }) });
+    const user = userEvent.setup();
+    await user.type(await screen.findByRole('textbox', { name: 'Слова или фразы' }), 'casa\nfailword');
+    await user.click(submit());
+    act(() => live.send('progress', { word: 'failword', status: 'failed' }));
+    await waitFor(() => expect(row('failword')).toHaveAttribute('data-status', 'failing'));
+    expect(row('failword')).toHaveTextContent('не удалось, сохраняю остальные…');
+    expect(row('failword')).not.toHaveTextContent('в работе…');
+    expect(row('casa')).toHaveAttribute('data-status', 'pending');
+
+    const results = [wordResult('casa', 'created'), wordResult('failword', 'failed')];
+    act(() => {
+      for (const result of results) live.send('word', result);
+      live.send('done', generateReport(results));
+      live.close();
+    });
+    await screen.findByTestId('generate-summary');
+    expect(row('failword')).toHaveAttribute('data-status', 'failed');
+    expect(row('failword')).not.toHaveTextContent('сохраняю');
+  });
+
+  it('offers the result of a run left midway, asking with the same key until the server has it', async () => {
+    const live = controlledStream();
+    const results = [wordResult('casa', 'created'), wordResult('gato', 'duplicate')];
+    let deckFetches = 0;
+    const { server, router, queryClient } = renderGenerate({
+      'GET /api/decks/d-main': () => {
+        deckFetches += 1;
+        return { body: main };
+      },
+      'POST /api/cards/generate': () => {
+        const n = generatePosts(server.requests).length;
+        if (n === 1) return { stream: live.stream };
+        // Still running on the server, then its stored result replayed.
+        if (n === 2) return { status: 409, body: errorBody('CONFLICT', 'busy', { reason: 'in_progress' }) };
+        return { stream: sseStream([...results.map((r): [string, unknown] => ['word', r]), ['done', generateReport(results)]]) };
+      },
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByRole('textbox', { name: 'Слова или фразы' }), 'casa, gato');
+    await user.click(submit());
+    act(() => live.send('word', results[1]));
+    await waitFor(() => expect(row('gato')).toHaveAttribute('data-status', 'duplicate'));
+
+    await act(() => router.navigate('/elsewhere'));
+    expect(generatePosts(server.requests)[0]?.signal?.aborted).toBe(true);
+    // The cards are still being made: no refresh now.
+    expect(queryClient.getQueryState(['decks', 'one', 'd-main'])?.isInvalidated).toBe(false);
+    const fetchesBefore = deckFetches;
+
+    await act(() => router.navigate('/cards/d-main/add?mode=generate'));
+    const offer = await screen.findByTestId('generate-pending');
+    expect(offer).toHaveTextContent('Генерация (casa, gato) шла, когда вы ушли с экрана.');
+    await user.click(within(offer).getByRole('button', { name: 'Показать результат' }));
+    expect(await screen.findByTestId('generate-summary', {}, { timeout: 4000 })).toHaveTextContent(
+      'Создано: 1 · уже были: 1 · не удалось: 0',
+    );
+    expect(row('casa')).toHaveAttribute('data-status', 'created');
+    const posts = generatePosts(server.requests);
+    expect(posts).toHaveLength(3);
+    const key = posts[0]?.headers['idempotency-key'];
+    for (const post of posts) {
+      expect(post.headers['idempotency-key']).toBe(key);
+      expect(post.body).toEqual({ deck_id: 'd-main', words: ['casa', 'gato'] });
+    }
+    // Refreshed once the replay completed, and nothing left to offer.
+    await waitFor(() => expect(deckFetches).toBe(fetchesBefore + 1));
+    expect(screen.queryByTestId('generate-pending')).toBeNull();
+    expect(sessionStorage.getItem('la_generate_run:d-main')).toBeNull();
+  });
+
+  it('lets the learner dismiss a run left midway', async () => {
+    sessionStorage.setItem('la_generate_run:d-main', JSON.stringify({ words: ['casa'], key: 'k-old' }));
+    const { server } = renderGenerate({});
+    const offer = await screen.findByTestId('generate-pending');
+    await userEvent.click(within(offer).getByRole('button', { name: 'Скрыть' }));
+    expect(screen.queryByTestId('generate-pending')).toBeNull();
+    expect(sessionStorage.getItem('la_generate_run:d-main')).toBeNull();
+    expect(generatePosts(server.requests)).toHaveLength(0);
   });
 
   it('refuses to start when Me says the generation quota is used up', async () => {

@@ -87,7 +87,9 @@ describe('Home', () => {
     renderScreen(<Home />, { fetchFn: server.fetchFn });
 
     const alert = await screen.findByRole('alert', {}, { timeout: 4000 });
-    expect(alert).toHaveTextContent('boom');
+    // Not the server's English message: a sentence in the interface language, and the request id.
+    expect(alert).toHaveTextContent('На сервере произошла ошибка.');
+    expect(alert).not.toHaveTextContent('boom');
     expect(alert).toHaveTextContent('r-1');
     fail = false;
     await user.click(screen.getByRole('button', { name: 'Повторить' }));
@@ -143,6 +145,37 @@ describe('Home', () => {
     expect(within(quotas).getByTestId('quota-messages')).toHaveTextContent('Сообщения репетитору3 из 50');
     expect(within(quotas).getByTestId('quota-generation')).toHaveTextContent('Генерация карточекбез ограничений');
     expect(within(quotas).getByTestId('quota-reset')).toHaveTextContent('Обновление: 00:00');
+  });
+
+  it('shows the tutor disabled with the reason when the server has no LLM', async () => {
+    const server = stubFetch({
+      'GET /api/me': () => ({ body: me({ features: { llm: false } }) }),
+      'GET /api/profiles': () => ({ body: [english] }),
+      'GET /api/study/queue': () => ({ body: queue({ new: 0, learning: 0, due: 0 }) }),
+    });
+    renderScreen(<Home />, { fetchFn: server.fetchFn });
+    const tutor = await screen.findByTestId('tutor-action');
+    expect(tutor.tagName).toBe('BUTTON');
+    expect(tutor).toBeDisabled();
+    expect(tutor).toHaveTextContent('Спросить репетитора');
+    expect(screen.queryByRole('link', { name: 'Спросить репетитора' })).toBeNull();
+    expect(screen.getByTestId('tutor-unavailable')).toHaveTextContent('ИИ не настроен на этом сервере');
+    expect(tutor).toHaveAccessibleDescription(/ИИ не настроен на этом сервере/);
+    expect(screen.queryByTestId('llm-quotas')).toBeNull();
+  });
+
+  it.each([
+    ['has no features (an older server)', {}],
+    ['says the LLM is there', { features: { llm: true } }],
+  ])('offers the tutor when Me %s', async (_case, overrides) => {
+    const server = stubFetch({
+      'GET /api/me': () => ({ body: me(overrides) }),
+      'GET /api/profiles': () => ({ body: [english] }),
+      'GET /api/study/queue': () => ({ body: queue({ new: 0, learning: 0, due: 0 }) }),
+    });
+    renderScreen(<Home />, { fetchFn: server.fetchFn });
+    expect(await screen.findByRole('link', { name: 'Спросить репетитора' })).toHaveAttribute('href', '/chat');
+    expect(screen.queryByTestId('tutor-unavailable')).toBeNull();
   });
 
   it('leaves the quotas out for a server without LLM limits', async () => {

@@ -6,7 +6,7 @@ import { ProfileSummary } from '../components/ProfileSummary';
 import { ErrorState, InlineError, Skeleton } from '../components/States';
 import { TodayActions } from '../components/TodayActions';
 import { languageName } from '../domain/languages';
-import { useActivateProfile, useMe, useProfiles } from '../hooks/queries';
+import { llmAvailable, useActivateProfile, useMe, useProfiles } from '../hooks/queries';
 import { useI18n } from '../i18n/i18n';
 import { haptics } from '../telegram/haptics';
 
@@ -48,6 +48,7 @@ export function Home() {
   if (profiles.data.length === 0) return <Navigate to="/onboarding/language" replace />;
 
   const active = activeProfileOf(me.data, profiles.data);
+  const llm = llmAvailable(me.data);
   return (
     <main className="screen home">
       <header className="screen-header">
@@ -60,8 +61,9 @@ export function Home() {
           <ProfileSummary profile={active} />
         </section>
       )}
-      <TodayActions />
-      <LlmQuotas me={me.data} />
+      <TodayActions llm={llm} />
+      {/* Without an LLM there is nothing to count. */}
+      {llm && <LlmQuotas me={me.data} />}
       <ProfileSwitcher profiles={profiles.data} activeId={active?.id} />
       <Link to="/profile" className="button button-wide">
         {t('home.editProfile')}

@@ -165,7 +165,9 @@ describe('StudyScreen', () => {
       'GET /api/study/queue': () => (fail ? { status: 500, body: errorBody('INTERNAL', 'boom') } : { body: studyQueue([dog]) }),
     });
     const user = userEvent.setup();
-    expect(await screen.findByText('boom')).toBeInTheDocument();
+    // A sentence in the interface language rather than the server's own message.
+    expect(await screen.findByText('На сервере произошла ошибка. Попробуйте ещё раз чуть позже.')).toBeInTheDocument();
+    expect(screen.queryByText('boom')).toBeNull();
     fail = false;
     await user.click(screen.getByRole('button', { name: 'Повторить' }));
     expect(await screen.findByTestId('card-front')).toHaveTextContent('dog');

@@ -48,7 +48,8 @@ interface HandlerResult {
   stream?: ReadableStream<Uint8Array>;
 }
 
-type Handler = (request: RecordedRequest) => HandlerResult | undefined;
+/** An answer now, or later (a promise) to hold a request open while the test acts. */
+type Handler = (request: RecordedRequest) => HandlerResult | undefined | Promise<HandlerResult | undefined>;
 
 /**
  * A fetch replacement that routes "METHOD /path" to handlers and records every call, so
@@ -71,7 +72,7 @@ export function stubFetch(routes: Record<string, Handler>) {
     };
     requests.push(request);
     const handler = routes[`${request.method} ${request.path}`];
-    const result = handler?.(request) ?? {
+    const result = (await handler?.(request)) ?? {
       status: 404,
       body: { error: { code: 'NOT_FOUND', message: 'no route', request_id: 'req-404' } },
     };

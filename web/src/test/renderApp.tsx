@@ -29,8 +29,9 @@ export function renderScreen(
     ],
     { initialEntries: [path] },
   );
+  const queryClient = createQueryClient();
   const result = render(
-    <QueryClientProvider client={createQueryClient()}>
+    <QueryClientProvider client={queryClient}>
       <SessionProvider client={client}>
         <I18nProvider lang={options.lang ?? 'ru'}>
           <RouterProvider router={router} />
@@ -38,5 +39,5 @@ export function renderScreen(
       </SessionProvider>
     </QueryClientProvider>,
   );
-  return { ...result, router };
+  return { ...result, router, queryClient };
 }
