@@ -22,6 +22,7 @@ use services::moderation::Moderator;
 use services::profiles::ProfileService;
 use services::prompts::Prompts;
 use services::quota::QuotaService;
+use services::rate_limit::RateLimiter;
 use services::readiness::ReadinessService;
 use services::study::StudyService;
 use services::tutor::TutorService;
@@ -35,6 +36,7 @@ use crate::middleware::body_limit::body_limit;
 use crate::middleware::cors::{CorsPolicy, cors};
 use crate::middleware::error_contract::error_contract;
 use crate::middleware::metrics::metrics;
+use crate::middleware::rate_limit::rate_limit;
 use crate::middleware::request_id::request_id;
 use crate::middleware::security_headers::security_headers;
 use crate::routes;
@@ -103,6 +105,12 @@ impl AppState {
             tutor,
             generation,
             idempotency: IdempotencyStore::new(cache.clone()),
+            rate_limits: RateLimiter::new(
+                cache.clone(),
+                clock.clone(),
+                settings.server.rate_limit_ip_per_minute,
+                settings.server.rate_limit_user_per_minute,
+            ),
             auth,
             users,
             profiles,
@@ -142,6 +150,7 @@ pub fn build_app(
         .configure(|cfg| routes::configure(cfg, &settings))
         .default_service(web::to(not_found))
         .wrap(from_fn(body_limit))
+        .wrap(from_fn(rate_limit))
         .wrap(from_fn(error_contract))
         .wrap(from_fn(security_headers))
         .wrap(from_fn(cors))

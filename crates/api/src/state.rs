@@ -10,6 +10,7 @@ use services::generation::GenerationService;
 use services::idempotency::IdempotencyStore;
 use services::profiles::ProfileService;
 use services::quota::QuotaService;
+use services::rate_limit::RateLimiter;
 use services::readiness::ReadinessService;
 use services::study::StudyService;
 use services::tutor::TutorService;
@@ -37,4 +38,5 @@ pub struct AppState {
     pub tutor: TutorService,
     pub generation: GenerationService,
     pub idempotency: IdempotencyStore,
+    pub rate_limits: RateLimiter,
 }

@@ -99,6 +99,10 @@ pub struct ServerSettings {
     pub workers: Option<usize>,
     pub web_dist_dir: PathBuf,
     pub trusted_proxies: Vec<IpNet>,
+    /// Requests per minute to `/api/…` per client address; `None` (0): not limited.
+    pub rate_limit_ip_per_minute: Option<u32>,
+    /// Requests per minute to `/api/…` per signed-in user; `None` (0): not limited.
+    pub rate_limit_user_per_minute: Option<u32>,
     /// Normalised origins allowed by CORS (localhost is added by the middleware in local/test).
     pub cors_origins: Vec<String>,
 }
@@ -428,6 +432,9 @@ fn read_server(env: &mut EnvReader, app_env: AppEnv, mini_app_url: Option<&Url>)
         workers: env.parse_opt("WORKERS", "a positive number"),
         web_dist_dir: PathBuf::from(env.string("WEB_DIST_DIR", "web/dist")),
         trusted_proxies,
+        rate_limit_ip_per_minute: Some(env.ranged("RATE_LIMIT_IP_PER_MINUTE", 1200, 0, 1_000_000)).filter(|&n| n > 0),
+        rate_limit_user_per_minute: Some(env.ranged("RATE_LIMIT_USER_PER_MINUTE", 240, 0, 1_000_000))
+            .filter(|&n| n > 0),
         cors_origins,
     }
 }

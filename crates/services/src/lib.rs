@@ -16,6 +16,7 @@ pub mod moderation;
 pub mod profiles;
 pub mod prompts;
 pub mod quota;
+pub mod rate_limit;
 pub mod readiness;
 pub mod srs;
 pub mod study;

@@ -14,6 +14,7 @@ mod me;
 mod metrics;
 mod openapi;
 mod profiles;
+mod rate_limit;
 mod readiness;
 mod security_headers;
 mod session;

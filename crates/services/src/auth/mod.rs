@@ -144,6 +144,12 @@ impl AuthService {
         Ok(())
     }
 
+    /// Whose a valid access token is, from its signature alone (no database read): for rate
+    /// limits, never for access decisions.
+    pub fn token_subject(&self, access_token: &str) -> Option<UserId> {
+        self.tokens.verify(access_token, self.clock.now()).ok().map(|claims| UserId::from_uuid(claims.sub))
+    }
+
     /// The user behind an access token; deleted users are refused even with a valid token.
     pub async fn authenticate(&self, access_token: &str) -> Result<User, AuthError> {
         let claims = self.tokens.verify(access_token, self.clock.now())?;
