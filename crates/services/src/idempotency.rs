@@ -1,7 +1,9 @@
 //! `Idempotency-Key` for POSTs that cost LLM calls: the first request with a key claims it, a
 //! repeat with the same key and body gets the first (successful) response back, and a repeat
 //! while the first still runs is told so. Failed requests release the key so they can be
-//! retried. With the cache unreachable requests run unprotected (logged), never refused.
+//! retried. Completing and releasing compare the claim first, so a request that outlived its
+//! claim never frees or overwrites a later one. With the cache unreachable requests run
+//! unprotected (logged), never refused.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,12 +35,14 @@ pub struct IdempotencyKey {
     /// `None` when the cache was unreachable: nothing to store or release.
     cache_key: Option<String>,
     fingerprint: String,
+    /// The claim as stored: completing or releasing only touches the key while it still holds it.
+    pending: String,
 }
 
 impl IdempotencyKey {
     /// No key was sent: nothing is stored.
     pub fn none() -> Self {
-        Self { cache_key: None, fingerprint: String::new() }
+        Self { cache_key: None, fingerprint: String::new(), pending: String::new() }
     }
 }
 
@@ -46,6 +50,9 @@ impl IdempotencyKey {
 struct Entry {
     fingerprint: String,
     response: Option<serde_json::Value>,
+    /// Tells this claim from a later one of the same key (after this one expired).
+    #[serde(default)]
+    claim: String,
 }
 
 #[derive(Debug, Clone)]
@@ -66,14 +73,15 @@ impl IdempotencyStore {
     pub async fn begin(&self, user_id: UserId, operation: &str, key: &str, request: &[u8]) -> Claim {
         let cache_key = format!("idem:{user_id}:{operation}:{}", sha256_hex(key.as_bytes()));
         let fingerprint = sha256_hex(request);
-        let pending =
-            serde_json::to_string(&Entry { fingerprint: fingerprint.clone(), response: None }).unwrap_or_default();
+        let claim = uuid::Uuid::new_v4().to_string();
+        let pending = serde_json::to_string(&Entry { fingerprint: fingerprint.clone(), response: None, claim })
+            .unwrap_or_default();
         let unprotected = |error: &dyn std::fmt::Display| {
             tracing::warn!(%error, "idempotency store unavailable; running the request unprotected");
-            Claim::Fresh(IdempotencyKey { cache_key: None, fingerprint: fingerprint.clone() })
+            Claim::Fresh(IdempotencyKey { cache_key: None, fingerprint: fingerprint.clone(), pending: String::new() })
         };
         match self.cache.set_nx_ex(&cache_key, &pending, CLAIM_TTL).await {
-            Ok(true) => return Claim::Fresh(IdempotencyKey { cache_key: Some(cache_key), fingerprint }),
+            Ok(true) => return Claim::Fresh(IdempotencyKey { cache_key: Some(cache_key), fingerprint, pending }),
             Ok(false) => {}
             Err(error) => return unprotected(&error),
         }
@@ -91,17 +99,21 @@ impl IdempotencyStore {
 
     pub async fn complete(&self, key: &IdempotencyKey, response: &serde_json::Value) {
         let Some(cache_key) = &key.cache_key else { return };
-        let entry = Entry { fingerprint: key.fingerprint.clone(), response: Some(response.clone()) };
+        let entry =
+            Entry { fingerprint: key.fingerprint.clone(), response: Some(response.clone()), claim: String::new() };
         let value = serde_json::to_string(&entry).unwrap_or_default();
-        if let Err(error) = self.cache.set_ex(cache_key, &value, RESULT_TTL).await {
-            tracing::warn!(%error, "could not store the idempotent response");
+        match self.cache.compare_and_swap(cache_key, &key.pending, Some(&value), RESULT_TTL).await {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!("the idempotency claim expired before the response was stored"),
+            Err(error) => tracing::warn!(%error, "could not store the idempotent response"),
         }
     }
 
     /// Lets the key be used again (the request failed).
     pub async fn release(&self, key: &IdempotencyKey) {
         let Some(cache_key) = &key.cache_key else { return };
-        if let Err(error) = self.cache.delete(cache_key).await {
+        // Only our own claim: after it expired the key may belong to a later request.
+        if let Err(error) = self.cache.compare_and_swap(cache_key, &key.pending, None, CLAIM_TTL).await {
             tracing::warn!(%error, "could not release the idempotency key");
         }
     }

@@ -148,6 +148,28 @@ impl Cache for MemoryCache {
         Ok(Ok(next))
     }
 
+    async fn compare_and_swap(
+        &self,
+        key: &str,
+        expected: &str,
+        new: Option<&str>,
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        let now = self.clock.now();
+        let expires_at = self.expiry(ttl);
+        let mut store = self.store();
+        if store.live(key, now).is_none_or(|entry| entry.value != expected) {
+            return Ok(false);
+        }
+        match new {
+            Some(value) => store.insert(key, value.to_owned(), expires_at, now),
+            None => {
+                store.entries.remove(key);
+            }
+        }
+        Ok(true)
+    }
+
     async fn delete(&self, key: &str) -> Result<bool, CacheError> {
         let now = self.clock.now();
         let mut store = self.store();

@@ -60,6 +60,17 @@ pub trait Cache: Send + Sync + std::fmt::Debug {
         ttl: Duration,
     ) -> Result<Result<i64, i64>, CacheError>;
 
+    /// Only when the key still holds exactly `expected`: replaces it with `new` (expiring after
+    /// `ttl`) or, with `new = None`, deletes it. `true` when it did. One atomic step, so a
+    /// holder never overwrites or frees what someone else wrote since.
+    async fn compare_and_swap(
+        &self,
+        key: &str,
+        expected: &str,
+        new: Option<&str>,
+        ttl: Duration,
+    ) -> Result<bool, CacheError>;
+
     /// `true` when a key was deleted.
     async fn delete(&self, key: &str) -> Result<bool, CacheError>;
 

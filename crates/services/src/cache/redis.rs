@@ -79,6 +79,12 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3], 'NX')
 return {1, value}
 ";
 
+const COMPARE_AND_SWAP: &str = r"
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == 'del' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4]) end
+return 1
+";
+
 fn ttl_ms(ttl: Duration) -> u64 {
     u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
 }
@@ -167,6 +173,33 @@ impl Cache for RedisCache {
             [_, current] => Ok(Err(*current)),
             _ => Err(CacheError::Command("unexpected reply from the quota script".into())),
         }
+    }
+
+    async fn compare_and_swap(
+        &self,
+        key: &str,
+        expected: &str,
+        new: Option<&str>,
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        let key = self.key(key);
+        let (swapped,): (i64,) = self
+            .run(|p| {
+                let (action, value) = match new {
+                    Some(value) => ("set", value),
+                    None => ("del", ""),
+                };
+                p.cmd("EVAL")
+                    .arg(COMPARE_AND_SWAP)
+                    .arg(1)
+                    .arg(&key)
+                    .arg(expected)
+                    .arg(action)
+                    .arg(value)
+                    .arg(ttl_ms(ttl));
+            })
+            .await?;
+        Ok(swapped == 1)
     }
 
     async fn delete(&self, key: &str) -> Result<bool, CacheError> {

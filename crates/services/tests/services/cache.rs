@@ -95,6 +95,19 @@ async fn bounded_counters_refuse_what_does_not_fit(cache: Arc<dyn Cache>) {
     assert!(matches!(cache.incr_by_at_most("text", 1, 5, MINUTE).await, Err(CacheError::Command(_))));
 }
 
+async fn compare_and_swap_changes_only_what_it_expects(cache: Arc<dyn Cache>) {
+    assert!(!cache.compare_and_swap("claim", "mine", None, MINUTE).await.unwrap(), "nothing there");
+    cache.set_ex("claim", "theirs", MINUTE).await.unwrap();
+    assert!(!cache.compare_and_swap("claim", "mine", None, MINUTE).await.unwrap());
+    assert!(!cache.compare_and_swap("claim", "mine", Some("done"), MINUTE).await.unwrap());
+    assert_eq!(cache.get("claim").await.unwrap().as_deref(), Some("theirs"), "someone else's value stays");
+    assert!(cache.compare_and_swap("claim", "theirs", Some("done"), MINUTE * 60).await.unwrap());
+    assert_eq!(cache.get("claim").await.unwrap().as_deref(), Some("done"));
+    assert!(cache.ttl("claim").await.unwrap().unwrap() > MINUTE * 59, "the new TTL applies");
+    assert!(cache.compare_and_swap("claim", "done", None, MINUTE).await.unwrap());
+    assert_eq!(cache.get("claim").await.unwrap(), None);
+}
+
 async fn ttl_reports_what_is_left(cache: Arc<dyn Cache>) {
     assert_eq!(cache.ttl("missing").await.unwrap(), None);
     cache.set_ex("t", "v", MINUTE * 30).await.unwrap();
@@ -124,6 +137,7 @@ both_backends!(
     get_del_hands_the_value_to_exactly_one_caller,
     counters_are_atomic_and_keep_their_first_ttl,
     bounded_counters_refuse_what_does_not_fit,
+    compare_and_swap_changes_only_what_it_expects,
     ttl_reports_what_is_left,
     incrementing_a_non_number_is_an_error,
 );
