@@ -48,7 +48,8 @@ impl MigrationTrait for Migration {
     }
 }
 
-fn cascade(
+/// A foreign key whose rows go when the row they point at is deleted.
+pub(crate) fn cascade(
     from: (impl IntoIden + 'static, impl IntoIden + 'static),
     to: (impl IntoIden + 'static, impl IntoIden + 'static),
 ) -> ForeignKeyCreateStatement {

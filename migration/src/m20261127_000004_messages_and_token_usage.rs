@@ -5,6 +5,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::m20261127_000001_create_users::Users;
 use crate::m20261127_000002_profiles_decks_sessions::LanguageProfiles;
+use crate::m20261127_000003_cards_and_study::cascade;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -34,13 +35,6 @@ impl MigrationTrait for Migration {
         }
         Ok(())
     }
-}
-
-fn cascade(
-    from: (impl IntoIden + 'static, impl IntoIden + 'static),
-    to: (impl IntoIden + 'static, impl IntoIden + 'static),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Cascade).to_owned()
 }
 
 fn messages() -> TableCreateStatement {

@@ -222,13 +222,21 @@ pub async fn existing_keys(
     profile_id: ProfileId,
     keys: &[String],
 ) -> Result<Vec<(String, Uuid)>, RepoError> {
+    Ok(find_by_lemma_keys(conn, profile_id, keys).await?.into_iter().map(|r| (r.lemma_key, r.id)).collect())
+}
+
+/// The profile's cards whose normalised lemma is one of `keys`.
+pub async fn find_by_lemma_keys(
+    conn: &impl ConnectionTrait,
+    profile_id: ProfileId,
+    keys: &[String],
+) -> Result<Vec<CardRow>, RepoError> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = Cards::find()
+    Ok(Cards::find()
         .filter(Column::ProfileId.eq(profile_id.as_uuid()))
         .filter(Column::LemmaKey.is_in(keys.iter().cloned()))
         .all(conn)
-        .await?;
-    Ok(rows.into_iter().map(|r| (r.lemma_key, r.id)).collect())
+        .await?)
 }

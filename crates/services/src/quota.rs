@@ -184,7 +184,7 @@ impl QuotaService {
     async fn subject(&self, user_id: UserId, kind: QuotaKind, open: bool) -> Result<Subject, QuotaError> {
         let user = users::find_by_id(self.db.conn(), user_id).await?.ok_or(QuotaError::UserGone)?;
         let now = self.clock.now();
-        let zone = TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC);
+        let zone = crate::study::zone_of(&user);
         let window = self.window(user_id, zone, now, open).await;
         Ok(Subject {
             key: format!("quota:{}:{}:{}", user_id, kind.as_str(), window.date),

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use domain::{CardState, ProfileId, Rating, StudyDay, TimeZone, UserId};
 use repositories::progress::{self, ProgressRow, ProgressValues, Scope};
 use repositories::reviews::{self, NewReview, ReviewRow};
+use repositories::users::UserRow;
 use repositories::{Database, RepoError, TransactionTrait, activity, cards, profiles, users};
 use uuid::Uuid;
 
@@ -89,13 +90,23 @@ struct Learner {
     rating_buttons: i16,
 }
 
+/// The user's stored time zone (UTC if it no longer parses).
+pub(crate) fn zone_of(user: &UserRow) -> TimeZone {
+    TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC)
+}
+
+fn rollover_of(user: &UserRow) -> u32 {
+    u32::try_from(user.day_rollover_hour).unwrap_or(4)
+}
+
+/// The user's study day (their zone and rollover hour) that contains `now`.
+pub(crate) fn study_day_of(user: &UserRow, now: DateTime<Utc>) -> StudyDay {
+    StudyDay::containing(now, zone_of(user), rollover_of(user))
+}
+
 async fn learner(conn: &impl repositories::ConnectionTrait, user_id: UserId) -> Result<Learner, StudyError> {
     let user = users::find_by_id(conn, user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
-    Ok(Learner {
-        zone: TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC),
-        rollover: u32::try_from(user.day_rollover_hour).unwrap_or(4),
-        rating_buttons: user.rating_buttons,
-    })
+    Ok(Learner { zone: zone_of(&user), rollover: rollover_of(&user), rating_buttons: user.rating_buttons })
 }
 
 /// New cards still allowed today, learning cards and reviews due before the day ends.
@@ -109,8 +120,7 @@ pub(crate) async fn day_counts(
     let Some(user) = users::find_by_id(conn, user_id).await? else {
         return Ok(DayCounts::default());
     };
-    let zone = TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC);
-    let day = StudyDay::containing(now, zone, u32::try_from(user.day_rollover_hour).unwrap_or(4));
+    let day = study_day_of(&user, now);
     let (learning, due) = progress::count_learning_and_due(conn, user_id, scope, day.ends_at).await?;
     let allowance = new_allowance(conn, user_id, scope.profile_id, &day).await?;
     let unstudied = progress::count_unstudied(conn, user_id, scope).await?;
@@ -128,8 +138,7 @@ pub(crate) async fn deck_day_counts(
     let Some(user) = users::find_by_id(conn, user_id).await? else {
         return Ok(Default::default());
     };
-    let zone = TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC);
-    let day = StudyDay::containing(now, zone, u32::try_from(user.day_rollover_hour).unwrap_or(4));
+    let day = study_day_of(&user, now);
     let allowance = new_allowance(conn, user_id, profile_id, &day).await?;
     let per_deck = repositories::deck_counts::for_profile(conn, user_id, profile_id, day.ends_at).await?;
     Ok(per_deck
@@ -264,8 +273,7 @@ impl StudyService {
             }
             return self.replayed(user_id, done).await;
         }
-        let zone = TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC);
-        let day = StudyDay::containing(now, zone, u32::try_from(user.day_rollover_hour).unwrap_or(4));
+        let day = study_day_of(&user, now);
         let card = cards::find_owned(&txn, user_id, request.card_id).await?.ok_or(StudyError::CardNotFound)?;
         let profile_id = ProfileId::from_uuid(card.profile_id);
         let profile_row = profiles::find_owned(&txn, user_id, profile_id).await?.ok_or(StudyError::CardNotFound)?;

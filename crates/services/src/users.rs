@@ -184,12 +184,13 @@ impl UserService {
         let mut cards = Vec::new();
         for deck in &decks {
             for row in repositories::cards::list_in_deck(conn, domain::DeckId::from_uuid(deck.id)).await? {
+                let card = crate::cards::Card::from_rows(row, None);
                 cards.push(ExportedCard {
-                    id: row.id,
-                    deck_id: row.deck_id,
-                    content: crate::cards::Card::from_rows(row.clone(), None).content,
-                    source: row.source,
-                    created_at: row.created_at,
+                    id: card.id,
+                    deck_id: card.deck_id.as_uuid(),
+                    content: card.content,
+                    source: card.source,
+                    created_at: card.created_at,
                 });
             }
         }

@@ -50,12 +50,9 @@ impl CardService {
         profile_id: ProfileId,
         keys: &[String],
     ) -> Result<Vec<(String, Card)>, CardError> {
-        let found = cards::existing_keys(self.db.conn(), profile_id, keys).await?;
-        let mut out = Vec::with_capacity(found.len());
-        for (key, id) in found {
-            out.push((key, self.get_card(user_id, id).await?));
-        }
-        Ok(out)
+        let rows = cards::find_by_lemma_keys(self.db.conn(), profile_id, keys).await?;
+        let keys_in_order: Vec<String> = rows.iter().map(|r| r.lemma_key.clone()).collect();
+        Ok(keys_in_order.into_iter().zip(self.with_progress(user_id, rows).await?).collect())
     }
 
     /// Fails with `LimitReached` unless `adding` more cards fit the user's plan.

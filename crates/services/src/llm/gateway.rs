@@ -246,10 +246,13 @@ impl LlmGateway {
     }
 }
 
-/// About four characters a token: only for calls whose real count was lost.
+/// A rough token count where the real one is unknown (context budgets, lost counts).
+pub const CHARS_PER_TOKEN: usize = 4;
+
+/// Only for calls whose real count was lost.
 fn estimate_prompt_tokens(messages: &[ChatMessage]) -> u32 {
     let chars: usize = messages.iter().map(|m| m.content.chars().count()).sum();
-    u32::try_from(chars / 4).unwrap_or(u32::MAX)
+    u32::try_from(chars / CHARS_PER_TOKEN).unwrap_or(u32::MAX)
 }
 
 fn parse<T: Structured>(content: &str) -> Result<T, String> {

@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use serde::Serialize;
 
 pub use self::anthropic::AnthropicProvider;
-pub use self::gateway::{CallContext, LlmGateway, Operation, Structured};
+pub use self::gateway::{CHARS_PER_TOKEN, CallContext, LlmGateway, Operation, Structured};
 pub use self::metrics::LlmMetrics;
 pub use self::openai::OpenAiProvider;
 pub use self::retry::{RetryPolicy, Sleeper, TokioSleeper};

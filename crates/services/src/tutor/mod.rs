@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use domain::{ProfileId, StudyDay, TimeZone, UserId};
+use domain::{ProfileId, UserId};
 use repositories::messages::{self, MessageRow, NewMessage};
 use repositories::{Database, RepoError, activity, users};
 use uuid::Uuid;
@@ -19,7 +19,9 @@ use uuid::Uuid;
 pub use self::words::{StreamFilter, WordSuggestion};
 use crate::Clock;
 use crate::cache::Cache;
-use crate::llm::{CallContext, ChatMessage, DeltaSink, LlmError, LlmFeatures, LlmGateway, Operation, Role};
+use crate::llm::{
+    CHARS_PER_TOKEN, CallContext, ChatMessage, DeltaSink, LlmError, LlmFeatures, LlmGateway, Operation, Role,
+};
 use crate::moderation::{Moderator, Verdict};
 use crate::profiles::{Profile, ProfileError, ProfileService};
 use crate::prompts::{LearnerContext, PromptError, Prompts};
@@ -137,9 +139,9 @@ pub struct TutorService {
 
 const ANSWER_CLAIM_MIN: Duration = Duration::from_secs(120);
 
-/// Roughly four characters per token: good enough for a context budget.
+/// A message's rough token cost: its text plus a few tokens of per-message overhead.
 fn estimate_tokens(text: &str) -> u32 {
-    u32::try_from(text.chars().count() / 4 + 4).unwrap_or(u32::MAX)
+    u32::try_from(text.chars().count() / CHARS_PER_TOKEN + 4).unwrap_or(u32::MAX)
 }
 
 impl TutorService {
@@ -273,10 +275,15 @@ impl TutorService {
             None => llm.chat(context, prompt, None).await,
             Some(deltas) => stream_filtered(llm, context, prompt, deltas).await,
         };
-        let saved = match result.and_then(non_empty) {
-            Ok(completion) => {
-                let (content, words) = words::split(&completion.content);
-                let tokens = completion.usage.completion_tokens;
+        let answer = result.and_then(|completion| {
+            let (content, words) = words::split(&completion.content);
+            if content.is_empty() {
+                return Err(LlmError::Malformed("the answer is empty".into()));
+            }
+            Ok((content, words, completion.usage.completion_tokens))
+        });
+        let saved = match answer {
+            Ok((content, words, tokens)) => {
                 self.save_reply(user_id, &profile, &user_message, content, &words, tokens).await
             }
             Err(error) => Err(TutorError::Llm { error, user_message: Box::new(user_message.clone()) }),
@@ -355,9 +362,7 @@ impl TutorService {
         now: DateTime<Utc>,
     ) -> Result<(), RepoError> {
         let Some(user) = users::find_by_id(self.db.conn(), user_id).await? else { return Ok(()) };
-        let zone = TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC);
-        let rollover = u32::try_from(user.day_rollover_hour).unwrap_or(4);
-        let day = StudyDay::containing(now, zone, rollover);
+        let day = crate::study::study_day_of(&user, now);
         activity::add_message(self.db.conn(), user_id, profile_id, day.date).await
     }
 
@@ -391,13 +396,6 @@ impl Message {
     fn channel_static(&self) -> &'static str {
         if self.channel == "bot" { "bot" } else { "miniapp" }
     }
-}
-
-fn non_empty(completion: crate::llm::Completion) -> Result<crate::llm::Completion, LlmError> {
-    if words::split(&completion.content).0.is_empty() {
-        return Err(LlmError::Malformed("the answer is empty".into()));
-    }
-    Ok(completion)
 }
 
 /// Streams the answer with the word list cut out of what the learner sees.

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use config::PlanSettings;
 use domain::{CefrLevel, Goal, InterfaceLanguage, LanguageCode, UserId};
 use repositories::users::{self, TelegramAccount};
 use services::ManualClock;
@@ -24,16 +23,7 @@ fn new_profile(language: &str) -> NewProfile {
 
 async fn lifecycle(backend: Backend) {
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap());
-    let plans = PlanSettings {
-        free_max_profiles: 1,
-        premium_max_profiles: 3,
-        free_max_cards: 200,
-        premium_max_cards: None,
-        free_daily_messages: 50,
-        premium_daily_messages: None,
-        free_daily_card_generation: 30,
-        premium_daily_card_generation: None,
-    };
+    let plans = crate::test_plans();
     let users_service = UserService::new(backend.db.clone(), Arc::new(clock.clone()), plans);
     let service = ProfileService::new(backend.db.clone(), Arc::new(clock.clone()), users_service.clone());
     let account = TelegramAccount {

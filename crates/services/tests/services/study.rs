@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use config::PlanSettings;
 use domain::{CefrLevel, InterfaceLanguage, LanguageCode, Rating, UserId};
 use repositories::users::{self, TelegramAccount};
 use services::ManualClock;
@@ -21,16 +20,7 @@ fn content(front: &str, back: &str) -> CardContent {
 async fn loop_of_a_day(backend: Backend) {
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap());
     let shared: Arc<dyn services::Clock> = Arc::new(clock.clone());
-    let plans = PlanSettings {
-        free_max_profiles: 1,
-        premium_max_profiles: 3,
-        free_max_cards: 200,
-        premium_max_cards: None,
-        free_daily_messages: 50,
-        premium_daily_messages: None,
-        free_daily_card_generation: 30,
-        premium_daily_card_generation: None,
-    };
+    let plans = crate::test_plans();
     let users_service = UserService::new(backend.db.clone(), shared.clone(), plans);
     let profiles = ProfileService::new(backend.db.clone(), shared.clone(), users_service);
     let cards = CardService::new(backend.db.clone(), shared.clone(), profiles.clone(), 200, None);
