@@ -38,6 +38,14 @@ pub async fn detached<T: 'static>(work: impl Future<Output = Result<T, ApiError>
     }
 }
 
+/// Turns everything `events` carries into frames until its senders are gone; run it beside the
+/// work that sends them (`tokio::join!`).
+pub async fn relay<T>(mut events: UnboundedReceiver<T>, frames: &FrameSender, to_frame: impl Fn(T) -> Frame) {
+    while let Some(event) = events.recv().await {
+        let _ = frames.send(to_frame(event));
+    }
+}
+
 /// An SSE response fed by `work`, which runs detached: it sends its frames as it goes and ends
 /// with the `done` frame it returns, or an `error` frame (also when it panics).
 pub fn stream<F, Fut>(req: &HttpRequest, work: F) -> HttpResponse

@@ -4,10 +4,10 @@
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::middleware::Next;
 use actix_web::{Error, web};
 
+use crate::auth::bearer_token;
 use crate::error::{ApiError, ErrorCode};
 use crate::middleware::request_id::client_ip;
 use crate::state::AppState;
@@ -21,12 +21,7 @@ pub async fn rate_limit(
         return Ok(next.call(req).await?.map_into_left_body());
     };
     let ip = client_ip(req.request(), &state.settings.server.trusted_proxies);
-    let user = req
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .and_then(|token| state.auth.token_subject(token.trim()));
+    let user = bearer_token(req.request()).and_then(|token| state.auth.token_subject(&token));
     if let Err(limited) = state.rate_limits.check(ip, user).await {
         let error = ApiError::new(ErrorCode::RateLimitExceeded)
             .with_details(serde_json::json!({ "scope": limited.scope, "limit": limited.limit,

@@ -138,17 +138,13 @@ pub async fn chat(
     }
     Ok(sse::stream(&req, move |frames| async move {
         let _ = frames.send(Frame::json("user_message", &MessageResponse::from(turn.user_message.clone())));
-        let (deltas, mut pieces) = unbounded_channel::<String>();
+        let (deltas, pieces) = unbounded_channel::<String>();
         let answer = async move {
             let result = tutor.answer(turn, Some(&deltas)).await;
             drop(deltas);
             result
         };
-        let forward = async {
-            while let Some(text) = pieces.recv().await {
-                let _ = frames.send(Frame::json("delta", &json!({ "text": text })));
-            }
-        };
+        let forward = sse::relay(pieces, &frames, |text| Frame::json("delta", &json!({ "text": text })));
         let (result, ()) = tokio::join!(answer, forward);
         Ok(Frame::json("done", &ChatReplyResponse::from(result?)))
     }))

@@ -195,20 +195,15 @@ pub async fn generate(
         return Ok(HttpResponse::Ok().json(GenerateReportResponse::from(report)));
     }
     Ok(sse::stream(&req, move |frames| async move {
-        let (events, mut incoming) = unbounded_channel();
+        let (events, incoming) = unbounded_channel();
         let work = run(Some(events));
-        let forward = async {
-            while let Some(event) = incoming.recv().await {
-                let frame = match event {
-                    GenerationEvent::Progress { word, ok } => {
-                        let status = if ok { "generated" } else { "failed" };
-                        Frame::json("progress", &json!({ "word": word, "status": status }))
-                    }
-                    GenerationEvent::Word(result) => Frame::json("word", &WordResultResponse::from(*result)),
-                };
-                let _ = frames.send(frame);
+        let forward = sse::relay(incoming, &frames, |event| match event {
+            GenerationEvent::Progress { word, ok } => {
+                let status = if ok { "generated" } else { "failed" };
+                Frame::json("progress", &json!({ "word": word, "status": status }))
             }
-        };
+            GenerationEvent::Word(result) => Frame::json("word", &WordResultResponse::from(*result)),
+        });
         let (result, ()) = tokio::join!(work, forward);
         Ok(Frame::json("done", &GenerateReportResponse::from(result?)))
     }))
