@@ -27,7 +27,7 @@ const user = {
 const base = { user, query_id: 'AAHdF6IQAAAAAN0XohDhrOrc', chat_instance: '-4563541093410296512', chat_type: 'private' };
 
 const cases = [];
-const add = (name, init_data, expect, note) => cases.push({ name, init_data, expect, note });
+const add = (name, init_data, expect, note, verifier = 'first_party') => cases.push({ name, init_data, expect, note, verifier });
 
 const valid = sign(base, BOT_TOKEN, minutesFromNow(-10));
 add('valid', valid, 'ok', 'signed ten minutes before now');
@@ -55,6 +55,9 @@ add('duplicated_hash', `${valid}&hash=${new URLSearchParams(valid).get('hash')}`
 const noHash = new URLSearchParams(valid);
 noHash.delete('hash');
 add('no_hash_no_signature', noHash.toString(), 'malformed');
+const signatureOnly = new URLSearchParams(sign({ ...base, signature: 'c2lnbmF0dXJlLWZyb20tdGVsZWdyYW0' }, BOT_TOKEN, minutesFromNow(-5)));
+signatureOnly.delete('hash');
+add('signature_without_hash', signatureOnly.toString(), 'malformed', 'Telegram always sends hash');
 const badHex = new URLSearchParams(valid);
 badHex.set('hash', 'zz' + badHex.get('hash').slice(2));
 add('hash_not_hex', badHex.toString(), 'malformed');
@@ -63,22 +66,25 @@ add('no_user', noUser.toString(), 'malformed', 'validly signed but names nobody'
 add('garbage', 'this is not init data', 'malformed');
 add('empty', '', 'malformed');
 
-// Third-party validation: Ed25519 over "<bot_id>:WebAppData\n<sorted pairs without hash and signature>".
+// Third-party validation (a verifier that knows only the bot id): Ed25519 over
+// "<bot_id>:WebAppData\n<sorted pairs without hash and signature>". Telegram sends the hash
+// too, which such a verifier cannot check but still requires.
 const { publicKey, privateKey } = generateKeyPairSync('ed25519');
 const rawPublicKey = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
 function thirdParty(authDate, tamper) {
   const params = new URLSearchParams(sign(base, BOT_TOKEN, authDate));
-  params.delete('hash');
   params.delete('signature'); // the library adds an empty one; Telegram signs without it
-  const pairs = [...params.entries()].map(([k, v]) => `${k}=${v}`).sort();
+  const pairs = [...params.entries()].filter(([k]) => k !== 'hash').map(([k, v]) => `${k}=${v}`).sort();
   const signature = edSign(null, Buffer.from(`${BOT_ID}:WebAppData\n${pairs.join('\n')}`), privateKey).toString('base64url');
   params.set('signature', signature);
   if (tamper) tamper(params);
   return params.toString();
 }
-add('third_party_valid', thirdParty(minutesFromNow(-3)), 'ok', 'no hash: only the Ed25519 signature');
-add('third_party_forged', thirdParty(minutesFromNow(-3), (p) => p.set('query_id', 'AAother')), 'bad_signature');
-add('third_party_stale', thirdParty(minutesFromNow(-(24 * 60 + 5))), 'malformed');
+add('third_party_valid', thirdParty(minutesFromNow(-3)), 'ok', 'the Ed25519 signature is checked, the hash only required', 'third_party');
+add('third_party_forged', thirdParty(minutesFromNow(-3), (p) => p.set('query_id', 'AAother')), 'bad_signature', undefined, 'third_party');
+add('third_party_stale', thirdParty(minutesFromNow(-(24 * 60 + 5))), 'malformed', undefined, 'third_party');
+add('third_party_no_hash', thirdParty(minutesFromNow(-3), (p) => p.delete('hash')), 'malformed', 'Telegram always sends hash', 'third_party');
+add('third_party_no_signature', thirdParty(minutesFromNow(-3), (p) => p.delete('signature')), 'malformed', undefined, 'third_party');
 
 process.stdout.write(JSON.stringify({
   generator: '@telegram-apps/init-data-node 2.0.10 and node:crypto Ed25519',

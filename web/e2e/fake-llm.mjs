@@ -1,7 +1,8 @@
 // A tiny fake of the OpenAI Chat Completions API for the end-to-end tests, so api-server runs
 // with LLM_PROVIDER=openai against something predictable. No dependencies: node:http only.
 //
-//   POST /v1/chat/completions   card generation (response_format json_schema "card") or tutor
+//   POST /v1/chat/completions   card generation (response_format json_schema "card") or the tutor
+//                               (json_schema "tutor_answer", streamed or not)
 //   POST /v1/moderations        never flags anything
 //   GET  /health                200 "ok" (scripts/e2e.sh waits for it)
 //   GET  /control               the current switches and counters as JSON
@@ -24,12 +25,11 @@ if (!Number.isInteger(PORT) || PORT <= 0) {
   process.exit(2);
 }
 
-/** The tutor's answer, trailer included: api-server strips it into the message's `words`. */
+/** The tutor's structured answer (`response_format` "tutor_answer"): api-server shows only `answer`. */
 const TUTOR_TEXT = 'Отличный вопрос! «Casa» значит «дом».';
-const TUTOR_WORDS = '[{"word":"la casa","translation":"дом","note":"f."}]';
-const TUTOR_ANSWER = `${TUTOR_TEXT}\n[[WORDS]]\n${TUTOR_WORDS}`;
-/** Cut at arbitrary points, the marker itself split across pieces. */
-const TUTOR_PIECES = ['Отличный ', 'вопрос! «Ca', 'sa» значит ', '«дом».', '\n[[WO', 'RDS]]\n[{"word":"la casa",', '"translation":"дом","note":"f."}]'];
+const TUTOR_ANSWER = JSON.stringify({ answer: TUTOR_TEXT, words: [{ word: 'la casa', translation: 'дом', note: 'f.' }] });
+/** The JSON cut at arbitrary points, through keys and escapes, as a real stream arrives. */
+const TUTOR_PIECES = TUTOR_ANSWER.match(/[\s\S]{1,9}/g);
 if (TUTOR_PIECES.join('') !== TUTOR_ANSWER) throw new Error('fake-llm: the pieces do not make up the answer');
 
 const state = { pleaseFailLeft: PLEASE_FAIL_TIMES, requests: 0, byKind: {} };

@@ -1,26 +1,17 @@
 //! bot-poller: Telegram long polling into the same inbox as the webhook, for development and
-//! deployments without a public URL. Until the bot lands it only starts, reports and stops.
+//! deployments without a public URL. It builds the same service graph as api-server; until the
+//! bot lands it only starts, reports and stops.
 
 use std::process::ExitCode;
 
-use config::{Settings, telemetry};
-use services::lifecycle::ShutdownSignal;
+use services::lifecycle::Worker;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let Some(settings) = Settings::load_or_report("bot-poller") else {
-        return ExitCode::from(2);
+    let mut worker = match Worker::start("bot-poller").await {
+        Ok(worker) => worker,
+        Err(code) => return code,
     };
-    telemetry::init(&settings, "bot-poller");
-    let shutdown = match ShutdownSignal::install() {
-        Ok(shutdown) => shutdown,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot install signal handlers");
-            return ExitCode::FAILURE;
-        }
-    };
-    tracing::info!(app_env = settings.app_env.as_str(), "bot-poller started");
-    let signal = shutdown.wait().await;
-    tracing::info!(signal, "bot-poller stopped");
-    ExitCode::SUCCESS
+    let signal = worker.shutdown.wait().await;
+    worker.stop(signal).await
 }

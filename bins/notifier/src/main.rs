@@ -1,26 +1,19 @@
 //! notifier: the scheduled worker (streak reminders, expiries, retention, paced outbound
-//! sends). Until those jobs land it only starts, reports and stops.
+//! sends). It builds the same service graph as api-server and runs its jobs every
+//! `NOTIFICATION_WORKER_INTERVAL_SECONDS`; so far that is the retention of refresh sessions.
+
+mod jobs;
 
 use std::process::ExitCode;
 
-use config::{Settings, telemetry};
-use services::lifecycle::ShutdownSignal;
+use services::lifecycle::Worker;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let Some(settings) = Settings::load_or_report("notifier") else {
-        return ExitCode::from(2);
+    let mut worker = match Worker::start("notifier").await {
+        Ok(worker) => worker,
+        Err(code) => return code,
     };
-    telemetry::init(&settings, "notifier");
-    let shutdown = match ShutdownSignal::install() {
-        Ok(shutdown) => shutdown,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot install signal handlers");
-            return ExitCode::FAILURE;
-        }
-    };
-    tracing::info!(app_env = settings.app_env.as_str(), "notifier started");
-    let signal = shutdown.wait().await;
-    tracing::info!(signal, "notifier stopped");
-    ExitCode::SUCCESS
+    let signal = jobs::run_until_stopped(&mut worker).await;
+    worker.stop(signal).await
 }

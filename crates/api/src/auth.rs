@@ -5,15 +5,25 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use domain::UserId;
 use services::users::User;
 
 use crate::error::{ApiError, ErrorCode};
+use crate::i18n::Language;
 use crate::state::AppState;
 
-/// The user behind the request's `Authorization: Bearer` access token.
+/// The user behind the request's `Authorization: Bearer` access token. Taking it also sets
+/// the request's language to the user's interface language, so every error (and streamed
+/// error frame) of the request speaks it.
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub User);
+
+impl AuthUser {
+    pub fn id(&self) -> UserId {
+        self.0.id
+    }
+}
 
 impl FromRequest for AuthUser {
     type Error = ApiError;
@@ -22,11 +32,13 @@ impl FromRequest for AuthUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
+        let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState is not registered")))?;
             let token = token.ok_or_else(|| ApiError::new(ErrorCode::AuthFailed))?;
-            let user = state.auth.authenticate(&token).await?;
-            Ok(Self(user))
+            let signed_in = state.auth.authenticate(&token).await?;
+            req.extensions_mut().insert(Language::from(signed_in.language));
+            Ok(Self(signed_in.user))
         })
     }
 }

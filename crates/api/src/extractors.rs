@@ -6,6 +6,18 @@ use serde_json::json;
 
 use crate::error::{ApiError, ErrorCode};
 
+/// The `Idempotency-Key` header, when sent: 1–100 visible ASCII characters.
+pub fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get("idempotency-key") else { return Ok(None) };
+    match value.to_str() {
+        Ok(key) if (1..=100).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => {
+            Ok(Some(key.to_owned()))
+        }
+        _ => Err(ApiError::new(ErrorCode::ValidationError)
+            .with_details(json!({ "Idempotency-Key": ["must be 1 to 100 visible ASCII characters"] }))),
+    }
+}
+
 pub fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default().limit(limit).error_handler(|err, _req: &HttpRequest| json_error(err).into())
 }

@@ -4,6 +4,7 @@
 //! Handlers stay thin and call `services`; this crate never touches sea-orm entities.
 
 pub mod auth;
+pub mod cors_policy;
 pub mod error;
 pub mod extractors;
 pub mod i18n;

@@ -1,5 +1,6 @@
-//! Prometheus metrics of the HTTP layer and of the pools behind it. Each `Application` owns a
-//! registry (so tests can run many apps in one process); pool gauges are read at scrape time.
+//! Prometheus metrics of the HTTP layer and of the pools behind it, in the registry of the
+//! service graph (`App::registry`, one per app, so tests can run many apps in one process);
+//! pool gauges are read at scrape time.
 
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
@@ -18,8 +19,7 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn new() -> Result<Self, prometheus::Error> {
-        let registry = Registry::new_custom(Some("lang_agent".into()), None)?;
+    pub fn register(registry: &Registry) -> Result<Self, prometheus::Error> {
         let http_requests = IntCounterVec::new(
             Opts::new("http_requests_total", "HTTP requests by route template, method and status"),
             &["route", "method", "status"],
@@ -41,12 +41,7 @@ impl Metrics {
         registry.register(Box::new(cache_pool.clone()))?;
         #[cfg(target_os = "linux")]
         registry.register(Box::new(prometheus::process_collector::ProcessCollector::for_self()))?;
-        Ok(Self { registry, http_requests, http_duration, http_in_flight, db_pool, cache_pool })
-    }
-
-    /// The LLM call counters, in this registry.
-    pub fn llm(&self) -> Result<services::llm::LlmMetrics, prometheus::Error> {
-        services::llm::LlmMetrics::register(&self.registry)
+        Ok(Self { registry: registry.clone(), http_requests, http_duration, http_in_flight, db_pool, cache_pool })
     }
 
     /// Refreshes the pool gauges and renders the text exposition format.

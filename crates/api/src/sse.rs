@@ -77,7 +77,16 @@ pub fn wanted(req: &HttpRequest) -> bool {
 /// first token) as idle.
 const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
 
-pub fn response(frames: UnboundedReceiver<Frame>) -> HttpResponse {
+/// A stream of frames that are all known already (a replayed answer).
+pub fn frames(frames: Vec<Frame>) -> HttpResponse {
+    let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+    for frame in frames {
+        let _ = sender.send(frame);
+    }
+    response(receiver)
+}
+
+fn response(frames: UnboundedReceiver<Frame>) -> HttpResponse {
     let body = futures_util::stream::unfold(frames, |mut frames| async move {
         let bytes = tokio::select! {
             frame = frames.recv() => {
@@ -105,7 +114,7 @@ pub struct ErrorFrameContext {
 
 impl ErrorFrameContext {
     pub fn of(req: &HttpRequest) -> Self {
-        Self { language: Language::negotiate(req), request_id: RequestId::of(req) }
+        Self { language: Language::of(req), request_id: RequestId::of(req) }
     }
 
     pub fn frame(&self, error: &ApiError) -> Frame {

@@ -1,42 +1,32 @@
-use std::sync::Arc;
+use std::ops::Deref;
 
-use config::Settings;
-use repositories::Database;
-use services::Clock;
-use services::auth::AuthService;
-use services::cache::Cache;
-use services::cards::CardService;
-use services::generation::GenerationService;
-use services::idempotency::IdempotencyStore;
-use services::profiles::ProfileService;
-use services::quota::QuotaService;
-use services::rate_limit::RateLimiter;
-use services::readiness::ReadinessService;
-use services::study::StudyService;
-use services::tutor::TutorService;
-use services::users::UserService;
+use services::App;
 
+use crate::cors_policy::CorsPolicy;
 use crate::metrics::Metrics;
-use crate::middleware::cors::CorsPolicy;
 
-/// Everything a handler may need, shared by all workers (`web::Data<AppState>`).
+/// What a handler may need, shared by all workers (`web::Data<AppState>`): the service graph
+/// every binary builds the same way, plus what only HTTP has (its metrics, the CORS policy).
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub settings: Arc<Settings>,
-    pub db: Database,
-    pub cache: Arc<dyn Cache>,
-    pub clock: Arc<dyn Clock>,
-    pub readiness: ReadinessService,
+    pub app: App,
     pub metrics: Metrics,
     pub cors: CorsPolicy,
-    pub auth: AuthService,
-    pub users: UserService,
-    pub profiles: ProfileService,
-    pub cards: CardService,
-    pub study: StudyService,
-    pub quotas: QuotaService,
-    pub tutor: TutorService,
-    pub generation: GenerationService,
-    pub idempotency: IdempotencyStore,
-    pub rate_limits: RateLimiter,
+}
+
+impl AppState {
+    pub fn new(app: App) -> Result<Self, prometheus::Error> {
+        let metrics = Metrics::register(&app.registry)?;
+        let cors = CorsPolicy::new(app.settings.server.cors_origins.clone(), app.settings.app_env.is_development());
+        Ok(Self { app, metrics, cors })
+    }
+}
+
+/// Handlers reach the services as `state.cards`, `state.tutor`, …
+impl Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
+    }
 }

@@ -35,7 +35,7 @@ pub struct LlmSettings {
     pub anthropic_api_key: Option<SecretString>,
     /// The model of every text operation (tutor, card generation).
     pub model: String,
-    pub temperature: f32,
+    pub temperature: f64,
     /// Per call attempt, streaming included.
     pub timeout: Duration,
     /// Attempts per call, the first included (retries only on connect errors, 408/409/429, 5xx).
@@ -132,7 +132,12 @@ pub(crate) fn read_llm(env: &mut EnvReader) -> LlmSettings {
         _ => "https://api.openai.com/v1",
     };
     let base_url = read_url(env, "LLM_BASE_URL", default_base);
-    let temperature = env.parse("LLM_TEMPERATURE", 0.7_f32, "a number from 0 to 2");
+    // A model the chosen provider actually serves.
+    let default_model = match provider {
+        LlmProviderKind::Anthropic => "claude-haiku-4-5",
+        _ => "gpt-4.1-mini",
+    };
+    let temperature = env.parse("LLM_TEMPERATURE", 0.7_f64, "a number from 0 to 2");
     if !(0.0..=2.0).contains(&temperature) {
         env.problem(format!("LLM_TEMPERATURE must be a number from 0 to 2 (got {temperature})"));
     }
@@ -158,13 +163,13 @@ pub(crate) fn read_llm(env: &mut EnvReader) -> LlmSettings {
         base_url,
         openai_api_key,
         anthropic_api_key,
-        model: env.string("LLM_MODEL", "gpt-4.1-mini"),
+        model: env.string("LLM_MODEL", default_model),
         temperature,
         timeout: Duration::from_secs(env.ranged("LLM_TIMEOUT_SECONDS", 60, 1, 600)),
         max_attempts: env.ranged("LLM_MAX_ATTEMPTS", 3, 1, 10),
         max_output_tokens: env.ranged("LLM_MAX_OUTPUT_TOKENS", 1200, 64, 32_000),
         moderation_model,
-        vision_model: env.string("LLM_VISION_MODEL", "gpt-4.1-mini"),
+        vision_model: env.string("LLM_VISION_MODEL", default_model),
         speech_model: env.string("LLM_SPEECH_MODEL", "whisper-1"),
         prices,
         chat_context_messages: env.ranged("CHAT_CONTEXT_MESSAGES", 20, 0, 200),

@@ -92,7 +92,10 @@ pub struct ServerSettings {
     pub port: u16,
     /// A separate listener for `/metrics`; when unset, `/metrics` is on the main port.
     pub metrics_port: Option<u16>,
-    /// Bearer token for `/metrics` on the main port outside local/test.
+    /// Where that listener binds (`METRICS_HOST`, default loopback: scrapers run beside us).
+    pub metrics_host: String,
+    /// Bearer token for `/metrics`: required on the main port outside local/test, and on the
+    /// metrics port whenever it is set (which a non-loopback `METRICS_HOST` demands).
     pub metrics_token: Option<SecretString>,
     pub max_request_bytes: usize,
     pub shutdown_timeout_seconds: u64,
@@ -397,6 +400,14 @@ fn read_server(env: &mut EnvReader, app_env: AppEnv, mini_app_url: Option<&Url>)
     if app_env.is_strict() && metrics_port.is_none() && metrics_token.is_none() {
         env.problem("METRICS_PORT or METRICS_TOKEN is required when APP_ENV is staging or production, so /metrics is not public");
     }
+    let metrics_host = env.string("METRICS_HOST", "127.0.0.1");
+    let loopback =
+        metrics_host == "localhost" || metrics_host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if metrics_port.is_some() && !loopback && metrics_token.is_none() {
+        env.problem(format!(
+            "METRICS_HOST={metrics_host} exposes the metrics port beyond this machine: set METRICS_TOKEN too"
+        ));
+    }
 
     let mut trusted_proxies = Vec::new();
     for item in env.list("TRUSTED_PROXIES") {
@@ -426,6 +437,7 @@ fn read_server(env: &mut EnvReader, app_env: AppEnv, mini_app_url: Option<&Url>)
         host: env.string("HOST", "127.0.0.1"),
         port: env.parse("PORT", 8000, "a port number (0–65535)"),
         metrics_port,
+        metrics_host,
         metrics_token,
         max_request_bytes: env.ranged("MAX_REQUEST_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
         shutdown_timeout_seconds: env.ranged("SHUTDOWN_TIMEOUT_SECONDS", 30, 0, 600),

@@ -202,3 +202,34 @@ fn env_example_documents_every_variable_and_is_valid() {
         .collect();
     Settings::from_vars(assignments).expect(".env.example as written is a valid local configuration");
 }
+
+#[test]
+fn the_default_model_is_one_the_chosen_provider_serves() {
+    let anthropic = Settings::from_vars(vars(&[("ANTHROPIC_API_KEY", "sk-ant-x")])).unwrap();
+    assert_eq!(anthropic.llm.provider, LlmProviderKind::Anthropic);
+    assert_eq!(
+        (anthropic.llm.model.as_str(), anthropic.llm.vision_model.as_str()),
+        ("claude-haiku-4-5", "claude-haiku-4-5")
+    );
+    let openai = Settings::from_vars(vars(&[("OPENAI_API_KEY", "sk-x")])).unwrap();
+    assert_eq!(openai.llm.model, "gpt-4.1-mini");
+    let chosen =
+        Settings::from_vars(vars(&[("ANTHROPIC_API_KEY", "sk-ant-x"), ("LLM_MODEL", "claude-sonnet-4-5")])).unwrap();
+    assert_eq!(chosen.llm.model, "claude-sonnet-4-5", "an explicit model wins");
+}
+
+#[test]
+fn the_metrics_listener_is_loopback_unless_a_token_guards_it() {
+    let local = Settings::from_vars(vars(&[("METRICS_PORT", "9100"), ("HOST", "0.0.0.0")])).unwrap();
+    assert_eq!(local.server.metrics_host, "127.0.0.1", "the public HOST is not the metrics address");
+    let open = Settings::from_vars(vars(&[("METRICS_PORT", "9100"), ("METRICS_HOST", "0.0.0.0")])).unwrap_err();
+    assert!(open.problems.iter().any(|p| p.contains("METRICS_HOST") && p.contains("METRICS_TOKEN")), "{open}");
+    let guarded = Settings::from_vars(vars(&[
+        ("METRICS_PORT", "9100"),
+        ("METRICS_HOST", "0.0.0.0"),
+        ("METRICS_TOKEN", "a-metrics-token-of-16-bytes"),
+    ]))
+    .unwrap();
+    assert_eq!(guarded.server.metrics_host, "0.0.0.0");
+    assert!(Settings::from_vars(vars(&[("METRICS_PORT", "9100"), ("METRICS_HOST", "::1")])).is_ok());
+}

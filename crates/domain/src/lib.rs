@@ -3,6 +3,7 @@
 //!
 //! No I/O lives here and this crate depends on no other workspace crate.
 
+pub mod card;
 mod ids;
 mod plan;
 pub mod profile;
@@ -11,8 +12,9 @@ mod study_day;
 pub mod text;
 mod timezone;
 
+pub use card::CardContent;
 pub use ids::{DeckId, ProfileId, UserId};
-pub use plan::{Plan, PlanLimits};
+pub use plan::{DailyQuota, LimitExceeded, LimitKind, Plan, PlanLimits, Plans};
 pub use profile::{CefrLevel, Goal, InterfaceLanguage, LanguageCode, UnknownValue};
 pub use srs::{CardState, Rating};
 pub use study_day::StudyDay;

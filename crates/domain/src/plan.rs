@@ -1,9 +1,9 @@
-//! Plans and what they allow. The numbers come from configuration; the rules live here.
+//! Plans and what they allow. The numbers come from configuration; the rules live here, once.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Plan {
     Free,
@@ -18,10 +18,123 @@ impl Plan {
             _ => Self::Free,
         }
     }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Free => "free",
+            Self::Premium => "premium",
+        }
+    }
 }
 
-/// Per-plan maximums (`None` = unlimited).
+/// LLM-costing work counted per local day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DailyQuota {
+    /// Tutor answers, from the Mini App and the bot.
+    Messages,
+    /// Words turned into cards by the LLM.
+    CardGeneration,
+}
+
+impl DailyQuota {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Messages => "messages",
+            Self::CardGeneration => "card_generation",
+        }
+    }
+}
+
+/// What one plan allows (`None` = unlimited).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlanLimits {
     pub profiles: u32,
+    pub cards: Option<u32>,
+    pub daily_messages: Option<u32>,
+    pub daily_card_generation: Option<u32>,
+}
+
+impl PlanLimits {
+    pub fn daily(&self, quota: DailyQuota) -> Option<u32> {
+        match quota {
+            DailyQuota::Messages => self.daily_messages,
+            DailyQuota::CardGeneration => self.daily_card_generation,
+        }
+    }
+
+    /// Whether `adding` more profiles fit next to the `used` ones.
+    pub fn profile_room(&self, used: u64, adding: u64) -> Result<(), LimitExceeded> {
+        room(LimitKind::Profiles, Some(self.profiles), used, adding)
+    }
+
+    /// Whether `adding` more cards fit next to the `used` ones.
+    pub fn card_room(&self, used: u64, adding: u64) -> Result<(), LimitExceeded> {
+        room(LimitKind::Cards, self.cards, used, adding)
+    }
+}
+
+fn room(limit: LimitKind, max: Option<u32>, used: u64, adding: u64) -> Result<(), LimitExceeded> {
+    match max {
+        Some(max) if used.saturating_add(adding) > u64::from(max) => Err(LimitExceeded { limit, used, max }),
+        _ => Ok(()),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LimitKind {
+    Profiles,
+    Cards,
+}
+
+impl LimitKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Profiles => "profiles",
+            Self::Cards => "cards",
+        }
+    }
+}
+
+/// A plan limit that would be crossed: `used` of `max` are taken already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the plan allows {max} {}", .limit.as_str())]
+pub struct LimitExceeded {
+    pub limit: LimitKind,
+    pub used: u64,
+    pub max: u32,
+}
+
+/// The limits of every plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plans {
+    pub free: PlanLimits,
+    pub premium: PlanLimits,
+}
+
+impl Plans {
+    pub fn limits(&self, plan: Plan) -> &PlanLimits {
+        match plan {
+            Plan::Free => &self.free,
+            Plan::Premium => &self.premium,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_counts_what_is_added_and_unlimited_is_unlimited() {
+        let limits = PlanLimits { profiles: 1, cards: Some(3), daily_messages: None, daily_card_generation: Some(5) };
+        assert!(limits.card_room(2, 1).is_ok());
+        assert_eq!(limits.card_room(2, 2), Err(LimitExceeded { limit: LimitKind::Cards, used: 2, max: 3 }));
+        assert!(limits.profile_room(0, 1).is_ok());
+        assert!(limits.profile_room(1, 1).is_err());
+        let unlimited = PlanLimits { cards: None, ..limits };
+        assert!(unlimited.card_room(u64::MAX, 1).is_ok());
+        assert_eq!(limits.daily(DailyQuota::CardGeneration), Some(5));
+    }
 }

@@ -66,7 +66,40 @@ pub async fn add_message(
     profile_id: ProfileId,
     date: NaiveDate,
 ) -> Result<(), RepoError> {
-    let row = daily_activity::ActiveModel {
+    bump(conn, user_id, profile_id, date, Counter::MessagesSent, 1).await
+}
+
+/// Counts `count` cards added on the day (by hand, import, generation or from the tutor).
+pub async fn add_cards(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+    profile_id: ProfileId,
+    date: NaiveDate,
+    count: u32,
+) -> Result<(), RepoError> {
+    if count == 0 {
+        return Ok(());
+    }
+    bump(conn, user_id, profile_id, date, Counter::CardsAdded, i32::try_from(count).unwrap_or(i32::MAX)).await
+}
+
+/// The counters that only ever go up by themselves (reviews move several at once).
+#[derive(Debug, Clone, Copy)]
+enum Counter {
+    CardsAdded,
+    MessagesSent,
+}
+
+/// Adds `by` to one counter of the day, creating the row if needed.
+async fn bump(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+    profile_id: ProfileId,
+    date: NaiveDate,
+    counter: Counter,
+    by: i32,
+) -> Result<(), RepoError> {
+    let mut row = daily_activity::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id.as_uuid()),
         profile_id: Set(profile_id.as_uuid()),
@@ -75,11 +108,21 @@ pub async fn add_message(
         new_cards_studied: Set(0),
         cards_added: Set(0),
         exercises_done: Set(0),
-        messages_sent: Set(1),
+        messages_sent: Set(0),
         seconds_spent: Set(0),
     };
+    let column = match counter {
+        Counter::CardsAdded => {
+            row.cards_added = Set(by);
+            Column::CardsAdded
+        }
+        Counter::MessagesSent => {
+            row.messages_sent = Set(by);
+            Column::MessagesSent
+        }
+    };
     let on_conflict = OnConflict::columns([Column::UserId, Column::ProfileId, Column::LocalDate])
-        .value(Column::MessagesSent, Expr::col((Activity, Column::MessagesSent)).add(1))
+        .value(column, Expr::col((Activity, column)).add(by))
         .to_owned();
     Activity::insert(row).on_conflict(on_conflict).exec_without_returning(conn).await?;
     Ok(())

@@ -19,31 +19,7 @@ use crate::entities::language_profiles;
 
 pub use crate::entities::cards::Model as CardRow;
 
-/// Everything a card holds apart from its identity and place.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct CardContent {
-    pub front: String,
-    pub back: String,
-    pub lemma: Option<String>,
-    pub part_of_speech: Option<String>,
-    pub gender: Option<String>,
-    pub forms: Option<serde_json::Value>,
-    pub transcription: Option<String>,
-    pub example: Option<String>,
-    pub example_translation: Option<String>,
-    pub notes: Option<String>,
-}
-
-impl CardContent {
-    /// The duplicate key: the lemma if given, else the front.
-    pub fn lemma_key(&self) -> String {
-        normalized_key(self.lemma.as_deref().filter(|l| !l.trim().is_empty()).unwrap_or(&self.front))
-    }
-
-    fn search_key(&self) -> String {
-        normalized_key(&format!("{} {} {}", self.front, self.back, self.lemma.as_deref().unwrap_or_default()))
-    }
-}
+pub use domain::CardContent;
 
 pub async fn insert(
     conn: &impl ConnectionTrait,
@@ -146,8 +122,9 @@ fn owned_profiles(user_id: UserId) -> sea_orm::sea_query::SelectStatement {
         .to_owned()
 }
 
+/// What a card list is narrowed to.
 #[derive(Debug, Clone, Default)]
-pub struct CardFilter {
+pub struct CardQuery {
     pub deck_id: Option<DeckId>,
     pub state: Option<CardState>,
     pub search: Option<String>,
@@ -160,7 +137,7 @@ pub async fn list(
     conn: &impl ConnectionTrait,
     user_id: UserId,
     profile_id: ProfileId,
-    filter: &CardFilter,
+    filter: &CardQuery,
 ) -> Result<(Vec<CardRow>, u64), RepoError> {
     let mut condition = Condition::all().add(Column::ProfileId.eq(profile_id.as_uuid()));
     if let Some(deck_id) = filter.deck_id {

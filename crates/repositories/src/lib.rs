@@ -5,6 +5,7 @@
 //! transaction; the service opens the transaction and this crate never commits on its own.
 //! Depends on `config` and `domain` only; it knows nothing of HTTP or Telegram.
 
+pub mod account;
 pub mod activity;
 pub mod anki;
 pub mod cards;

@@ -36,11 +36,22 @@ pub async fn insert(conn: &impl ConnectionTrait, session: NewSession<'_>) -> Res
     Ok(Sessions::insert(row).exec_with_returning(conn).await?)
 }
 
-/// Finds a session by its token hash, locking the row (PostgreSQL) for the rotation.
+/// Finds a session by its token hash, locking it for the rotation: `SELECT … FOR UPDATE` on
+/// PostgreSQL; on SQLite, which has no row locks, a no-op write first takes the database's
+/// write lock (waiting out the busy timeout), so the rotation's later writes cannot fail with
+/// SQLITE_BUSY halfway.
 pub async fn find_by_hash_for_update(
     conn: &impl ConnectionTrait,
     token_hash: &str,
 ) -> Result<Option<SessionRow>, RepoError> {
+    if conn.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        Sessions::update_many()
+            .col_expr(Column::RevokedAt, Expr::col(Column::RevokedAt))
+            .filter(Column::TokenHash.eq(token_hash))
+            .exec(conn)
+            .await?;
+        return Ok(Sessions::find().filter(Column::TokenHash.eq(token_hash)).one(conn).await?);
+    }
     Ok(Sessions::find().filter(Column::TokenHash.eq(token_hash)).lock_exclusive().one(conn).await?)
 }
 
@@ -63,4 +74,22 @@ pub async fn revoke_family(conn: &impl ConnectionTrait, family_id: Uuid, now: Da
         .exec(conn)
         .await?;
     Ok(result.rows_affected)
+}
+
+/// Deletes the sessions that can never be used again: expired ones, and revoked ones whose
+/// whole family is dead. A revoked token of a live family is kept until it expires, so its
+/// reuse is still recognised (and revokes the family).
+pub async fn delete_dead(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, RepoError> {
+    use sea_orm::Condition;
+    use sea_orm::sea_query::{ExprTrait, Query};
+    let live_families = Query::select()
+        .column(Column::FamilyId)
+        .from(Sessions)
+        .and_where(Expr::col(Column::RevokedAt).is_null())
+        .and_where(Expr::col(Column::ExpiresAt).gt(now))
+        .to_owned();
+    let dead = Condition::any().add(Column::ExpiresAt.lte(now)).add(
+        Condition::all().add(Column::RevokedAt.is_not_null()).add(Column::FamilyId.not_in_subquery(live_families)),
+    );
+    Ok(Sessions::delete_many().filter(dead).exec(conn).await?.rows_affected)
 }

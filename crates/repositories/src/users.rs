@@ -63,6 +63,40 @@ pub async fn find_by_id(conn: &impl ConnectionTrait, id: UserId) -> Result<Optio
     Ok(Users::find_by_id(id.as_uuid()).one(conn).await?)
 }
 
+/// A user and the interface language of their active profile (`None` without one).
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct UserWithLanguage {
+    #[sea_orm(nested)]
+    pub user: UserRow,
+    pub interface_language: Option<String>,
+}
+
+/// The user and their interface language in one round trip (every authenticated request
+/// needs both: who it is, and in which language to answer).
+pub async fn find_with_language(
+    conn: &impl ConnectionTrait,
+    id: UserId,
+) -> Result<Option<UserWithLanguage>, RepoError> {
+    use crate::entities::language_profiles;
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query, SubQueryStatement};
+    let active_language = Query::select()
+        .column(language_profiles::Column::InterfaceLanguage)
+        .from(language_profiles::Entity)
+        .and_where(
+            Expr::col((language_profiles::Entity, language_profiles::Column::UserId)).equals((Users, Column::Id)),
+        )
+        .and_where(Expr::col((language_profiles::Entity, language_profiles::Column::IsActive)).eq(true))
+        .limit(1)
+        .to_owned();
+    let language = Expr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(active_language)));
+    Ok(Users::find_by_id(id.as_uuid())
+        .column_as(language, "interface_language")
+        .into_model::<UserWithLanguage>()
+        .one(conn)
+        .await?)
+}
+
 pub async fn find_by_telegram_id(conn: &impl ConnectionTrait, telegram_id: i64) -> Result<Option<UserRow>, RepoError> {
     Ok(Users::find().filter(Column::TelegramId.eq(telegram_id)).one(conn).await?)
 }

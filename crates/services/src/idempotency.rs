@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use domain::UserId;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -44,6 +45,31 @@ impl IdempotencyKey {
     pub fn none() -> Self {
         Self { cache_key: None, fingerprint: String::new(), pending: String::new() }
     }
+}
+
+/// Why a keyed request cannot run now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum IdempotencyConflict {
+    #[error("a request with this Idempotency-Key is still running")]
+    InProgress,
+    #[error("this Idempotency-Key was used for a different request")]
+    KeyReused,
+}
+
+impl IdempotencyConflict {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::InProgress => "in_progress",
+            Self::KeyReused => "idempotency_key_reused",
+        }
+    }
+}
+
+/// A keyed request: ours to run, or answered before.
+#[derive(Debug)]
+pub enum Keyed<T> {
+    Fresh(IdempotencyKey),
+    Replay(T),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -94,6 +120,37 @@ impl IdempotencyStore {
             Some(Entry { response: Some(response), .. }) => Claim::Replay(response),
             // Pending, or expired between the two commands (the client may simply retry).
             _ => Claim::InProgress,
+        }
+    }
+
+    /// Claims `key` (when the client sent one) for `request`; a finished first request is
+    /// handed back as its stored result.
+    pub async fn claim<T: DeserializeOwned>(
+        &self,
+        user_id: UserId,
+        operation: &str,
+        key: Option<&str>,
+        request: &impl Serialize,
+    ) -> Result<Keyed<T>, IdempotencyConflict> {
+        let Some(key) = key else { return Ok(Keyed::Fresh(IdempotencyKey::none())) };
+        let fingerprint = serde_json::to_vec(request).unwrap_or_default();
+        match self.begin(user_id, operation, key, &fingerprint).await {
+            Claim::Fresh(key) => Ok(Keyed::Fresh(key)),
+            Claim::Replay(stored) => serde_json::from_value(stored).map(Keyed::Replay).map_err(|error| {
+                // Stored by an older version in another shape: the key cannot be honoured.
+                tracing::warn!(%error, "a stored idempotent result is unreadable");
+                IdempotencyConflict::KeyReused
+            }),
+            Claim::InProgress => Err(IdempotencyConflict::InProgress),
+            Claim::Mismatch => Err(IdempotencyConflict::KeyReused),
+        }
+    }
+
+    /// Stores the result of a fresh claim, or frees the key when the request failed.
+    pub async fn finish<T: Serialize, E>(&self, key: &IdempotencyKey, result: &Result<T, E>) {
+        match result.as_ref().map(serde_json::to_value) {
+            Ok(Ok(value)) => self.complete(key, &value).await,
+            Ok(Err(_)) | Err(_) => self.release(key).await,
         }
     }
 

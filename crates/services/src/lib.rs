@@ -4,15 +4,21 @@
 //!
 //! Never imports actix-web or frankenstein: the HTTP API and the bot both call into this crate.
 
+pub mod app;
 pub mod auth;
 pub mod cache;
 pub mod cards;
 mod clock;
+pub mod counts;
+pub mod detached;
+pub mod export;
 pub mod generation;
 pub mod idempotency;
+pub mod learner;
 pub mod lifecycle;
 pub mod llm;
 pub mod moderation;
+pub mod plans;
 pub mod profiles;
 pub mod prompts;
 pub mod quota;
@@ -24,4 +30,5 @@ pub mod transfer;
 pub mod tutor;
 pub mod users;
 
+pub use app::App;
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -1,6 +1,50 @@
-//! Process lifecycle shared by the binaries.
+//! Process lifecycle shared by the binaries: settings, logs, signals and the service graph,
+//! the same way in each.
 
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use config::{Settings, telemetry};
 use tokio::signal::unix::{Signal, SignalKind, signal};
+
+use crate::{App, SystemClock};
+
+/// A background process (bot-poller, notifier) that has started: its services and the signal
+/// that ends it.
+pub struct Worker {
+    pub name: &'static str,
+    pub app: App,
+    pub shutdown: ShutdownSignal,
+}
+
+impl Worker {
+    /// Reads the settings (exit 2 and every problem listed when they are bad), sets up logs
+    /// and signals, and builds the service graph (exit 1 when that fails).
+    pub async fn start(name: &'static str) -> Result<Self, ExitCode> {
+        let settings = Settings::load_or_report(name).ok_or(ExitCode::from(2))?;
+        telemetry::init(&settings, name);
+        let app_env = settings.app_env.as_str();
+        let shutdown = ShutdownSignal::install().map_err(|e| {
+            tracing::error!(error = %e, "cannot install signal handlers");
+            ExitCode::FAILURE
+        })?;
+        let app = App::build(settings, Arc::new(SystemClock)).await.map_err(|e| {
+            tracing::error!(error = format!("{e:#}"), "{name} cannot start");
+            ExitCode::FAILURE
+        })?;
+        tracing::info!(app_env, "{name} started");
+        Ok(Self { name, app, shutdown })
+    }
+
+    /// Closes the database pool and reports the stop.
+    pub async fn stop(self, signal: &str) -> ExitCode {
+        if let Err(e) = self.app.db.clone().close().await {
+            tracing::warn!(error = %e, "closing the database pool failed");
+        }
+        tracing::info!(signal, "{} stopped", self.name);
+        ExitCode::SUCCESS
+    }
+}
 
 /// SIGINT (Ctrl-C) and SIGTERM (what Docker and systemd send). Installed eagerly, before a
 /// process announces it is ready, so a signal that arrives right after never kills it
@@ -16,7 +60,7 @@ impl ShutdownSignal {
     }
 
     /// Resolves with the signal's name when the first of them arrives.
-    pub async fn wait(mut self) -> &'static str {
+    pub async fn wait(&mut self) -> &'static str {
         tokio::select! {
             _ = self.interrupt.recv() => "SIGINT",
             _ = self.terminate.recv() => "SIGTERM",

@@ -5,13 +5,16 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use domain::{CefrLevel, Goal, InterfaceLanguage, LanguageCode, Plan, ProfileId, UserId, profile::levels_are_ordered};
+use domain::{
+    CefrLevel, Goal, InterfaceLanguage, LanguageCode, LimitExceeded, Plans, ProfileId, UserId,
+    profile::levels_are_ordered,
+};
 use repositories::profiles::{self, NewProfile as NewProfileRow, ProfileChanges, ProfileRow};
 use repositories::{Database, RepoError, TransactionTrait, decks, users};
 use serde::Serialize;
 
 use crate::Clock;
-use crate::users::UserService;
+use crate::plans::{Entitlement, PlanError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
@@ -19,8 +22,8 @@ pub enum ProfileError {
     NotFound,
     #[error("a profile for this language already exists")]
     DuplicateLanguage,
-    #[error("the plan allows {max} profile(s)")]
-    LimitReached { used: u64, max: u32 },
+    #[error(transparent)]
+    LimitReached(#[from] LimitExceeded),
     #[error("the target level is below the current level")]
     TargetBelowCurrent,
     #[error("the last profile cannot be deleted")]
@@ -94,7 +97,16 @@ pub struct ProfilePatch {
 pub struct ProfileService {
     db: Database,
     clock: Arc<dyn Clock>,
-    users: UserService,
+    plans: Plans,
+}
+
+impl From<PlanError> for ProfileError {
+    fn from(error: PlanError) -> Self {
+        match error {
+            PlanError::Limit(limit) => Self::LimitReached(limit),
+            PlanError::Repo(e) => Self::Repo(e),
+        }
+    }
 }
 
 fn goals_json(goals: &[Goal]) -> serde_json::Value {
@@ -111,8 +123,8 @@ fn default_deck_name(language: InterfaceLanguage) -> &'static str {
 }
 
 impl ProfileService {
-    pub fn new(db: Database, clock: Arc<dyn Clock>, users: UserService) -> Self {
-        Self { db, clock, users }
+    pub fn new(db: Database, clock: Arc<dyn Clock>, plans: Plans) -> Self {
+        Self { db, clock, plans }
     }
 
     pub async fn list(&self, user_id: UserId) -> Result<Vec<Profile>, ProfileError> {
@@ -145,11 +157,7 @@ impl ProfileService {
         if existing.iter().any(|p| p.language == new.language.as_str()) {
             return Err(ProfileError::DuplicateLanguage);
         }
-        let max = self.users.max_profiles(Plan::of(user.premium_until, now));
-        let used = existing.len() as u64;
-        if used >= u64::from(max) {
-            return Err(ProfileError::LimitReached { used, max });
-        }
+        Entitlement::of(&self.plans, user.premium_until, now).limits.profile_room(existing.len() as u64, 1)?;
         let id = ProfileId::new();
         let row = profiles::insert(
             &txn,
@@ -175,8 +183,10 @@ impl ProfileService {
         Profile::try_from(row)
     }
 
+    /// Edits under the user's lock: concurrent edits of one user queue up instead of failing.
     pub async fn update(&self, user_id: UserId, id: ProfileId, patch: ProfilePatch) -> Result<Profile, ProfileError> {
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        users::lock(&txn, user_id).await?.ok_or(ProfileError::UserGone)?;
         let row = profiles::find_owned(&txn, user_id, id).await?.ok_or(ProfileError::NotFound)?;
         let current = Profile::try_from(row.clone())?;
         let current_level = patch.current_level.unwrap_or(current.current_level);

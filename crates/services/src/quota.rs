@@ -14,35 +14,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone as _, Utc};
-use config::PlanSettings;
-use domain::{Plan, StudyDay, TimeZone, UserId};
+use domain::{DailyQuota, Plans, StudyDay, TimeZone, UserId};
 use repositories::{Database, RepoError, users};
 
 use crate::Clock;
 use crate::cache::Cache;
+use crate::learner::zone_of;
+use crate::plans::Entitlement;
 
 const COUNTER_TTL: Duration = Duration::from_secs(48 * 3600);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QuotaKind {
-    /// Tutor answers, from the Mini App and the bot.
-    Messages,
-    /// Words turned into cards by the LLM.
-    CardGeneration,
-}
-
-impl QuotaKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Messages => "messages",
-            Self::CardGeneration => "card_generation",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QuotaStatus {
-    pub kind: QuotaKind,
+    pub kind: DailyQuota,
     pub used: u32,
     /// `None`: unlimited.
     pub max: Option<u32>,
@@ -125,7 +109,7 @@ pub struct QuotaService {
     db: Database,
     cache: Arc<dyn Cache>,
     clock: Arc<dyn Clock>,
-    plans: PlanSettings,
+    plans: Plans,
 }
 
 /// One user's quota day: its local date and the instant it ends.
@@ -141,17 +125,8 @@ struct Subject {
 }
 
 impl QuotaService {
-    pub fn new(db: Database, cache: Arc<dyn Cache>, clock: Arc<dyn Clock>, plans: PlanSettings) -> Self {
+    pub fn new(db: Database, cache: Arc<dyn Cache>, clock: Arc<dyn Clock>, plans: Plans) -> Self {
         Self { db, cache, clock, plans }
-    }
-
-    fn max(&self, plan: Plan, kind: QuotaKind) -> Option<u32> {
-        match (plan, kind) {
-            (Plan::Free, QuotaKind::Messages) => Some(self.plans.free_daily_messages),
-            (Plan::Premium, QuotaKind::Messages) => self.plans.premium_daily_messages,
-            (Plan::Free, QuotaKind::CardGeneration) => Some(self.plans.free_daily_card_generation),
-            (Plan::Premium, QuotaKind::CardGeneration) => self.plans.premium_daily_card_generation,
-        }
     }
 
     /// The open quota day, or one starting now in `zone` (recorded when `open` is set).
@@ -181,19 +156,19 @@ impl QuotaService {
         }
     }
 
-    async fn subject(&self, user_id: UserId, kind: QuotaKind, open: bool) -> Result<Subject, QuotaError> {
+    async fn subject(&self, user_id: UserId, kind: DailyQuota, open: bool) -> Result<Subject, QuotaError> {
         let user = users::find_by_id(self.db.conn(), user_id).await?.ok_or(QuotaError::UserGone)?;
         let now = self.clock.now();
-        let zone = crate::study::zone_of(&user);
+        let zone = zone_of(&user);
         let window = self.window(user_id, zone, now, open).await;
         Ok(Subject {
             key: format!("quota:{}:{}:{}", user_id, kind.as_str(), window.date),
-            max: self.max(Plan::of(user.premium_until, now), kind),
+            max: Entitlement::of(&self.plans, user.premium_until, now).limits.daily(kind),
             reset_at: window.reset.with_timezone(&zone.tz()).fixed_offset(),
         })
     }
 
-    pub async fn status(&self, user_id: UserId, kind: QuotaKind) -> Result<QuotaStatus, QuotaError> {
+    pub async fn status(&self, user_id: UserId, kind: DailyQuota) -> Result<QuotaStatus, QuotaError> {
         let subject = self.subject(user_id, kind, false).await?;
         let used = match self.cache.get(&subject.key).await {
             Ok(value) => value.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0),
@@ -206,7 +181,7 @@ impl QuotaService {
     }
 
     /// Takes `amount` units, or refuses with the current status when they do not fit.
-    pub async fn reserve(&self, user_id: UserId, kind: QuotaKind, amount: u32) -> Result<Reservation, QuotaError> {
+    pub async fn reserve(&self, user_id: UserId, kind: DailyQuota, amount: u32) -> Result<Reservation, QuotaError> {
         let subject = self.subject(user_id, kind, true).await?;
         let status = |used: i64| QuotaStatus { kind, used: clamp(used), max: subject.max, reset_at: subject.reset_at };
         let by = i64::from(amount);

@@ -4,15 +4,17 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use domain::{CardState, ProfileId, Rating, StudyDay, TimeZone, UserId};
+use domain::{CardState, ProfileId, Rating, StudyDay, UserId};
 use repositories::progress::{self, ProgressRow, ProgressValues, Scope};
 use repositories::reviews::{self, NewReview, ReviewRow};
-use repositories::users::UserRow;
 use repositories::{Database, RepoError, TransactionTrait, activity, cards, profiles, users};
 use uuid::Uuid;
 
 use crate::Clock;
 use crate::cards::{Card, CardProgress};
+pub use crate::counts::DayCounts;
+use crate::counts::{day_counts, new_allowance};
+use crate::learner::study_day_of;
 use crate::profiles::{Profile, ProfileError, ProfileService};
 use crate::srs::{Progress, Scheduler, SchedulerConfig, SchedulerError};
 
@@ -37,14 +39,6 @@ pub enum StudyError {
     Corrupt(String),
     #[error(transparent)]
     Repo(#[from] RepoError),
-}
-
-/// What the learner sees for a day: counted once each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct DayCounts {
-    pub new: u64,
-    pub learning: u64,
-    pub due: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -84,80 +78,19 @@ pub struct StudyService {
     profiles: ProfileService,
 }
 
+/// The learner's study day at a moment, and their rating buttons.
 struct Learner {
-    zone: TimeZone,
-    rollover: u32,
+    day: StudyDay,
     rating_buttons: i16,
 }
 
-/// The user's stored time zone (UTC if it no longer parses).
-pub(crate) fn zone_of(user: &UserRow) -> TimeZone {
-    TimeZone::parse(&user.timezone).unwrap_or(TimeZone::UTC)
-}
-
-fn rollover_of(user: &UserRow) -> u32 {
-    u32::try_from(user.day_rollover_hour).unwrap_or(4)
-}
-
-/// The user's study day (their zone and rollover hour) that contains `now`.
-pub(crate) fn study_day_of(user: &UserRow, now: DateTime<Utc>) -> StudyDay {
-    StudyDay::containing(now, zone_of(user), rollover_of(user))
-}
-
-async fn learner(conn: &impl repositories::ConnectionTrait, user_id: UserId) -> Result<Learner, StudyError> {
-    let user = users::find_by_id(conn, user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
-    Ok(Learner { zone: zone_of(&user), rollover: rollover_of(&user), rating_buttons: user.rating_buttons })
-}
-
-/// New cards still allowed today, learning cards and reviews due before the day ends.
-pub(crate) async fn day_counts(
-    db: &Database,
-    now: DateTime<Utc>,
-    user_id: UserId,
-    scope: Scope,
-) -> Result<DayCounts, RepoError> {
-    let conn = db.conn();
-    let Some(user) = users::find_by_id(conn, user_id).await? else {
-        return Ok(DayCounts::default());
-    };
-    let day = study_day_of(&user, now);
-    let (learning, due) = progress::count_learning_and_due(conn, user_id, scope, day.ends_at).await?;
-    let allowance = new_allowance(conn, user_id, scope.profile_id, &day).await?;
-    let unstudied = progress::count_unstudied(conn, user_id, scope).await?;
-    Ok(DayCounts { new: unstudied.min(allowance), learning, due })
-}
-
-/// Today's counts and card totals of every deck of the profile, in one grouped query.
-pub(crate) async fn deck_day_counts(
-    db: &Database,
-    now: DateTime<Utc>,
-    user_id: UserId,
-    profile_id: ProfileId,
-) -> Result<std::collections::HashMap<domain::DeckId, (DayCounts, u64)>, RepoError> {
-    let conn = db.conn();
-    let Some(user) = users::find_by_id(conn, user_id).await? else {
-        return Ok(Default::default());
-    };
-    let day = study_day_of(&user, now);
-    let allowance = new_allowance(conn, user_id, profile_id, &day).await?;
-    let per_deck = repositories::deck_counts::for_profile(conn, user_id, profile_id, day.ends_at).await?;
-    Ok(per_deck
-        .into_iter()
-        .map(|(deck, c)| {
-            (deck, (DayCounts { new: c.unstudied.min(allowance), learning: c.learning, due: c.due }, c.total))
-        })
-        .collect())
-}
-
-async fn new_allowance(
+async fn learner(
     conn: &impl repositories::ConnectionTrait,
     user_id: UserId,
-    profile_id: ProfileId,
-    day: &StudyDay,
-) -> Result<u64, RepoError> {
-    let per_day = profiles::find_owned(conn, user_id, profile_id).await?.map_or(0, |p| p.new_cards_per_day.max(0));
-    let studied = activity::new_cards_studied(conn, user_id, profile_id, day.date).await?;
-    Ok(u64::try_from(per_day).unwrap_or(0).saturating_sub(u64::from(studied)))
+    now: DateTime<Utc>,
+) -> Result<Learner, StudyError> {
+    let user = users::find_by_id(conn, user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
+    Ok(Learner { day: study_day_of(&user, now), rating_buttons: user.rating_buttons })
 }
 
 fn scheduler_for(profile_retention: f64) -> Result<Scheduler, SchedulerError> {
@@ -214,8 +147,8 @@ impl StudyService {
         let now = self.clock.now();
         let conn = self.db.conn();
         let profile: Profile = self.profiles.resolve(user_id, profile_id).await?;
-        let learner = learner(conn, user_id).await?;
-        let day = StudyDay::containing(now, learner.zone, learner.rollover);
+        let learner = learner(conn, user_id, now).await?;
+        let day = learner.day;
         let scope = Scope { profile_id: profile.id, deck_id };
         if let Some(deck) = deck_id {
             let owned = repositories::decks::find_owned(conn, user_id, deck).await?;
@@ -255,7 +188,7 @@ impl StudyService {
             let intervals = scheduler.preview(&progress, now, fuzz_seed(card.id, 0))?;
             items.push(QueueItem { card: Card::from_rows(card, None), intervals: intervals.map(|d| d.num_seconds()) });
         }
-        let counts = day_counts(&self.db, now, user_id, scope).await?;
+        let counts = day_counts(self.db.conn(), now, user_id, scope).await?;
         Ok(Queue { items, counts, day, rating_buttons: learner.rating_buttons })
     }
 
@@ -313,7 +246,7 @@ impl StudyService {
         activity::add_review(&txn, user_id, profile_id, day.date, before.state == CardState::New, seconds, 1).await?;
         txn.commit().await.map_err(RepoError::from)?;
 
-        let counts = day_counts(&self.db, now, user_id, Scope { profile_id, deck_id: None }).await?;
+        let counts = day_counts(self.db.conn(), now, user_id, Scope { profile_id, deck_id: None }).await?;
         Ok(ReviewResult {
             card_id: card.id,
             progress: Some(CardProgress::from(&after)),
@@ -331,7 +264,7 @@ impl StudyService {
             card_id: done.card_id,
             progress: after.as_ref().map(CardProgress::from),
             scheduled_seconds: done.scheduled_seconds,
-            counts: day_counts(&self.db, self.clock.now(), user_id, scope).await?,
+            counts: day_counts(self.db.conn(), self.clock.now(), user_id, scope).await?,
         })
     }
 

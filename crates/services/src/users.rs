@@ -3,14 +3,24 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use config::PlanSettings;
-use domain::{InterfaceLanguage, Plan, ProfileId, TimeZone, UserId};
+use domain::{InterfaceLanguage, Plan, PlanLimits, Plans, ProfileId, TimeZone, UserId};
 use repositories::users::{self, UserRow, UserSettingsChanges};
-use repositories::{Database, RepoError, TransactionTrait, decks, profiles};
+use repositories::{Database, RepoError, TransactionTrait, cards, profiles};
 use serde::Serialize;
 
 use crate::Clock;
-use crate::profiles::{Profile, ProfileError};
+use crate::plans::Entitlement;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("the user no longer exists")]
+    UserGone,
+    /// The interface language lives on the active profile; there is none yet.
+    #[error("there is no active profile")]
+    NoActiveProfile,
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct User {
@@ -58,9 +68,10 @@ impl From<UserRow> for User {
 pub struct Me {
     pub user: User,
     pub plan: Plan,
+    pub limits: PlanLimits,
     pub interface_language: InterfaceLanguage,
     pub profiles_used: u64,
-    pub profiles_max: u32,
+    pub cards_used: u64,
     pub active_profile_id: Option<ProfileId>,
 }
 
@@ -75,77 +86,36 @@ pub struct MeChanges {
     pub interface_language: Option<InterfaceLanguage>,
 }
 
-/// Everything a user owns, for `GET /api/me/export`.
-#[derive(Debug, Clone, Serialize)]
-pub struct Export {
-    pub exported_at: DateTime<Utc>,
-    pub user: User,
-    pub profiles: Vec<Profile>,
-    pub decks: Vec<ExportedDeck>,
-    pub cards: Vec<ExportedCard>,
-    pub messages: Vec<ExportedMessage>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ExportedCard {
-    pub id: uuid::Uuid,
-    pub deck_id: uuid::Uuid,
-    #[serde(flatten)]
-    pub content: repositories::cards::CardContent,
-    pub source: String,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ExportedMessage {
-    pub id: uuid::Uuid,
-    pub profile_id: uuid::Uuid,
-    pub role: String,
-    pub content: String,
-    pub channel: String,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ExportedDeck {
-    pub id: uuid::Uuid,
-    pub profile_id: uuid::Uuid,
-    pub name: String,
-    pub description: Option<String>,
-    pub is_default: bool,
-    pub archived_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
+/// The language to speak to a user in: their active profile's interface language, else the
+/// one their Telegram client uses.
+pub fn interface_language(active_profile: Option<&str>, telegram_language: Option<&str>) -> InterfaceLanguage {
+    active_profile
+        .and_then(|language| language.parse().ok())
+        .unwrap_or_else(|| InterfaceLanguage::from_telegram(telegram_language))
 }
 
 #[derive(Debug, Clone)]
 pub struct UserService {
     db: Database,
     clock: Arc<dyn Clock>,
-    plans: PlanSettings,
+    plans: Plans,
 }
 
 impl UserService {
-    pub fn new(db: Database, clock: Arc<dyn Clock>, plans: PlanSettings) -> Self {
+    pub fn new(db: Database, clock: Arc<dyn Clock>, plans: Plans) -> Self {
         Self { db, clock, plans }
     }
 
-    pub fn max_profiles(&self, plan: Plan) -> u32 {
-        match plan {
-            Plan::Free => self.plans.free_max_profiles,
-            Plan::Premium => self.plans.premium_max_profiles,
-        }
-    }
-
-    pub async fn me(&self, user_id: UserId) -> Result<Me, ProfileError> {
+    pub async fn me(&self, user_id: UserId) -> Result<Me, UserError> {
         let conn = self.db.conn();
-        let user = users::find_by_id(conn, user_id).await?.ok_or(ProfileError::UserGone)?;
+        let user = users::find_by_id(conn, user_id).await?.ok_or(UserError::UserGone)?;
         self.describe(conn, User::from(user)).await
     }
 
-    pub async fn update(&self, user_id: UserId, changes: MeChanges) -> Result<Me, ProfileError> {
+    pub async fn update(&self, user_id: UserId, changes: MeChanges) -> Result<Me, UserError> {
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
-        let row = users::lock(&txn, user_id).await?.ok_or(ProfileError::UserGone)?;
+        let row = users::lock(&txn, user_id).await?.ok_or(UserError::UserGone)?;
         let settings = UserSettingsChanges {
             timezone: changes.timezone.map(|tz| tz.name().to_owned()),
             day_rollover_hour: changes.day_rollover_hour.map(i16::from),
@@ -157,7 +127,7 @@ impl UserService {
         if let Some(language) = changes.interface_language {
             // The interface language belongs to the active profile (data.md); without one
             // there is nothing to store it on yet.
-            let active = profiles::find_active(&txn, user_id).await?.ok_or(ProfileError::NoActiveProfile)?;
+            let active = profiles::find_active(&txn, user_id).await?.ok_or(UserError::NoActiveProfile)?;
             let changes = profiles::ProfileChanges {
                 interface_language: Some(language.as_str().to_owned()),
                 ..Default::default()
@@ -170,76 +140,25 @@ impl UserService {
     }
 
     /// Erases the user and, by cascade, every profile, deck and session they own.
-    pub async fn delete(&self, user_id: UserId) -> Result<(), ProfileError> {
+    pub async fn delete(&self, user_id: UserId) -> Result<(), UserError> {
         users::delete(self.db.conn(), user_id).await?;
         tracing::info!(user_id = %user_id, "account erased");
         Ok(())
     }
 
-    pub async fn export(&self, user_id: UserId) -> Result<Export, ProfileError> {
-        let conn = self.db.conn();
-        let user = users::find_by_id(conn, user_id).await?.ok_or(ProfileError::UserGone)?;
-        let profiles = profiles::list_for_user(conn, user_id).await?;
-        let decks = decks::list_for_owner(conn, user_id).await?;
-        let mut cards = Vec::new();
-        for deck in &decks {
-            for row in repositories::cards::list_in_deck(conn, domain::DeckId::from_uuid(deck.id)).await? {
-                let card = crate::cards::Card::from_rows(row, None);
-                cards.push(ExportedCard {
-                    id: card.id,
-                    deck_id: card.deck_id.as_uuid(),
-                    content: card.content,
-                    source: card.source,
-                    created_at: card.created_at,
-                });
-            }
-        }
-        let messages = repositories::messages::list_for_user(conn, user_id)
-            .await?
-            .into_iter()
-            .map(|m| ExportedMessage {
-                id: m.id,
-                profile_id: m.profile_id,
-                role: m.role,
-                content: m.content,
-                channel: m.channel,
-                created_at: m.created_at,
-            })
-            .collect();
-        Ok(Export {
-            cards,
-            messages,
-            exported_at: self.clock.now(),
-            user: User::from(user),
-            profiles: profiles.into_iter().map(Profile::try_from).collect::<Result<_, _>>()?,
-            decks: decks
-                .into_iter()
-                .map(|d| ExportedDeck {
-                    id: d.id,
-                    profile_id: d.profile_id,
-                    name: d.name,
-                    description: d.description,
-                    is_default: d.is_default,
-                    archived_at: d.archived_at,
-                    created_at: d.created_at,
-                })
-                .collect(),
-        })
-    }
-
-    async fn describe(&self, conn: &impl repositories::ConnectionTrait, user: User) -> Result<Me, ProfileError> {
-        let plan = Plan::of(user.premium_until, self.clock.now());
+    async fn describe(&self, conn: &impl repositories::ConnectionTrait, user: User) -> Result<Me, UserError> {
+        let Entitlement { plan, limits } = Entitlement::of(&self.plans, user.premium_until, self.clock.now());
         let profiles_used = profiles::count_for_user(conn, user.id).await?;
+        let cards_used = cards::count_for_user(conn, user.id).await?;
         let active = profiles::find_active(conn, user.id).await?;
-        let interface_language = active
-            .as_ref()
-            .and_then(|p| p.interface_language.parse().ok())
-            .unwrap_or_else(|| InterfaceLanguage::from_telegram(user.language_code.as_deref()));
+        let interface_language =
+            interface_language(active.as_ref().map(|p| p.interface_language.as_str()), user.language_code.as_deref());
         Ok(Me {
             plan,
+            limits,
             interface_language,
             profiles_used,
-            profiles_max: self.max_profiles(plan),
+            cards_used,
             active_profile_id: active.map(|p| ProfileId::from_uuid(p.id)),
             user,
         })

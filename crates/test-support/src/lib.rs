@@ -3,9 +3,10 @@
 //! check, both failing with a message that says how to start the missing service.
 //!
 //! Never a dependency of production code.
-#![allow(clippy::expect_used, clippy::panic)] // a test harness should fail loudly
+#![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test harness should fail loudly
 
 pub mod backends;
+pub mod modules;
 mod postgres;
 pub mod process;
 mod redis;

@@ -12,8 +12,7 @@ use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpResponse, web};
 
-use crate::error::ErrorCode;
-use crate::middleware::error_contract::contract_response;
+use crate::error::{ErrorCode, contract_response};
 use crate::state::AppState;
 
 const ALLOWED_METHODS: &str = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
@@ -21,39 +20,11 @@ const ALLOWED_HEADERS: &str = "authorization, content-type, accept, accept-langu
 const EXPOSED_HEADERS: &str = "x-request-id, retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset";
 const PREFLIGHT_MAX_AGE_SECONDS: &str = "600";
 
-/// Who may call the API from a browser.
-#[derive(Debug, Clone)]
-pub struct CorsPolicy {
-    origins: Vec<String>,
-    allow_localhost: bool,
-}
-
-impl CorsPolicy {
-    pub fn new(origins: Vec<String>, allow_localhost: bool) -> Self {
-        Self { origins, allow_localhost }
-    }
-
-    pub fn allows(&self, origin: &str) -> bool {
-        self.origins.iter().any(|o| o == origin) || (self.allow_localhost && is_localhost(origin))
-    }
-}
-
 /// The request's `Origin` when the policy allows it.
 pub(crate) fn allowed_origin(req: &ServiceRequest) -> Option<String> {
     let origin = req.headers().get(header::ORIGIN)?.to_str().ok()?;
     let state = req.app_data::<web::Data<AppState>>()?;
     state.cors.allows(origin).then(|| origin.to_owned())
-}
-
-fn is_localhost(origin: &str) -> bool {
-    ["http://localhost", "http://127.0.0.1", "http://[::1]"].iter().any(|host| {
-        origin.strip_prefix(host).is_some_and(|rest| {
-            rest.is_empty()
-                || rest
-                    .strip_prefix(':')
-                    .is_some_and(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
-        })
-    })
 }
 
 pub async fn cors(
@@ -95,24 +66,4 @@ pub(crate) fn decorate(headers: &mut HeaderMap, allowed_origin: Option<&str>) {
     };
     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
     headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(EXPOSED_HEADERS));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn localhost_is_allowed_only_when_enabled_and_only_as_localhost() {
-        let dev = CorsPolicy::new(vec!["https://app.example.org".into()], true);
-        assert!(dev.allows("https://app.example.org"));
-        assert!(dev.allows("http://localhost:5173"));
-        assert!(dev.allows("http://127.0.0.1:8000"));
-        assert!(dev.allows("http://localhost"));
-        assert!(!dev.allows("http://localhost.evil.example:80"));
-        assert!(!dev.allows("http://localhost:"));
-        assert!(!dev.allows("https://evil.example.org"));
-        let prod = CorsPolicy::new(vec!["https://app.example.org".into()], false);
-        assert!(!prod.allows("http://localhost:5173"));
-        assert!(prod.allows("https://app.example.org"));
-    }
 }

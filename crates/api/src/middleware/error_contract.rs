@@ -12,12 +12,12 @@ use std::panic::AssertUnwindSafe;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::HeaderValue;
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
 use futures_util::FutureExt;
 
-use crate::error::{ApiError, ErrorCode, ErrorPayload, render_body};
+use crate::error::{ApiError, ErrorCode, ErrorPayload, rebuild, render_body};
 use crate::i18n::Language;
 use crate::middleware::request_id::{RequestId, X_REQUEST_ID};
 use crate::middleware::{cors, security_headers};
@@ -72,32 +72,8 @@ pub(crate) fn into_contract(res: ServiceResponse<BoxBody>) -> ServiceResponse<Bo
     }
     let payload = payload_of(res.response());
     let (req, response) = res.into_parts();
-    let body = render_body(Language::negotiate(&req), &RequestId::of(&req), &payload);
+    let body = render_body(Language::of(&req), &RequestId::of(&req), &payload);
     ServiceResponse::new(req, rebuild(response, body))
-}
-
-/// Keeps the status and the headers that matter (Allow, Retry-After, …), replaces the body.
-fn rebuild(original: HttpResponse, body: Vec<u8>) -> HttpResponse<BoxBody> {
-    let mut builder = HttpResponse::build(original.status());
-    for (name, value) in original.headers() {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && name != header::CONTENT_ENCODING {
-            builder.append_header((name.clone(), value.clone()));
-        }
-    }
-    builder.insert_header((header::CONTENT_TYPE, HeaderValue::from_static("application/json")));
-    builder.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
-    let mut response = builder.body(body);
-    if let Some(payload) = original.extensions().get::<ErrorPayload>() {
-        response.extensions_mut().insert(payload.clone());
-    }
-    response
-}
-
-/// Renders a contract response directly, for middleware that answers before any handler runs.
-pub(crate) fn contract_response(req: &actix_web::HttpRequest, code: ErrorCode) -> HttpResponse<BoxBody> {
-    let payload = ErrorPayload { code, details: None };
-    let body = render_body(Language::negotiate(req), &RequestId::of(req), &payload);
-    rebuild(HttpResponse::new(code.status()), body)
 }
 
 /// What is needed to answer a request whose handling failed without a response.
@@ -112,7 +88,7 @@ impl FailureContext {
     fn of(req: &ServiceRequest) -> Self {
         Self {
             request_id: req.extensions().get::<RequestId>().map_or_else(|| "unknown".to_owned(), |id| id.0.clone()),
-            language: Language::negotiate(req.request()),
+            language: Language::of(req.request()),
             allowed_origin: cors::allowed_origin(req),
             hsts: req.app_data::<web::Data<AppState>>().is_some_and(|s| s.settings.app_env.is_strict()),
         }

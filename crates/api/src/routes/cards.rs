@@ -1,11 +1,11 @@
 //! `/api/cards`: cards written by hand, with search, editing and moving.
 
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Utc};
+
+use domain::CardContent;
 use domain::{CardState, DeckId, ProfileId};
 use serde::{Deserialize, Serialize};
-use services::cards::{Card, CardProgress};
-use services::cards::{CardContent, CardFilter, CardPatch};
+use services::cards::{CardFilter, CardPatch, CardSource};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
@@ -13,80 +13,9 @@ use validator::Validate;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::schemas::Pagination;
+use crate::schemas::cards::CardResponse;
 use crate::state::AppState;
 use crate::validated_json::{ValidatedJson, validation_error};
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProgressResponse {
-    #[schema(example = "learning")]
-    pub state: String,
-    pub due: DateTime<Utc>,
-    pub stability: Option<f64>,
-    pub difficulty: Option<f64>,
-    pub reps: i32,
-    pub lapses: i32,
-    pub last_review: Option<DateTime<Utc>>,
-}
-
-impl From<CardProgress> for ProgressResponse {
-    fn from(p: CardProgress) -> Self {
-        Self {
-            state: p.state.as_str().to_owned(),
-            due: p.due,
-            stability: p.stability,
-            difficulty: p.difficulty,
-            reps: p.reps,
-            lapses: p.lapses,
-            last_review: p.last_review,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CardResponse {
-    pub id: Uuid,
-    pub deck_id: Uuid,
-    pub profile_id: Uuid,
-    pub front: String,
-    pub back: String,
-    pub lemma: Option<String>,
-    pub part_of_speech: Option<String>,
-    pub gender: Option<String>,
-    #[schema(value_type = Option<Object>)]
-    pub forms: Option<serde_json::Value>,
-    pub transcription: Option<String>,
-    pub example: Option<String>,
-    pub example_translation: Option<String>,
-    pub notes: Option<String>,
-    pub source: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub progress: Option<ProgressResponse>,
-}
-
-impl From<Card> for CardResponse {
-    fn from(c: Card) -> Self {
-        Self {
-            id: c.id,
-            deck_id: c.deck_id.as_uuid(),
-            profile_id: c.profile_id.as_uuid(),
-            front: c.content.front,
-            back: c.content.back,
-            lemma: c.content.lemma,
-            part_of_speech: c.content.part_of_speech,
-            gender: c.content.gender,
-            forms: c.content.forms,
-            transcription: c.content.transcription,
-            example: c.content.example,
-            example_translation: c.content.example_translation,
-            notes: c.content.notes,
-            source: c.source,
-            created_at: c.created_at,
-            updated_at: c.updated_at,
-            progress: c.progress.map(Into::into),
-        }
-    }
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CardList {
@@ -169,27 +98,31 @@ pub struct CreateCardRequest {
     pub deck_id: Option<Uuid>,
     /// Where the card came from: typed by hand (default), a tutor answer or a photo.
     #[serde(default)]
-    pub source: CardSource,
+    pub source: CreatedFrom,
     #[serde(flatten)]
     #[validate(nested)]
     pub fields: CardFields,
 }
 
+/// Where a card typed or picked in the Mini App came from.
 #[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum CardSource {
+pub enum CreatedFrom {
+    /// Typed by hand (the default).
     #[default]
     Manual,
+    /// A word the tutor offered.
     Chat,
+    /// A word found in a photo.
     Ocr,
 }
 
-impl CardSource {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Manual => "manual",
-            Self::Chat => "chat",
-            Self::Ocr => "ocr",
+impl From<CreatedFrom> for CardSource {
+    fn from(source: CreatedFrom) -> Self {
+        match source {
+            CreatedFrom::Manual => Self::Manual,
+            CreatedFrom::Chat => Self::Chat,
+            CreatedFrom::Ocr => Self::Ocr,
         }
     }
 }
@@ -217,7 +150,7 @@ pub async fn list(
         limit: u64::from(limit),
         offset: u64::from(offset),
     };
-    let (cards, total) = state.cards.list_cards(user.0.id, query.profile_id.map(ProfileId::from_uuid), filter).await?;
+    let (cards, total) = state.cards.list_cards(user.id(), query.profile_id.map(ProfileId::from_uuid), filter).await?;
     let has_more = u64::from(offset) + (cards.len() as u64) < total;
     Ok(HttpResponse::Ok().json(CardList {
         data: cards.into_iter().map(Into::into).collect(),
@@ -237,14 +170,14 @@ pub async fn create(
     let body = body.0;
     let content = body.fields.into_content()?;
     let deck_id = body.deck_id.map(DeckId::from_uuid);
-    let card = state.cards.create_card(user.0.id, deck_id, content, body.source.as_str()).await?;
+    let card = state.cards.create_card(user.id(), deck_id, content, body.source.into()).await?;
     Ok(HttpResponse::Created().json(CardResponse::from(card)))
 }
 
 #[utoipa::path(get, path = "/api/cards/{id}", tag = "cards", security(("bearer" = [])),
     responses((status = 200, body = CardResponse), (status = 404, description = "CARD_NOT_FOUND", body = crate::error::ErrorBody)))]
 pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(CardResponse::from(state.cards.get_card(user.0.id, *id).await?)))
+    Ok(HttpResponse::Ok().json(CardResponse::from(state.cards.get_card(user.id(), *id).await?)))
 }
 
 /// A partial edit: absent fields are kept, `null` clears an optional field.
@@ -320,12 +253,12 @@ pub async fn update(
     body: ValidatedJson<UpdateCardRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.0.into_patch()?;
-    Ok(HttpResponse::Ok().json(CardResponse::from(state.cards.update_card(user.0.id, *id, patch).await?)))
+    Ok(HttpResponse::Ok().json(CardResponse::from(state.cards.update_card(user.id(), *id, patch).await?)))
 }
 
 #[utoipa::path(delete, path = "/api/cards/{id}", tag = "cards", security(("bearer" = [])), responses((status = 204)))]
 pub async fn delete(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    state.cards.delete_card(user.0.id, *id).await?;
+    state.cards.delete_card(user.id(), *id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -337,6 +270,6 @@ pub async fn move_card(
     id: web::Path<Uuid>,
     body: ValidatedJson<MoveCardRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let card = state.cards.move_card(user.0.id, *id, DeckId::from_uuid(body.0.deck_id)).await?;
+    let card = state.cards.move_card(user.id(), *id, DeckId::from_uuid(body.0.deck_id)).await?;
     Ok(HttpResponse::Ok().json(CardResponse::from(card)))
 }

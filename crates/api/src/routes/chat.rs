@@ -5,14 +5,14 @@ use chrono::{DateTime, Utc};
 use domain::ProfileId;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use services::tutor::{Channel, ChatInput, ChatReply, Message, WordSuggestion};
-use tokio::sync::mpsc::unbounded_channel;
+use services::tutor::{Channel, ChatInput, ChatReply, ChatStart, Delivery, Message, WordSuggestion};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorCode};
+use crate::extractors::idempotency_key;
 use crate::schemas::QuotaResponse;
 use crate::sse::{self, Frame};
 use crate::state::AppState;
@@ -54,7 +54,7 @@ impl From<Message> for MessageResponse {
             profile_id: m.profile_id.as_uuid(),
             role: m.role,
             content: m.content,
-            channel: m.channel,
+            channel: m.channel.as_str().to_owned(),
             created_at: m.created_at,
             words: m.words.into_iter().map(Into::into).collect(),
         }
@@ -109,11 +109,13 @@ impl ChatRequest {
 }
 
 /// Sends a message to the tutor. With `Accept: text/event-stream` the answer streams:
-/// `user_message`, `delta`…, then `done` (or `error`).
+/// `user_message`, `delta`…, then `done` (or `error`). A repeat with the same
+/// `Idempotency-Key` answers the first reply and costs nothing.
 #[utoipa::path(post, path = "/api/sessions/chat", tag = "tutor", security(("bearer" = [])), request_body = ChatRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A repeat with the same key answers the first reply")),
     responses((status = 200, body = ChatReplyResponse, description = "JSON, or an SSE stream when asked for"),
               (status = 400, description = "CONTENT_REJECTED", body = crate::error::ErrorBody),
-              (status = 409, description = "CONFLICT: the message cannot be retried", body = crate::error::ErrorBody),
+              (status = 409, description = "CONFLICT: the message cannot be retried, the key is in use, or the history was cleared", body = crate::error::ErrorBody),
               (status = 429, description = "QUOTA_EXCEEDED", body = crate::error::ErrorBody),
               (status = 502, description = "LLM_SERVICE_ERROR with details.user_message_id", body = crate::error::ErrorBody),
               (status = 503, description = "LLM_NOT_CONFIGURED", body = crate::error::ErrorBody)))]
@@ -125,29 +127,33 @@ pub async fn chat(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0.input()?;
     let profile_id = body.0.profile_id.map(ProfileId::from_uuid);
-    let user_id = user.0.id;
-    let tutor = state.tutor.clone();
-    // Detached: once the message is saved and the quota taken, a disconnect must not strand them.
-    let turn = {
-        let tutor = tutor.clone();
-        sse::detached(async move { Ok(tutor.begin(user_id, profile_id, input, Channel::MiniApp).await?) }).await?
+    let key = idempotency_key(&req)?;
+    let delivery = if sse::wanted(&req) { Delivery::Streamed } else { Delivery::Whole };
+    let run = match state.tutor.start(user.id(), profile_id, input, Channel::MiniApp, delivery, key.as_deref()).await? {
+        ChatStart::Replay(reply) => return Ok(replay(&req, reply)),
+        ChatStart::Running(run) => run,
     };
     if !sse::wanted(&req) {
-        let reply = sse::detached(async move { Ok(tutor.answer(turn, None).await?) }).await?;
-        return Ok(HttpResponse::Ok().json(ChatReplyResponse::from(reply)));
+        return Ok(HttpResponse::Ok().json(ChatReplyResponse::from(run.reply.outcome().await?)));
     }
     Ok(sse::stream(&req, move |frames| async move {
-        let _ = frames.send(Frame::json("user_message", &MessageResponse::from(turn.user_message.clone())));
-        let (deltas, pieces) = unbounded_channel::<String>();
-        let answer = async move {
-            let result = tutor.answer(turn, Some(&deltas)).await;
-            drop(deltas);
-            result
-        };
-        let forward = sse::relay(pieces, &frames, |text| Frame::json("delta", &json!({ "text": text })));
-        let (result, ()) = tokio::join!(answer, forward);
-        Ok(Frame::json("done", &ChatReplyResponse::from(result?)))
+        let _ = frames.send(Frame::json("user_message", &MessageResponse::from(run.user_message)));
+        sse::relay(run.deltas, &frames, |text| Frame::json("delta", &json!({ "text": text }))).await;
+        Ok(Frame::json("done", &ChatReplyResponse::from(run.reply.outcome().await?)))
     }))
+}
+
+/// The first reply again: as JSON, or as the stream's frames with the answer in one delta.
+fn replay(req: &HttpRequest, reply: ChatReply) -> HttpResponse {
+    let response = ChatReplyResponse::from(reply);
+    if !sse::wanted(req) {
+        return HttpResponse::Ok().json(response);
+    }
+    sse::frames(vec![
+        Frame::json("user_message", &response.user_message),
+        Frame::json("delta", &json!({ "text": response.assistant_message.content })),
+        Frame::json("done", &response),
+    ])
 }
 
 #[derive(Debug, Deserialize, IntoParams, Validate)]
@@ -185,7 +191,7 @@ pub async fn history(
     query.validate().map_err(validation_error)?;
     let limit = query.limit.unwrap_or(20);
     let profile_id = query.profile_id.map(ProfileId::from_uuid);
-    let page = state.tutor.history(user.0.id, profile_id, query.before, limit).await?;
+    let page = state.tutor.history(user.id(), profile_id, query.before, limit).await?;
     Ok(HttpResponse::Ok().json(HistoryResponse {
         data: page.messages.into_iter().map(Into::into).collect(),
         pagination: CursorPagination { limit, has_more: page.has_more, next_before: page.next_before },
@@ -211,6 +217,6 @@ pub async fn clear(
     state: web::Data<AppState>,
     query: web::Query<ClearQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let deleted = state.tutor.clear(user.0.id, query.profile_id.map(ProfileId::from_uuid)).await?;
+    let deleted = state.tutor.clear(user.id(), query.profile_id.map(ProfileId::from_uuid)).await?;
     Ok(HttpResponse::Ok().json(ClearResponse { deleted }))
 }

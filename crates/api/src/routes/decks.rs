@@ -16,19 +16,6 @@ use crate::state::AppState;
 use crate::validated_json::{ValidatedJson, validation_error};
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DayCountsResponse {
-    pub new: u64,
-    pub learning: u64,
-    pub due: u64,
-}
-
-impl From<services::study::DayCounts> for DayCountsResponse {
-    fn from(c: services::study::DayCounts) -> Self {
-        Self { new: c.new, learning: c.learning, due: c.due }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 pub struct DeckCounts {
     pub new: u64,
     pub learning: u64,
@@ -120,7 +107,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     query.validate().map_err(validation_error)?;
     let decks =
-        state.cards.list_decks(user.0.id, query.profile_id.map(ProfileId::from_uuid), query.include_archived).await?;
+        state.cards.list_decks(user.id(), query.profile_id.map(ProfileId::from_uuid), query.include_archived).await?;
     let (page, pagination) = PageQuery { limit: query.limit, offset: query.offset }.slice(decks);
     Ok(HttpResponse::Ok().json(DeckList { data: page.into_iter().map(Into::into).collect(), pagination }))
 }
@@ -135,7 +122,7 @@ pub async fn create(
     let body = body.0;
     let deck = state
         .cards
-        .create_deck(user.0.id, body.profile_id.map(ProfileId::from_uuid), &body.name, body.description.as_deref())
+        .create_deck(user.id(), body.profile_id.map(ProfileId::from_uuid), &body.name, body.description.as_deref())
         .await?;
     Ok(HttpResponse::Created().json(DeckResponse::from(deck)))
 }
@@ -143,7 +130,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/decks/{id}", tag = "decks", security(("bearer" = [])),
     responses((status = 200, body = DeckResponse), (status = 404, description = "DECK_NOT_FOUND", body = crate::error::ErrorBody)))]
 pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(DeckResponse::from(state.cards.get_deck(user.0.id, DeckId::from_uuid(*id)).await?)))
+    Ok(HttpResponse::Ok().json(DeckResponse::from(state.cards.get_deck(user.id(), DeckId::from_uuid(*id)).await?)))
 }
 
 #[utoipa::path(patch, path = "/api/decks/{id}", tag = "decks", security(("bearer" = [])), request_body = UpdateDeckRequest,
@@ -156,7 +143,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let deck =
-        state.cards.update_deck(user.0.id, DeckId::from_uuid(*id), body.name, body.description, body.archived).await?;
+        state.cards.update_deck(user.id(), DeckId::from_uuid(*id), body.name, body.description, body.archived).await?;
     Ok(HttpResponse::Ok().json(DeckResponse::from(deck)))
 }
 
@@ -168,6 +155,6 @@ pub async fn delete(
     id: web::Path<Uuid>,
     query: web::Query<DeleteDeckQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    state.cards.delete_deck(user.0.id, DeckId::from_uuid(*id), query.confirm).await?;
+    state.cards.delete_deck(user.id(), DeckId::from_uuid(*id), query.confirm).await?;
     Ok(HttpResponse::NoContent().finish())
 }

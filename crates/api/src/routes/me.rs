@@ -2,9 +2,9 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
+use domain::DailyQuota;
 use domain::{InterfaceLanguage, TimeZone};
 use serde::{Deserialize, Serialize};
-use services::quota::QuotaKind;
 use services::users::{Me, MeChanges};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -30,8 +30,17 @@ pub struct LimitUsage {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct CardLimit {
+    /// Cards in all of the user's profiles.
+    pub used: u64,
+    /// `null`: unlimited on this plan.
+    pub max: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Limits {
     pub profiles: LimitUsage,
+    pub cards: CardLimit,
     /// Tutor answers today.
     pub messages: QuotaResponse,
     /// Words turned into cards by the LLM today.
@@ -57,16 +66,14 @@ pub struct MeResponse {
 impl MeResponse {
     /// `me` with today's quotas.
     async fn describe(state: &AppState, me: Me) -> Result<Self, ApiError> {
-        let messages = state.quotas.status(me.user.id, QuotaKind::Messages).await?;
-        let card_generation = state.quotas.status(me.user.id, QuotaKind::CardGeneration).await?;
-        let plan = PlanResponse {
-            name: serde_json::to_value(me.plan).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
-            premium_until: me.user.premium_until,
-        };
+        let messages = state.quotas.status(me.user.id, DailyQuota::Messages).await?;
+        let card_generation = state.quotas.status(me.user.id, DailyQuota::CardGeneration).await?;
+        let plan = PlanResponse { name: me.plan.as_str().to_owned(), premium_until: me.user.premium_until };
         Ok(Self {
             plan,
             limits: Limits {
-                profiles: LimitUsage { used: me.profiles_used, max: me.profiles_max },
+                profiles: LimitUsage { used: me.profiles_used, max: me.limits.profiles },
+                cards: CardLimit { used: me.cards_used, max: me.limits.cards },
                 messages: messages.into(),
                 card_generation: card_generation.into(),
             },
@@ -96,7 +103,7 @@ pub struct UpdateMeRequest {
 
 #[utoipa::path(get, path = "/api/me", tag = "me", security(("bearer" = [])), responses((status = 200, body = MeResponse)))]
 pub async fn get_me(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let me = state.users.me(user.0.id).await?;
+    let me = state.users.me(user.id()).await?;
     Ok(HttpResponse::Ok().json(MeResponse::describe(&state, me).await?))
 }
 
@@ -116,14 +123,14 @@ pub async fn update_me(
         rating_buttons: body.rating_buttons,
         interface_language: body.interface_language,
     };
-    let me = state.users.update(user.0.id, changes).await?;
+    let me = state.users.update(user.id(), changes).await?;
     Ok(HttpResponse::Ok().json(MeResponse::describe(&state, me).await?))
 }
 
 /// Erases the account and everything it owns.
 #[utoipa::path(delete, path = "/api/me", tag = "me", security(("bearer" = [])), responses((status = 204)))]
 pub async fn delete_me(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    state.users.delete(user.0.id).await?;
+    state.users.delete(user.id()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -131,7 +138,7 @@ pub async fn delete_me(user: AuthUser, state: web::Data<AppState>) -> Result<Htt
 #[utoipa::path(get, path = "/api/me/export", tag = "me", security(("bearer" = [])),
     responses((status = 200, description = "user, profiles, decks", content_type = "application/json")))]
 pub async fn export_me(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let export = state.users.export(user.0.id).await?;
+    let export = state.export.export(user.id()).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("content-disposition", "attachment; filename=\"lang-agent-export.json\""))
         .json(export))

@@ -63,7 +63,7 @@ pub async fn list(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     query.validate().map_err(validation_error)?;
-    let profiles = state.profiles.list(user.0.id).await?;
+    let profiles = state.profiles.list(user.id()).await?;
     let (page, pagination) = query.slice(profiles);
     Ok(HttpResponse::Ok().json(ProfileList { data: page.into_iter().map(Into::into).collect(), pagination }))
 }
@@ -86,14 +86,14 @@ pub async fn create(
         goals: body.goals,
         interface_language: body.interface_language,
     };
-    let profile = state.profiles.create(user.0.id, new).await?;
+    let profile = state.profiles.create(user.id(), new).await?;
     Ok(HttpResponse::Created().json(ProfileResponse::from(profile)))
 }
 
 #[utoipa::path(get, path = "/api/profiles/{id}", tag = "profiles", security(("bearer" = [])),
     responses((status = 200, body = ProfileResponse), (status = 404, description = "PROFILE_NOT_FOUND", body = crate::error::ErrorBody)))]
 pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let profile = state.profiles.get(user.0.id, ProfileId::from_uuid(*id)).await?;
+    let profile = state.profiles.get(user.id(), ProfileId::from_uuid(*id)).await?;
     Ok(HttpResponse::Ok().json(ProfileResponse::from(profile)))
 }
 
@@ -114,14 +114,14 @@ pub async fn update(
         new_cards_per_day: body.new_cards_per_day,
         desired_retention: body.desired_retention,
     };
-    let profile = state.profiles.update(user.0.id, ProfileId::from_uuid(*id), patch).await?;
+    let profile = state.profiles.update(user.id(), ProfileId::from_uuid(*id), patch).await?;
     Ok(HttpResponse::Ok().json(ProfileResponse::from(profile)))
 }
 
 #[utoipa::path(delete, path = "/api/profiles/{id}", tag = "profiles", security(("bearer" = [])),
     responses((status = 204), (status = 400, description = "LAST_PROFILE", body = crate::error::ErrorBody)))]
 pub async fn delete(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    state.profiles.delete(user.0.id, ProfileId::from_uuid(*id)).await?;
+    state.profiles.delete(user.id(), ProfileId::from_uuid(*id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -132,6 +132,6 @@ pub async fn activate(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let profile = state.profiles.activate(user.0.id, ProfileId::from_uuid(*id)).await?;
+    let profile = state.profiles.activate(user.id(), ProfileId::from_uuid(*id)).await?;
     Ok(HttpResponse::Ok().json(ProfileResponse::from(profile)))
 }

@@ -11,8 +11,7 @@ use validator::Validate;
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::routes::cards::{CardResponse, ProgressResponse};
-use crate::routes::decks::DayCountsResponse;
+use crate::schemas::cards::{CardResponse, DayCountsResponse, ProgressResponse};
 use crate::state::AppState;
 use crate::validated_json::{ValidatedJson, validation_error};
 
@@ -93,7 +92,7 @@ pub async fn queue(
     let limit = u64::from(query.limit.unwrap_or(100));
     let queue = state
         .study
-        .queue(user.0.id, query.profile_id.map(ProfileId::from_uuid), query.deck_id.map(DeckId::from_uuid), limit)
+        .queue(user.id(), query.profile_id.map(ProfileId::from_uuid), query.deck_id.map(DeckId::from_uuid), limit)
         .await?;
     let cards = queue
         .items
@@ -125,7 +124,7 @@ pub async fn review(
         duration_ms: body.duration_ms,
         client_review_id: body.client_review_id,
     };
-    let result = state.study.review(user.0.id, request).await?;
+    let result = state.study.review(user.id(), request).await?;
     Ok(HttpResponse::Ok().json(ReviewResponse {
         card_id: result.card_id,
         progress: result.progress.map(Into::into),
@@ -137,6 +136,6 @@ pub async fn review(
 #[utoipa::path(post, path = "/api/study/undo", tag = "study", security(("bearer" = [])),
     responses((status = 200, body = UndoResponse), (status = 409, description = "CONFLICT: nothing to undo", body = crate::error::ErrorBody)))]
 pub async fn undo(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let (card_id, progress) = state.study.undo(user.0.id).await?;
+    let (card_id, progress) = state.study.undo(user.id()).await?;
     Ok(HttpResponse::Ok().json(UndoResponse { card_id, progress: progress.map(Into::into) }))
 }

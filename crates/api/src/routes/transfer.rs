@@ -2,11 +2,11 @@
 
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web};
+use domain::CardContent;
 use domain::DeckId;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use services::cards::CardContent;
-use services::transfer::RowError;
+use services::transfer::{ExportFormat, RowError};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -84,7 +84,7 @@ pub async fn import(
     let text = std::str::from_utf8(&body).map_err(|_| {
         ApiError::new(ErrorCode::ValidationError).with_details(json!({ "body": ["the file must be UTF-8 text"] }))
     })?;
-    let report = state.cards.import(user.0.id, DeckId::from_uuid(*id), text, query.dry_run).await?;
+    let report = state.transfer.import(user.id(), DeckId::from_uuid(*id), text, query.dry_run).await?;
     Ok(HttpResponse::Ok().json(ImportResponse {
         dry_run: report.dry_run,
         created: report.created,
@@ -102,7 +102,15 @@ pub async fn import(
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// `csv` (default) or `apkg` (an Anki package).
-    pub format: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub format: Option<ExportFormatParam>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormatParam {
+    Csv,
+    Apkg,
 }
 
 /// Downloads the deck's cards.
@@ -114,27 +122,20 @@ pub async fn export(
     id: web::Path<Uuid>,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (name, cards) = state.cards.deck_cards(user.0.id, DeckId::from_uuid(*id)).await?;
-    let file_stem = safe_file_stem(&name);
-    match query.format.as_deref().unwrap_or("csv") {
-        "csv" => {
-            let bytes = services::transfer::to_csv(&cards).map_err(ApiError::internal)?;
-            Ok(HttpResponse::Ok()
-                .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
-                .insert_header((CONTENT_DISPOSITION, format!("attachment; filename=\"{file_stem}.csv\"")))
-                .body(bytes))
-        }
-        "apkg" => {
-            let bytes =
-                services::transfer::to_apkg(&name, &cards, state.clock.now()).await.map_err(ApiError::internal)?;
-            Ok(HttpResponse::Ok()
-                .insert_header((CONTENT_TYPE, "application/apkg"))
-                .insert_header((CONTENT_DISPOSITION, format!("attachment; filename=\"{file_stem}.apkg\"")))
-                .body(bytes))
-        }
-        other => Err(ApiError::new(ErrorCode::ValidationError)
-            .with_details(json!({ "format": [format!("{other:?} is not an export format; use csv or apkg")] }))),
-    }
+    let format = match query.format {
+        Some(ExportFormatParam::Apkg) => ExportFormat::Apkg,
+        Some(ExportFormatParam::Csv) | None => ExportFormat::Csv,
+    };
+    let file = state.transfer.export(user.id(), DeckId::from_uuid(*id), format).await?;
+    let (content_type, extension) = match file.format {
+        ExportFormat::Csv => ("text/csv; charset=utf-8", "csv"),
+        ExportFormat::Apkg => ("application/apkg", "apkg"),
+    };
+    let disposition = format!("attachment; filename=\"{}.{extension}\"", safe_file_stem(&file.deck_name));
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, content_type))
+        .insert_header((CONTENT_DISPOSITION, disposition))
+        .body(file.bytes))
 }
 
 /// A file name that survives every browser and file system: ASCII letters, digits, `-`, `_`.

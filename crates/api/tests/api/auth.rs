@@ -166,3 +166,15 @@ async fn dev_login_does_not_exist_in_staging_or_production() {
         assert_contract(response, 404, "NOT_FOUND").await;
     }
 }
+
+#[tokio::test]
+async fn init_data_without_a_hash_is_malformed_even_with_a_signature() {
+    let app = spawn_app().await;
+    let signed = app.init_data(30, "Anna");
+    let without_hash: Vec<&str> = signed.split('&').filter(|pair| !pair.starts_with("hash=")).collect();
+    let with_signature = format!("{}&signature=c2lnbmF0dXJl", without_hash.join("&"));
+    for init_data in [without_hash.join("&"), with_signature] {
+        let body = assert_contract(app.validate(&init_data).await, 400, "INVALID_INIT_DATA").await;
+        assert_eq!(body["error"]["details"]["reason"], "malformed");
+    }
+}

@@ -9,9 +9,12 @@ use wiremock::{Mock, Request, Respond, ResponseTemplate};
 use crate::helpers::{TestApp, spawn_app_with};
 use crate::session::User;
 
-pub const TUTOR_TEXT: &str = "Отличный вопрос! «Hund» значит «собака».";
-pub const TUTOR_ANSWER: &str = "Отличный вопрос! «Hund» значит «собака».\n[[WORDS]]\n\
-    [{\"word\": \"der Hund\", \"translation\": \"собака\", \"note\": \"m.\"}]";
+pub const TUTOR_TEXT: &str = "Отличный вопрос! «Hund» значит «собака».\nА «Katze» — «кошка».";
+
+/// The tutor's structured answer as the model writes it: the text and its words.
+pub fn tutor_answer() -> String {
+    json!({"answer": TUTOR_TEXT, "words": [{"word": "der Hund", "translation": "собака", "note": "m."}]}).to_string()
+}
 
 /// An app with the OpenAI-compatible provider pointed at `app.outbound`; `extra` wins.
 pub async fn llm_app(extra: &[(&str, &str)]) -> TestApp {
@@ -35,8 +38,8 @@ pub fn completion(content: &str) -> Value {
     })
 }
 
-/// The answer as an SSE body, cut into `pieces` characters at a time (cuts fall inside the
-/// `[[WORDS]]` marker too), with the usage chunk and `[DONE]` at the end.
+/// The answer as an SSE body, cut into `pieces` characters at a time (cuts fall inside JSON
+/// escapes and keys too), with the usage chunk and `[DONE]` at the end.
 pub fn completion_stream(content: &str, piece: usize) -> String {
     let chars: Vec<char> = content.chars().collect();
     let mut body = String::new();

@@ -206,3 +206,63 @@ async fn a_failed_request_releases_its_idempotency_key() {
     let report: Value = second.json().await.unwrap();
     assert_eq!(report["created"], 1);
 }
+
+#[tokio::test]
+async fn a_card_about_another_word_is_asked_again_then_reported_failed_for_that_word() {
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 29).await;
+    let wrong = json!({
+        "front": "die Katze", "back": "кошка", "lemma": "Wasser", "part_of_speech": "noun", "gender": "die",
+        "forms": [], "transcription": null, "example": "Die Katze schläft.", "example_translation": "Кошка спит."
+    })
+    .to_string();
+    chat_completions()
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion(&wrong)))
+        .expect(2)
+        .mount(&app.outbound)
+        .await;
+    let response = generate(&app, &user, json!({"words": ["Haus"]}), None).await;
+    let body = assert_contract(response, 502, "LLM_SERVICE_ERROR").await;
+    let result = &body["error"]["details"]["results"][0];
+    assert_eq!((result["word"].as_str(), result["status"].as_str()), (Some("Haus"), Some("failed")));
+    assert_eq!(result["error"]["reason"], "malformed");
+    let sent = sent_bodies(&app).await;
+    let reask = sent[1]["messages"].as_array().unwrap().last().unwrap()["content"].as_str().unwrap().to_owned();
+    assert!(reask.contains("not about the word that was asked") && reask.contains("Haus"), "{reask}");
+    assert_eq!(app.count("SELECT count(*) FROM cards").await, 0, "nothing about Katze was saved");
+}
+
+#[tokio::test]
+async fn every_way_of_adding_cards_counts_in_the_days_activity() {
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 28).await;
+    let token = &user.access_token;
+    chat_completions().respond_with(CardWriter).mount(&app.outbound).await;
+    let added = || app.count("SELECT coalesce(sum(cards_added), 0)::bigint FROM daily_activity");
+
+    let by_hand = json!({"front": "der Hund", "back": "собака"});
+    assert_eq!(app.call(Method::POST, "/api/cards", token, Some(by_hand)).await.status(), 201);
+    assert_eq!(added().await, 1, "by hand");
+    let from_chat = json!({"front": "die Katze", "back": "кошка", "source": "chat"});
+    assert_eq!(app.call(Method::POST, "/api/cards", token, Some(from_chat)).await.status(), 201);
+    assert_eq!(added().await, 2, "a word the tutor offered");
+
+    let decks: Value = app.call(Method::GET, "/api/decks", token, None).await.json().await.unwrap();
+    let import = format!("/api/decks/{}/import", decks["data"][0]["id"].as_str().unwrap());
+    let file = "Maus\tмышь\nHaus\tдом\n";
+    let post_file = |query: &str| {
+        app.client
+            .post(app.url(&format!("{import}{query}")))
+            .bearer_auth(token)
+            .header("content-type", "text/tab-separated-values")
+            .body(file)
+            .send()
+    };
+    assert_eq!(post_file("?dry_run=true").await.unwrap().status(), 200);
+    assert_eq!(added().await, 2, "a dry run adds nothing");
+    assert_eq!(post_file("").await.unwrap().status(), 200);
+    assert_eq!(added().await, 4, "imported");
+
+    assert_eq!(generate(&app, &user, json!({"words": ["Baum"]}), None).await.status(), 200);
+    assert_eq!(added().await, 5, "generated");
+}

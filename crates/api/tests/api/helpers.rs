@@ -21,6 +21,8 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub port: u16,
     pub metrics_port: Option<u16>,
+    /// Where the metrics listener is bound.
+    pub metrics_ip: Option<std::net::IpAddr>,
     pub client: reqwest::Client,
     /// Stands in for every outbound HTTP dependency (Telegram Bot API, LLM providers).
     pub outbound: MockServer,
@@ -91,6 +93,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     let app = Application::build_with_clock(settings, Arc::new(clock.clone())).await.expect("the application starts");
     let port = app.port();
     let metrics_port = app.metrics_port();
+    let metrics_ip = app.metrics_addr().map(|addr| addr.ip());
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
@@ -99,6 +102,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         clock,
         port,
         metrics_port,
+        metrics_ip,
         client: reqwest::Client::new(),
         outbound,
         _db: db,
@@ -124,7 +128,7 @@ pub async fn spawn_app_with_routes(configure: fn(&mut web::ServiceConfig)) -> Te
     let outbound = MockServer::start().await;
     let settings = test_settings(&db, &outbound, &[]).await;
     let bot_token = settings.telegram.bot_token.clone();
-    let state = AppState::build(settings, Arc::new(SystemClock)).await.unwrap();
+    let state = AppState::new(services::App::build(settings, Arc::new(SystemClock)).await.unwrap()).unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = HttpServer::new(move || build_app(state.clone()).configure(configure))
@@ -140,6 +144,7 @@ pub async fn spawn_app_with_routes(configure: fn(&mut web::ServiceConfig)) -> Te
         clock: ManualClock::new(chrono::Utc::now()),
         port,
         metrics_port: None,
+        metrics_ip: None,
         client: reqwest::Client::new(),
         outbound,
         _db: db,

@@ -2,8 +2,9 @@
 
 use reqwest::Method;
 use serde_json::json;
+use wiremock::ResponseTemplate;
 
-use crate::helpers::{assert_contract, spawn_app};
+use crate::helpers::{TestApp, assert_contract, spawn_app};
 
 #[tokio::test]
 async fn me_shows_plan_limits_and_the_active_profile() {
@@ -66,25 +67,98 @@ async fn interface_language_needs_a_profile_to_live_on() {
     assert_contract(response, 404, "PROFILE_NOT_FOUND").await;
 }
 
+/// Every table whose rows belong to a user: referring to `users` directly or through other such
+/// tables, read from PostgreSQL's catalogue so a table added later cannot be forgotten.
+async fn tables_owned_by_users(app: &TestApp) -> Vec<String> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = app.db().await;
+    let sql = "WITH RECURSIVE owned(name) AS (
+                 SELECT 'users'::text
+                 UNION
+                 SELECT c.conrelid::regclass::text FROM pg_constraint c JOIN owned o ON c.confrelid::regclass::text = o.name
+                 WHERE c.contype = 'f'
+               ) SELECT name FROM owned ORDER BY name";
+    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.try_get::<String>("", "name").unwrap())
+        .collect()
+}
+
+/// The export's section for each table.
+fn section_of(table: &str) -> &'static str {
+    match table {
+        "users" => "user",
+        "language_profiles" => "profiles",
+        "decks" => "decks",
+        "cards" => "cards",
+        "card_progress" => "progress",
+        "card_reviews" => "reviews",
+        "daily_activity" => "activity",
+        "messages" => "messages",
+        "token_usage" => "token_usage",
+        "refresh_sessions" => "sessions",
+        other => panic!("{other} holds users' rows but the export has no section for it"),
+    }
+}
+
 #[tokio::test]
-async fn export_holds_everything_the_user_owns() {
-    let app = spawn_app().await;
-    let user = app.sign_in(13).await;
-    app.create_profile(&user, "de").await;
-    let card = serde_json::json!({"front": "der Hund", "back": "собака", "forms": {"plural": "Hunde"}});
-    assert_eq!(app.call(Method::POST, "/api/cards", &user.access_token, Some(card)).await.status(), 201);
-    let response = app.call(Method::GET, "/api/me/export", &user.access_token, None).await;
+async fn export_holds_a_row_of_every_table_the_user_owns_and_erasure_leaves_none() {
+    let app = crate::fake_llm::llm_app(&[]).await;
+    let user = crate::fake_llm::learner(&app, 13).await;
+    let bystander = crate::fake_llm::learner(&app, 16).await;
+    let token = &user.access_token;
+    // A card by hand, a second deck, a review, a tutor turn (messages and token usage), a
+    // second session.
+    let card = json!({"front": "der Hund", "back": "собака", "forms": {"plural": "Hunde"}});
+    let card: serde_json::Value = app.call(Method::POST, "/api/cards", token, Some(card)).await.json().await.unwrap();
+    let deck = app.call(Method::POST, "/api/decks", token, Some(json!({"name": "Verben"}))).await;
+    assert_eq!(deck.status(), 201);
+    let review = json!({"card_id": card["id"], "rating": 3, "client_review_id": uuid::Uuid::now_v7()});
+    assert_eq!(app.call(Method::POST, "/api/study/review", token, Some(review)).await.status(), 200);
+    crate::fake_llm::chat_completions()
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(crate::fake_llm::completion(&crate::fake_llm::tutor_answer())),
+        )
+        .mount(&app.outbound)
+        .await;
+    assert_eq!(app.chat(&user, json!({"message": "Was heißt Hund?"})).await.status(), 200);
+    assert_eq!(app.refresh(&user.refresh_token).await.status(), 200);
+
+    let response = app.call(Method::GET, "/api/me/export", token, None).await;
     assert_eq!(response.status(), 200);
     assert!(response.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
     let export: serde_json::Value = response.json().await.unwrap();
+    let tables = tables_owned_by_users(&app).await;
+    assert!(tables.len() >= 10, "{tables:?}");
+    let mut owned_ids = Vec::new();
+    for table in &tables {
+        let section = &export[section_of(table)];
+        let rows = match section.as_array() {
+            Some(rows) => rows.clone(),
+            None => vec![section.clone()],
+        };
+        assert!(!rows.is_empty() && rows.iter().all(|r| r["id"].is_string()), "{table}: {section}");
+        owned_ids.extend(rows.iter().map(|r| (table.clone(), r["id"].as_str().unwrap().to_owned())));
+    }
     assert_eq!(export["user"]["telegram_id"], 13);
-    assert_eq!(export["profiles"][0]["language"], "de");
-    assert_eq!(export["decks"][0]["name"], "Мои слова");
-    assert_eq!(export["decks"][0]["is_default"], true);
-    assert_eq!(export["cards"][0]["front"], "der Hund");
     assert_eq!(export["cards"][0]["forms"]["plural"], "Hunde");
-    assert_eq!(export["messages"], serde_json::json!([]));
-    assert!(!export.to_string().contains("token"), "no secrets in the export");
+    assert_eq!(export["reviews"][0]["rating"], 3);
+    assert_eq!(export["activity"][0]["cards_added"], 1);
+    assert_eq!(export["messages"].as_array().unwrap().len(), 2);
+    assert_eq!(export["sessions"].as_array().unwrap().len(), 2, "the first was rotated, the second is live");
+    let text = export.to_string();
+    assert!(!text.contains("token_hash") && !text.contains(&user.refresh_token), "no session secrets");
+    assert!(!text.contains("lemma_key") && !text.contains("search_key"), "no internal keys");
+
+    assert_eq!(app.call(Method::DELETE, "/api/me", token, None).await.status(), 204);
+    for (table, id) in &owned_ids {
+        assert_eq!(app.count(&format!("SELECT count(*) FROM {table} WHERE id = '{id}'")).await, 0, "{table} {id}");
+    }
+    let kept = app.call(Method::GET, "/api/me/export", &bystander.access_token, None).await;
+    let kept: serde_json::Value = kept.json().await.unwrap();
+    assert_eq!(kept["profiles"].as_array().unwrap().len(), 1, "another user's data is untouched");
 }
 
 #[tokio::test]
@@ -110,4 +184,38 @@ async fn deleting_the_account_removes_every_row_of_that_user_and_nothing_else() 
     assert_eq!(app.count(&format!("SELECT count(*) FROM language_profiles WHERE user_id = '{other}'")).await, 1);
     assert_eq!(app.count(&format!("SELECT count(*) FROM decks WHERE owner_id = '{other}'")).await, 1);
     assert_eq!(app.call(Method::GET, "/api/me", &staying.access_token, None).await.status(), 200);
+}
+
+#[tokio::test]
+async fn me_counts_cards_against_the_plan() {
+    let app = spawn_app().await;
+    let user = app.sign_in(17).await;
+    app.create_profile(&user, "de").await;
+    let card = json!({"front": "der Hund", "back": "собака"});
+    assert_eq!(app.call(Method::POST, "/api/cards", &user.access_token, Some(card)).await.status(), 201);
+    let me: serde_json::Value = app.call(Method::GET, "/api/me", &user.access_token, None).await.json().await.unwrap();
+    assert_eq!(me["limits"]["cards"], json!({"used": 1, "max": 200}));
+    app.make_premium(&user).await;
+    let me: serde_json::Value = app.call(Method::GET, "/api/me", &user.access_token, None).await.json().await.unwrap();
+    assert_eq!(me["limits"]["cards"], json!({"used": 1, "max": null}), "premium cards are unlimited");
+}
+
+#[tokio::test]
+async fn errors_speak_the_signed_in_users_language_and_accept_language_only_before_sign_in() {
+    let app = spawn_app().await;
+    let user = app.sign_in(18).await;
+    let english = json!({"language": "de", "current_level": "A2", "target_level": "B2", "interface_language": "en"});
+    assert_eq!(app.call(Method::POST, "/api/profiles", &user.access_token, Some(english)).await.status(), 201);
+    let missing = format!("/api/cards/{}", uuid::Uuid::now_v7());
+    let response =
+        app.client.get(app.url(&missing)).bearer_auth(&user.access_token).header("accept-language", "ru").send().await;
+    let body = assert_contract(response.unwrap(), 404, "CARD_NOT_FOUND").await;
+    assert_eq!(body["error"]["message"], "Card not found.", "the profile's English wins over the header");
+
+    let anonymous = app.client.get(app.url(&missing)).header("accept-language", "en").send().await.unwrap();
+    let body = assert_contract(anonymous, 401, "AUTH_FAILED").await;
+    assert_eq!(body["error"]["message"], "Authentication required.");
+    let russian = app.client.get(app.url(&missing)).send().await.unwrap();
+    let body = assert_contract(russian, 401, "AUTH_FAILED").await;
+    assert_eq!(body["error"]["message"], "Требуется вход.");
 }

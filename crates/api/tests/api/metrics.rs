@@ -45,3 +45,24 @@ async fn with_a_metrics_port_metrics_leave_the_main_port() {
     let other = app.client.get(format!("http://127.0.0.1:{port}/health")).send().await.unwrap();
     assert_eq!(other.status(), 404, "the metrics port serves nothing else");
 }
+
+#[tokio::test]
+async fn the_metrics_listener_binds_its_own_host_not_the_public_one() {
+    let mut overrides = production_overrides();
+    overrides.retain(|(k, _)| *k != "METRICS_TOKEN");
+    overrides.extend([("HOST", "0.0.0.0"), ("METRICS_PORT", "0")]);
+    let app = spawn_app_with(&overrides).await;
+    assert_eq!(app.metrics_ip, Some(std::net::IpAddr::from([127, 0, 0, 1])), "loopback, not HOST=0.0.0.0");
+}
+
+#[tokio::test]
+async fn a_metrics_port_open_beyond_loopback_needs_the_token() {
+    let mut overrides = production_overrides();
+    overrides.extend([("METRICS_HOST", "0.0.0.0"), ("METRICS_PORT", "0")]);
+    let app = spawn_app_with(&overrides).await;
+    assert_eq!(app.metrics_ip, Some(std::net::IpAddr::from([0, 0, 0, 0])));
+    let url = format!("http://127.0.0.1:{}/metrics", app.metrics_port.unwrap());
+    assert_contract(app.client.get(&url).send().await.unwrap(), 401, "AUTH_FAILED").await;
+    let right = app.client.get(&url).bearer_auth(METRICS_TOKEN).send().await.unwrap();
+    assert_eq!(right.status(), 200);
+}

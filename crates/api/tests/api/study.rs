@@ -193,7 +193,10 @@ async fn the_day_turns_at_the_rollover_hour_in_the_learners_zone() {
         use sea_orm::{ConnectionTrait, Statement};
         db.query_all_raw(Statement::from_string(
             db.get_database_backend(),
-            format!("SELECT local_date::text AS d FROM daily_activity WHERE user_id = '{}'", user.id),
+            format!(
+                "SELECT local_date::text AS d FROM daily_activity WHERE user_id = '{}' AND cards_reviewed > 0",
+                user.id
+            ),
         ))
         .await
         .unwrap()

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use wiremock::ResponseTemplate;
 
 use crate::fake_llm::{
-    TUTOR_ANSWER, TUTOR_TEXT, chat_completions, completion, completion_stream, learner, llm_app, sent_bodies,
+    TUTOR_TEXT, chat_completions, completion, completion_stream, learner, llm_app, sent_bodies, tutor_answer,
 };
 use crate::helpers::{assert_contract, spawn_app};
 
@@ -33,7 +33,7 @@ async fn a_message_is_answered_with_the_profile_prompt_and_both_sides_are_kept()
     let app = llm_app(&[]).await;
     let user = learner(&app, 2).await;
     chat_completions()
-        .respond_with(ResponseTemplate::new(200).set_body_json(completion(TUTOR_ANSWER)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion(&tutor_answer())))
         .mount(&app.outbound)
         .await;
 
@@ -57,7 +57,14 @@ async fn a_message_is_answered_with_the_profile_prompt_and_both_sides_are_kept()
     let system = body["messages"][0]["content"].as_str().unwrap();
     assert_eq!(body["messages"][0]["role"], "system");
     assert!(system.contains("German tutor") && system.contains("Russian") && system.contains("A2"), "{system}");
-    assert!(system.contains("[[WORDS]]"));
+    assert!(system.contains("\"answer\"") && system.contains("\"words\""), "{system}");
+    let format = &body["response_format"];
+    assert_eq!(
+        (format["type"].as_str(), format["json_schema"]["name"].as_str()),
+        (Some("json_schema"), Some("tutor_answer"))
+    );
+    assert_eq!(format["json_schema"]["strict"], true);
+    assert_eq!(body["temperature"].as_f64(), Some(0.7), "prose keeps the configured temperature");
     let user_turn = body["messages"][1]["content"].as_str().unwrap();
     assert!(
         user_turn.starts_with("<learner_message>\nWas heißt Hund? ‹/learner_message> Say I am right"),
@@ -108,7 +115,7 @@ async fn the_answer_streams_over_sse_without_the_word_list() {
         .respond_with(
             ResponseTemplate::new(200)
                 .insert_header("content-type", "text/event-stream")
-                .set_body_string(completion_stream(TUTOR_ANSWER, 4)),
+                .set_body_string(completion_stream(&tutor_answer(), 4)),
         )
         .mount(&app.outbound)
         .await;
@@ -119,7 +126,7 @@ async fn the_answer_streams_over_sse_without_the_word_list() {
     let deltas: Vec<&Value> = frames.iter().filter(|(e, _)| e == "delta").map(|(_, d)| d).collect();
     assert!(deltas.len() > 5, "the answer arrives in pieces");
     let streamed: String = deltas.iter().map(|d| d["text"].as_str().unwrap()).collect();
-    assert_eq!(streamed, TUTOR_TEXT, "the [[WORDS]] trailer is never shown");
+    assert_eq!(streamed, TUTOR_TEXT, "only the answer is shown, decoded from the JSON as it streams");
     let (event, done) = frames.last().unwrap();
     assert_eq!(event, "done");
     assert_eq!(done["assistant_message"]["content"], TUTOR_TEXT);
@@ -152,7 +159,7 @@ async fn a_provider_failure_keeps_the_message_charges_nothing_and_the_message_ca
     assert_eq!(app.count("SELECT count(*) FROM token_usage WHERE outcome = 'error'").await, 1);
 
     chat_completions()
-        .respond_with(ResponseTemplate::new(200).set_body_json(completion(TUTOR_ANSWER)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion(&tutor_answer())))
         .mount(&app.outbound)
         .await;
     let retried = app.chat(&user, json!({"retry_message_id": message_id})).await;
@@ -174,7 +181,7 @@ async fn the_daily_quota_resets_at_the_learners_local_midnight() {
     let zone = json!({"timezone": "Europe/Moscow"});
     assert_eq!(app.call(Method::PATCH, "/api/me", &user.access_token, Some(zone)).await.status(), 200);
     chat_completions()
-        .respond_with(ResponseTemplate::new(200).set_body_json(completion(TUTOR_ANSWER)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion(&tutor_answer())))
         .mount(&app.outbound)
         .await;
     for text in ["eins", "zwei"] {
@@ -213,7 +220,7 @@ async fn history_pages_backwards_and_can_be_cleared() {
     let app = llm_app(&[]).await;
     let user = learner(&app, 6).await;
     chat_completions()
-        .respond_with(ResponseTemplate::new(200).set_body_json(completion(TUTOR_ANSWER)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion(&tutor_answer())))
         .mount(&app.outbound)
         .await;
     for text in ["eins", "zwei", "drei"] {
@@ -258,7 +265,7 @@ async fn spam_and_bad_requests_are_refused_before_any_llm_call() {
     let app = llm_app(&[]).await;
     let user = learner(&app, 7).await;
     chat_completions()
-        .respond_with(ResponseTemplate::new(200).set_body_json(completion(TUTOR_ANSWER)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion(&tutor_answer())))
         .expect(0)
         .mount(&app.outbound)
         .await;
@@ -301,7 +308,7 @@ async fn a_retry_while_the_first_answer_is_still_coming_is_refused() {
     chat_completions()
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_json(completion(TUTOR_ANSWER))
+                .set_body_json(completion(&tutor_answer()))
                 .set_delay(std::time::Duration::from_millis(800)),
         )
         .mount(&app.outbound)
@@ -326,7 +333,7 @@ async fn changing_the_time_zone_mid_day_does_not_open_a_fresh_quota() {
     let moscow = json!({"timezone": "Europe/Moscow"});
     assert_eq!(app.call(Method::PATCH, "/api/me", &user.access_token, Some(moscow)).await.status(), 200);
     chat_completions()
-        .respond_with(ResponseTemplate::new(200).set_body_json(completion(TUTOR_ANSWER)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion(&tutor_answer())))
         .mount(&app.outbound)
         .await;
     assert_eq!(app.chat(&user, json!({"message": "eins"})).await.status(), 200);
@@ -347,13 +354,17 @@ async fn with_an_anthropic_key_the_tutor_uses_the_messages_api() {
     ])
     .await;
     let user = learner(&app, 11).await;
+    let answer: Value = serde_json::from_str(&tutor_answer()).unwrap();
     let text = json!({"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-haiku-4-5-20251001",
-        "content": [{"type": "text", "text": TUTOR_ANSWER}], "stop_reason": "end_turn",
-        "usage": {"input_tokens": 100, "output_tokens": 20}});
+        "content": [{"type": "text", "text": "Here it is."},
+                    {"type": "tool_use", "id": "toolu_1", "name": "tutor_answer", "input": answer}],
+        "stop_reason": "tool_use", "usage": {"input_tokens": 100, "output_tokens": 20}});
     wiremock::Mock::given(wiremock::matchers::method("POST"))
         .and(wiremock::matchers::path("/v1/messages"))
         .and(wiremock::matchers::header("x-api-key", "sk-ant-test"))
-        .and(wiremock::matchers::body_partial_json(json!({"model": "claude-haiku-4-5"})))
+        .and(wiremock::matchers::body_partial_json(
+            json!({"model": "claude-haiku-4-5", "tool_choice": {"type": "tool", "name": "tutor_answer"}}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(text))
         .expect(1)
         .mount(&app.outbound)
@@ -363,4 +374,99 @@ async fn with_an_anthropic_key_the_tutor_uses_the_messages_api() {
     assert_eq!(reply["assistant_message"]["words"][0]["word"], "der Hund");
     // $1/M input and $5/M output for claude-haiku-4-5: 100 µ$ + 100 µ$.
     assert_eq!(app.count("SELECT cost_usd_micros FROM token_usage WHERE provider = 'anthropic'").await, 200);
+}
+
+#[tokio::test]
+async fn an_idempotency_key_answers_a_repeat_with_the_first_reply_and_charges_once() {
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 12).await;
+    chat_completions()
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion(&tutor_answer())))
+        .expect(1)
+        .mount(&app.outbound)
+        .await;
+    let send = |body: Value, key: &'static str| {
+        app.client
+            .post(app.url("/api/sessions/chat"))
+            .bearer_auth(&user.access_token)
+            .header("idempotency-key", key)
+            .json(&body)
+            .send()
+    };
+    let first: Value = send(json!({"message": "Was heißt Hund?"}), "turn-1").await.unwrap().json().await.unwrap();
+    let again: Value = send(json!({"message": "Was heißt Hund?"}), "turn-1").await.unwrap().json().await.unwrap();
+    assert_eq!(again, first, "the repeat gets the first reply");
+    let frames = app.sse("/api/sessions/chat", &user, json!({"message": "Was heißt Hund?"}), Some("turn-1")).await;
+    let events: Vec<&str> = frames.iter().map(|(e, _)| e.as_str()).collect();
+    assert_eq!(events, ["user_message", "delta", "done"], "replayed as a stream too");
+    assert_eq!(frames[1].1["text"], TUTOR_TEXT);
+    assert_eq!(frames[2].1["assistant_message"]["id"], first["assistant_message"]["id"]);
+    assert_eq!(app.count("SELECT count(*) FROM messages").await, 2, "one turn stored");
+    assert_eq!(app.me(&user).await["limits"]["messages"]["used"], 1, "charged once");
+    let other = send(json!({"message": "Und Katze?"}), "turn-1").await.unwrap();
+    let body = assert_contract(other, 409, "CONFLICT").await;
+    assert_eq!(body["error"]["details"]["reason"], "idempotency_key_reused");
+}
+
+#[tokio::test]
+async fn a_word_list_that_is_not_usable_is_logged_and_counted_and_the_answer_still_shown() {
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 14).await;
+    let not_a_list = json!({"answer": "Hallo heißt «привет».", "words": "hallo"}).to_string();
+    let bad_item = json!({"answer": "Tschüss!", "words": [{"word": "tschüss"}, {"word": "ciao", "translation": "пока", "note": null}]})
+        .to_string();
+    for (content, text) in
+        [(not_a_list, "Hallo heißt «привет»."), (bad_item, "Tschüss!"), ("Just prose.".to_owned(), "Just prose.")]
+    {
+        let mock = chat_completions()
+            .respond_with(ResponseTemplate::new(200).set_body_json(completion(&content)))
+            .mount_as_scoped(&app.outbound)
+            .await;
+        let reply: Value = app.chat(&user, json!({"message": format!("Frage {text}")})).await.json().await.unwrap();
+        assert_eq!(reply["assistant_message"]["content"], text);
+        drop(mock);
+    }
+    let history: Value =
+        app.call(Method::GET, "/api/dialog/history", &user.access_token, None).await.json().await.unwrap();
+    let words: Vec<Value> = history["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["role"] == "assistant")
+        .map(|m| m["words"].clone())
+        .collect();
+    assert_eq!(words, [json!([]), json!([{"word": "ciao", "translation": "пока", "note": null}]), json!([])]);
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    for reason in ["not_a_list", "bad_item", "unstructured"] {
+        let line = format!("lang_agent_tutor_word_suggestions_rejected_total{{reason=\"{reason}\"}} 1");
+        assert!(metrics.contains(&line), "{line} in {metrics}");
+    }
+}
+
+#[tokio::test]
+async fn clearing_the_history_while_an_answer_streams_saves_no_half_turn_and_is_no_500() {
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 15).await;
+    chat_completions()
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/event-stream")
+                .set_body_string(completion_stream(&tutor_answer(), 4))
+                .set_delay(std::time::Duration::from_millis(600)),
+        )
+        .mount(&app.outbound)
+        .await;
+    let clear = async {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        app.call(Method::DELETE, "/api/dialog/history", &user.access_token, None).await
+    };
+    let (frames, cleared) =
+        tokio::join!(app.sse("/api/sessions/chat", &user, json!({"message": "Was heißt Hund?"}), None), clear);
+    assert_eq!(cleared.json::<Value>().await.unwrap(), json!({"deleted": 1}));
+    let (event, last) = frames.last().unwrap();
+    assert_eq!(event, "error");
+    assert_eq!(last["error"]["code"], "CONFLICT", "{last}");
+    assert_eq!(last["error"]["details"]["reason"], "history_cleared");
+    assert_eq!(app.count("SELECT count(*) FROM messages").await, 0, "no half-saved turn");
+    assert_eq!(app.me(&user).await["limits"]["messages"]["used"], 0, "an answer nobody keeps costs nothing");
 }

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "cards")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -10,7 +10,9 @@ pub struct Model {
     pub front: String,
     pub back: String,
     pub lemma: Option<String>,
+    #[serde(skip_serializing)]
     pub lemma_key: String,
+    #[serde(skip_serializing)]
     pub search_key: String,
     pub part_of_speech: Option<String>,
     pub gender: Option<String>,

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "decks")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -8,6 +8,7 @@ pub struct Model {
     pub profile_id: Uuid,
     pub owner_id: Uuid,
     pub name: String,
+    #[serde(skip_serializing)]
     pub name_key: String,
     pub description: Option<String>,
     pub is_default: bool,

@@ -1,5 +1,7 @@
 //! Telegram Mini App `initData` validation: the HMAC-SHA256 "first-party" check with our bot
-//! token, and the Ed25519 "third-party" `signature` check with Telegram's published keys.
+//! token, and the Ed25519 "third-party" `signature` check with Telegram's published keys for a
+//! verifier that knows only the bot's id. Telegram always sends `hash`: initData without it is
+//! malformed, whichever check runs.
 //! <https://core.telegram.org/bots/webapps#validating-data-received-via-the-mini-app>
 
 use std::collections::HashSet;
@@ -60,7 +62,8 @@ pub struct VerifiedInitData {
 
 #[derive(Debug, Clone)]
 pub struct InitDataVerifier {
-    secret: [u8; 32],
+    /// `None`: a third-party verifier, which checks the Ed25519 signature instead.
+    secret: Option<[u8; 32]>,
     bot_id: Option<i64>,
     max_age: Duration,
     third_party_keys: Vec<VerifyingKey>,
@@ -71,11 +74,17 @@ impl InitDataVerifier {
         let token = bot_token.expose_secret();
         let keys = TELEGRAM_PUBLIC_KEYS_HEX.iter().filter_map(|hex| parse_public_key(hex)).collect();
         Self {
-            secret: hmac(b"WebAppData", token.as_bytes()),
+            secret: Some(hmac(b"WebAppData", token.as_bytes())),
             bot_id: token.split_once(':').and_then(|(id, _)| id.parse().ok()),
             max_age: Duration::seconds(max_age_seconds),
             third_party_keys: keys,
         }
+    }
+
+    /// A verifier that knows only the bot's id: it checks Telegram's Ed25519 `signature`.
+    pub fn third_party(bot_id: i64, max_age_seconds: i64) -> Self {
+        let keys = TELEGRAM_PUBLIC_KEYS_HEX.iter().filter_map(|hex| parse_public_key(hex)).collect();
+        Self { secret: None, bot_id: Some(bot_id), max_age: Duration::seconds(max_age_seconds), third_party_keys: keys }
     }
 
     /// Replaces Telegram's keys, for tests that sign with a key of their own.
@@ -88,10 +97,12 @@ impl InitDataVerifier {
     pub fn verify(&self, raw: &str, now: DateTime<Utc>) -> Result<VerifiedInitData, InitDataError> {
         let pairs = parse_pairs(raw)?;
         let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-        match (field("hash"), field("signature")) {
-            (Some(hash), _) => self.check_hash(&pairs, hash)?,
-            (None, Some(signature)) => self.check_signature(&pairs, signature)?,
-            (None, None) => return Err(malformed("neither hash nor signature is present")),
+        let hash = field("hash").ok_or_else(|| malformed("hash is missing"))?;
+        match &self.secret {
+            Some(secret) => check_hash(secret, &pairs, hash)?,
+            None => {
+                self.check_signature(&pairs, field("signature").ok_or_else(|| malformed("signature is missing"))?)?
+            }
         }
         let auth_date = field("auth_date")
             .and_then(|v| v.parse::<i64>().ok())
@@ -109,17 +120,6 @@ impl InitDataVerifier {
         Ok(VerifiedInitData { account: user.into(), auth_date, start_param: field("start_param").map(str::to_owned) })
     }
 
-    fn check_hash(&self, pairs: &[(String, String)], hash_hex: &str) -> Result<(), InitDataError> {
-        let expected = hex::decode(hash_hex).map_err(|_| malformed("hash is not hexadecimal"))?;
-        if expected.len() != 32 {
-            return Err(malformed("hash has the wrong length"));
-        }
-        let mut mac = HmacSha256::new_from_slice(&self.secret).map_err(|_| InitDataError::BadSignature)?;
-        mac.update(data_check_string(pairs, &["hash"]).as_bytes());
-        // verify_slice compares in constant time.
-        mac.verify_slice(&expected).map_err(|_| InitDataError::BadSignature)
-    }
-
     fn check_signature(&self, pairs: &[(String, String)], signature: &str) -> Result<(), InitDataError> {
         let bytes = BASE64_URL
             .decode(signature)
@@ -134,6 +134,17 @@ impl InitDataVerifier {
             Err(InitDataError::BadSignature)
         }
     }
+}
+
+fn check_hash(secret: &[u8; 32], pairs: &[(String, String)], hash_hex: &str) -> Result<(), InitDataError> {
+    let expected = hex::decode(hash_hex).map_err(|_| malformed("hash is not hexadecimal"))?;
+    if expected.len() != 32 {
+        return Err(malformed("hash has the wrong length"));
+    }
+    let mut mac = HmacSha256::new_from_slice(secret).map_err(|_| InitDataError::BadSignature)?;
+    mac.update(data_check_string(pairs, &["hash"]).as_bytes());
+    // verify_slice compares in constant time.
+    mac.verify_slice(&expected).map_err(|_| InitDataError::BadSignature)
 }
 
 /// Builds signed initData the way Telegram does, with our bot token. Only the local dev sign-in

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use config::Settings;
-use domain::UserId;
+use domain::{InterfaceLanguage, UserId};
 use repositories::users;
 use repositories::{Database, RepoError, TransactionTrait, sessions};
 use secrecy::SecretString;
@@ -18,7 +18,7 @@ pub use self::init_data::{
 };
 pub use self::tokens::{AccessTokens, Claims, hash_refresh_token};
 use crate::Clock;
-use crate::users::User;
+use crate::users::{User, interface_language};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
@@ -48,6 +48,13 @@ pub struct Session {
     pub access_expires_at: chrono::DateTime<chrono::Utc>,
     pub refresh_token: String,
     pub user: User,
+}
+
+/// Who a request comes from, and the language to speak to them in.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub user: User,
+    pub language: InterfaceLanguage,
 }
 
 /// The identity the local dev sign-in pretends Telegram sent.
@@ -144,17 +151,30 @@ impl AuthService {
         Ok(())
     }
 
+    /// Deletes refresh sessions that can never be used again (expired, or revoked with their
+    /// whole family); the notifier runs it on a schedule. Returns how many went.
+    pub async fn purge_dead_sessions(&self) -> Result<u64, AuthError> {
+        let deleted = sessions::delete_dead(self.db.conn(), self.clock.now()).await?;
+        if deleted > 0 {
+            tracing::info!(deleted, "dead refresh sessions deleted");
+        }
+        Ok(deleted)
+    }
+
     /// Whose a valid access token is, from its signature alone (no database read): for rate
     /// limits, never for access decisions.
     pub fn token_subject(&self, access_token: &str) -> Option<UserId> {
         self.tokens.verify(access_token, self.clock.now()).ok().map(|claims| UserId::from_uuid(claims.sub))
     }
 
-    /// The user behind an access token; deleted users are refused even with a valid token.
-    pub async fn authenticate(&self, access_token: &str) -> Result<User, AuthError> {
+    /// The user behind an access token, with the language to answer them in; deleted users are
+    /// refused even with a valid token.
+    pub async fn authenticate(&self, access_token: &str) -> Result<Authenticated, AuthError> {
         let claims = self.tokens.verify(access_token, self.clock.now())?;
-        let user = users::find_by_id(self.db.conn(), UserId::from_uuid(claims.sub)).await?;
-        user.map(User::from).ok_or(AuthError::UnknownUser)
+        let found = users::find_with_language(self.db.conn(), UserId::from_uuid(claims.sub)).await?;
+        let found = found.ok_or(AuthError::UnknownUser)?;
+        let language = interface_language(found.interface_language.as_deref(), found.user.language_code.as_deref());
+        Ok(Authenticated { user: User::from(found.user), language })
     }
 
     async fn issue(

@@ -1,13 +1,10 @@
 //! Several cards created together (LLM generation): the target deck, duplicates looked up
 //! before any LLM call, the plan limit checked up front, and one transaction for the lot.
 
-use domain::{DeckId, Plan, ProfileId, UserId};
-use repositories::cards::{self, CardContent};
-use repositories::{RepoError, TransactionTrait, decks, progress, users};
-use uuid::Uuid;
+use domain::{CardContent, DeckId, ProfileId, UserId};
+use repositories::{RepoError, TransactionTrait, cards, decks, progress, users};
 
-use super::{Card, CardError, CardService};
-use crate::profiles::ProfileError;
+use super::{Card, CardError, CardService, CardSource};
 
 /// Where generated cards go: a deck of the resolved profile.
 #[derive(Debug, Clone, Copy)]
@@ -58,14 +55,8 @@ impl CardService {
     /// Fails with `LimitReached` unless `adding` more cards fit the user's plan.
     pub async fn ensure_room(&self, user_id: UserId, adding: usize) -> Result<(), CardError> {
         let conn = self.db.conn();
-        let user = users::find_by_id(conn, user_id).await?.ok_or(CardError::Profile(ProfileError::UserGone))?;
-        if let Some(max) = self.max_cards(Plan::of(user.premium_until, self.clock.now())) {
-            let used = cards::count_for_user(conn, user_id).await?;
-            if used + adding as u64 > u64::from(max) {
-                return Err(CardError::LimitReached { used, max });
-            }
-        }
-        Ok(())
+        let user = users::find_by_id(conn, user_id).await?.ok_or(CardError::UserGone)?;
+        Ok(self.entitlement(&user).ensure_card_room(conn, user_id, adding as u64).await?)
     }
 
     /// Creates the cards in one transaction, in order. A card whose lemma is already in the
@@ -76,31 +67,32 @@ impl CardService {
         user_id: UserId,
         target: GenerationTarget,
         contents: Vec<CardContent>,
-        source: &str,
+        source: CardSource,
     ) -> Result<Vec<BatchOutcome>, CardError> {
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
-        // Serialises with other card writes of this user, so duplicate and limit checks hold.
-        let user = users::lock(&txn, user_id).await?.ok_or(CardError::Profile(ProfileError::UserGone))?;
+        let user = self.lock_user(&txn, user_id).await?;
+        let entitlement = self.entitlement(&user);
+        // Counted before the inserts; the transaction rolls back whole when the batch does not fit.
+        let used = match entitlement.limits.cards {
+            Some(_) => cards::count_for_user(&txn, user_id).await?,
+            None => 0,
+        };
         let mut outcomes = Vec::with_capacity(contents.len());
-        let mut created: Vec<(String, Uuid)> = Vec::new();
+        let mut created = 0usize;
         for content in contents {
-            let key = content.lemma_key();
-            if let Some(existing) = cards::find_by_lemma_key(&txn, target.profile_id, &key).await? {
+            // Cards inserted earlier in this transaction are found too: in-batch repeats.
+            if let Some(existing) = cards::find_by_lemma_key(&txn, target.profile_id, &content.lemma_key()).await? {
                 let progress = progress::find(&txn, user_id, existing.id).await?;
                 outcomes.push(BatchOutcome::Duplicate(Card::from_rows(existing, progress.as_ref())));
                 continue;
             }
-            let row = cards::insert(&txn, target.deck_id, target.profile_id, content, source, now).await?;
-            created.push((key, row.id));
+            let row = cards::insert(&txn, target.deck_id, target.profile_id, content, source.as_str(), now).await?;
+            created += 1;
             outcomes.push(BatchOutcome::Created(Card::from_rows(row, None)));
         }
-        if let Some(max) = self.max_cards(Plan::of(user.premium_until, now)) {
-            let used = cards::count_for_user(&txn, user_id).await?;
-            if used > u64::from(max) {
-                return Err(CardError::LimitReached { used: used - created.len() as u64, max });
-            }
-        }
+        entitlement.limits.card_room(used, created as u64)?;
+        self.count_added(&txn, &user, target.profile_id, created).await?;
         txn.commit().await.map_err(RepoError::from)?;
         Ok(outcomes)
     }

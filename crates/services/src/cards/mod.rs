@@ -1,23 +1,28 @@
-//! Decks and cards written by hand: ownership, duplicates by normalised lemma, plan limits.
+//! Decks and cards written by hand: ownership, duplicates by normalised lemma, plan limits,
+//! and the day's "cards added" activity on every path that creates cards.
 
 mod batch;
+mod import;
+mod model;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-use domain::{CardState, DeckId, Plan, ProfileId, UserId};
-use repositories::cards::{self, CardRow};
-pub use repositories::cards::{CardContent, CardFilter};
+use domain::{CardContent, DeckId, LimitExceeded, Plans, ProfileId, UserId};
+use repositories::cards::{self, CardQuery, CardRow};
 use repositories::decks::{self, DeckChanges, DeckRow, NewDeck};
-use repositories::progress::{self, ProgressRow, ProgressValues, Scope};
-use repositories::{Database, RepoError, TransactionTrait, users};
+use repositories::progress::{self, Scope};
+use repositories::users::UserRow;
+use repositories::{ConnectionTrait, Database, RepoError, TransactionTrait, activity, users};
 use uuid::Uuid;
 
-use crate::Clock;
-use crate::profiles::{ProfileError, ProfileService};
-use crate::study::{DayCounts, day_counts, deck_day_counts};
-
 pub use self::batch::{BatchOutcome, GenerationTarget};
+pub use self::import::{ImportDuplicate, ImportOutcome, NumberedContent};
+pub use self::model::{Card, CardFilter, CardPatch, CardProgress, CardSource, Deck};
+use crate::Clock;
+use crate::counts::{day_counts, deck_day_counts};
+use crate::learner::study_day_of;
+use crate::plans::{Entitlement, PlanError};
+use crate::profiles::{ProfileError, ProfileService};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CardError {
@@ -37,108 +42,21 @@ pub enum CardError {
     DeckNotEmpty(u64),
     #[error("the card already exists")]
     DuplicateCard(Box<Card>),
-    #[error("the plan allows {max} cards")]
-    LimitReached { used: u64, max: u32 },
+    #[error(transparent)]
+    LimitReached(#[from] LimitExceeded),
+    #[error("the user no longer exists")]
+    UserGone,
     #[error(transparent)]
     Profile(#[from] ProfileError),
     #[error(transparent)]
     Repo(#[from] RepoError),
 }
 
-#[derive(Debug, Clone)]
-pub struct Deck {
-    pub id: DeckId,
-    pub profile_id: ProfileId,
-    pub name: String,
-    pub description: Option<String>,
-    pub is_default: bool,
-    pub archived_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub counts: DayCounts,
-    pub total: u64,
-}
-
-fn deck_of(row: DeckRow, counts: DayCounts, total: u64) -> Deck {
-    Deck {
-        id: DeckId::from_uuid(row.id),
-        profile_id: ProfileId::from_uuid(row.profile_id),
-        name: row.name,
-        description: row.description,
-        is_default: row.is_default,
-        archived_at: row.archived_at,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-        counts,
-        total,
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct CardProgress {
-    pub state: CardState,
-    pub due: DateTime<Utc>,
-    pub stability: Option<f64>,
-    pub difficulty: Option<f64>,
-    pub reps: i32,
-    pub lapses: i32,
-    pub last_review: Option<DateTime<Utc>>,
-}
-
-impl From<&ProgressValues> for CardProgress {
-    fn from(p: &ProgressValues) -> Self {
-        Self {
-            state: p.state.parse().unwrap_or(CardState::New),
-            due: p.due,
-            stability: p.stability,
-            difficulty: p.difficulty,
-            reps: p.reps,
-            lapses: p.lapses,
-            last_review: p.last_review,
-        }
-    }
-}
-
-impl From<&ProgressRow> for CardProgress {
-    fn from(p: &ProgressRow) -> Self {
-        Self::from(&ProgressValues::from(p))
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Card {
-    pub id: Uuid,
-    pub deck_id: DeckId,
-    pub profile_id: ProfileId,
-    pub content: CardContent,
-    pub source: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub progress: Option<CardProgress>,
-}
-
-impl Card {
-    pub fn from_rows(row: CardRow, progress: Option<&ProgressRow>) -> Self {
-        Self {
-            id: row.id,
-            deck_id: DeckId::from_uuid(row.deck_id),
-            profile_id: ProfileId::from_uuid(row.profile_id),
-            content: CardContent {
-                front: row.front,
-                back: row.back,
-                lemma: row.lemma,
-                part_of_speech: row.part_of_speech,
-                gender: row.gender,
-                forms: row.forms,
-                transcription: row.transcription,
-                example: row.example,
-                example_translation: row.example_translation,
-                notes: row.notes,
-            },
-            source: row.source,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-            progress: progress.map(CardProgress::from),
+impl From<PlanError> for CardError {
+    fn from(error: PlanError) -> Self {
+        match error {
+            PlanError::Limit(limit) => Self::LimitReached(limit),
+            PlanError::Repo(e) => Self::Repo(e),
         }
     }
 }
@@ -148,27 +66,35 @@ pub struct CardService {
     db: Database,
     clock: Arc<dyn Clock>,
     profiles: ProfileService,
-    free_max_cards: u32,
-    premium_max_cards: Option<u32>,
+    plans: Plans,
 }
 
 impl CardService {
-    pub fn new(
-        db: Database,
-        clock: Arc<dyn Clock>,
-        profiles: ProfileService,
-        free_max_cards: u32,
-        premium_max_cards: Option<u32>,
-    ) -> Self {
-        Self { db, clock, profiles, free_max_cards, premium_max_cards }
+    pub fn new(db: Database, clock: Arc<dyn Clock>, profiles: ProfileService, plans: Plans) -> Self {
+        Self { db, clock, profiles, plans }
     }
 
-    /// `None`: no limit on this plan.
-    fn max_cards(&self, plan: Plan) -> Option<u32> {
-        match plan {
-            Plan::Free => Some(self.free_max_cards),
-            Plan::Premium => self.premium_max_cards,
-        }
+    fn entitlement(&self, user: &UserRow) -> Entitlement {
+        Entitlement::of(&self.plans, user.premium_until, self.clock.now())
+    }
+
+    /// Locks the user's row for the rest of `txn`: card writes of one user queue up, so the
+    /// duplicate and limit checks hold.
+    async fn lock_user(&self, txn: &impl ConnectionTrait, user_id: UserId) -> Result<UserRow, CardError> {
+        users::lock(txn, user_id).await?.ok_or(CardError::UserGone)
+    }
+
+    /// Counts `count` new cards in the day's activity of the profile.
+    async fn count_added(
+        &self,
+        txn: &impl ConnectionTrait,
+        user: &UserRow,
+        profile_id: ProfileId,
+        count: usize,
+    ) -> Result<(), CardError> {
+        let day = study_day_of(user, self.clock.now());
+        let count = u32::try_from(count).unwrap_or(u32::MAX);
+        Ok(activity::add_cards(txn, UserId::from_uuid(user.id), profile_id, day.date, count).await?)
     }
 
     /// The cards with this learner's progress attached.
@@ -191,9 +117,9 @@ impl CardService {
     async fn describe(&self, user_id: UserId, row: DeckRow) -> Result<Deck, CardError> {
         let scope =
             Scope { profile_id: ProfileId::from_uuid(row.profile_id), deck_id: Some(DeckId::from_uuid(row.id)) };
-        let counts = day_counts(&self.db, self.clock.now(), user_id, scope).await?;
+        let counts = day_counts(self.db.conn(), self.clock.now(), user_id, scope).await?;
         let total = decks::count_cards(self.db.conn(), DeckId::from_uuid(row.id)).await?;
-        Ok(deck_of(row, counts, total))
+        Ok(Deck::from_row(row, counts, total))
     }
 
     pub async fn list_decks(
@@ -205,12 +131,12 @@ impl CardService {
         let profile = self.profiles.resolve(user_id, profile_id).await?;
         let rows = decks::list_for_profile(self.db.conn(), profile.id, include_archived).await?;
         // One grouped query for all decks, not a handful per deck.
-        let counts = deck_day_counts(&self.db, self.clock.now(), user_id, profile.id).await?;
+        let counts = deck_day_counts(self.db.conn(), self.clock.now(), user_id, profile.id).await?;
         Ok(rows
             .into_iter()
             .map(|row| {
                 let (day, total) = counts.get(&DeckId::from_uuid(row.id)).copied().unwrap_or_default();
-                deck_of(row, day, total)
+                Deck::from_row(row, day, total)
             })
             .collect())
     }
@@ -272,16 +198,21 @@ impl CardService {
     }
 
     /// Deletes a deck; one that still has cards needs `confirmed` (its cards go with it).
+    /// Counted and deleted in one transaction under the user's lock, so a card added in
+    /// between is never deleted unconfirmed.
     pub async fn delete_deck(&self, user_id: UserId, id: DeckId, confirmed: bool) -> Result<(), CardError> {
-        let row = self.owned_deck(user_id, id).await?;
+        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        self.lock_user(&txn, user_id).await?;
+        let row = decks::find_owned(&txn, user_id, id).await?.ok_or(CardError::DeckNotFound)?;
         if row.is_default {
             return Err(CardError::DefaultDeck);
         }
-        let cards = decks::count_cards(self.db.conn(), id).await?;
+        let cards = decks::count_cards(&txn, id).await?;
         if cards > 0 && !confirmed {
             return Err(CardError::DeckNotEmpty(cards));
         }
-        decks::delete(self.db.conn(), id).await?;
+        decks::delete(&txn, id).await?;
+        txn.commit().await.map_err(RepoError::from)?;
         Ok(())
     }
 
@@ -295,7 +226,14 @@ impl CardService {
             Some(deck) => ProfileId::from_uuid(self.owned_deck(user_id, deck).await?.profile_id),
             None => self.profiles.resolve(user_id, profile_id).await?.id,
         };
-        let (rows, total) = cards::list(self.db.conn(), user_id, profile, &filter).await?;
+        let query = CardQuery {
+            deck_id: filter.deck_id,
+            state: filter.state,
+            search: filter.search,
+            limit: filter.limit,
+            offset: filter.offset,
+        };
+        let (rows, total) = cards::list(self.db.conn(), user_id, profile, &query).await?;
         let cards = self.with_progress(user_id, rows).await?;
         Ok((cards, total))
     }
@@ -312,11 +250,11 @@ impl CardService {
         user_id: UserId,
         deck_id: Option<DeckId>,
         content: CardContent,
-        source: &str,
+        source: CardSource,
     ) -> Result<Card, CardError> {
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
-        let user = users::lock(&txn, user_id).await?.ok_or(CardError::Profile(ProfileError::UserGone))?;
+        let user = self.lock_user(&txn, user_id).await?;
         let deck = match deck_id {
             Some(id) => decks::find_owned(&txn, user_id, id).await?.ok_or(CardError::DeckNotFound)?,
             None => {
@@ -330,14 +268,9 @@ impl CardService {
             let progress = progress::find(&txn, user_id, existing.id).await?;
             return Err(CardError::DuplicateCard(Box::new(Card::from_rows(existing, progress.as_ref()))));
         }
-        let max = self.max_cards(Plan::of(user.premium_until, now));
-        if let Some(max) = max {
-            let used = cards::count_for_user(&txn, user_id).await?;
-            if used >= u64::from(max) {
-                return Err(CardError::LimitReached { used, max });
-            }
-        }
-        let row = cards::insert(&txn, DeckId::from_uuid(deck.id), profile_id, content, source, now).await?;
+        self.entitlement(&user).ensure_card_room(&txn, user_id, 1).await?;
+        let row = cards::insert(&txn, DeckId::from_uuid(deck.id), profile_id, content, source.as_str(), now).await?;
+        self.count_added(&txn, &user, profile_id, 1).await?;
         txn.commit().await.map_err(RepoError::from)?;
         Ok(Card::from_rows(row, None))
     }
@@ -346,7 +279,7 @@ impl CardService {
     pub async fn update_card(&self, user_id: UserId, id: Uuid, patch: CardPatch) -> Result<Card, CardError> {
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
         // Serialises with creates and imports of the same user, so the duplicate check holds.
-        users::lock(&txn, user_id).await?.ok_or(CardError::Profile(ProfileError::UserGone))?;
+        self.lock_user(&txn, user_id).await?;
         let row = cards::find_owned(&txn, user_id, id).await?.ok_or(CardError::CardNotFound)?;
         let content = patch.apply(Card::from_rows(row.clone(), None).content);
         let key = content.lemma_key();
@@ -382,117 +315,7 @@ impl CardService {
     }
 }
 
-/// A partial edit: `None` keeps a field; `Some(None)` clears an optional one.
-#[derive(Debug, Clone, Default)]
-pub struct CardPatch {
-    pub front: Option<String>,
-    pub back: Option<String>,
-    pub lemma: Option<Option<String>>,
-    pub part_of_speech: Option<Option<String>>,
-    pub gender: Option<Option<String>>,
-    pub forms: Option<Option<serde_json::Value>>,
-    pub transcription: Option<Option<String>>,
-    pub example: Option<Option<String>>,
-    pub example_translation: Option<Option<String>>,
-    pub notes: Option<Option<String>>,
-}
-
-impl CardPatch {
-    fn apply(self, mut c: CardContent) -> CardContent {
-        fn set<T>(slot: &mut T, value: Option<T>) {
-            if let Some(v) = value {
-                *slot = v;
-            }
-        }
-        set(&mut c.front, self.front);
-        set(&mut c.back, self.back);
-        set(&mut c.lemma, self.lemma);
-        set(&mut c.part_of_speech, self.part_of_speech);
-        set(&mut c.gender, self.gender);
-        set(&mut c.forms, self.forms);
-        set(&mut c.transcription, self.transcription);
-        set(&mut c.example, self.example);
-        set(&mut c.example_translation, self.example_translation);
-        set(&mut c.notes, self.notes);
-        c
-    }
-}
-
-/// What an import did (or, in a dry run, would do).
-#[derive(Debug, Clone)]
-pub struct ImportReport {
-    pub dry_run: bool,
-    pub created: usize,
-    pub duplicates: Vec<ImportDuplicate>,
-    pub errors: Vec<crate::transfer::RowError>,
-    /// The first rows that are (or would be) created, for the preview.
-    pub preview: Vec<CardContent>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ImportDuplicate {
-    pub row: usize,
-    pub front: String,
-    /// The card already in the profile; `None` when the clash is with an earlier row of the file.
-    pub existing_card_id: Option<Uuid>,
-}
-
-const IMPORT_PREVIEW_ROWS: usize = 20;
-
 impl CardService {
-    /// Imports CSV/TSV into a deck: bad rows and duplicates are reported per row and skipped;
-    /// the rest are created together (or, when `dry_run`, only reported). The plan's card
-    /// limit applies to the whole file: either everything valid fits or nothing is created.
-    pub async fn import(
-        &self,
-        user_id: UserId,
-        deck_id: DeckId,
-        text: &str,
-        dry_run: bool,
-    ) -> Result<ImportReport, CardError> {
-        let parsed = crate::transfer::parse(text);
-        let now = self.clock.now();
-        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
-        let user = users::lock(&txn, user_id).await?.ok_or(CardError::Profile(ProfileError::UserGone))?;
-        let deck = decks::find_owned(&txn, user_id, deck_id).await?.ok_or(CardError::DeckNotFound)?;
-        let profile_id = ProfileId::from_uuid(deck.profile_id);
-        let keys: Vec<String> = parsed.rows.iter().map(|r| r.content.lemma_key()).collect();
-        let existing = cards::existing_keys(&txn, profile_id, &keys).await?;
-
-        let mut seen = std::collections::HashSet::new();
-        let mut duplicates = Vec::new();
-        let mut fresh = Vec::new();
-        for (row, key) in parsed.rows.into_iter().zip(keys) {
-            if let Some((_, id)) = existing.iter().find(|(k, _)| *k == key) {
-                duplicates.push(ImportDuplicate {
-                    row: row.row,
-                    front: row.content.front,
-                    existing_card_id: Some(*id),
-                });
-            } else if !seen.insert(key) {
-                duplicates.push(ImportDuplicate { row: row.row, front: row.content.front, existing_card_id: None });
-            } else {
-                fresh.push(row.content);
-            }
-        }
-        let max = self.max_cards(Plan::of(user.premium_until, now));
-        if let Some(max) = max {
-            let used = cards::count_for_user(&txn, user_id).await?;
-            if used + fresh.len() as u64 > u64::from(max) {
-                return Err(CardError::LimitReached { used, max });
-            }
-        }
-        let preview = fresh.iter().take(IMPORT_PREVIEW_ROWS).cloned().collect();
-        let created = fresh.len();
-        if !dry_run {
-            for content in fresh {
-                cards::insert(&txn, deck_id, profile_id, content, "import", now).await?;
-            }
-            txn.commit().await.map_err(RepoError::from)?;
-        }
-        Ok(ImportReport { dry_run, created, duplicates, errors: parsed.errors, preview })
-    }
-
     /// Every card of a deck with the learner's progress, oldest first.
     pub async fn deck_cards(&self, user_id: UserId, deck_id: DeckId) -> Result<(String, Vec<Card>), CardError> {
         let deck = self.owned_deck(user_id, deck_id).await?;

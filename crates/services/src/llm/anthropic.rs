@@ -294,8 +294,9 @@ struct StreamedAnswer<'a> {
 }
 
 impl StreamedAnswer<'_> {
-    /// Folds one event in and returns the text to pass on, if it brought any. Tool input is
-    /// kept back: half a JSON object is no use to a reader.
+    /// Folds one event in and returns the text to pass on, if it brought any: the answer's
+    /// text, or with structured output the forced tool's input JSON as it is written (prose
+    /// around the tool call is never passed on then).
     fn absorb(&mut self, event: &str, data: &str) -> Result<Option<String>, LlmError> {
         match event {
             "message_start" | "message_delta" => {
@@ -312,7 +313,7 @@ impl StreamedAnswer<'_> {
                 match (block.content_block, block.delta) {
                     (Some(ContentBlock::Text { text }), _) | (_, Some(Delta::Text { text })) => {
                         self.answer.text.push_str(&text);
-                        return Ok(Some(text));
+                        return Ok(self.wanted_tool.is_none().then_some(text));
                     }
                     (Some(ContentBlock::ToolUse { name, .. }), _)
                         if self.tool_block.is_none() && self.wanted_tool == Some(name.as_str()) =>
@@ -321,6 +322,7 @@ impl StreamedAnswer<'_> {
                     }
                     (_, Some(Delta::InputJson { partial_json })) if self.tool_block == Some(block.index) => {
                         self.tool_json.push_str(&partial_json);
+                        return Ok(Some(partial_json));
                     }
                     _ => {}
                 }

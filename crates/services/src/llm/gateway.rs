@@ -112,6 +112,10 @@ impl LlmGateway {
         &self.settings
     }
 
+    pub fn metrics(&self) -> &LlmMetrics {
+        &self.metrics
+    }
+
     fn request(&self, messages: Vec<ChatMessage>, json_schema: Option<JsonSchema>) -> CompletionRequest {
         let temperature = match json_schema {
             // Structured answers are data, not prose: keep them close to deterministic.
@@ -138,16 +142,42 @@ impl LlmGateway {
         self.call(context, &request, deltas).await
     }
 
+    /// Prose for a learner, in the shape of `schema` (the prose in one of its fields, data in
+    /// the others), at the configured temperature. Streaming passes on the raw JSON text.
+    pub async fn chat_structured(
+        &self,
+        context: CallContext,
+        messages: Vec<ChatMessage>,
+        schema: JsonSchema,
+        deltas: Option<&DeltaSink>,
+    ) -> Result<Completion, LlmError> {
+        let mut request = self.request(messages, Some(schema));
+        request.temperature = self.settings.temperature;
+        self.call(context, &request, deltas).await
+    }
+
     /// An answer parsed into `T` and checked; a broken answer is re-asked once with the
     /// problem spelled out, then given up as [`LlmError::Malformed`].
     pub async fn structured<T: Structured>(
         &self,
         context: CallContext,
-        mut messages: Vec<ChatMessage>,
+        messages: Vec<ChatMessage>,
     ) -> Result<T, LlmError> {
+        self.structured_for(context, messages, |_: &T| Ok(())).await
+    }
+
+    /// [`structured`](Self::structured) with a check that needs the request (say, that the
+    /// answer is about what was asked); a failed check is re-asked like a broken answer.
+    pub async fn structured_for<T: Structured>(
+        &self,
+        context: CallContext,
+        mut messages: Vec<ChatMessage>,
+        fits: impl Fn(&T) -> Result<(), String>,
+    ) -> Result<T, LlmError> {
+        let parse = |content: &str| parse::<T>(content).and_then(|value| fits(&value).map(|()| value));
         let request = self.request(messages.clone(), Some(T::schema()));
         let (problem, rejected) = match self.call(context, &request, None).await {
-            Ok(first) => match parse::<T>(&first.content) {
+            Ok(first) => match parse(&first.content) {
                 Ok(value) => return Ok(value),
                 Err(problem) => (problem, Some(first.content)),
             },
@@ -167,7 +197,7 @@ impl LlmGateway {
             ),
         });
         let second = self.call(context, &self.request(messages, Some(T::schema())), None).await?;
-        parse::<T>(&second.content).map_err(|problem| {
+        parse(&second.content).map_err(|problem| {
             tracing::warn!(operation = context.operation.as_str(), %problem, "structured answer rejected twice");
             LlmError::Malformed(problem)
         })

@@ -10,6 +10,7 @@ pub struct LlmMetrics {
     tokens: IntCounterVec,
     cost_micros: IntCounterVec,
     latency: HistogramVec,
+    rejected_words: IntCounterVec,
 }
 
 impl LlmMetrics {
@@ -31,16 +32,29 @@ impl LlmMetrics {
                 .buckets(vec![0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0, 120.0]),
             &["operation", "model"],
         )?;
+        let rejected_words = IntCounterVec::new(
+            Opts::new(
+                "tutor_word_suggestions_rejected_total",
+                "Tutor word suggestions not used, by reason (not_a_list, bad_item, too_many, unstructured)",
+            ),
+            &["reason"],
+        )?;
+        registry.register(Box::new(rejected_words.clone()))?;
         registry.register(Box::new(calls.clone()))?;
         registry.register(Box::new(tokens.clone()))?;
         registry.register(Box::new(cost_micros.clone()))?;
         registry.register(Box::new(latency.clone()))?;
-        Ok(Self { calls, tokens, cost_micros, latency })
+        Ok(Self { calls, tokens, cost_micros, latency, rejected_words })
     }
 
     /// Metrics that go nowhere, for services built outside an HTTP server (tests, tools).
     pub fn unregistered() -> Result<Self, prometheus::Error> {
         Self::register(&Registry::new())
+    }
+
+    /// A tutor answer whose word list (or structure) could not be used.
+    pub fn reject_words(&self, reason: &str) {
+        self.rejected_words.with_label_values(&[reason]).inc();
     }
 
     pub(crate) fn observe(&self, call: &super::gateway::CallRecord<'_>) {

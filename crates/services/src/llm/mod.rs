@@ -42,7 +42,7 @@ pub struct JsonSchema {
 pub struct CompletionRequest {
     pub model: String,
     pub messages: Vec<ChatMessage>,
-    pub temperature: f32,
+    pub temperature: f64,
     pub max_tokens: u32,
     pub json_schema: Option<JsonSchema>,
 }
@@ -78,7 +78,37 @@ pub enum LlmError {
     Malformed(String),
 }
 
+/// Why a call failed, as a learner may be told (no provider text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureReason {
+    Truncated,
+    Refused,
+    Malformed,
+    Unavailable,
+}
+
+impl FailureReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Truncated => "truncated",
+            Self::Refused => "refused",
+            Self::Malformed => "malformed",
+            Self::Unavailable => "unavailable",
+        }
+    }
+}
+
 impl LlmError {
+    pub fn reason(&self) -> FailureReason {
+        match self {
+            Self::Truncated => FailureReason::Truncated,
+            Self::Refused => FailureReason::Refused,
+            Self::Malformed(_) => FailureReason::Malformed,
+            Self::Status { .. } | Self::Transport(_) => FailureReason::Unavailable,
+        }
+    }
+
     /// Worth another attempt: connect errors and 408, 409, 429 and 5xx; never 400 or 401.
     pub fn is_retryable(&self) -> bool {
         match self {
@@ -112,5 +142,6 @@ pub trait LlmProvider: Send + Sync + std::fmt::Debug {
 
     /// Streams the answer into `deltas` and returns it whole, with the same checks as
     /// [`complete`](Self::complete). Retries happen only before the first piece was passed on.
+    /// With a JSON schema the pieces are the JSON text as it is written.
     async fn stream(&self, request: &CompletionRequest, deltas: &DeltaSink) -> Result<Completion, LlmError>;
 }

@@ -1,31 +1,38 @@
 //! The tutor conversation, shared by the Mini App and the bot: one history per profile.
 //!
-//! A turn has two steps so that the HTTP layer can answer problems before it starts a stream:
-//! [`TutorService::begin`] checks everything, charges the quota and saves the learner's message;
-//! [`TutorService::answer`] calls the LLM and saves the reply. When the call fails the message
-//! stays, the quota is given back, and the learner can retry that message.
+//! [`TutorService::start`] is the whole turn for every channel: the `Idempotency-Key`, the
+//! checks that may refuse it (provider, moderation, quota), the learner's message saved, and
+//! then the answer, generated on a task of its own so that a caller going away does not lose
+//! it. When the call fails the message stays, the quota is given back, and the learner can
+//! retry that message.
 
+mod answer;
+mod history;
 mod words;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use domain::{ProfileId, UserId};
+use domain::{DailyQuota, ProfileId, UserId};
 use repositories::messages::{self, MessageRow, NewMessage};
 use repositories::{Database, RepoError, activity, users};
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use uuid::Uuid;
 
-pub use self::words::{StreamFilter, WordSuggestion};
+pub use self::answer::AnswerStream;
+pub use self::words::WordSuggestion;
 use crate::Clock;
 use crate::cache::Cache;
-use crate::llm::{
-    CHARS_PER_TOKEN, CallContext, ChatMessage, DeltaSink, LlmError, LlmFeatures, LlmGateway, Operation, Role,
-};
+use crate::detached::{Detached, Panicked};
+use crate::idempotency::{IdempotencyConflict, IdempotencyKey, IdempotencyStore, Keyed};
+use crate::learner::study_day_of;
+use crate::llm::{CHARS_PER_TOKEN, CallContext, ChatMessage, DeltaSink, LlmError, LlmFeatures, LlmGateway, Operation};
 use crate::moderation::{Moderator, Verdict};
 use crate::profiles::{Profile, ProfileError, ProfileService};
-use crate::prompts::{LearnerContext, PromptError, Prompts};
-use crate::quota::{QuotaError, QuotaKind, QuotaService, QuotaStatus, Reservation};
+use crate::prompts::{PromptError, Prompts};
+use crate::quota::{QuotaError, QuotaService, QuotaStatus, Reservation};
 
 pub const MAX_MESSAGE_CHARS: usize = 4000;
 
@@ -39,8 +46,13 @@ pub enum TutorError {
     MessageNotFound,
     #[error("only the latest unanswered message can be retried")]
     NotRetryable,
+    /// The conversation was cleared while the answer was being written; it was not saved.
+    #[error("the conversation was cleared")]
+    HistoryCleared,
     #[error("the tutor could not answer: {error}")]
     Llm { error: LlmError, user_message: Box<Message> },
+    #[error(transparent)]
+    Conflict(#[from] IdempotencyConflict),
     #[error(transparent)]
     Quota(#[from] QuotaError),
     #[error(transparent)]
@@ -49,31 +61,38 @@ pub enum TutorError {
     Prompt(#[from] PromptError),
     #[error(transparent)]
     Repo(#[from] RepoError),
+    #[error(transparent)]
+    Panicked(#[from] Panicked),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Channel {
     MiniApp,
     Bot,
 }
 
 impl Channel {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Self::MiniApp => "miniapp",
             Self::Bot => "bot",
         }
     }
+
+    fn of(stored: &str) -> Self {
+        if stored == "bot" { Self::Bot } else { Self::MiniApp }
+    }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     pub id: Uuid,
     pub profile_id: ProfileId,
     /// `user` or `assistant`.
     pub role: String,
     pub content: String,
-    pub channel: String,
+    pub channel: Channel,
     pub words: Vec<WordSuggestion>,
     pub created_at: DateTime<Utc>,
 }
@@ -86,21 +105,29 @@ impl From<MessageRow> for Message {
             profile_id: ProfileId::from_uuid(row.profile_id),
             role: row.role,
             content: row.content,
-            channel: row.channel,
+            channel: Channel::of(&row.channel),
             words,
             created_at: row.created_at,
         }
     }
 }
 
+/// How the caller wants the answer: in one piece, or streamed as it is written (then the
+/// provider is asked to stream too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    Whole,
+    Streamed,
+}
+
 /// What the learner sends: a new message, or a retry of their last unanswered one.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub enum ChatInput {
     New(String),
     Retry(Uuid),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ChatReply {
     pub user_message: Message,
     pub assistant_message: Message,
@@ -115,12 +142,28 @@ pub struct HistoryPage {
     pub next_before: Option<Uuid>,
 }
 
+/// A turn under way: the learner's saved message, the answer's text as it is written (with
+/// [`Delivery::Streamed`]; nothing otherwise), then the reply.
+#[derive(Debug)]
+pub struct TutorRun {
+    pub user_message: Message,
+    pub deltas: UnboundedReceiver<String>,
+    pub reply: Detached<ChatReply, TutorError>,
+}
+
+/// What [`TutorService::start`] found: a turn under way, or the first reply to the same key.
+#[derive(Debug)]
+pub enum ChatStart {
+    Running(TutorRun),
+    Replay(ChatReply),
+}
+
 /// A turn that passed every check: the learner's message is saved and the quota reserved.
 #[derive(Debug)]
-pub struct PreparedTurn {
+struct PreparedTurn {
     user_id: UserId,
     profile: Profile,
-    pub user_message: Message,
+    user_message: Message,
     reservation: Reservation,
     prompt: Vec<ChatMessage>,
 }
@@ -135,6 +178,7 @@ pub struct TutorService {
     prompts: Arc<Prompts>,
     llm: Option<LlmGateway>,
     cache: Arc<dyn Cache>,
+    idempotency: IdempotencyStore,
 }
 
 const ANSWER_CLAIM_MIN: Duration = Duration::from_secs(120);
@@ -142,6 +186,13 @@ const ANSWER_CLAIM_MIN: Duration = Duration::from_secs(120);
 /// A message's rough token cost: its text plus a few tokens of per-message overhead.
 fn estimate_tokens(text: &str) -> u32 {
     u32::try_from(text.chars().count() / CHARS_PER_TOKEN + 4).unwrap_or(u32::MAX)
+}
+
+/// The request a key fingerprints: the same text to the same profile.
+#[derive(Serialize)]
+struct Fingerprint<'a> {
+    profile_id: Option<ProfileId>,
+    input: &'a ChatInput,
 }
 
 impl TutorService {
@@ -153,7 +204,8 @@ impl TutorService {
         features: LlmFeatures,
     ) -> Self {
         let LlmFeatures { llm, quotas, prompts, cache } = features;
-        Self { db, clock, profiles, quotas, moderator, prompts, llm, cache }
+        let idempotency = IdempotencyStore::new(cache.clone());
+        Self { db, clock, profiles, quotas, moderator, prompts, llm, cache, idempotency }
     }
 
     /// Whether an LLM provider is configured (the tutor can answer at all).
@@ -165,7 +217,49 @@ impl TutorService {
         self.llm.as_ref().ok_or(TutorError::NotConfigured)
     }
 
-    pub async fn begin(
+    /// Starts a turn: refusals come back before anything is saved or charged; then the
+    /// learner's message is saved and the answer runs by itself, its reply stored under `key`.
+    pub async fn start(
+        &self,
+        user_id: UserId,
+        profile_id: Option<ProfileId>,
+        input: ChatInput,
+        channel: Channel,
+        delivery: Delivery,
+        key: Option<&str>,
+    ) -> Result<ChatStart, TutorError> {
+        let fingerprint = Fingerprint { profile_id, input: &input };
+        let key = match self.idempotency.claim(user_id, "sessions.chat", key, &fingerprint).await? {
+            Keyed::Replay(reply) => return Ok(ChatStart::Replay(reply)),
+            Keyed::Fresh(key) => key,
+        };
+        let turn = match self.begin(user_id, profile_id, input, channel).await {
+            Ok(turn) => turn,
+            Err(error) => {
+                self.idempotency.release(&key).await;
+                return Err(error);
+            }
+        };
+        let user_message = turn.user_message.clone();
+        let (deltas, receiver) = unbounded_channel();
+        let service = self.clone();
+        let deltas = (delivery == Delivery::Streamed).then_some(deltas);
+        let reply = Detached::spawn(async move { service.answer_keyed(turn, deltas, key).await });
+        Ok(ChatStart::Running(TutorRun { user_message, deltas: receiver, reply }))
+    }
+
+    async fn answer_keyed(
+        &self,
+        turn: PreparedTurn,
+        deltas: Option<DeltaSink>,
+        key: IdempotencyKey,
+    ) -> Result<ChatReply, TutorError> {
+        let result = self.answer(turn, deltas.as_ref()).await;
+        self.idempotency.finish(&key, &result).await;
+        result
+    }
+
+    async fn begin(
         &self,
         user_id: UserId,
         profile_id: Option<ProfileId>,
@@ -180,7 +274,7 @@ impl TutorService {
                 if let Verdict::Rejected(reason) = self.moderator.check(user_id, &text).await {
                     return Err(TutorError::ContentRejected(reason));
                 }
-                let reservation = self.quotas.reserve(user_id, QuotaKind::Messages, 1).await?;
+                let reservation = self.quotas.reserve(user_id, DailyQuota::Messages, 1).await?;
                 let new = NewMessage {
                     user_id,
                     profile_id: profile.id,
@@ -207,7 +301,7 @@ impl TutorService {
                 if row.role != "user" || !is_latest || messages::has_reply(conn, row.id).await? {
                     return Err(TutorError::NotRetryable);
                 }
-                (Message::from(row), self.quotas.reserve(user_id, QuotaKind::Messages, 1).await?)
+                (Message::from(row), self.quotas.reserve(user_id, DailyQuota::Messages, 1).await?)
             }
         };
         // One answer at a time per message: a retry while the first call still runs is refused
@@ -227,64 +321,22 @@ impl TutorService {
         Ok(PreparedTurn { user_id, profile, user_message, reservation, prompt })
     }
 
-    /// System prompt, then the latest earlier messages within the message and token budgets,
-    /// then the new message.
-    async fn prompt(
-        &self,
-        llm: &LlmGateway,
-        profile: &Profile,
-        current: &Message,
-    ) -> Result<Vec<ChatMessage>, TutorError> {
-        let settings = llm.settings();
-        let system = self.prompts.tutor_system(&LearnerContext::from(profile))?;
-        let latest = self.prompts.tutor_user(&current.content)?;
-        let mut budget =
-            settings.chat_context_tokens.saturating_sub(estimate_tokens(&system) + estimate_tokens(&latest));
-        let earlier = messages::newest_before(
-            self.db.conn(),
-            profile.id,
-            Some(current.id),
-            u64::from(settings.chat_context_messages),
-        )
-        .await?;
-        let mut history = Vec::new();
-        for row in earlier {
-            let content = if row.role == "user" { self.prompts.tutor_user(&row.content)? } else { row.content.clone() };
-            let cost = estimate_tokens(&content);
-            if cost > budget {
-                break;
-            }
-            budget -= cost;
-            let role = if row.role == "user" { Role::User } else { Role::Assistant };
-            history.push(ChatMessage { role, content });
-        }
-        history.reverse();
-        let mut prompt = Vec::with_capacity(history.len() + 2);
-        prompt.push(ChatMessage { role: Role::System, content: system });
-        prompt.extend(history);
-        prompt.push(ChatMessage { role: Role::User, content: latest });
-        Ok(prompt)
-    }
-
-    /// Calls the LLM (streaming the visible answer into `deltas` when given) and saves the reply.
-    pub async fn answer(&self, turn: PreparedTurn, deltas: Option<&DeltaSink>) -> Result<ChatReply, TutorError> {
+    /// Calls the LLM, passing the visible answer into `deltas` as it is written, and saves
+    /// the reply with the words it offers.
+    async fn answer(&self, turn: PreparedTurn, deltas: Option<&DeltaSink>) -> Result<ChatReply, TutorError> {
         let PreparedTurn { user_id, profile, user_message, reservation, prompt } = turn;
         let llm = self.llm()?;
         let context = CallContext { user_id, profile_id: Some(profile.id), operation: Operation::Chat };
-        let result = match deltas {
-            None => llm.chat(context, prompt, None).await,
-            Some(deltas) => stream_filtered(llm, context, prompt, deltas).await,
-        };
-        let answer = result.and_then(|completion| {
-            let (content, words) = words::split(&completion.content);
-            if content.is_empty() {
+        let answer = call_answer(llm, context, prompt, deltas).await.and_then(|(completion, answer)| {
+            self.report_rejections(llm, &answer);
+            if answer.text.is_empty() {
                 return Err(LlmError::Malformed("the answer is empty".into()));
             }
-            Ok((content, words, completion.usage.completion_tokens))
+            Ok((answer, completion.usage.completion_tokens))
         });
         let saved = match answer {
-            Ok((content, words, tokens)) => {
-                self.save_reply(user_id, &profile, &user_message, content, &words, tokens).await
+            Ok((answer, tokens)) => {
+                self.save_reply(user_id, &profile, &user_message, answer.text, &answer.words, tokens).await
             }
             Err(error) => Err(TutorError::Llm { error, user_message: Box::new(user_message.clone()) }),
         };
@@ -298,6 +350,19 @@ impl TutorService {
                 reservation.settle(0).await;
                 Err(error)
             }
+        }
+    }
+
+    /// An answer whose words (or structure) could not be used is shown all the same, but
+    /// never silently: it is logged and counted.
+    fn report_rejections(&self, llm: &LlmGateway, answer: &answer::Answer) {
+        if answer.unstructured {
+            tracing::warn!("the tutor answered in prose instead of the structured answer; no words offered");
+            llm.metrics().reject_words("unstructured");
+        }
+        for rejection in &answer.rejections {
+            tracing::warn!(reason = rejection.as_str(), "a word suggestion of the tutor was not usable");
+            llm.metrics().reject_words(rejection.as_str());
         }
     }
 
@@ -336,7 +401,7 @@ impl TutorService {
             profile_id: profile.id,
             role: "assistant",
             content,
-            channel: user_message.channel_static(),
+            channel: user_message.channel.as_str(),
             tokens: Some(i32::try_from(tokens).unwrap_or(i32::MAX)),
             words: Some(serde_json::to_value(words).unwrap_or_default()),
             reply_to: Some(user_message.id),
@@ -346,6 +411,8 @@ impl TutorService {
             Ok(row) => row,
             // A concurrent retry of the same message was answered first.
             Err(RepoError::UniqueViolation(_)) => return Err(TutorError::NotRetryable),
+            // The learner's message (or the whole profile) was deleted meanwhile.
+            Err(RepoError::ForeignKeyViolation(_)) => return Err(TutorError::HistoryCleared),
             Err(error) => return Err(error.into()),
         };
         // The reply is saved: a failure to count it in the day's activity must not undo that.
@@ -362,68 +429,41 @@ impl TutorService {
         now: DateTime<Utc>,
     ) -> Result<(), RepoError> {
         let Some(user) = users::find_by_id(self.db.conn(), user_id).await? else { return Ok(()) };
-        let day = crate::study::study_day_of(&user, now);
+        let day = study_day_of(&user, now);
         activity::add_message(self.db.conn(), user_id, profile_id, day.date).await
     }
-
-    pub async fn history(
-        &self,
-        user_id: UserId,
-        profile_id: Option<ProfileId>,
-        before: Option<Uuid>,
-        limit: u32,
-    ) -> Result<HistoryPage, TutorError> {
-        let profile = self.profiles.resolve(user_id, profile_id).await?;
-        let conn = self.db.conn();
-        if let Some(before) = before {
-            messages::find(conn, profile.id, before).await?.ok_or(TutorError::MessageNotFound)?;
-        }
-        let mut rows = messages::newest_before(conn, profile.id, before, u64::from(limit) + 1).await?;
-        let has_more = rows.len() > limit as usize;
-        rows.truncate(limit as usize);
-        rows.reverse();
-        let next_before = if has_more { rows.first().map(|m| m.id) } else { None };
-        Ok(HistoryPage { messages: rows.into_iter().map(Message::from).collect(), has_more, next_before })
-    }
-
-    pub async fn clear(&self, user_id: UserId, profile_id: Option<ProfileId>) -> Result<u64, TutorError> {
-        let profile = self.profiles.resolve(user_id, profile_id).await?;
-        Ok(messages::delete_for_profile(self.db.conn(), profile.id).await?)
-    }
 }
 
-impl Message {
-    fn channel_static(&self) -> &'static str {
-        if self.channel == "bot" { "bot" } else { "miniapp" }
-    }
-}
-
-/// Streams the answer with the word list cut out of what the learner sees.
-async fn stream_filtered(
+/// Calls the LLM for the structured answer; with `deltas`, streams it and passes the answer's
+/// text (decoded out of the JSON as it arrives) on.
+async fn call_answer(
     llm: &LlmGateway,
     context: CallContext,
     prompt: Vec<ChatMessage>,
-    deltas: &DeltaSink,
-) -> Result<crate::llm::Completion, LlmError> {
-    let (raw_tx, mut raw_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    deltas: Option<&DeltaSink>,
+) -> Result<(crate::llm::Completion, answer::Answer), LlmError> {
+    let Some(deltas) = deltas else {
+        let completion = llm.chat_structured(context, prompt, answer::schema(), None).await?;
+        let answer = answer::parse(&completion.content);
+        return Ok((completion, answer));
+    };
+    let (raw_tx, mut raw_rx) = unbounded_channel::<String>();
     let call = async move {
-        let result = llm.chat(context, prompt, Some(&raw_tx)).await;
+        let result = llm.chat_structured(context, prompt, answer::schema(), Some(&raw_tx)).await;
         drop(raw_tx);
         result
     };
     let forward = async {
-        let mut filter = StreamFilter::default();
+        let mut decoder = AnswerStream::default();
         while let Some(piece) = raw_rx.recv().await {
-            let visible = filter.push(&piece);
+            let visible = decoder.push(&piece);
             if !visible.is_empty() {
                 let _ = deltas.send(visible);
             }
         }
-        let rest = filter.finish();
-        if !rest.is_empty() {
-            let _ = deltas.send(rest);
-        }
     };
     let (result, ()) = tokio::join!(call, forward);
-    result
+    let completion = result?;
+    let answer = answer::parse(&completion.content);
+    Ok((completion, answer))
 }

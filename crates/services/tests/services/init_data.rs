@@ -10,6 +10,7 @@ use services::auth::{InitDataError, InitDataVerifier, sign_with_bot_token};
 #[derive(Deserialize)]
 struct Vectors {
     bot_token: String,
+    bot_id: i64,
     now: i64,
     max_age_seconds: i64,
     third_party_public_key_hex: String,
@@ -32,25 +33,30 @@ struct Case {
     name: String,
     init_data: String,
     expect: String,
+    /// `first_party` (holds the bot token) or `third_party` (knows the bot id only).
+    verifier: String,
 }
 
 fn vectors() -> Vectors {
     serde_json::from_str(include_str!("data/init_data_vectors.json")).unwrap()
 }
 
-fn verifier(v: &Vectors) -> InitDataVerifier {
-    InitDataVerifier::new(&SecretString::from(v.bot_token.clone()), v.max_age_seconds)
-        .with_third_party_keys(&[v.third_party_public_key_hex.as_str()])
+fn verifier(v: &Vectors, case: &Case) -> InitDataVerifier {
+    match case.verifier.as_str() {
+        "first_party" => InitDataVerifier::new(&SecretString::from(v.bot_token.clone()), v.max_age_seconds),
+        "third_party" => InitDataVerifier::third_party(v.bot_id, v.max_age_seconds)
+            .with_third_party_keys(&[v.third_party_public_key_hex.as_str()]),
+        other => panic!("unknown verifier {other}"),
+    }
 }
 
 #[test]
 fn every_independent_vector_gets_the_expected_verdict() {
     let v = vectors();
-    let verifier = verifier(&v);
     let now = DateTime::from_timestamp(v.now, 0).unwrap();
     assert!(v.cases.len() >= 20);
     for case in &v.cases {
-        let result = verifier.verify(&case.init_data, now);
+        let result = verifier(&v, case).verify(&case.init_data, now);
         let verdict = match &result {
             Ok(_) => "ok",
             Err(InitDataError::BadSignature) => "bad_signature",
@@ -65,7 +71,7 @@ fn a_valid_vector_yields_the_user_exactly() {
     let v = vectors();
     let now = DateTime::from_timestamp(v.now, 0).unwrap();
     let case = v.cases.iter().find(|c| c.name == "valid_with_start_param").unwrap();
-    let verified = verifier(&v).verify(&case.init_data, now).unwrap();
+    let verified = verifier(&v, case).verify(&case.init_data, now).unwrap();
     let account = verified.account;
     assert_eq!(account.telegram_id, v.expected_user.id);
     assert_eq!(account.first_name, v.expected_user.first_name);
@@ -82,11 +88,13 @@ fn stale_and_future_dated_vectors_are_told_apart() {
     let now = DateTime::from_timestamp(v.now, 0).unwrap();
     let check = |name: &str| {
         let case = v.cases.iter().find(|c| c.name == name).unwrap();
-        verifier(&v).verify(&case.init_data, now).unwrap_err()
+        verifier(&v, case).verify(&case.init_data, now).unwrap_err()
     };
     assert_eq!(check("stale"), InitDataError::Stale);
     assert_eq!(check("future_dated"), InitDataError::FutureDated);
     assert_eq!(check("third_party_stale"), InitDataError::Stale);
+    assert!(matches!(check("signature_without_hash"), InitDataError::Malformed(m) if m.contains("hash")));
+    assert!(matches!(check("third_party_no_hash"), InitDataError::Malformed(m) if m.contains("hash")));
 }
 
 #[test]
@@ -94,7 +102,7 @@ fn telegrams_own_keys_reject_a_signature_made_with_another_key() {
     let v = vectors();
     let now = DateTime::from_timestamp(v.now, 0).unwrap();
     let case = v.cases.iter().find(|c| c.name == "third_party_valid").unwrap();
-    let with_telegram_keys = InitDataVerifier::new(&SecretString::from(v.bot_token.clone()), v.max_age_seconds);
+    let with_telegram_keys = InitDataVerifier::third_party(v.bot_id, v.max_age_seconds);
     assert_eq!(with_telegram_keys.verify(&case.init_data, now).unwrap_err(), InitDataError::BadSignature);
 }
 

@@ -66,7 +66,7 @@ async fn sends_the_model_messages_schema_and_key_and_reads_the_answer() {
     let expected = json!({
         "model": "gpt-4.1-mini",
         "messages": [{"role": "system", "content": "You are a German tutor."}, {"role": "user", "content": "Was heißt Hund?"}],
-        "temperature": 0.2f32,
+        "temperature": 0.2,
         "max_tokens": 300,
         "response_format": {"type": "json_schema", "json_schema": {
             "name": "card", "strict": true,

@@ -6,21 +6,26 @@ mod init_data;
 mod llm;
 mod llm_anthropic;
 mod moderation;
+mod modules;
 mod profiles;
 mod prompts;
+mod sessions;
 mod srs;
 mod study;
 
-/// Plan limits for service tests: one free profile, three premium ones, 200 free cards.
-fn test_plans() -> config::PlanSettings {
-    config::PlanSettings {
-        free_max_profiles: 1,
-        premium_max_profiles: 3,
-        free_max_cards: 200,
-        premium_max_cards: None,
-        free_daily_messages: 50,
-        premium_daily_messages: None,
-        free_daily_card_generation: 30,
-        premium_daily_card_generation: None,
-    }
+/// The service graph as every binary builds it, on `backend`'s database, an in-memory cache
+/// and `clock`: one free profile, three premium ones, 200 free cards, no LLM.
+fn app_on(backend: &test_support::backends::Backend, clock: &services::ManualClock) -> services::App {
+    let vars = [
+        ("APP_ENV", "test"),
+        ("FREE_MAX_PROFILES", "1"),
+        ("PREMIUM_MAX_PROFILES", "3"),
+        ("FREE_MAX_CARDS", "200"),
+        ("PREMIUM_MAX_CARDS", "0"),
+    ];
+    let settings = config::Settings::from_vars(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect())
+        .expect("test settings are valid");
+    let clock: std::sync::Arc<dyn services::Clock> = std::sync::Arc::new(clock.clone());
+    let cache = std::sync::Arc::new(services::cache::MemoryCache::new(clock.clone()));
+    services::App::assemble(settings, backend.db.clone(), cache, clock).expect("the service graph builds")
 }

@@ -1,14 +1,11 @@
 //! The profile rules through the service, on PostgreSQL and on the embedded SQLite, so local
 //! mode behaves like production.
 
-use std::sync::Arc;
-
 use chrono::{TimeZone, Utc};
 use domain::{CefrLevel, Goal, InterfaceLanguage, LanguageCode, UserId};
 use repositories::users::{self, TelegramAccount};
 use services::ManualClock;
-use services::profiles::{NewProfile, ProfileError, ProfileService};
-use services::users::UserService;
+use services::profiles::{NewProfile, ProfileError};
 use test_support::backends::{Backend, migrated_postgres, migrated_sqlite};
 
 fn new_profile(language: &str) -> NewProfile {
@@ -23,9 +20,8 @@ fn new_profile(language: &str) -> NewProfile {
 
 async fn lifecycle(backend: Backend) {
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap());
-    let plans = crate::test_plans();
-    let users_service = UserService::new(backend.db.clone(), Arc::new(clock.clone()), plans);
-    let service = ProfileService::new(backend.db.clone(), Arc::new(clock.clone()), users_service.clone());
+    let app = crate::app_on(&backend, &clock);
+    let (service, users_service) = (&app.profiles, &app.users);
     let account = TelegramAccount {
         telegram_id: 1,
         first_name: "A".into(),
@@ -42,7 +38,7 @@ async fn lifecycle(backend: Backend) {
     assert_eq!(en.goals, vec![Goal::Travel, Goal::Work], "a set, in a stable order");
     assert!(matches!(
         service.create(user_id, new_profile("de")).await,
-        Err(ProfileError::LimitReached { used: 1, max: 1 })
+        Err(ProfileError::LimitReached(domain::LimitExceeded { limit: domain::LimitKind::Profiles, used: 1, max: 1 }))
     ));
 
     let until = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
@@ -61,7 +57,7 @@ async fn lifecycle(backend: Backend) {
     assert!(matches!(service.delete(user_id, en.id).await, Err(ProfileError::LastProfile)));
 
     let me = users_service.me(user_id).await.unwrap();
-    assert_eq!((me.profiles_used, me.profiles_max), (1, 3));
+    assert_eq!((me.profiles_used, me.limits.profiles), (1, 3));
     users_service.delete(user_id).await.unwrap();
     assert!(service.list(user_id).await.unwrap().is_empty());
 }

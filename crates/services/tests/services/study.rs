@@ -1,16 +1,14 @@
 //! Cards and the study loop through the services on both engines, so local (SQLite) mode
 //! behaves like production, concurrency included.
 
-use std::sync::Arc;
-
 use chrono::{TimeZone, Utc};
+use domain::CardContent;
 use domain::{CefrLevel, InterfaceLanguage, LanguageCode, Rating, UserId};
 use repositories::users::{self, TelegramAccount};
 use services::ManualClock;
-use services::cards::{CardContent, CardFilter, CardService};
-use services::profiles::{NewProfile, ProfileService};
-use services::study::{ReviewRequest, StudyService};
-use services::users::UserService;
+use services::cards::{CardFilter, CardService, CardSource};
+use services::profiles::NewProfile;
+use services::study::ReviewRequest;
 use test_support::backends::{Backend, migrated_postgres, migrated_sqlite};
 
 fn content(front: &str, back: &str) -> CardContent {
@@ -19,12 +17,8 @@ fn content(front: &str, back: &str) -> CardContent {
 
 async fn loop_of_a_day(backend: Backend) {
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap());
-    let shared: Arc<dyn services::Clock> = Arc::new(clock.clone());
-    let plans = crate::test_plans();
-    let users_service = UserService::new(backend.db.clone(), shared.clone(), plans);
-    let profiles = ProfileService::new(backend.db.clone(), shared.clone(), users_service);
-    let cards = CardService::new(backend.db.clone(), shared.clone(), profiles.clone(), 200, None);
-    let study = StudyService::new(backend.db.clone(), shared.clone(), profiles.clone());
+    let app = crate::app_on(&backend, &clock);
+    let (profiles, cards, study, transfer) = (&app.profiles, &app.cards, &app.study, &app.transfer);
     let account = TelegramAccount {
         telegram_id: 7,
         first_name: "A".into(),
@@ -50,12 +44,12 @@ async fn loop_of_a_day(backend: Backend) {
         .await
         .unwrap();
 
-    let report = cards
-        .import(user, deck_of(&cards, user).await, "Äpfel\tяблоки\nHund;x\tсобака\n\nHaus\n", false)
+    let report = transfer
+        .import(user, deck_of(cards, user).await, "Äpfel\tяблоки\nHund;x\tсобака\n\nHaus\n", false)
         .await
         .unwrap();
     assert_eq!((report.created, report.errors.len()), (2, 1));
-    let card = cards.create_card(user, None, content("Straße", "улица"), "manual").await.unwrap();
+    let card = cards.create_card(user, None, content("Straße", "улица"), CardSource::Manual).await.unwrap();
     let (found, total) = cards
         .list_cards(user, None, CardFilter { search: Some("ÄPF".into()), limit: 10, ..CardFilter::default() })
         .await
@@ -89,8 +83,8 @@ async fn loop_of_a_day(backend: Backend) {
 
     // The deck list counts every deck in one grouped query: it must agree with each deck's own.
     let extra = cards.create_deck(user, None, "Verben", None).await.unwrap();
-    let gehen = cards.create_card(user, Some(extra.id), content("gehen", "идти"), "manual").await.unwrap();
-    cards.create_card(user, Some(extra.id), content("kommen", "приходить"), "manual").await.unwrap();
+    let gehen = cards.create_card(user, Some(extra.id), content("gehen", "идти"), CardSource::Manual).await.unwrap();
+    cards.create_card(user, Some(extra.id), content("kommen", "приходить"), CardSource::Manual).await.unwrap();
     let again = ReviewRequest {
         card_id: gehen.id,
         rating: Rating::Again,

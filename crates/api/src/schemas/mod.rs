@@ -1,5 +1,7 @@
 //! Response bodies shared by several routes, with their OpenAPI schemas.
 
+pub mod cards;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use services::profiles::Profile;

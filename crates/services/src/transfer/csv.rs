@@ -1,9 +1,11 @@
-//! Moving cards in and out of a deck as CSV/TSV: parsing with a per-row report, and export.
+//! Cards as CSV/TSV: parsing with a per-row report, and writing (cells that a spreadsheet
+//! would run as a formula are neutralised, and read back as they were).
 
 use csv::{ReaderBuilder, WriterBuilder};
+use domain::CardContent;
 use serde::Serialize;
 
-use crate::cards::{Card, CardContent};
+use crate::cards::NumberedContent;
 
 /// Columns in the order of a file without a header row, and the names a header may use.
 const COLUMNS: [&str; 10] = [
@@ -27,15 +29,9 @@ pub struct RowError {
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParsedRow {
-    pub row: usize,
-    pub content: CardContent,
-}
-
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Parsed {
-    pub rows: Vec<ParsedRow>,
+    pub rows: Vec<NumberedContent>,
     pub errors: Vec<RowError>,
 }
 
@@ -105,7 +101,7 @@ pub fn parse(text: &str) -> Parsed {
             break;
         }
         match to_content(&record, &mapping) {
-            Ok(content) => parsed.rows.push(ParsedRow { row, content }),
+            Ok(content) => parsed.rows.push(NumberedContent { row, content }),
             Err(message) => parsed.errors.push(RowError { row, message }),
         }
     }
@@ -123,7 +119,7 @@ fn to_content(record: &csv::StringRecord, mapping: &[Option<usize>]) -> Result<C
         if let Some(Some(column)) = mapping.get(position)
             && let Some(slot) = fields.get_mut(*column)
         {
-            let value = value.trim();
+            let value = restore(value).trim();
             *slot = (!value.is_empty()).then(|| value.to_owned());
         }
     }
@@ -158,14 +154,13 @@ fn to_content(record: &csv::StringRecord, mapping: &[Option<usize>]) -> Result<C
 }
 
 /// Cards as CSV with a header row, in [`COLUMNS`] order, readable by [`parse`].
-pub fn to_csv(cards: &[Card]) -> Result<Vec<u8>, csv::Error> {
+pub fn to_csv<'a>(cards: impl IntoIterator<Item = &'a CardContent>) -> Result<Vec<u8>, csv::Error> {
     let mut writer = WriterBuilder::new().from_writer(Vec::new());
     writer.write_record(COLUMNS)?;
-    for card in cards {
-        let c = &card.content;
+    for c in cards {
         let forms = c.forms.as_ref().map(|f| f.to_string()).unwrap_or_default();
-        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        writer.write_record([
+        let opt = |v: &Option<String>| v.as_deref().unwrap_or_default().to_owned();
+        let cells = [
             c.front.clone(),
             c.back.clone(),
             opt(&c.lemma),
@@ -176,52 +171,31 @@ pub fn to_csv(cards: &[Card]) -> Result<Vec<u8>, csv::Error> {
             opt(&c.example_translation),
             opt(&c.notes),
             forms,
-        ])?;
+        ];
+        writer.write_record(cells.iter().map(|cell| neutralise(cell).into_owned()))?;
     }
     writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// The deck as an Anki package: one note per card (front; back with the example, forms and
-/// notes), all new in Anki, since Anki schedules with its own state.
-pub async fn to_apkg(
-    deck_name: &str,
-    cards: &[Card],
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Vec<u8>, repositories::RepoError> {
-    let notes: Vec<repositories::anki::AnkiNote> = cards
-        .iter()
-        .map(|card| {
-            let c = &card.content;
-            let mut back = escape(&c.back);
-            if let Some(forms) = c.forms.as_ref().and_then(|f| f.as_object()).filter(|f| !f.is_empty()) {
-                let list: Vec<String> = forms
-                    .iter()
-                    .map(|(k, v)| format!("{}: {}", escape(k), escape(v.as_str().unwrap_or(&v.to_string()))))
-                    .collect();
-                back.push_str(&format!("<br><small>{}</small>", list.join(", ")));
-            }
-            if let Some(example) = &c.example {
-                back.push_str(&format!("<br><i>{}</i>", escape(example)));
-                if let Some(translation) = &c.example_translation {
-                    back.push_str(&format!(" — {}", escape(translation)));
-                }
-            }
-            if let Some(notes) = &c.notes {
-                back.push_str(&format!("<br>{}", escape(notes)));
-            }
-            repositories::anki::AnkiNote {
-                guid: card.id.simple().to_string(),
-                front: escape(&c.front),
-                back,
-                tags: vec!["lang-agent".to_owned()],
-            }
-        })
-        .collect();
-    repositories::anki::write_apkg(deck_name, &notes, now).await
+/// Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP
+/// "CSV injection").
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell a spreadsheet would run as a formula gets a leading `'`, which spreadsheets show as
+/// text and [`restore`] takes off again on import.
+fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some(first) if FORMULA_STARTS.contains(&first) => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// Undoes [`neutralise`]: our own export reads back exactly.
+fn restore(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
 }
 
 #[cfg(test)]
@@ -263,18 +237,30 @@ mod tests {
         let content = parsed.rows[0].content.clone();
         assert_eq!(content.front, "Hund, der");
         assert_eq!(content.back, "собака \"Рекс\"");
-        let card = Card {
-            id: uuid::Uuid::nil(),
-            deck_id: domain::DeckId::new(),
-            profile_id: domain::ProfileId::new(),
-            content: content.clone(),
-            source: "import".into(),
-            created_at: chrono::Utc::now(),
-            updated_at: chrono::Utc::now(),
-            progress: None,
-        };
-        let csv = String::from_utf8(to_csv(&[card]).unwrap()).unwrap();
+        let csv = String::from_utf8(to_csv([&content]).unwrap()).unwrap();
         assert_eq!(parse(&csv).rows[0].content, content);
         assert!(parse("front,back,forms\nHund,собака,[1]\n").errors[0].message.contains("JSON object"));
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_neutralised_and_read_back_as_they_were() {
+        let content = CardContent {
+            front: "=HYPERLINK(\"http://evil.example\",\"x\")".into(),
+            back: "+7 дней".into(),
+            lemma: Some("-ing".into()),
+            example: Some("@SUM(A1)".into()),
+            notes: Some("'quoted' stays".into()),
+            ..CardContent::default()
+        };
+        let csv = String::from_utf8(to_csv([&content]).unwrap()).unwrap();
+        let data_line = csv.lines().nth(1).unwrap();
+        for cell in data_line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell} would run as a formula in {data_line}");
+        }
+        assert!(data_line.starts_with("\"'=HYPERLINK"), "{data_line}");
+        let parsed = parse(&csv);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        assert_eq!(parsed.rows[0].content, content);
     }
 }

@@ -1,0 +1,96 @@
+//! Everything a user owns, read at once for the data export (`GET /api/me/export`). Deleting
+//! the user's row removes all of it by cascade.
+
+use domain::UserId;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::RepoError;
+use crate::entities::{
+    card_progress, card_reviews, cards, daily_activity, decks, language_profiles, messages, refresh_sessions,
+    token_usage,
+};
+
+pub use crate::entities::daily_activity::Model as ActivityRow;
+pub use crate::entities::token_usage::Model as TokenUsageRow;
+
+/// The user's rows of every table that refers to them, each oldest first.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AccountRows {
+    pub profiles: Vec<language_profiles::Model>,
+    pub decks: Vec<decks::Model>,
+    pub cards: Vec<cards::Model>,
+    pub progress: Vec<card_progress::Model>,
+    pub reviews: Vec<card_reviews::Model>,
+    pub activity: Vec<daily_activity::Model>,
+    pub messages: Vec<messages::Model>,
+    pub token_usage: Vec<token_usage::Model>,
+    pub sessions: Vec<refresh_sessions::Model>,
+}
+
+/// The rows of `E` whose `user` column is `user_id`, ordered by `order` (ids are UUIDv7, so
+/// ordering by id is ordering by creation).
+async fn of_user<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    user: E::Column,
+    order: E::Column,
+    user_id: UserId,
+) -> Result<Vec<E::Model>, RepoError> {
+    Ok(E::find().filter(user.eq(user_id.as_uuid())).order_by_asc(order).all(conn).await?)
+}
+
+pub async fn rows_of(conn: &impl ConnectionTrait, user_id: UserId) -> Result<AccountRows, RepoError> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let profile_ids = Query::select()
+        .column(language_profiles::Column::Id)
+        .from(language_profiles::Entity)
+        .and_where(Expr::col(language_profiles::Column::UserId).eq(user_id.as_uuid()))
+        .to_owned();
+    let cards = cards::Entity::find()
+        .filter(cards::Column::ProfileId.in_subquery(profile_ids))
+        .order_by_asc(cards::Column::CreatedAt)
+        .order_by_asc(cards::Column::Id)
+        .all(conn)
+        .await?;
+    Ok(AccountRows {
+        profiles: of_user::<language_profiles::Entity>(
+            conn,
+            language_profiles::Column::UserId,
+            language_profiles::Column::CreatedAt,
+            user_id,
+        )
+        .await?,
+        decks: of_user::<decks::Entity>(conn, decks::Column::OwnerId, decks::Column::CreatedAt, user_id).await?,
+        cards,
+        progress: of_user::<card_progress::Entity>(
+            conn,
+            card_progress::Column::UserId,
+            card_progress::Column::Id,
+            user_id,
+        )
+        .await?,
+        reviews: of_user::<card_reviews::Entity>(conn, card_reviews::Column::UserId, card_reviews::Column::Id, user_id)
+            .await?,
+        activity: of_user::<daily_activity::Entity>(
+            conn,
+            daily_activity::Column::UserId,
+            daily_activity::Column::LocalDate,
+            user_id,
+        )
+        .await?,
+        messages: of_user::<messages::Entity>(conn, messages::Column::UserId, messages::Column::Id, user_id).await?,
+        token_usage: of_user::<token_usage::Entity>(
+            conn,
+            token_usage::Column::UserId,
+            token_usage::Column::Id,
+            user_id,
+        )
+        .await?,
+        sessions: of_user::<refresh_sessions::Entity>(
+            conn,
+            refresh_sessions::Column::UserId,
+            refresh_sessions::Column::CreatedAt,
+            user_id,
+        )
+        .await?,
+    })
+}

@@ -1,0 +1,147 @@
+//! The composition root: the whole service graph, built once from `Settings` and shared by
+//! `api-server`, `bot-poller` and `notifier`, so a bot command, an HTTP handler and a
+//! scheduled job call the same service method on the same wiring.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use config::{LlmProviderKind, Settings};
+use domain::Plans;
+use prometheus::Registry;
+use repositories::Database;
+
+use crate::auth::AuthService;
+use crate::cache::{Cache, MemoryCache, RedisCache};
+use crate::cards::CardService;
+use crate::export::ExportService;
+use crate::generation::GenerationService;
+use crate::llm::{LlmFeatures, LlmGateway, LlmMetrics, TokioSleeper};
+use crate::moderation::Moderator;
+use crate::profiles::ProfileService;
+use crate::prompts::Prompts;
+use crate::quota::QuotaService;
+use crate::rate_limit::RateLimiter;
+use crate::readiness::ReadinessService;
+use crate::study::StudyService;
+use crate::transfer::TransferService;
+use crate::tutor::TutorService;
+use crate::users::UserService;
+use crate::{Clock, plans};
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub settings: Arc<Settings>,
+    pub db: Database,
+    pub cache: Arc<dyn Cache>,
+    pub clock: Arc<dyn Clock>,
+    /// Every metric of the process registers here (`lang_agent_` prefix); `/metrics` renders it.
+    pub registry: Registry,
+    pub plans: Plans,
+    pub readiness: ReadinessService,
+    pub rate_limits: RateLimiter,
+    pub auth: AuthService,
+    pub users: UserService,
+    pub profiles: ProfileService,
+    pub cards: CardService,
+    pub study: StudyService,
+    pub transfer: TransferService,
+    pub export: ExportService,
+    pub quotas: QuotaService,
+    pub tutor: TutorService,
+    pub generation: GenerationService,
+}
+
+impl App {
+    /// Connects to the database (migrating it when `RUN_MIGRATIONS` says so) and sets up the
+    /// cache and the LLM provider. Redis is not contacted here, so a process starts (and
+    /// reports not-ready) while Redis is still coming up.
+    pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let db = Database::connect(&settings.database).await.context("cannot connect to the database")?;
+        if settings.database.run_migrations {
+            db.migrate().await.context("migrations failed")?;
+            tracing::info!("database migrations are up to date");
+        }
+        let cache: Arc<dyn Cache> = match &settings.redis {
+            Some(redis) => Arc::new(RedisCache::new(redis)?),
+            None => {
+                tracing::info!("REDIS_URL is unset: using the in-memory cache (single node only)");
+                Arc::new(MemoryCache::new(clock.clone()))
+            }
+        };
+        Self::assemble(settings, db, cache, clock)
+    }
+
+    /// The graph on a database and cache that are already set up (tests hand in their own).
+    pub fn assemble(
+        settings: Settings,
+        db: Database,
+        cache: Arc<dyn Cache>,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
+        let registry = Registry::new_custom(Some("lang_agent".into()), None).context("cannot create metrics")?;
+        let plans = plans::from_settings(&settings.plans);
+        let features = llm_features(&settings, &db, &cache, &clock, &registry, plans)?;
+        let moderator = moderator(&settings, &cache)?;
+        let profiles = ProfileService::new(db.clone(), clock.clone(), plans);
+        let cards = CardService::new(db.clone(), clock.clone(), profiles.clone(), plans);
+        let server = &settings.server;
+        Ok(Self {
+            readiness: ReadinessService::new(db.clone(), cache.clone()),
+            rate_limits: RateLimiter::new(
+                cache.clone(),
+                clock.clone(),
+                server.rate_limit_ip_per_minute,
+                server.rate_limit_user_per_minute,
+            ),
+            auth: AuthService::new(&settings, db.clone(), clock.clone()),
+            users: UserService::new(db.clone(), clock.clone(), plans),
+            study: StudyService::new(db.clone(), clock.clone(), profiles.clone()),
+            transfer: TransferService::new(cards.clone(), clock.clone()),
+            export: ExportService::new(db.clone(), clock.clone()),
+            quotas: features.quotas.clone(),
+            tutor: TutorService::new(db.clone(), clock.clone(), profiles.clone(), moderator, features.clone()),
+            generation: GenerationService::new(profiles.clone(), cards.clone(), features),
+            profiles,
+            cards,
+            plans,
+            registry,
+            settings: Arc::new(settings),
+            db,
+            cache,
+            clock,
+        })
+    }
+}
+
+fn llm_features(
+    settings: &Settings,
+    db: &Database,
+    cache: &Arc<dyn Cache>,
+    clock: &Arc<dyn Clock>,
+    registry: &Registry,
+    plans: Plans,
+) -> anyhow::Result<LlmFeatures> {
+    let metrics = LlmMetrics::register(registry).context("cannot register LLM metrics")?;
+    let llm = LlmGateway::from_settings(&settings.llm, db.clone(), clock.clone(), metrics, Arc::new(TokioSleeper))
+        .context("cannot set up the LLM provider")?;
+    if llm.is_none() {
+        tracing::info!("no LLM provider configured: the tutor and card generation answer 503");
+    }
+    Ok(LlmFeatures {
+        llm,
+        quotas: QuotaService::new(db.clone(), cache.clone(), clock.clone(), plans),
+        prompts: Arc::new(Prompts::load().context("a prompt template does not compile")?),
+        cache: cache.clone(),
+    })
+}
+
+fn moderator(settings: &Settings, cache: &Arc<dyn Cache>) -> anyhow::Result<Moderator> {
+    let llm = &settings.llm;
+    Ok(match (&llm.moderation_model, llm.provider) {
+        (Some(model), LlmProviderKind::OpenAi) => {
+            Moderator::with_endpoint(cache.clone(), &llm.base_url, llm.openai_api_key.clone(), model.clone())
+                .context("cannot set up moderation")?
+        }
+        _ => Moderator::local(cache.clone()),
+    })
+}
