@@ -1,6 +1,8 @@
 //! api-server: the REST API, the Telegram webhook and the Mini App's files.
 //!
-//! `api-server` serves; `api-server migrate` applies pending migrations and exits.
+//! `api-server` serves; `api-server migrate` applies pending migrations and exits;
+//! `api-server openapi` prints the OpenAPI document of this configuration (the Mini App's API
+//! types are generated from it).
 
 use std::process::ExitCode;
 
@@ -8,18 +10,22 @@ use api::Application;
 use config::{Settings, telemetry};
 use repositories::Database;
 
-const USAGE: &str = "usage: api-server [serve | migrate]";
+const USAGE: &str = "usage: api-server [serve | migrate | openapi]";
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let Some(settings) = Settings::load_or_report("api-server") else {
         return ExitCode::from(2);
     };
-    telemetry::init(&settings, "api-server");
     let command = std::env::args().nth(1);
+    // The document goes to stdout alone, without log lines.
+    if command.as_deref() != Some("openapi") {
+        telemetry::init(&settings, "api-server");
+    }
     let result = match command.as_deref() {
         None | Some("serve") => serve(settings).await,
         Some("migrate") => migrate(&settings).await,
+        Some("openapi") => print_openapi(&settings),
         Some(_) => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -43,6 +49,13 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     }
     app.run_until_stopped().await?;
     tracing::info!("api-server stopped");
+    Ok(())
+}
+
+fn print_openapi(settings: &Settings) -> anyhow::Result<()> {
+    use std::io::Write;
+    let document = serde_json::to_string_pretty(&api::routes::openapi::document(settings))?;
+    writeln!(std::io::stdout(), "{document}")?;
     Ok(())
 }
 

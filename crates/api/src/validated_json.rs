@@ -43,8 +43,17 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidatedJson<T> 
 }
 
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+    let mut value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::new(ErrorCode::InvalidFieldValue).with_details(json!({ "body": [format!("malformed JSON: {e}")] }))
+    })?;
+    // Every body of this API is an object; serde would also read a struct from an array.
+    if !value.is_object() {
+        return Err(
+            ApiError::new(ErrorCode::ValidationError).with_details(json!({ "body": ["must be a JSON object"] }))
+        );
+    }
+    normalise(&mut value, "")?;
+    serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
         if inner.is_data() {
@@ -55,6 +64,44 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 .with_details(json!({ "body": [format!("malformed JSON: {inner}")] }))
         }
     })
+}
+
+/// What JSON allows but the API does not take as written: a NUL character (no text column can
+/// store one) is refused with its field path; a number with a zero fraction (`1.0`, an integer
+/// to JSON Schema) becomes that integer, so integer fields accept it.
+fn normalise(value: &mut Value, path: &str) -> Result<(), ApiError> {
+    let field = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+    match value {
+        Value::String(text) if text.contains('\0') => {
+            let path = if path.is_empty() { "body" } else { path };
+            Err(ApiError::new(ErrorCode::ValidationError)
+                .with_details(json!({ path: ["must not contain the NUL character"] })))
+        }
+        Value::Number(number) => {
+            if let Some(integral) = number.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                && !(number.is_i64() || number.is_u64())
+            {
+                #[allow(clippy::cast_possible_truncation)] // checked just above: integral and in range
+                let integer = integral as i64;
+                *value = Value::from(integer);
+            }
+            Ok(())
+        }
+        Value::Array(items) => {
+            items.iter_mut().enumerate().try_for_each(|(i, item)| normalise(item, &format!("{path}[{i}]")))
+        }
+        Value::Object(fields) => {
+            for (key, item) in fields.iter_mut() {
+                if key.contains('\0') {
+                    return Err(ApiError::new(ErrorCode::ValidationError)
+                        .with_details(json!({ field(key): ["must not contain the NUL character"] })));
+                }
+                normalise(item, &field(key))?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 pub(crate) fn validation_error(errors: ValidationErrors) -> ApiError {

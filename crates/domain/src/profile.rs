@@ -58,10 +58,12 @@ pub struct UnknownValue(pub String);
 pub struct LanguageCode(String);
 
 impl LanguageCode {
+    /// Exactly a lower-case ISO 639-1 code: the API documents this closed list, so nothing
+    /// outside it (`EN`, ` en`) is taken either.
     pub fn parse(code: &str) -> Result<Self, UnknownValue> {
-        let code = code.trim().to_ascii_lowercase();
-        if code.len() == 2 && isolang::Language::from_639_1(&code).is_some() {
-            Ok(Self(code))
+        let lower_case = code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase());
+        if lower_case && isolang::Language::from_639_1(code).is_some() {
+            Ok(Self(code.to_owned()))
         } else {
             Err(UnknownValue(format!("{code:?} is not an ISO 639-1 language code such as \"en\"")))
         }
@@ -69,6 +71,14 @@ impl LanguageCode {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// Every code [`parse`](Self::parse) takes, sorted.
+    pub fn all() -> Vec<&'static str> {
+        let mut codes: Vec<&'static str> = isolang::languages().filter_map(|l| l.to_639_1()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
     }
 
     /// The English name ("German"), for prompts: models follow names better than codes.
@@ -100,6 +110,8 @@ pub enum InterfaceLanguage {
 }
 
 impl InterfaceLanguage {
+    pub const ALL: [Self; 2] = [Self::Ru, Self::En];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Ru => "ru",
@@ -161,6 +173,19 @@ impl Goal {
         Self::Hobby,
     ];
 
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Travel => "travel",
+            Self::Work => "work",
+            Self::Study => "study",
+            Self::Exams => "exams",
+            Self::Conversation => "conversation",
+            Self::Culture => "culture",
+            Self::Relocation => "relocation",
+            Self::Hobby => "hobby",
+        }
+    }
+
     /// How a prompt names the goal.
     pub fn describe(self) -> &'static str {
         match self {
@@ -199,9 +224,12 @@ mod tests {
     }
 
     #[test]
-    fn language_codes_are_iso_639_1() {
-        assert_eq!(LanguageCode::parse("EN").unwrap().as_str(), "en");
-        assert!(LanguageCode::parse("xx").is_err());
-        assert!(LanguageCode::parse("eng").is_err());
+    fn language_codes_are_exactly_lower_case_iso_639_1() {
+        assert_eq!(LanguageCode::parse("en").unwrap().as_str(), "en");
+        for refused in ["EN", " en", "xx", "eng", ""] {
+            assert!(LanguageCode::parse(refused).is_err(), "{refused:?}");
+        }
+        let all = LanguageCode::all();
+        assert!(all.len() > 180 && all.contains(&"de") && all.iter().all(|c| LanguageCode::parse(c).is_ok()));
     }
 }

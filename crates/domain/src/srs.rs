@@ -56,6 +56,8 @@ pub enum CardState {
 }
 
 impl CardState {
+    pub const ALL: [Self; 4] = [Self::New, Self::Learning, Self::Review, Self::Relearning];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::New => "new",

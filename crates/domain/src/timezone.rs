@@ -15,8 +15,14 @@ impl TimeZone {
     pub const UTC: Self = Self(chrono_tz::UTC);
     pub const MOSCOW: Self = Self(chrono_tz::Europe::Moscow);
 
+    /// Exactly an IANA name as the tz database spells it (the API documents that list).
     pub fn parse(name: &str) -> Result<Self, TimeZoneError> {
-        name.trim().parse::<chrono_tz::Tz>().map(Self).map_err(|_| TimeZoneError(name.to_owned()))
+        name.parse::<chrono_tz::Tz>().map(Self).map_err(|_| TimeZoneError(name.to_owned()))
+    }
+
+    /// Every name [`parse`](Self::parse) takes.
+    pub fn all() -> impl Iterator<Item = &'static str> {
+        chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
     }
 
     /// The default for a new user: Moscow for Russian speakers, otherwise UTC, until the

@@ -18,6 +18,7 @@ use crate::validated_json::ValidatedJson;
 pub struct ValidateRequest {
     /// The raw `Telegram.WebApp.initData` string.
     #[validate(length(min = 1, max = 16384))]
+    #[schema(min_length = 1, max_length = 16384, pattern = "^[^\\u0000]*$")]
     pub init_data: String,
 }
 
@@ -25,6 +26,7 @@ pub struct ValidateRequest {
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 512))]
+    #[schema(min_length = 1, max_length = 512, pattern = "^[^\\u0000]*$")]
     pub refresh_token: String,
 }
 
@@ -32,12 +34,16 @@ pub struct RefreshRequest {
 #[serde(deny_unknown_fields)]
 pub struct DevLoginRequest {
     #[validate(range(min = 1))]
+    #[schema(minimum = 1)]
     pub telegram_id: Option<i64>,
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64, pattern = "^[^\\u0000]*$")]
     pub first_name: Option<String>,
     #[validate(length(min = 1, max = 32))]
+    #[schema(min_length = 1, max_length = 32, pattern = "^[^\\u0000]*$")]
     pub username: Option<String>,
     #[validate(length(min = 2, max = 10))]
+    #[schema(min_length = 2, max_length = 10, pattern = "^[^\\u0000]*$")]
     pub language_code: Option<String>,
 }
 
@@ -76,7 +82,7 @@ pub async fn validate(
 
 /// Local development only: signs in as a made-up Telegram user through the same validation.
 #[utoipa::path(post, path = "/api/auth/dev-login", tag = "auth", request_body = DevLoginRequest,
-    responses((status = 200, body = SessionResponse), (status = 404, description = "not available outside local/test")))]
+    responses((status = 200, body = SessionResponse)))]
 pub async fn dev_login(
     req: HttpRequest,
     state: web::Data<AppState>,

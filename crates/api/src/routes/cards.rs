@@ -2,6 +2,8 @@
 
 use actix_web::{HttpResponse, web};
 
+use std::collections::BTreeMap;
+
 use domain::CardContent;
 use domain::{CardState, DeckId, ProfileId};
 use serde::{Deserialize, Serialize};
@@ -14,6 +16,7 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::schemas::Pagination;
 use crate::schemas::cards::CardResponse;
+use crate::schemas::values::{CardStateValue, FormsValue, check_forms, no_nul};
 use crate::state::AppState;
 use crate::validated_json::{ValidatedJson, validation_error};
 
@@ -28,13 +31,18 @@ pub struct CardList {
 pub struct CardListQuery {
     pub profile_id: Option<Uuid>,
     pub deck_id: Option<Uuid>,
-    /// `new`, `learning`, `review` or `relearning`.
-    #[param(value_type = Option<String>)]
+    /// The learner's state of the card.
+    #[param(value_type = Option<CardStateValue>)]
     pub state: Option<CardState>,
-    #[validate(length(max = 200))]
+    /// Matches the front, back or lemma, ignoring case.
+    #[validate(length(max = 200), custom(function = "no_nul"))]
+    #[param(max_length = 200, pattern = "^[^\\u0000]*$")]
     pub search: Option<String>,
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
+    #[validate(range(max = crate::schemas::MAX_OFFSET))]
+    #[param(minimum = 0, maximum = 100_000)]
     pub offset: Option<u32>,
 }
 
@@ -42,30 +50,59 @@ fn trimmed(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
+/// Forms as stored: trimmed, `null` when there are none.
+fn forms_value(forms: Option<BTreeMap<String, String>>) -> Option<serde_json::Value> {
+    let forms: serde_json::Map<String, serde_json::Value> = forms?
+        .into_iter()
+        .map(|(name, value)| (name.trim().to_owned(), serde_json::Value::String(value.trim().to_owned())))
+        .collect();
+    (!forms.is_empty()).then_some(serde_json::Value::Object(forms))
+}
+
 /// The fields of a card a person types.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CardFields {
+    /// The word or phrase.
     #[validate(length(min = 1, max = 500))]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = "^[^\\u0000]*[^\\u0000\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\u0000]*$"
+    )]
     pub front: String,
+    /// Its translation.
     #[validate(length(min = 1, max = 1000))]
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        pattern = "^[^\\u0000]*[^\\u0000\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\u0000]*$"
+    )]
     pub back: String,
+    /// The dictionary form; duplicates are judged on it (else on the front).
     #[validate(length(max = 200))]
+    #[schema(max_length = 200, pattern = "^[^\\u0000]*$")]
     pub lemma: Option<String>,
     #[validate(length(max = 50))]
+    #[schema(max_length = 50, pattern = "^[^\\u0000]*$")]
     pub part_of_speech: Option<String>,
     #[validate(length(max = 50))]
+    #[schema(max_length = 50, pattern = "^[^\\u0000]*$")]
     pub gender: Option<String>,
-    /// Key forms, e.g. `{"plural": "Hunde"}`.
-    #[schema(value_type = Option<Object>)]
-    pub forms: Option<serde_json::Map<String, serde_json::Value>>,
+    #[validate(custom(function = "check_forms"))]
+    #[schema(value_type = Option<FormsValue>)]
+    pub forms: Option<BTreeMap<String, String>>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200, pattern = "^[^\\u0000]*$")]
     pub transcription: Option<String>,
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000, pattern = "^[^\\u0000]*$")]
     pub example: Option<String>,
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000, pattern = "^[^\\u0000]*$")]
     pub example_translation: Option<String>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000, pattern = "^[^\\u0000]*$")]
     pub notes: Option<String>,
 }
 
@@ -83,7 +120,7 @@ impl CardFields {
             lemma: trimmed(self.lemma),
             part_of_speech: trimmed(self.part_of_speech),
             gender: trimmed(self.gender),
-            forms: self.forms.filter(|f| !f.is_empty()).map(serde_json::Value::Object),
+            forms: forms_value(self.forms),
             transcription: trimmed(self.transcription),
             example: trimmed(self.example),
             example_translation: trimmed(self.example_translation),
@@ -134,7 +171,8 @@ pub struct MoveCardRequest {
 }
 
 #[utoipa::path(get, path = "/api/cards", tag = "cards", security(("bearer" = [])), params(CardListQuery),
-    responses((status = 200, body = CardList)))]
+    responses((status = 200, body = CardList),
+              (status = 404, description = "PROFILE_NOT_FOUND or DECK_NOT_FOUND", body = crate::error::ErrorBody)))]
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
@@ -161,6 +199,7 @@ pub async fn list(
 #[utoipa::path(post, path = "/api/cards", tag = "cards", security(("bearer" = [])), request_body = CreateCardRequest,
     responses((status = 201, body = CardResponse),
               (status = 402, description = "LIMIT_REACHED", body = crate::error::ErrorBody),
+              (status = 404, description = "DECK_NOT_FOUND, or PROFILE_NOT_FOUND without an active profile", body = crate::error::ErrorBody),
               (status = 409, description = "DUPLICATE_CARD with details.existing", body = crate::error::ErrorBody)))]
 pub async fn create(
     user: AuthUser,
@@ -175,7 +214,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/cards/{id}", tag = "cards", security(("bearer" = [])),
-    responses((status = 200, body = CardResponse), (status = 404, description = "CARD_NOT_FOUND", body = crate::error::ErrorBody)))]
+    responses((status = 200, body = CardResponse)))]
 pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(CardResponse::from(state.cards.get_card(user.id(), *id).await?)))
 }
@@ -185,39 +224,50 @@ pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>
 #[serde(deny_unknown_fields)]
 pub struct UpdateCardRequest {
     #[validate(length(min = 1, max = 500))]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = "^[^\\u0000]*[^\\u0000\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\u0000]*$"
+    )]
     pub front: Option<String>,
     #[validate(length(min = 1, max = 1000))]
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        pattern = "^[^\\u0000]*[^\\u0000\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\u0000]*$"
+    )]
     pub back: Option<String>,
     #[validate(length(max = 200))]
     #[serde(default, deserialize_with = "crate::schemas::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200, pattern = "^[^\\u0000]*$")]
     pub lemma: Option<Option<String>>,
     #[validate(length(max = 50))]
     #[serde(default, deserialize_with = "crate::schemas::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 50, pattern = "^[^\\u0000]*$")]
     pub part_of_speech: Option<Option<String>>,
     #[validate(length(max = 50))]
     #[serde(default, deserialize_with = "crate::schemas::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 50, pattern = "^[^\\u0000]*$")]
     pub gender: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::schemas::double_option")]
-    #[schema(value_type = Option<Object>)]
-    pub forms: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[validate(custom(function = "check_forms"))]
+    #[schema(value_type = Option<FormsValue>)]
+    pub forms: Option<Option<BTreeMap<String, String>>>,
     #[validate(length(max = 200))]
     #[serde(default, deserialize_with = "crate::schemas::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200, pattern = "^[^\\u0000]*$")]
     pub transcription: Option<Option<String>>,
     #[validate(length(max = 1000))]
     #[serde(default, deserialize_with = "crate::schemas::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 1000, pattern = "^[^\\u0000]*$")]
     pub example: Option<Option<String>>,
     #[validate(length(max = 1000))]
     #[serde(default, deserialize_with = "crate::schemas::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 1000, pattern = "^[^\\u0000]*$")]
     pub example_translation: Option<Option<String>>,
     #[validate(length(max = 2000))]
     #[serde(default, deserialize_with = "crate::schemas::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000, pattern = "^[^\\u0000]*$")]
     pub notes: Option<Option<String>>,
 }
 
@@ -235,7 +285,7 @@ impl UpdateCardRequest {
             lemma: optional(self.lemma),
             part_of_speech: optional(self.part_of_speech),
             gender: optional(self.gender),
-            forms: self.forms.map(|f| f.filter(|f| !f.is_empty()).map(serde_json::Value::Object)),
+            forms: self.forms.map(forms_value),
             transcription: optional(self.transcription),
             example: optional(self.example),
             example_translation: optional(self.example_translation),
@@ -263,7 +313,7 @@ pub async fn delete(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uu
 }
 
 #[utoipa::path(post, path = "/api/cards/{id}/move", tag = "cards", security(("bearer" = [])), request_body = MoveCardRequest,
-    responses((status = 200, body = CardResponse), (status = 404, description = "DECK_NOT_FOUND", body = crate::error::ErrorBody)))]
+    responses((status = 200, body = CardResponse)))]
 pub async fn move_card(
     user: AuthUser,
     state: web::Data<AppState>,

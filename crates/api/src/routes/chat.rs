@@ -78,29 +78,62 @@ impl From<ChatReply> for ChatReplyResponse {
     }
 }
 
-/// A new message, or `retry_message_id` to answer the latest message again after a failure.
+/// A new message, or `retry_message_id` to answer the latest message again after its answer
+/// failed: exactly one of the two.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum ChatRequest {
+    New(NewMessage),
+    Retry(RetryMessage),
+}
+
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
-pub struct ChatRequest {
+pub struct NewMessage {
     #[validate(length(min = 1, max = 4000))]
-    pub message: Option<String>,
-    pub retry_message_id: Option<Uuid>,
+    #[schema(
+        min_length = 1,
+        max_length = 4000,
+        pattern = "^[^\\u0000]*[^\\u0000\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\u0000]*$"
+    )]
+    pub message: String,
     pub profile_id: Option<Uuid>,
 }
 
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct RetryMessage {
+    /// The learner's latest message, still without an answer.
+    pub retry_message_id: Uuid,
+    pub profile_id: Option<Uuid>,
+}
+
+impl Validate for ChatRequest {
+    fn validate(&self) -> Result<(), validator::ValidationErrors> {
+        match self {
+            Self::New(new) => new.validate(),
+            Self::Retry(retry) => retry.validate(),
+        }
+    }
+}
+
 impl ChatRequest {
-    fn input(&self) -> Result<ChatInput, ApiError> {
-        let invalid = |field: &str, message: &str| {
-            ApiError::new(ErrorCode::ValidationError).with_details(json!({ field: [message] }))
-        };
-        match (&self.message, self.retry_message_id) {
-            (Some(_), Some(_)) => Err(invalid("body", "send either message or retry_message_id, not both")),
-            (None, None) => Err(invalid("message", "is required")),
-            (None, Some(id)) => Ok(ChatInput::Retry(id)),
-            (Some(text), None) => {
-                let text = text.trim();
+    fn profile_id(&self) -> Option<ProfileId> {
+        match self {
+            Self::New(NewMessage { profile_id, .. }) | Self::Retry(RetryMessage { profile_id, .. }) => {
+                profile_id.map(ProfileId::from_uuid)
+            }
+        }
+    }
+
+    fn input(self) -> Result<ChatInput, ApiError> {
+        match self {
+            Self::Retry(retry) => Ok(ChatInput::Retry(retry.retry_message_id)),
+            Self::New(new) => {
+                let text = new.message.trim();
                 if text.is_empty() {
-                    return Err(invalid("message", "must not be blank"));
+                    return Err(ApiError::new(ErrorCode::ValidationError)
+                        .with_details(json!({ "message": ["must not be blank"] })));
                 }
                 Ok(ChatInput::New(text.to_owned()))
             }
@@ -112,9 +145,11 @@ impl ChatRequest {
 /// `user_message`, `delta`…, then `done` (or `error`). A repeat with the same
 /// `Idempotency-Key` answers the first reply and costs nothing.
 #[utoipa::path(post, path = "/api/sessions/chat", tag = "tutor", security(("bearer" = [])), request_body = ChatRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "A repeat with the same key answers the first reply")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "A repeat with the same key answers the first reply",
+             min_length = 1, max_length = 100, pattern = "^[!-~]+$")),
     responses((status = 200, body = ChatReplyResponse, description = "JSON, or an SSE stream when asked for"),
               (status = 400, description = "CONTENT_REJECTED", body = crate::error::ErrorBody),
+              (status = 404, description = "PROFILE_NOT_FOUND, or NOT_FOUND: no such message to retry", body = crate::error::ErrorBody),
               (status = 409, description = "CONFLICT: the message cannot be retried, the key is in use, or the history was cleared", body = crate::error::ErrorBody),
               (status = 429, description = "QUOTA_EXCEEDED", body = crate::error::ErrorBody),
               (status = 502, description = "LLM_SERVICE_ERROR with details.user_message_id", body = crate::error::ErrorBody),
@@ -125,8 +160,8 @@ pub async fn chat(
     state: web::Data<AppState>,
     body: ValidatedJson<ChatRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let profile_id = body.0.profile_id();
     let input = body.0.input()?;
-    let profile_id = body.0.profile_id.map(ProfileId::from_uuid);
     let key = idempotency_key(&req)?;
     let delivery = if sse::wanted(&req) { Delivery::Streamed } else { Delivery::Whole };
     let run = match state.tutor.start(user.id(), profile_id, input, Channel::MiniApp, delivery, key.as_deref()).await? {
@@ -161,6 +196,7 @@ fn replay(req: &HttpRequest, reply: ChatReply) -> HttpResponse {
 pub struct HistoryQuery {
     pub profile_id: Option<Uuid>,
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// A message id: the page holds messages older than it.
     pub before: Option<Uuid>,
@@ -182,7 +218,8 @@ pub struct HistoryResponse {
 }
 
 #[utoipa::path(get, path = "/api/dialog/history", tag = "tutor", security(("bearer" = [])), params(HistoryQuery),
-    responses((status = 200, body = HistoryResponse), (status = 404, description = "`before` is not a message of the profile", body = crate::error::ErrorBody)))]
+    responses((status = 200, body = HistoryResponse),
+              (status = 404, description = "NOT_FOUND: `before` is not a message of the profile; PROFILE_NOT_FOUND", body = crate::error::ErrorBody)))]
 pub async fn history(
     user: AuthUser,
     state: web::Data<AppState>,
@@ -211,7 +248,8 @@ pub struct ClearResponse {
 
 /// Erases the profile's whole conversation.
 #[utoipa::path(delete, path = "/api/dialog/history", tag = "tutor", security(("bearer" = [])), params(ClearQuery),
-    responses((status = 200, body = ClearResponse)))]
+    responses((status = 200, body = ClearResponse),
+              (status = 404, description = "PROFILE_NOT_FOUND", body = crate::error::ErrorBody)))]
 pub async fn clear(
     user: AuthUser,
     state: web::Data<AppState>,

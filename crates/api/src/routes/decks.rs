@@ -65,16 +65,26 @@ pub struct DeckListQuery {
     #[serde(default)]
     pub include_archived: bool,
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
+    #[validate(range(max = crate::schemas::MAX_OFFSET))]
+    #[param(minimum = 0, maximum = 100_000)]
     pub offset: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDeckRequest {
+    /// Unique in the profile, case-insensitively (409 `CONFLICT`).
     #[validate(length(min = 1, max = 100))]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000]*[^\\u0000\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\u0000]*$"
+    )]
     pub name: String,
     #[validate(length(max = 500))]
+    #[schema(max_length = 500, pattern = "^[^\\u0000]*$")]
     pub description: Option<String>,
     pub profile_id: Option<Uuid>,
 }
@@ -83,23 +93,31 @@ pub struct CreateDeckRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateDeckRequest {
     #[validate(length(min = 1, max = 100))]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000]*[^\\u0000\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\u0000]*$"
+    )]
     pub name: Option<String>,
     /// `null` clears it.
     #[validate(length(max = 500))]
     #[serde(default, deserialize_with = "crate::schemas::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 500, pattern = "^[^\\u0000]*$")]
     pub description: Option<Option<String>>,
     pub archived: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 pub struct DeleteDeckQuery {
+    /// Delete the deck with its cards (otherwise a deck with cards answers 409).
     #[serde(default)]
     pub confirm: bool,
 }
 
 #[utoipa::path(get, path = "/api/decks", tag = "decks", security(("bearer" = [])), params(DeckListQuery),
-    responses((status = 200, body = DeckList)))]
+    responses((status = 200, body = DeckList),
+              (status = 404, description = "PROFILE_NOT_FOUND: no such profile, or no active one", body = crate::error::ErrorBody)))]
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
@@ -113,7 +131,9 @@ pub async fn list(
 }
 
 #[utoipa::path(post, path = "/api/decks", tag = "decks", security(("bearer" = [])), request_body = CreateDeckRequest,
-    responses((status = 201, body = DeckResponse), (status = 409, description = "CONFLICT: the name exists", body = crate::error::ErrorBody)))]
+    responses((status = 201, body = DeckResponse),
+              (status = 404, description = "PROFILE_NOT_FOUND: no such profile, or no active one", body = crate::error::ErrorBody),
+              (status = 409, description = "CONFLICT: the name exists", body = crate::error::ErrorBody)))]
 pub async fn create(
     user: AuthUser,
     state: web::Data<AppState>,
@@ -128,13 +148,14 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/decks/{id}", tag = "decks", security(("bearer" = [])),
-    responses((status = 200, body = DeckResponse), (status = 404, description = "DECK_NOT_FOUND", body = crate::error::ErrorBody)))]
+    responses((status = 200, body = DeckResponse)))]
 pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(DeckResponse::from(state.cards.get_deck(user.id(), DeckId::from_uuid(*id)).await?)))
 }
 
 #[utoipa::path(patch, path = "/api/decks/{id}", tag = "decks", security(("bearer" = [])), request_body = UpdateDeckRequest,
-    responses((status = 200, body = DeckResponse)))]
+    responses((status = 200, body = DeckResponse),
+              (status = 409, description = "CONFLICT: the name exists, or the default deck cannot be archived", body = crate::error::ErrorBody)))]
 pub async fn update(
     user: AuthUser,
     state: web::Data<AppState>,

@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use crate::extractors::idempotency_key;
 use crate::schemas::QuotaResponse;
 use crate::schemas::cards::WordResultResponse;
+use crate::schemas::values::WordValue;
 use crate::sse::{self, Frame};
 use crate::state::AppState;
 use crate::validated_json::ValidatedJson;
@@ -43,11 +44,11 @@ impl From<GenerateReport> for GenerateReportResponse {
 }
 
 fn each_word(words: &[String]) -> Result<(), ValidationError> {
-    let ok = words.iter().all(|w| (1..=100).contains(&w.trim().chars().count()));
+    let ok = words.iter().all(|w| w.chars().count() <= 100 && !w.trim().is_empty());
     if ok {
         Ok(())
     } else {
-        Err(ValidationError::new("word").with_message("each word must be 1 to 100 characters".into()))
+        Err(ValidationError::new("word").with_message("each word must be 1 to 100 characters, not blank".into()))
     }
 }
 
@@ -56,6 +57,7 @@ fn each_word(words: &[String]) -> Result<(), ValidationError> {
 pub struct GenerateCardsRequest {
     /// 1–20 words or phrases, each 1–100 characters (not blank).
     #[validate(length(min = 1, max = 20), custom(function = "each_word"))]
+    #[schema(value_type = Vec<WordValue>, min_items = 1, max_items = 20)]
     pub words: Vec<String>,
     pub deck_id: Option<Uuid>,
     pub profile_id: Option<Uuid>,
@@ -64,9 +66,11 @@ pub struct GenerateCardsRequest {
 /// Generates cards for the words. With `Accept: text/event-stream`: `word` per word as it is
 /// settled (duplicates first), `progress` as each LLM call ends, then `done` (or `error`).
 #[utoipa::path(post, path = "/api/cards/generate", tag = "cards", security(("bearer" = [])), request_body = GenerateCardsRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "A repeat with the same key answers the first result")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "A repeat with the same key answers the first result",
+             min_length = 1, max_length = 100, pattern = "^[!-~]+$")),
     responses((status = 200, body = GenerateReportResponse, description = "JSON, or an SSE stream when asked for"),
               (status = 402, description = "LIMIT_REACHED", body = crate::error::ErrorBody),
+              (status = 404, description = "PROFILE_NOT_FOUND or DECK_NOT_FOUND", body = crate::error::ErrorBody),
               (status = 409, description = "CONFLICT: the same Idempotency-Key is still running or was used for another body", body = crate::error::ErrorBody),
               (status = 429, description = "QUOTA_EXCEEDED", body = crate::error::ErrorBody),
               (status = 502, description = "LLM_SERVICE_ERROR: every word failed (details.results)", body = crate::error::ErrorBody),

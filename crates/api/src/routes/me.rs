@@ -88,16 +88,22 @@ impl MeResponse {
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeRequest {
     /// IANA time zone name.
-    #[schema(value_type = Option<String>, example = "Europe/Berlin")]
+    #[schema(value_type = Option<crate::schemas::values::TimeZoneValue>, example = "Europe/Berlin")]
     pub timezone: Option<TimeZone>,
+    /// The local hour (0–23) at which a new study day begins.
     #[validate(range(max = 23))]
+    #[schema(maximum = 23)]
     pub day_rollover_hour: Option<u8>,
     pub reminders_enabled: Option<bool>,
     #[validate(range(max = 23))]
+    #[schema(maximum = 23)]
     pub reminder_hour: Option<u8>,
+    /// 3 (Again/Hard/Good) or 4 (with Easy).
     #[validate(range(min = 3, max = 4))]
+    #[schema(minimum = 3, maximum = 4)]
     pub rating_buttons: Option<u8>,
-    #[schema(value_type = Option<String>, example = "en")]
+    /// Stored on the active profile: 404 `PROFILE_NOT_FOUND` without one.
+    #[schema(value_type = Option<crate::schemas::values::InterfaceLanguageValue>, example = "en")]
     pub interface_language: Option<InterfaceLanguage>,
 }
 
@@ -108,7 +114,8 @@ pub async fn get_me(user: AuthUser, state: web::Data<AppState>) -> Result<HttpRe
 }
 
 #[utoipa::path(patch, path = "/api/me", tag = "me", security(("bearer" = [])), request_body = UpdateMeRequest,
-    responses((status = 200, body = MeResponse), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = MeResponse),
+              (status = 404, description = "PROFILE_NOT_FOUND: interface_language needs an active profile", body = crate::error::ErrorBody)))]
 pub async fn update_me(
     user: AuthUser,
     state: web::Data<AppState>,
@@ -134,9 +141,10 @@ pub async fn delete_me(user: AuthUser, state: web::Data<AppState>) -> Result<Htt
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Everything the user owns, as JSON.
+/// Everything the user owns, as JSON: `user`, `profiles`, `decks`, `cards`, `progress`,
+/// `reviews`, `activity`, `messages`, `token_usage`, `sessions` (without token hashes).
 #[utoipa::path(get, path = "/api/me/export", tag = "me", security(("bearer" = [])),
-    responses((status = 200, description = "user, profiles, decks", content_type = "application/json")))]
+    responses((status = 200, description = "every row the user owns, as stored", body = Object, content_type = "application/json")))]
 pub async fn export_me(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let export = state.export.export(user.id()).await?;
     Ok(HttpResponse::Ok()

@@ -1,4 +1,6 @@
-//! Route table. Handlers parse, call one service, and map the result.
+//! The route table. Every route is written once, below: the same list registers it with
+//! actix-web and puts it in the OpenAPI document, so the document cannot miss a route or list
+//! one that does not exist. Handlers parse, call one service, and map the result.
 
 pub mod auth;
 pub mod cards;
@@ -17,62 +19,67 @@ pub mod web_app;
 use actix_web::web;
 use config::Settings;
 
+/// `table!(register_fn, DocStruct, ROUTES_CONST { "/path" => { get: module::handler, … }, … })`
+/// expands to a function that registers each path as one resource (so an unsupported method
+/// answers 405 with `Allow`), an OpenAPI document of exactly those handlers, and the list of
+/// (method, path) pairs for tests.
+macro_rules! table {
+    ($register:ident, $doc:ident, $routes:ident {
+        $( $path:literal => { $( $method:ident : $($handler:ident)::+ ),+ $(,)? } ),* $(,)?
+    }) => {
+        pub fn $register(cfg: &mut web::ServiceConfig) {
+            $( cfg.service(web::resource($path) $( .route(web::$method().to($($handler)::+)) )+ ); )*
+        }
+
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths( $( $( $($handler)::+ ),+ ),* ))]
+        pub struct $doc;
+
+        pub const $routes: &[(&str, &str)] = &[ $( $( (stringify!($method), $path) ),+ ),* ];
+    };
+}
+
+table!(register_api, ApiRoutes, API_ROUTES {
+    "/health" => { get: health::health },
+    "/ready" => { get: health::ready },
+    "/api/auth/validate" => { post: auth::validate },
+    "/api/auth/refresh" => { post: auth::refresh },
+    "/api/auth/logout" => { post: auth::logout },
+    "/api/me" => { get: me::get_me, patch: me::update_me, delete: me::delete_me },
+    "/api/me/export" => { get: me::export_me },
+    "/api/profiles" => { get: profiles::list, post: profiles::create },
+    "/api/profiles/{id}" => { get: profiles::get, patch: profiles::update, delete: profiles::delete },
+    "/api/profiles/{id}/activate" => { post: profiles::activate },
+    "/api/decks" => { get: decks::list, post: decks::create },
+    "/api/decks/{id}" => { get: decks::get, patch: decks::update, delete: decks::delete },
+    "/api/decks/{id}/import" => { post: transfer::import },
+    "/api/decks/{id}/export" => { get: transfer::export },
+    "/api/cards" => { get: cards::list, post: cards::create },
+    // Before `/api/cards/{id}`, which would otherwise match and answer 405.
+    "/api/cards/generate" => { post: generate::generate },
+    "/api/cards/{id}" => { get: cards::get, patch: cards::update, delete: cards::delete },
+    "/api/cards/{id}/move" => { post: cards::move_card },
+    "/api/study/queue" => { get: study::queue },
+    "/api/study/review" => { post: study::review },
+    "/api/study/undo" => { post: study::undo },
+    "/api/sessions/chat" => { post: chat::chat },
+    "/api/dialog/history" => { get: chat::history, delete: chat::clear },
+});
+
+// Signs initData with the local bot token: registered (and documented) only in local/test.
+table!(register_development, DevelopmentRoutes, DEVELOPMENT_ROUTES {
+    "/api/auth/dev-login" => { post: auth::dev_login },
+});
+
 /// Registers every route of the main listener.
 pub fn configure(cfg: &mut web::ServiceConfig, settings: &Settings) {
-    cfg.service(web::resource("/health").route(web::get().to(health::health)))
-        .service(web::resource("/ready").route(web::get().to(health::ready)));
     if settings.server.metrics_port.is_none() {
         cfg.service(metrics::resource());
     }
-    cfg.service(web::resource("/api/auth/validate").route(web::post().to(auth::validate)))
-        .service(web::resource("/api/auth/refresh").route(web::post().to(auth::refresh)))
-        .service(web::resource("/api/auth/logout").route(web::post().to(auth::logout)));
-    // Signs initData with the local bot token: never reachable in staging or production.
+    register_api(cfg);
     if settings.app_env.is_development() {
-        cfg.service(web::resource("/api/auth/dev-login").route(web::post().to(auth::dev_login)));
+        register_development(cfg);
     }
-    cfg.service(
-        web::resource("/api/me")
-            .route(web::get().to(me::get_me))
-            .route(web::patch().to(me::update_me))
-            .route(web::delete().to(me::delete_me)),
-    )
-    .service(web::resource("/api/me/export").route(web::get().to(me::export_me)))
-    .service(
-        web::resource("/api/profiles").route(web::get().to(profiles::list)).route(web::post().to(profiles::create)),
-    )
-    .service(
-        web::resource("/api/profiles/{id}")
-            .route(web::get().to(profiles::get))
-            .route(web::patch().to(profiles::update))
-            .route(web::delete().to(profiles::delete)),
-    )
-    .service(web::resource("/api/profiles/{id}/activate").route(web::post().to(profiles::activate)));
-    cfg.service(web::resource("/api/decks").route(web::get().to(decks::list)).route(web::post().to(decks::create)))
-        .service(
-            web::resource("/api/decks/{id}")
-                .route(web::get().to(decks::get))
-                .route(web::patch().to(decks::update))
-                .route(web::delete().to(decks::delete)),
-        )
-        .service(web::resource("/api/cards").route(web::get().to(cards::list)).route(web::post().to(cards::create)))
-        // Before `/api/cards/{id}`, which would otherwise match and answer 405.
-        .service(web::resource("/api/cards/generate").route(web::post().to(generate::generate)))
-        .service(
-            web::resource("/api/cards/{id}")
-                .route(web::get().to(cards::get))
-                .route(web::patch().to(cards::update))
-                .route(web::delete().to(cards::delete)),
-        )
-        .service(web::resource("/api/cards/{id}/move").route(web::post().to(cards::move_card)))
-        .service(web::resource("/api/study/queue").route(web::get().to(study::queue)))
-        .service(web::resource("/api/study/review").route(web::post().to(study::review)))
-        .service(web::resource("/api/study/undo").route(web::post().to(study::undo)))
-        .service(web::resource("/api/decks/{id}/import").route(web::post().to(transfer::import)))
-        .service(web::resource("/api/decks/{id}/export").route(web::get().to(transfer::export)));
-    cfg.service(web::resource("/api/sessions/chat").route(web::post().to(chat::chat))).service(
-        web::resource("/api/dialog/history").route(web::get().to(chat::history)).route(web::delete().to(chat::clear)),
-    );
     openapi::configure(cfg, settings);
     // Last: the Mini App catches every remaining GET.
     web_app::configure(cfg, &settings.server.web_dist_dir);

@@ -1,37 +1,33 @@
-//! The OpenAPI document, generated from the handlers, at `/api/openapi.json`; Swagger UI at
-//! `/api/docs/` outside production.
+//! The OpenAPI document, at `/api/openapi.json`; Swagger UI at `/api/docs/` outside production.
+//!
+//! Its paths come from the route table (`routes::API_ROUTES`, plus the development routes
+//! where they exist), each operation from its handler's `#[utoipa::path]`. The errors that any
+//! operation of a kind can answer (401 when it needs a token, 400/413/415/422 when it reads a
+//! body, 404 when its path names a resource, 429 and 500 everywhere) are added here, once, from
+//! what the operation declares, so the document lists every status the server really sends.
 
 use actix_web::{HttpResponse, web};
 use config::{AppEnv, Settings};
+use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::error::{ErrorBody, ErrorObject};
-use crate::routes::{auth, cards, chat, decks, generate, health, me, profiles, study, transfer};
+use crate::routes::{ApiRoutes, DevelopmentRoutes, health};
+use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Lang Agent API",
         description = "REST API of the Lang Agent Telegram Mini App. Every error has the body \
-                       `{\"error\": {\"code\", \"message\", \"details\"?, \"request_id\"}}`."
-    ),
-    paths(
-        health::health, health::ready,
-        auth::validate, auth::dev_login, auth::refresh, auth::logout,
-        me::get_me, me::update_me, me::delete_me, me::export_me,
-        profiles::list, profiles::create, profiles::get, profiles::update, profiles::delete, profiles::activate,
-        decks::list, decks::create, decks::get, decks::update, decks::delete,
-        cards::list, cards::create, cards::get, cards::update, cards::delete, cards::move_card,
-        generate::generate,
-        chat::chat, chat::history, chat::clear,
-        study::queue, study::review, study::undo,
-        transfer::import, transfer::export,
+                       `{\"error\": {\"code\", \"message\", \"details\"?, \"request_id\"}}`, in the \
+                       signed-in user's interface language."
     ),
     components(schemas(ErrorBody, ErrorObject, health::HealthResponse, health::ReadinessResponse, health::ReadinessChecks)),
     modifiers(&BearerAuth),
     tags(
-        (name = "service", description = "Liveness, readiness and metrics"),
+        (name = "service", description = "Liveness and readiness"),
         (name = "auth", description = "Sign-in with Telegram initData, refresh, logout"),
         (name = "me", description = "The signed-in user"),
         (name = "profiles", description = "Language profiles"),
@@ -41,7 +37,7 @@ use crate::routes::{auth, cards, chat, decks, generate, health, me, profiles, st
         (name = "tutor", description = "The LLM tutor chat and its history"),
     )
 )]
-pub struct ApiDoc;
+struct ApiDoc;
 
 /// Declares the `bearer` scheme the authenticated paths refer to.
 struct BearerAuth;
@@ -57,6 +53,66 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The document this server answers with: the development routes only where they exist.
+pub fn document(settings: &Settings) -> Value {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(ApiRoutes::openapi());
+    if settings.app_env.is_development() {
+        doc.merge(DevelopmentRoutes::openapi());
+    }
+    let mut doc = serde_json::to_value(doc).unwrap_or_default();
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let operations = item.as_object_mut().into_iter().flat_map(|item| item.values_mut());
+            for operation in operations.filter_map(Value::as_object_mut) {
+                add_common_errors(path, operation);
+            }
+        }
+    }
+    doc
+}
+
+/// The statuses every operation of its kind can answer, with the codes behind them.
+fn add_common_errors(path: &str, operation: &mut Map<String, Value>) {
+    let has = |location: &str| {
+        operation.get("parameters").and_then(Value::as_array).is_some_and(|ps| ps.iter().any(|p| p["in"] == location))
+    };
+    let (in_path, in_query, in_header) = (has("path"), has("query"), has("header"));
+    let secured = operation.get("security").and_then(Value::as_array).is_some_and(|s| !s.is_empty());
+    let body = operation.contains_key("requestBody");
+    let mut common = Vec::new();
+    if body {
+        common.push(("400", "INVALID_FIELD_VALUE: the body is not well-formed"));
+        common.push(("413", "PAYLOAD_TOO_LARGE"));
+        common.push(("415", "UNSUPPORTED_MEDIA_TYPE: another content type than the one documented"));
+    }
+    if body || in_query || in_header {
+        common.push(("422", "VALIDATION_ERROR: details map each field to what is wrong with it"));
+    }
+    if secured {
+        common.push(("401", "AUTH_FAILED (no, a bad or a revoked token) or TOKEN_EXPIRED"));
+    }
+    if in_path {
+        common.push(("404", "NOT_FOUND or the *_NOT_FOUND of the resource: it does not exist or is not yours"));
+    }
+    if path.starts_with("/api/") {
+        common.push(("429", "RATE_LIMIT_EXCEEDED, with Retry-After and X-RateLimit-*"));
+    }
+    common.push(("500", "INTERNAL_ERROR: the request id ties it to the server's log"));
+    let responses = operation.entry("responses").or_insert_with(|| json!({}));
+    let Some(responses) = responses.as_object_mut() else { return };
+    for (status, description) in common {
+        responses.entry(status).or_insert_with(|| error_response(description));
+    }
+}
+
+fn error_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+    })
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig, settings: &Settings) {
     cfg.service(web::resource("/api/openapi.json").route(web::get().to(openapi_json)));
     if settings.app_env != AppEnv::Production {
@@ -65,6 +121,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &Settings) {
     }
 }
 
-pub async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+/// Built on request (rarely asked for: Swagger UI, client generators, contract tests).
+pub async fn openapi_json(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(document(&state.settings))
 }

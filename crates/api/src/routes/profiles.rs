@@ -10,6 +10,7 @@ use validator::Validate;
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::schemas::values::{CefrLevelValue, GoalValue, InterfaceLanguageValue, LanguageCodeValue};
 use crate::schemas::{PageQuery, Pagination, ProfileResponse};
 use crate::state::AppState;
 use crate::validated_json::{ValidatedJson, validation_error};
@@ -17,35 +18,41 @@ use crate::validated_json::{ValidatedJson, validation_error};
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateProfileRequest {
-    #[schema(value_type = String, example = "en")]
+    /// The language studied; one profile per language.
+    #[schema(value_type = LanguageCodeValue, example = "en")]
     pub language: LanguageCode,
-    #[schema(value_type = String, example = "A2")]
+    #[schema(value_type = CefrLevelValue, example = "A2")]
     pub current_level: CefrLevel,
-    #[schema(value_type = String, example = "B2")]
+    /// Not below `current_level` (400 `TARGET_BELOW_CURRENT`).
+    #[schema(value_type = CefrLevelValue, example = "B2")]
     pub target_level: CefrLevel,
-    #[schema(value_type = Vec<String>, example = json!(["travel"]))]
+    /// A set: repeats are merged.
+    #[schema(value_type = Vec<GoalValue>, max_items = 8, example = json!(["travel"]))]
     #[validate(length(max = 8))]
     #[serde(default)]
     pub goals: Vec<Goal>,
-    #[schema(value_type = String, example = "ru")]
+    #[schema(value_type = InterfaceLanguageValue, example = "ru")]
     pub interface_language: InterfaceLanguage,
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProfileRequest {
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<CefrLevelValue>)]
     pub current_level: Option<CefrLevel>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<CefrLevelValue>)]
     pub target_level: Option<CefrLevel>,
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<GoalValue>>, max_items = 8)]
     #[validate(length(max = 8))]
     pub goals: Option<Vec<Goal>>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<InterfaceLanguageValue>)]
     pub interface_language: Option<InterfaceLanguage>,
     #[validate(range(min = 0, max = 500))]
+    #[schema(minimum = 0, maximum = 500)]
     pub new_cards_per_day: Option<i32>,
+    /// The recall probability FSRS schedules for.
     #[validate(range(min = 0.70, max = 0.97))]
+    #[schema(minimum = 0.70, maximum = 0.97)]
     pub desired_retention: Option<f64>,
 }
 
@@ -98,7 +105,8 @@ pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>
 }
 
 #[utoipa::path(patch, path = "/api/profiles/{id}", tag = "profiles", security(("bearer" = [])), request_body = UpdateProfileRequest,
-    responses((status = 200, body = ProfileResponse), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = ProfileResponse),
+              (status = 400, description = "TARGET_BELOW_CURRENT", body = crate::error::ErrorBody)))]
 pub async fn update(
     user: AuthUser,
     state: web::Data<AppState>,
@@ -126,7 +134,7 @@ pub async fn delete(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uu
 }
 
 #[utoipa::path(post, path = "/api/profiles/{id}/activate", tag = "profiles", security(("bearer" = [])),
-    responses((status = 200, body = ProfileResponse), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = ProfileResponse)))]
 pub async fn activate(
     user: AuthUser,
     state: web::Data<AppState>,

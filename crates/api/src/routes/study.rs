@@ -20,7 +20,9 @@ use crate::validated_json::{ValidatedJson, validation_error};
 pub struct QueueQuery {
     pub profile_id: Option<Uuid>,
     pub deck_id: Option<Uuid>,
+    /// Cards in the answer (default 100).
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
@@ -60,7 +62,9 @@ pub struct ReviewBody {
     /// 1 Again, 2 Hard, 3 Good, 4 Easy.
     #[schema(value_type = u8, minimum = 1, maximum = 4)]
     pub rating: Rating,
+    /// Time spent on the card, up to an hour.
     #[validate(range(max = 3_600_000))]
+    #[schema(maximum = 3_600_000)]
     pub duration_ms: Option<u32>,
     /// Chosen by the client per answer; a retry with the same id is recorded once.
     pub client_review_id: Uuid,
@@ -82,7 +86,8 @@ pub struct UndoResponse {
 }
 
 #[utoipa::path(get, path = "/api/study/queue", tag = "study", security(("bearer" = [])), params(QueueQuery),
-    responses((status = 200, body = QueueResponse)))]
+    responses((status = 200, body = QueueResponse),
+              (status = 404, description = "PROFILE_NOT_FOUND or DECK_NOT_FOUND", body = crate::error::ErrorBody)))]
 pub async fn queue(
     user: AuthUser,
     state: web::Data<AppState>,
@@ -111,7 +116,9 @@ pub async fn queue(
 }
 
 #[utoipa::path(post, path = "/api/study/review", tag = "study", security(("bearer" = [])), request_body = ReviewBody,
-    responses((status = 200, body = ReviewResponse), (status = 404, description = "CARD_NOT_FOUND", body = crate::error::ErrorBody)))]
+    responses((status = 200, body = ReviewResponse),
+              (status = 404, description = "CARD_NOT_FOUND", body = crate::error::ErrorBody),
+              (status = 409, description = "CONFLICT: this client_review_id was used for another answer", body = crate::error::ErrorBody)))]
 pub async fn review(
     user: AuthUser,
     state: web::Data<AppState>,

@@ -65,7 +65,8 @@ fn row_error(e: RowError) -> ImportRowError {
 /// (plus any of lemma, part_of_speech, gender, transcription, example, example_translation,
 /// notes, forms), or, without a header, that order.
 #[utoipa::path(post, path = "/api/decks/{id}/import", tag = "decks", security(("bearer" = [])), params(ImportQuery),
-    request_body(content = String, content_type = "text/csv", description = "CSV or TSV, UTF-8"),
+    request_body(description = "CSV or TSV, UTF-8",
+        content((String = "text/csv"), (String = "text/tab-separated-values"), (String = "text/plain"))),
     responses((status = 200, body = ImportResponse), (status = 402, description = "LIMIT_REACHED", body = crate::error::ErrorBody)))]
 pub async fn import(
     req: HttpRequest,
@@ -102,7 +103,7 @@ pub async fn import(
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// `csv` (default) or `apkg` (an Anki package).
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<ExportFormatParam>)]
     pub format: Option<ExportFormatParam>,
 }
 
@@ -115,7 +116,8 @@ pub enum ExportFormatParam {
 
 /// Downloads the deck's cards.
 #[utoipa::path(get, path = "/api/decks/{id}/export", tag = "decks", security(("bearer" = [])), params(ExportQuery),
-    responses((status = 200, description = "the file", content_type = "text/csv")))]
+    responses((status = 200, description = "the file: CSV with a header row, or an Anki package",
+        content((String = "text/csv"), (Vec<u8> = "application/apkg")))))]
 pub async fn export(
     user: AuthUser,
     state: web::Data<AppState>,

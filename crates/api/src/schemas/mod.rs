@@ -1,6 +1,7 @@
 //! Response bodies shared by several routes, with their OpenAPI schemas.
 
 pub mod cards;
+pub mod values;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -105,12 +106,18 @@ pub struct Pagination {
     pub has_more: bool,
 }
 
-/// `limit`/`offset` query parameters: limit 1–100 (default 20).
+/// How far a list may be paged: further than anyone scrolls, within every integer type.
+pub const MAX_OFFSET: u32 = 100_000;
+
+/// `limit`/`offset` query parameters: limit 1–100 (default 20), offset 0–100 000.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams, validator::Validate)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
+    #[validate(range(max = MAX_OFFSET))]
+    #[param(minimum = 0, maximum = 100_000)]
     pub offset: Option<u32>,
 }
 

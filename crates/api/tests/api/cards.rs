@@ -202,3 +202,29 @@ async fn someone_elses_cards_and_decks_are_not_found() {
 fn urlencode(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
+
+#[tokio::test]
+async fn what_the_schema_refuses_the_server_refuses_and_what_it_allows_the_server_takes() {
+    let app = spawn_app().await;
+    let (user, _) = learner(&app, 90).await;
+    let nul = add_card(&app, &user, json!({"front": "a\u{0}b", "back": "b"})).await;
+    let body = assert_contract(nul, 422, "VALIDATION_ERROR").await;
+    assert!(body["error"]["details"]["front"].is_array(), "{body}");
+    let nul_key = add_card(&app, &user, json!({"front": "a", "back": "b", "forms": {"pl\u{0}": "x"}})).await;
+    assert_contract(nul_key, 422, "VALIDATION_ERROR").await;
+    let search = app.call(Method::GET, "/api/cards?search=%00", &user.access_token, None).await;
+    assert_contract(search, 422, "VALIDATION_ERROR").await;
+
+    let card: Value = add_card(&app, &user, json!({"front": "der Hund", "back": "собака"})).await.json().await.unwrap();
+    let path = format!("/api/cards/{}", card["id"].as_str().unwrap());
+    let array = app.call(Method::PATCH, &path, &user.access_token, Some(json!([null, null]))).await;
+    assert_contract(array, 422, "VALIDATION_ERROR").await;
+    let forms = json!({"forms": {"plural": 3}});
+    assert_contract(app.call(Method::PATCH, &path, &user.access_token, Some(forms)).await, 422, "VALIDATION_ERROR")
+        .await;
+
+    // 3.0 is an integer to JSON Schema, so it is one here too.
+    let review =
+        json!({"card_id": card["id"], "rating": 3.0, "duration_ms": 1500.0, "client_review_id": uuid::Uuid::now_v7()});
+    assert_eq!(app.call(Method::POST, "/api/study/review", &user.access_token, Some(review)).await.status(), 200);
+}

@@ -25,3 +25,66 @@ async fn production_serves_the_document_but_not_swagger_ui() {
     assert_eq!(app.get("/api/openapi.json").await.status(), 200);
     assert_contract(app.get("/api/docs/").await, 404, "NOT_FOUND").await;
 }
+
+/// The operations of a document as (method, path).
+fn operations(doc: &serde_json::Value) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            found.push((method.clone(), path.clone()));
+        }
+    }
+    found.sort();
+    found
+}
+
+#[tokio::test]
+async fn the_document_lists_exactly_the_route_table_and_dev_sign_in_only_where_it_exists() {
+    let mut table: Vec<(String, String)> =
+        api::routes::API_ROUTES.iter().map(|(m, p)| ((*m).to_owned(), (*p).to_owned())).collect();
+    table.sort();
+    let production = spawn_app_with(&production_overrides()).await;
+    let doc: serde_json::Value = production.get("/api/openapi.json").await.json().await.unwrap();
+    assert_eq!(operations(&doc), table, "each route once, each documented route real");
+
+    let test = spawn_app().await;
+    let doc: serde_json::Value = test.get("/api/openapi.json").await.json().await.unwrap();
+    let mut with_dev = table.clone();
+    with_dev.extend(api::routes::DEVELOPMENT_ROUTES.iter().map(|(m, p)| ((*m).to_owned(), (*p).to_owned())));
+    with_dev.sort();
+    assert_eq!(operations(&doc), with_dev);
+}
+
+#[tokio::test]
+async fn every_protected_operation_declares_its_token_and_every_error_it_can_answer() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    let public =
+        ["/health", "/ready", "/api/auth/validate", "/api/auth/refresh", "/api/auth/logout", "/api/auth/dev-login"];
+    for (method, path) in operations(&doc) {
+        let operation = &doc["paths"][&path][&method];
+        let responses = operation["responses"].as_object().unwrap();
+        let secured = operation["security"].as_array().is_some_and(|s| !s.is_empty());
+        assert_eq!(secured, !public.contains(&path.as_str()), "{method} {path}: security");
+        if secured {
+            assert!(responses.contains_key("401"), "{method} {path}: 401");
+        }
+        if operation.get("requestBody").is_some() {
+            for status in ["400", "413", "415", "422"] {
+                assert!(responses.contains_key(status), "{method} {path}: {status}");
+            }
+        }
+        if path.contains('{') {
+            assert!(responses.contains_key("404"), "{method} {path}: 404");
+        }
+        for (status, response) in responses {
+            if status.starts_with('4') || status.starts_with('5') {
+                let schema = &response["content"]["application/json"]["schema"]["$ref"];
+                assert_eq!(schema, "#/components/schemas/ErrorBody", "{method} {path} {status}");
+            }
+        }
+    }
+    let page = doc["paths"]["/api/cards"]["get"]["parameters"].as_array().unwrap();
+    let limit = page.iter().find(|p| p["name"] == "limit").unwrap();
+    assert_eq!((limit["schema"]["minimum"].as_u64(), limit["schema"]["maximum"].as_u64()), (Some(1), Some(100)));
+}

@@ -125,6 +125,9 @@ fn to_content(record: &csv::StringRecord, mapping: &[Option<usize>]) -> Result<C
     }
     let [front, back, lemma, part_of_speech, gender, transcription, example, example_translation, notes, forms] =
         fields;
+    if record.iter().any(|field| field.contains('\0')) {
+        return Err("a cell contains the NUL character".to_owned());
+    }
     let front = front.ok_or("the front (word) is empty")?;
     let back = back.ok_or("the back (translation) is empty")?;
     if front.chars().count() > 500 || back.chars().count() > 1000 {
