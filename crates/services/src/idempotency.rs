@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::cache::Cache;
+use crate::detached::{Detached, Panicked};
 
 /// How long a finished response is replayed.
 const RESULT_TTL: Duration = Duration::from_secs(24 * 3600);
@@ -21,8 +22,8 @@ const RESULT_TTL: Duration = Duration::from_secs(24 * 3600);
 const CLAIM_TTL: Duration = Duration::from_secs(30 * 60);
 
 #[derive(Debug)]
-pub enum Claim {
-    /// Ours to run; finish with [`IdempotencyStore::complete`] or [`IdempotencyStore::release`].
+enum Claim {
+    /// Ours to run; finished with `complete` or `release`.
     Fresh(IdempotencyKey),
     /// The stored response of the first request.
     Replay(serde_json::Value),
@@ -32,7 +33,7 @@ pub enum Claim {
 }
 
 #[derive(Debug, Clone)]
-pub struct IdempotencyKey {
+struct IdempotencyKey {
     /// `None` when the cache was unreachable: nothing to store or release.
     cache_key: Option<String>,
     fingerprint: String,
@@ -42,7 +43,7 @@ pub struct IdempotencyKey {
 
 impl IdempotencyKey {
     /// No key was sent: nothing is stored.
-    pub fn none() -> Self {
+    fn none() -> Self {
         Self { cache_key: None, fingerprint: String::new(), pending: String::new() }
     }
 }
@@ -67,8 +68,15 @@ impl IdempotencyConflict {
 
 /// A keyed request: ours to run, or answered before.
 #[derive(Debug)]
-pub enum Keyed<T> {
+enum Keyed<T> {
     Fresh(IdempotencyKey),
+    Replay(T),
+}
+
+/// A keyed request that now runs on its own task, or the stored result of its first run.
+#[derive(Debug)]
+pub enum Started<T, E> {
+    Running(Detached<T, E>),
     Replay(T),
 }
 
@@ -96,7 +104,7 @@ impl IdempotencyStore {
     }
 
     /// Claims `key` for this user and operation; `request` is the body, compared on replays.
-    pub async fn begin(&self, user_id: UserId, operation: &str, key: &str, request: &[u8]) -> Claim {
+    async fn begin(&self, user_id: UserId, operation: &str, key: &str, request: &[u8]) -> Claim {
         let cache_key = format!("idem:{user_id}:{operation}:{}", sha256_hex(key.as_bytes()));
         let fingerprint = sha256_hex(request);
         let claim = uuid::Uuid::new_v4().to_string();
@@ -123,9 +131,48 @@ impl IdempotencyStore {
         }
     }
 
+    /// The whole life of a request that may carry a key: claim the key for `request` (a
+    /// finished first request is handed back instead); `prepare`, whose refusals free the key;
+    /// then `work` on its own task, so that a caller going away cancels nothing, its result
+    /// stored under the key (a failure frees the key for a retry).
+    pub async fn start<T, E, P, W>(
+        &self,
+        user_id: UserId,
+        operation: &str,
+        key: Option<&str>,
+        request: &impl Serialize,
+        prepare: impl Future<Output = Result<P, E>>,
+        work: impl FnOnce(P) -> W,
+    ) -> Result<Started<T, E>, E>
+    where
+        T: Serialize + DeserializeOwned + Send + 'static,
+        E: From<IdempotencyConflict> + From<Panicked> + Send + 'static,
+        W: Future<Output = Result<T, E>> + Send + 'static,
+    {
+        let key = match self.claim(user_id, operation, key, request).await? {
+            Keyed::Replay(result) => return Ok(Started::Replay(result)),
+            Keyed::Fresh(key) => key,
+        };
+        let prepared = match prepare.await {
+            Ok(prepared) => prepared,
+            Err(error) => {
+                self.release(&key).await;
+                return Err(error);
+            }
+        };
+        let running = work(prepared);
+        let store = self.clone();
+        Ok(Started::Running(Detached::spawn(async move {
+            let result = running.await;
+            let stored = result.as_ref().ok().and_then(|value| serde_json::to_value(value).ok());
+            store.finish(&key, stored).await;
+            result
+        })))
+    }
+
     /// Claims `key` (when the client sent one) for `request`; a finished first request is
     /// handed back as its stored result.
-    pub async fn claim<T: DeserializeOwned>(
+    async fn claim<T: DeserializeOwned>(
         &self,
         user_id: UserId,
         operation: &str,
@@ -147,14 +194,14 @@ impl IdempotencyStore {
     }
 
     /// Stores the result of a fresh claim, or frees the key when the request failed.
-    pub async fn finish<T: Serialize, E>(&self, key: &IdempotencyKey, result: &Result<T, E>) {
-        match result.as_ref().map(serde_json::to_value) {
-            Ok(Ok(value)) => self.complete(key, &value).await,
-            Ok(Err(_)) | Err(_) => self.release(key).await,
+    async fn finish(&self, key: &IdempotencyKey, result: Option<serde_json::Value>) {
+        match result {
+            Some(value) => self.complete(key, &value).await,
+            None => self.release(key).await,
         }
     }
 
-    pub async fn complete(&self, key: &IdempotencyKey, response: &serde_json::Value) {
+    async fn complete(&self, key: &IdempotencyKey, response: &serde_json::Value) {
         let Some(cache_key) = &key.cache_key else { return };
         let entry =
             Entry { fingerprint: key.fingerprint.clone(), response: Some(response.clone()), claim: String::new() };
@@ -167,7 +214,7 @@ impl IdempotencyStore {
     }
 
     /// Lets the key be used again (the request failed).
-    pub async fn release(&self, key: &IdempotencyKey) {
+    async fn release(&self, key: &IdempotencyKey) {
         let Some(cache_key) = &key.cache_key else { return };
         // Only our own claim: after it expired the key may belong to a later request.
         if let Err(error) = self.cache.compare_and_swap(cache_key, &key.pending, None, CLAIM_TTL).await {

@@ -21,7 +21,7 @@ use self::card::GeneratedCard;
 use crate::cache::Cache;
 use crate::cards::{BatchOutcome, Card, CardError, CardService, CardSource, GenerationTarget};
 use crate::detached::{Detached, Panicked};
-use crate::idempotency::{IdempotencyConflict, IdempotencyKey, IdempotencyStore, Keyed};
+use crate::idempotency::{IdempotencyConflict, IdempotencyStore, Started};
 use crate::llm::{
     CallContext, ChatMessage, FailureReason, LlmError, LlmFeatures, LlmGateway, Operation, Role, Structured,
 };
@@ -154,32 +154,14 @@ impl GenerationService {
         request: GenerateRequest,
         key: Option<&str>,
     ) -> Result<GenerationStart, GenerateError> {
-        let key = match self.idempotency.claim(user_id, "cards.generate", key, &request).await? {
-            Keyed::Replay(report) => return Ok(GenerationStart::Replay(report)),
-            Keyed::Fresh(key) => key,
-        };
-        let batch = match self.prepare(user_id, request).await {
-            Ok(batch) => batch,
-            Err(error) => {
-                self.idempotency.release(&key).await;
-                return Err(error);
-            }
-        };
         let (events, receiver) = unbounded_channel();
         let service = self.clone();
-        let report = Detached::spawn(async move { service.run_keyed(batch, events, key).await });
-        Ok(GenerationStart::Running(GenerationRun { events: receiver, report }))
-    }
-
-    async fn run_keyed(
-        &self,
-        batch: PreparedBatch,
-        events: EventSink,
-        key: IdempotencyKey,
-    ) -> Result<GenerateReport, GenerateError> {
-        let result = self.run(batch, &events).await;
-        self.idempotency.finish(&key, &result).await;
-        result
+        let prepare = self.prepare(user_id, request.clone());
+        let work = move |batch| async move { service.run(batch, &events).await };
+        Ok(match self.idempotency.start(user_id, "cards.generate", key, &request, prepare, work).await? {
+            Started::Replay(report) => GenerationStart::Replay(report),
+            Started::Running(report) => GenerationStart::Running(GenerationRun { events: receiver, report }),
+        })
     }
 
     /// A card for `word` made before from exactly this prompt and model, or a new one (then

@@ -26,7 +26,7 @@ pub use self::words::WordSuggestion;
 use crate::Clock;
 use crate::cache::Cache;
 use crate::detached::{Detached, Panicked};
-use crate::idempotency::{IdempotencyConflict, IdempotencyKey, IdempotencyStore, Keyed};
+use crate::idempotency::{IdempotencyConflict, IdempotencyStore, Started};
 use crate::learner::study_day_of;
 use crate::llm::{CHARS_PER_TOKEN, CallContext, ChatMessage, DeltaSink, LlmError, LlmFeatures, LlmGateway, Operation};
 use crate::moderation::{Moderator, Verdict};
@@ -190,9 +190,9 @@ fn estimate_tokens(text: &str) -> u32 {
 
 /// The request a key fingerprints: the same text to the same profile.
 #[derive(Serialize)]
-struct Fingerprint<'a> {
+struct Fingerprint {
     profile_id: Option<ProfileId>,
-    input: &'a ChatInput,
+    input: ChatInput,
 }
 
 impl TutorService {
@@ -228,35 +228,24 @@ impl TutorService {
         delivery: Delivery,
         key: Option<&str>,
     ) -> Result<ChatStart, TutorError> {
-        let fingerprint = Fingerprint { profile_id, input: &input };
-        let key = match self.idempotency.claim(user_id, "sessions.chat", key, &fingerprint).await? {
-            Keyed::Replay(reply) => return Ok(ChatStart::Replay(reply)),
-            Keyed::Fresh(key) => key,
-        };
-        let turn = match self.begin(user_id, profile_id, input, channel).await {
-            Ok(turn) => turn,
-            Err(error) => {
-                self.idempotency.release(&key).await;
-                return Err(error);
-            }
-        };
-        let user_message = turn.user_message.clone();
+        let fingerprint = Fingerprint { profile_id, input: input.clone() };
         let (deltas, receiver) = unbounded_channel();
-        let service = self.clone();
         let deltas = (delivery == Delivery::Streamed).then_some(deltas);
-        let reply = Detached::spawn(async move { service.answer_keyed(turn, deltas, key).await });
-        Ok(ChatStart::Running(TutorRun { user_message, deltas: receiver, reply }))
-    }
-
-    async fn answer_keyed(
-        &self,
-        turn: PreparedTurn,
-        deltas: Option<DeltaSink>,
-        key: IdempotencyKey,
-    ) -> Result<ChatReply, TutorError> {
-        let result = self.answer(turn, deltas.as_ref()).await;
-        self.idempotency.finish(&key, &result).await;
-        result
+        let service = self.clone();
+        let prepare = self.begin(user_id, profile_id, input, channel);
+        // `work` is called before `start` returns, so the saved message is there to hand back.
+        let (user_message_tx, mut user_message_rx) = tokio::sync::oneshot::channel();
+        let work = move |turn: PreparedTurn| {
+            let _ = user_message_tx.send(turn.user_message.clone());
+            async move { service.answer(turn, deltas.as_ref()).await }
+        };
+        match self.idempotency.start(user_id, "sessions.chat", key, &fingerprint, prepare, work).await? {
+            Started::Replay(reply) => Ok(ChatStart::Replay(reply)),
+            Started::Running(reply) => {
+                let user_message = user_message_rx.try_recv().map_err(|_| TutorError::Panicked(Panicked))?;
+                Ok(ChatStart::Running(TutorRun { user_message, deltas: receiver, reply }))
+            }
+        }
     }
 
     async fn begin(
