@@ -1,10 +1,15 @@
-//! The `AuthUser` extractor: a handler that takes it runs only for a signed-in, existing user.
+//! Who is calling. The `identify` middleware authenticates a bearer token on `/api/…` before
+//! any extractor runs, so the user's interface language is the request's language for every
+//! error it may end in (a 422 from a body extractor included); the `AuthUser` extractor then
+//! takes that outcome, and a handler that takes it runs only for a signed-in, existing user.
 
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::dev::Payload;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::AUTHORIZATION;
+use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use domain::UserId;
 use services::users::User;
@@ -13,9 +18,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::i18n::Language;
 use crate::state::AppState;
 
-/// The user behind the request's `Authorization: Bearer` access token. Taking it also sets
-/// the request's language to the user's interface language, so every error (and streamed
-/// error frame) of the request speaks it.
+/// The user behind the request's `Authorization: Bearer` access token.
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub User);
 
@@ -30,6 +33,10 @@ impl FromRequest for AuthUser {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some(Identity(outcome)) = req.extensions_mut().remove::<Identity>() {
+            return Box::pin(async move { Ok(Self(outcome?)) });
+        }
+        // Outside `identify` (no token, or a route it does not cover).
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
         let req = req.clone();
@@ -41,6 +48,28 @@ impl FromRequest for AuthUser {
             Ok(Self(signed_in.user))
         })
     }
+}
+
+/// The outcome of authenticating the request's token, left on the request by [`identify`].
+struct Identity(Result<User, services::auth::AuthError>);
+
+/// Authenticates a bearer token on `/api/…` once, before the extractors; a request without a
+/// token passes untouched (the routes that need one answer 401 through [`AuthUser`]).
+pub async fn identify(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    if let (Some(state), Some(token)) = (state, bearer_token(req.request()))
+        && req.path().starts_with("/api/")
+    {
+        let outcome = state.auth.authenticate(&token).await;
+        if let Ok(signed_in) = &outcome {
+            req.extensions_mut().insert(Language::from(signed_in.language));
+        }
+        req.extensions_mut().insert(Identity(outcome.map(|signed_in| signed_in.user)));
+    }
+    next.call(req).await
 }
 
 /// The token of an `Authorization: Bearer …` header (the scheme in any case).

@@ -13,6 +13,7 @@ use config::Settings;
 use services::lifecycle::ShutdownSignal;
 use services::{Clock, SystemClock};
 
+use crate::auth::identify;
 use crate::error::{ApiError, ErrorCode};
 use crate::extractors::{json_config, path_config, payload_config, query_config};
 use crate::middleware::body_limit::body_limit;
@@ -48,6 +49,7 @@ pub fn build_app(
         .configure(|cfg| routes::configure(cfg, &settings))
         .default_service(web::to(not_found))
         .wrap(from_fn(body_limit))
+        .wrap(from_fn(identify))
         .wrap(from_fn(rate_limit))
         .wrap(from_fn(error_contract))
         .wrap(from_fn(security_headers))

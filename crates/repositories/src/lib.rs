@@ -25,4 +25,4 @@ pub mod users;
 pub use connection::{Database, PoolStats};
 pub use error::RepoError;
 pub use migration::{Migrator, MigratorTrait};
-pub use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};
+pub use sea_orm::{AccessMode, ConnectionTrait, DatabaseConnection, DbBackend, IsolationLevel, TransactionTrait};

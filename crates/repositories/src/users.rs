@@ -103,7 +103,7 @@ pub async fn find_by_telegram_id(conn: &impl ConnectionTrait, telegram_id: i64) 
 
 /// Locks the user's row until the transaction ends, so per-user rules (plan limits, the single
 /// active profile, one review at a time) hold under concurrent requests. Call it first in the
-/// transaction. On PostgreSQL it is `SELECT … FOR UPDATE`; SQLite has no row locks, so there a
+/// transaction. On PostgreSQL it is `SELECT … FOR NO KEY UPDATE`; SQLite has no row locks, so there a
 /// no-op write takes the database's write lock at once (waiting out the busy timeout), instead
 /// of a read transaction failing with SQLITE_BUSY when it later tries to write.
 /// `None` when the user no longer exists.
@@ -118,7 +118,10 @@ pub async fn lock(conn: &impl ConnectionTrait, id: UserId) -> Result<Option<User
             .await?;
         return Ok(Users::find_by_id(id.as_uuid()).one(conn).await?);
     }
-    Ok(Users::find_by_id(id.as_uuid()).lock_exclusive().one(conn).await?)
+    // NO KEY UPDATE, not FOR UPDATE: it serialises the user's own writes just the same, but
+    // leaves the row free for the KEY SHARE lock every insert referring to the user takes
+    // (its messages, token usage, activity), which FOR UPDATE would block or deadlock with.
+    Ok(Users::find_by_id(id.as_uuid()).lock(sea_orm::sea_query::LockType::NoKeyUpdate).one(conn).await?)
 }
 
 /// Settings a user may change; `None` leaves the column as it is.

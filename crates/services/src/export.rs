@@ -39,10 +39,18 @@ impl ExportService {
         Self { db, clock }
     }
 
-    /// Read in one transaction, so the sections agree with each other.
+    /// Read in one read-only snapshot (repeatable read on PostgreSQL; SQLite's transactions
+    /// are snapshots already), so the sections agree with each other.
     pub async fn export(&self, user_id: UserId) -> Result<Export, ExportError> {
-        use repositories::TransactionTrait;
-        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        use repositories::{AccessMode, DbBackend, IsolationLevel, TransactionTrait};
+        let conn = self.db.conn();
+        let txn = match conn.get_database_backend() {
+            DbBackend::Postgres => {
+                conn.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly)).await
+            }
+            _ => conn.begin().await,
+        }
+        .map_err(RepoError::from)?;
         let user = users::find_by_id(&txn, user_id).await?.ok_or(ExportError::UserGone)?;
         let rows = account::rows_of(&txn, user_id).await?;
         txn.commit().await.map_err(RepoError::from)?;

@@ -18,8 +18,9 @@ use crate::detached::{Detached, Panicked};
 
 /// How long a finished response is replayed.
 const RESULT_TTL: Duration = Duration::from_secs(24 * 3600);
-/// How long a claim holds when its request never finishes (a crash).
-const CLAIM_TTL: Duration = Duration::from_secs(30 * 60);
+/// How long a claim holds when its request never finishes (the process died): longer than the
+/// longest run (20 words, every call re-asked and retried to its timeout).
+const CLAIM_TTL: Duration = Duration::from_secs(60 * 60);
 
 #[derive(Debug)]
 enum Claim {
@@ -78,6 +79,35 @@ enum Keyed<T> {
 pub enum Started<T, E> {
     Running(Detached<T, E>),
     Replay(T),
+}
+
+/// A claimed key that frees itself unless it was finished: work that panicked, or was cancelled
+/// by a runtime shutting down, must not leave its key "in progress" until the claim expires.
+struct ClaimGuard {
+    store: IdempotencyStore,
+    key: Option<IdempotencyKey>,
+}
+
+impl ClaimGuard {
+    /// Stores `result` under the key, or frees the key when there is none (the work failed).
+    async fn finish(mut self, result: Option<serde_json::Value>) {
+        if let Some(key) = self.key.take() {
+            self.store.finish(&key, result).await;
+        }
+    }
+}
+
+impl Drop for ClaimGuard {
+    fn drop(&mut self) {
+        let Some(key) = self.key.take() else { return };
+        let store = self.store.clone();
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move { store.release(&key).await });
+            }
+            Err(_) => tracing::warn!("an idempotency key could not be freed outside a runtime"),
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -149,23 +179,21 @@ impl IdempotencyStore {
         E: From<IdempotencyConflict> + From<Panicked> + Send + 'static,
         W: Future<Output = Result<T, E>> + Send + 'static,
     {
-        let key = match self.claim(user_id, operation, key, request).await? {
+        let claim = match self.claim(user_id, operation, key, request).await? {
             Keyed::Replay(result) => return Ok(Started::Replay(result)),
-            Keyed::Fresh(key) => key,
+            Keyed::Fresh(key) => ClaimGuard { store: self.clone(), key: Some(key) },
         };
         let prepared = match prepare.await {
             Ok(prepared) => prepared,
             Err(error) => {
-                self.release(&key).await;
+                claim.finish(None).await;
                 return Err(error);
             }
         };
         let running = work(prepared);
-        let store = self.clone();
         Ok(Started::Running(Detached::spawn(async move {
             let result = running.await;
-            let stored = result.as_ref().ok().and_then(|value| serde_json::to_value(value).ok());
-            store.finish(&key, stored).await;
+            claim.finish(result.as_ref().ok().and_then(|value| serde_json::to_value(value).ok())).await;
             result
         })))
     }

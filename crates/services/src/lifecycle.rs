@@ -21,7 +21,10 @@ impl Worker {
     /// Reads the settings (exit 2 and every problem listed when they are bad), sets up logs
     /// and signals, and builds the service graph (exit 1 when that fails).
     pub async fn start(name: &'static str) -> Result<Self, ExitCode> {
-        let settings = Settings::load_or_report(name).ok_or(ExitCode::from(2))?;
+        let mut settings = Settings::load_or_report(name).ok_or(ExitCode::from(2))?;
+        // api-server (or `api-server migrate`) owns the schema: workers started beside it must
+        // not race it to the same migration.
+        settings.database.run_migrations = false;
         telemetry::init(&settings, name);
         let app_env = settings.app_env.as_str();
         let shutdown = ShutdownSignal::install().map_err(|e| {

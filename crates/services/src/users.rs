@@ -140,8 +140,13 @@ impl UserService {
     }
 
     /// Erases the user and, by cascade, every profile, deck and session they own.
+    /// Taken under the user's lock first, so the erasure waits for the user's own writes
+    /// instead of deadlocking with one of them (a refresh inserting its next session).
     pub async fn delete(&self, user_id: UserId) -> Result<(), UserError> {
-        users::delete(self.db.conn(), user_id).await?;
+        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        users::lock(&txn, user_id).await?.ok_or(UserError::UserGone)?;
+        users::delete(&txn, user_id).await?;
+        txn.commit().await.map_err(RepoError::from)?;
         tracing::info!(user_id = %user_id, "account erased");
         Ok(())
     }

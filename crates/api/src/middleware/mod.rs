@@ -1,5 +1,6 @@
 //! The middleware stack, outermost first:
-//! request id → metrics → CORS → security headers → error contract → rate limit → body limit
+//! request id → metrics → CORS → security headers → error contract → rate limit → identity
+//! (`auth::identify`: the signed-in user and their language, once per request) → body limit
 //! → routes. CORS sits outside the error contract so every error response carries CORS headers,
 //! and the error contract sits outside the rate and body limits so a 429 or 413 is rendered like
 //! every other error.

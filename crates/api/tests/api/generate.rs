@@ -228,7 +228,7 @@ async fn a_card_about_another_word_is_asked_again_then_reported_failed_for_that_
     assert_eq!(result["error"]["reason"], "malformed");
     let sent = sent_bodies(&app).await;
     let reask = sent[1]["messages"].as_array().unwrap().last().unwrap()["content"].as_str().unwrap().to_owned();
-    assert!(reask.contains("not about the word that was asked") && reask.contains("Haus"), "{reask}");
+    assert!(reask.contains("not about the word between the <word> tags") && reask.contains("die Katze"), "{reask}");
     assert_eq!(app.count("SELECT count(*) FROM cards").await, 0, "nothing about Katze was saved");
 }
 

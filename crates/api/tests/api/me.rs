@@ -211,6 +211,18 @@ async fn errors_speak_the_signed_in_users_language_and_accept_language_only_befo
         app.client.get(app.url(&missing)).bearer_auth(&user.access_token).header("accept-language", "ru").send().await;
     let body = assert_contract(response.unwrap(), 404, "CARD_NOT_FOUND").await;
     assert_eq!(body["error"]["message"], "Card not found.", "the profile's English wins over the header");
+    // Also when the request fails in an extractor, before the handler runs.
+    let invalid = app
+        .client
+        .post(app.url("/api/cards"))
+        .bearer_auth(&user.access_token)
+        .header("accept-language", "ru")
+        .json(&json!({"front": "", "back": "x"}))
+        .send()
+        .await
+        .unwrap();
+    let body = assert_contract(invalid, 422, "VALIDATION_ERROR").await;
+    assert_eq!(body["error"]["message"], "Some fields are invalid.");
 
     let anonymous = app.client.get(app.url(&missing)).header("accept-language", "en").send().await.unwrap();
     let body = assert_contract(anonymous, 401, "AUTH_FAILED").await;

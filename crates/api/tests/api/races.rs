@@ -100,3 +100,23 @@ async fn a_profile_edit_waits_for_the_users_other_writes() {
     assert_eq!(edited.status(), 200);
     assert!(waited, "the edit runs under the user's lock, after the other write");
 }
+
+#[tokio::test]
+async fn moving_a_card_waits_for_the_users_other_writes_so_a_deck_delete_cannot_miss_it() {
+    let app = spawn_app().await;
+    let (user, _) = learner(&app, 74).await;
+    let token = &user.access_token;
+    let deck: Value =
+        app.call(Method::POST, "/api/decks", token, Some(json!({"name": "Verben"}))).await.json().await.unwrap();
+    let card: Value = app
+        .call(Method::POST, "/api/cards", token, Some(json!({"front": "gehen", "back": "идти"})))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!("/api/cards/{}/move", card["id"].as_str().unwrap());
+    let moving = app.call(Method::POST, &path, token, Some(json!({"deck_id": deck["id"]})));
+    let (moved, waited) = waited_for_the_user_lock(&app, &user.id, moving).await;
+    assert_eq!(moved.status(), 200);
+    assert!(waited, "the move runs under the user's lock");
+}

@@ -72,6 +72,11 @@ impl CardService {
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
         let user = self.lock_user(&txn, user_id).await?;
+        // The LLM took a while: the deck (or its profile) may have been deleted meanwhile.
+        decks::find_owned(&txn, user_id, target.deck_id)
+            .await?
+            .filter(|deck| deck.profile_id == target.profile_id.as_uuid())
+            .ok_or(CardError::DeckNotFound)?;
         let entitlement = self.entitlement(&user);
         // Counted before the inserts; the transaction rolls back whole when the batch does not fit.
         let used = match entitlement.limits.cards {

@@ -301,16 +301,19 @@ impl CardService {
         Ok(())
     }
 
-    /// Moves a card to another deck of the same profile.
+    /// Moves a card to another deck of the same profile, under the user's lock, so the deck
+    /// cannot be deleted (with its cards counted) in between.
     pub async fn move_card(&self, user_id: UserId, id: Uuid, deck_id: DeckId) -> Result<Card, CardError> {
-        let conn = self.db.conn();
-        let row = cards::find_owned(conn, user_id, id).await?.ok_or(CardError::CardNotFound)?;
-        let deck = self.owned_deck(user_id, deck_id).await?;
+        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        self.lock_user(&txn, user_id).await?;
+        let row = cards::find_owned(&txn, user_id, id).await?.ok_or(CardError::CardNotFound)?;
+        let deck = decks::find_owned(&txn, user_id, deck_id).await?.ok_or(CardError::DeckNotFound)?;
         if deck.profile_id != row.profile_id {
             return Err(CardError::DeckNotFound);
         }
-        let row = cards::move_to(conn, row, deck_id, self.clock.now()).await?;
-        let progress = progress::find(conn, user_id, id).await?;
+        let row = cards::move_to(&txn, row, deck_id, self.clock.now()).await?;
+        let progress = progress::find(&txn, user_id, id).await?;
+        txn.commit().await.map_err(RepoError::from)?;
         Ok(Card::from_rows(row, progress.as_ref()))
     }
 }

@@ -131,8 +131,8 @@ fn fold(text: &str) -> String {
     }
 }
 
-/// Whether two folded words are the same word: equal, one a phrase holding the other, a typo
-/// apart, or sharing most of a stem (an inflected form and its lemma).
+/// Whether two folded words are the same word: equal, the one a run of the other's words (a
+/// phrase, or a form written with its pronoun: "fängt an" in "er fängt an"), or a typo apart.
 fn same_word(asked: &str, candidate: &str) -> bool {
     if asked.is_empty() || candidate.is_empty() {
         return false;
@@ -140,15 +140,13 @@ fn same_word(asked: &str, candidate: &str) -> bool {
     if asked == candidate {
         return true;
     }
-    let contains_word = |phrase: &str, word: &str| phrase.split(' ').any(|w| w == word);
-    if contains_word(candidate, asked) || contains_word(asked, candidate) {
+    let (a, b): (Vec<&str>, Vec<&str>) = (asked.split(' ').collect(), candidate.split(' ').collect());
+    let within = |short: &[&str], long: &[&str]| long.windows(short.len()).any(|run| run == short);
+    if within(&a, &b) || within(&b, &a) {
         return true;
     }
-    let (a, b): (Vec<char>, Vec<char>) = (asked.chars().collect(), candidate.chars().collect());
-    let shorter = a.len().min(b.len());
-    let typos = strsim::levenshtein(asked, candidate);
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    (shorter >= 3 && typos <= (shorter / 4).max(1)) || (prefix >= 3 && prefix * 2 >= shorter)
+    let shorter = asked.chars().count().min(candidate.chars().count());
+    shorter >= 3 && strsim::levenshtein(asked, candidate) <= (shorter / 4).max(1)
 }
 
 impl GeneratedCard {
@@ -164,8 +162,11 @@ impl GeneratedCard {
         if candidates.map(fold).any(|candidate| same_word(&asked, &candidate)) {
             return Ok(());
         }
+        // The learner's word is not repeated here: it stays inside its tags in the first message.
         Err(format!(
-            "the card is about \"{}\", not about the word that was asked (\"{word}\"); make the card for that word",
+            "the card is about \"{}\", not about the word between the <word> tags; make the card for that word: \
+             as the front and lemma, or, for an inflected form, its dictionary form with the given form in \
+             \"forms\", or, for a word of the learner's own language, its translation with the given word in \"back\"",
             self.front
         ))
     }
@@ -193,6 +194,11 @@ mod tests {
     fn a_card_about_another_word_is_refused() {
         assert!(card("die Katze", "кошка", "Wasser", &["Katzen"]).check_is_for("Haus").is_err());
         assert!(card("el agua", "вода", "agua", &[]).check_is_for("casa").is_err());
+        assert!(card("die Hausaufgabe", "домашнее задание", "Hausaufgabe", &[]).check_is_for("Haus").is_err());
+        assert!(card("der Schlüssel", "ключ", "Schlüssel", &[]).check_is_for("Schluss").is_err());
+        let gehen = card("gehen", "идти", "gehen", &[]);
+        let problem = gehen.check_is_for("ging").unwrap_err();
+        assert!(problem.contains("\"forms\"") && !problem.contains("ging"), "{problem}");
     }
 
     #[test]
@@ -201,7 +207,8 @@ mod tests {
         assert!(card("das Haus", "дом", "Haus", &["Häuser"]).check_is_for("häuser").is_ok());
         assert!(card("das Haus", "дом", "Haus", &[]).check_is_for("Hause").is_ok());
         assert!(card("to go", "идти, ехать", "go", &["went", "gone"]).check_is_for("went").is_ok());
-        assert!(card("gehen", "идти", "gehen", &[]).check_is_for("gehst").is_ok());
+        assert!(card("anfangen", "начинать", "anfangen", &["er fängt an"]).check_is_for("fängt an").is_ok());
+        assert!(card("gehen", "идти", "gehen", &["ging", "gegangen"]).check_is_for("ging").is_ok());
         assert!(card("das Haus", "дом, здание (жилое)", "Haus", &[]).check_is_for("здание").is_ok());
         assert!(card("sich erinnern", "вспоминать", "erinnern", &[]).check_is_for("erinnern").is_ok());
         assert!(card("auf jeden Fall", "в любом случае", "auf jeden Fall", &[]).check_is_for("auf jeden Fall").is_ok());

@@ -245,6 +245,8 @@ struct Answer {
     model: Option<String>,
     text: String,
     tool_input: Option<Value>,
+    /// The tool input exactly as it was streamed: what the caller saw is what it gets.
+    tool_json: Option<String>,
     stop_reason: Option<String>,
     usage: Usage,
 }
@@ -276,7 +278,10 @@ impl Answer {
                 let input = self.tool_input.ok_or_else(|| {
                     LlmError::Malformed(format!("structured output was asked for but `{tool}` was not called"))
                 })?;
-                serde_json::to_string(&input).map_err(|e| LlmError::Malformed(e.to_string()))?
+                match self.tool_json {
+                    Some(streamed) => streamed,
+                    None => serde_json::to_string(&input).map_err(|e| LlmError::Malformed(e.to_string()))?,
+                }
             }
         };
         Ok(Completion { content, model: self.model.unwrap_or_default(), usage: self.usage })
@@ -351,6 +356,9 @@ impl StreamedAnswer<'_> {
                     .map_err(|e| LlmError::Malformed(format!("the streamed tool input is not JSON: {e}")))?,
             };
             self.answer.tool_input = Some(input);
+            if !self.tool_json.trim().is_empty() {
+                self.answer.tool_json = Some(std::mem::take(&mut self.tool_json));
+            }
         }
         self.answer.finish(self.wanted_tool)
     }

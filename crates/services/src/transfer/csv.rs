@@ -185,10 +185,11 @@ pub fn to_csv<'a>(cards: impl IntoIterator<Item = &'a CardContent>) -> Result<Ve
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// A cell a spreadsheet would run as a formula gets a leading `'`, which spreadsheets show as
-/// text and [`restore`] takes off again on import.
+/// text and [`restore`] takes off again on import. A cell that starts with `'` itself gets one
+/// too, so that its own quote survives the round trip.
 fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     match cell.chars().next() {
-        Some(first) if FORMULA_STARTS.contains(&first) => format!("'{cell}").into(),
+        Some(first) if first == '\'' || FORMULA_STARTS.contains(&first) => format!("'{cell}").into(),
         _ => cell.into(),
     }
 }
@@ -196,7 +197,7 @@ fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 /// Undoes [`neutralise`]: our own export reads back exactly.
 fn restore(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        Some(rest) if rest.starts_with('\'') || rest.starts_with(FORMULA_STARTS) => rest,
         _ => cell,
     }
 }
@@ -253,6 +254,8 @@ mod tests {
             lemma: Some("-ing".into()),
             example: Some("@SUM(A1)".into()),
             notes: Some("'quoted' stays".into()),
+            transcription: Some("'-chen' = suffix".into()),
+            example_translation: Some("''".into()),
             ..CardContent::default()
         };
         let csv = String::from_utf8(to_csv([&content]).unwrap()).unwrap();

@@ -1,10 +1,11 @@
 //! The tutor's answer is structured output: `{"answer": "…", "words": [...]}` (a JSON schema
 //! for OpenAI-compatible servers, a forced tool for Anthropic). The learner sees only the
 //! answer text; while it streams, [`AnswerStream`] decodes that one string out of the JSON
-//! as it arrives. A model that ignores the schema and writes prose is still shown (its text
-//! is the answer, with no words), and that is reported.
+//! as it arrives, and [`parse`] reads the saved text with that same decoder, so what was shown
+//! is what is kept. A Markdown fence around the JSON is skipped. A model that ignores the
+//! schema and writes prose is still shown (its text is the answer, with no words), and that is
+//! reported.
 
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::words::{self, Rejection, WordSuggestion};
@@ -41,27 +42,23 @@ pub struct Answer {
     pub unstructured: bool,
 }
 
-#[derive(Deserialize)]
-struct Wire {
-    answer: String,
-    #[serde(default)]
-    words: Value,
-}
-
-/// Reads the whole answer; the text is trimmed, as [`AnswerStream`] shows it.
+/// Reads the whole answer: the text exactly as [`AnswerStream`] showed it, and the words from
+/// the first JSON value (anything after it is ignored).
 pub fn parse(content: &str) -> Answer {
-    let trimmed = content.trim();
-    if !trimmed.starts_with('{') {
-        return Answer { text: trimmed.to_owned(), words: Vec::new(), rejections: Vec::new(), unstructured: true };
+    let mut stream = AnswerStream::default();
+    let text = stream.push(content);
+    if stream.mode == Mode::Prose {
+        return Answer { text, words: Vec::new(), rejections: Vec::new(), unstructured: true };
     }
-    match serde_json::from_str::<Wire>(trimmed) {
-        Ok(wire) => {
-            let (words, rejections) = words::read(wire.words);
-            Answer { text: wire.answer.trim().to_owned(), words, rejections, unstructured: false }
-        }
-        // JSON without a usable answer: nothing fit to show.
-        Err(_) => Answer { text: String::new(), words: Vec::new(), rejections: Vec::new(), unstructured: true },
-    }
+    let json = content
+        .trim_start()
+        .strip_prefix("```")
+        .map_or(content, |fenced| fenced.split_once('\n').map_or("", |(_, rest)| rest));
+    let (words, rejections) = match serde_json::Deserializer::from_str(json).into_iter::<Value>().next() {
+        Some(Ok(value)) => words::read(value.get("words").cloned().unwrap_or(Value::Null)),
+        _ => (Vec::new(), vec![Rejection::Unreadable]),
+    };
+    Answer { text, words, rejections, unstructured: false }
 }
 
 /// Decodes the `answer` string out of streamed JSON, piece by piece, so what it passes on adds
@@ -80,6 +77,8 @@ pub struct AnswerStream {
 enum Mode {
     #[default]
     Undecided,
+    /// Inside the opening line of a Markdown fence (` ```json `), which is skipped.
+    Fence,
     Json,
     Prose,
 }
@@ -104,11 +103,24 @@ impl AnswerStream {
     pub fn push(&mut self, piece: &str) -> String {
         let mut out = String::new();
         for c in piece.chars() {
+            if self.mode == Mode::Fence {
+                if c == '\n' {
+                    self.mode = Mode::Undecided;
+                }
+                continue;
+            }
             if self.mode == Mode::Undecided {
                 if c.is_whitespace() {
                     continue;
                 }
-                self.mode = if c == '{' { Mode::Json } else { Mode::Prose };
+                self.mode = match c {
+                    '{' => Mode::Json,
+                    '`' => {
+                        self.mode = Mode::Fence;
+                        continue;
+                    }
+                    _ => Mode::Prose,
+                };
             }
             let decoded = match self.mode {
                 Mode::Prose => Some(c),
@@ -254,6 +266,22 @@ mod tests {
         for size in 1..6 {
             assert_eq!(streamed(content, size), parsed.text);
         }
+    }
+
+    #[test]
+    fn a_fenced_answer_with_text_after_it_is_read_the_same_way_it_was_shown() {
+        let content = "```json\n{\"answer\": \"Hola\\nmundo\", \"words\": []}\n```\nHope this helps!";
+        let parsed = parse(content);
+        assert_eq!((parsed.text.as_str(), parsed.unstructured), ("Hola\nmundo", false));
+        assert!(parsed.rejections.is_empty(), "{:?}", parsed.rejections);
+        for size in 1..8 {
+            assert_eq!(streamed(content, size), parsed.text);
+        }
+        // A broken object keeps the text the learner saw; only the words are lost, and said so.
+        let broken = "{\"answer\": \"Hi\", \"words\": [{\"word\": ";
+        let parsed = parse(broken);
+        assert_eq!((parsed.text.as_str(), parsed.rejections.as_slice()), ("Hi", &[Rejection::Unreadable][..]));
+        assert_eq!(streamed(broken, 3), "Hi");
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub enum Rejection {
     BadItem,
     /// More items than an answer may offer.
     TooMany,
+    /// The structured answer is not valid JSON (its text is still shown).
+    Unreadable,
 }
 
 impl Rejection {
@@ -34,6 +36,7 @@ impl Rejection {
             Self::NotAList => "not_a_list",
             Self::BadItem => "bad_item",
             Self::TooMany => "too_many",
+            Self::Unreadable => "unreadable",
         }
     }
 }
