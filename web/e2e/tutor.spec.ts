@@ -9,7 +9,7 @@ let context: BrowserContext;
 let page: Page;
 const telegramId = 8_000_000_000 + Math.floor(Math.random() * 900_000_000);
 
-/** What the fake LLM answers every tutor question with, once the server took its trailer off. */
+/** What the fake LLM answers every tutor question with: the `answer` of its structured reply. */
 const ANSWER = 'Отличный вопрос! «Casa» значит «дом».';
 const QUESTION = 'Как по-испански «дом»?';
 
@@ -54,7 +54,7 @@ test('Home shows today’s AI quotas and opens the tutor', async () => {
   await screenshot(page, '61-chat-empty');
 });
 
-test('the answer appears as it streams, then in full without the [[WORDS]] trailer', async () => {
+test('the answer appears as it streams, then in full, never the structured reply around it', async () => {
   const [leftBefore, max] = await quotaNumbers(page.getByTestId('chat-quota').textContent());
   // Every text the streaming bubble shows, and whether the typing dots came first.
   await page.evaluate(() => {
@@ -85,8 +85,8 @@ test('the answer appears as it streams, then in full without the [[WORDS]] trail
     streamed.some((text) => text.trim().length > 0 && text.length < ANSWER.length && ANSWER.startsWith(text)),
     `some text was visible before the full answer: ${JSON.stringify(streamed)}`,
   ).toBe(true);
-  expect(streamed.filter((text) => text.includes('[['))).toEqual([]);
-  await expect(page.locator('main')).not.toContainText('[[WORDS]]');
+  expect(streamed.filter((text) => text.includes('{') || text.includes('"answer"'))).toEqual([]);
+  await expect(page.locator('main')).not.toContainText('"answer"');
   await expect(page.locator('main')).not.toContainText('translation');
 
   const [leftAfter, maxAfter] = await quotaNumbers(page.getByTestId('chat-quota').textContent());

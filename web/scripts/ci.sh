@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole web pipeline for CI: install, type-check, unit tests, production build within
-# the bundle budget, then the end-to-end tests against a real api-server.
+# The whole web pipeline for CI: install, the API types checked against api-server's OpenAPI
+# document, type-check, unit tests, production build within the bundle budget, then the
+# end-to-end tests against a real api-server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +9,11 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 echo "==> npm ci"
 npm ci --no-audit --no-fund
+
+echo "==> API types (src/api/schema.gen.ts) against api-server's OpenAPI document"
+# Built first so that the contract checked is the current code's (nothing to do when it is).
+(cd .. && cargo build -p api-server)
+npm run api:types:check
 
 echo "==> type-check"
 npm run typecheck

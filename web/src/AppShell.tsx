@@ -4,7 +4,7 @@ import type { InterfaceLanguage } from './api/types';
 import { api } from './api/endpoints';
 import { ErrorState, Skeleton } from './components/States';
 import { queryKeys } from './hooks/queries';
-import { I18nProvider, translator } from './i18n/i18n';
+import { I18nProvider, toInterfaceLanguage, translator } from './i18n/i18n';
 import { AppRoutes } from './AppRoutes';
 import { OpenInTelegram } from './screens/OpenInTelegram';
 import { useSession } from './session/SessionProvider';
@@ -19,7 +19,7 @@ export function AppShell({ initialLanguage }: { initialLanguage: InterfaceLangua
   const { state, retry, client } = useSession();
   const ready = state.status === 'ready';
   const me = useQuery({ queryKey: queryKeys.me, queryFn: () => api.me(client), enabled: ready });
-  const lang = me.data?.user.interface_language ?? initialLanguage;
+  const lang = me.data ? toInterfaceLanguage(me.data.user.interface_language) : initialLanguage;
   useTimeZoneSync(me.data);
 
   useEffect(() => {

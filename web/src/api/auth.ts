@@ -1,6 +1,6 @@
 import type { SignIn } from './client';
 import { ApiError } from './errors';
-import type { Session } from './types';
+import type { DevLoginRequest, Session, ValidateRequest } from './types';
 
 /** Raised when neither Telegram initData nor the dev sign-in is available. */
 export class SignInUnavailableError extends Error {
@@ -39,13 +39,13 @@ export interface SignInEnvironment {
 export function createSignIn(env: SignInEnvironment): SignIn {
   return async (post) => {
     if (env.initData) {
-      return post<Session>('/api/auth/validate', { init_data: env.initData });
+      return post<Session>('/api/auth/validate', { init_data: env.initData } satisfies ValidateRequest);
     }
     try {
       return await post<Session>('/api/auth/dev-login', {
         telegram_id: env.devTelegramId(),
         language_code: env.languageCode,
-      });
+      } satisfies DevLoginRequest);
     } catch (error) {
       // The route exists only with APP_ENV=local/test; elsewhere the browser must go to Telegram.
       if (error instanceof ApiError && (error.status === 404 || error.status === 405)) {

@@ -1,6 +1,6 @@
 import { ApiError, NETWORK_ERROR, errorFromResponse, isAuthExpiry } from './errors';
 import { isAbortError, readEventStream, type StreamEventHandler } from './sse';
-import type { Session } from './types';
+import type { RefreshRequest, Session } from './types';
 
 /** Where the long-lived refresh token lives between launches. */
 export interface RefreshTokenStore {
@@ -78,7 +78,7 @@ export class ApiClient {
     this.accessToken = null;
     await this.options.store.set(null);
     if (stored) {
-      await this.send('POST', '/api/auth/logout', { refresh_token: stored }, null).catch(() => {});
+      await this.send('POST', '/api/auth/logout', { refresh_token: stored } satisfies RefreshRequest, null).catch(() => {});
     }
   }
 
@@ -180,7 +180,7 @@ export class ApiClient {
     const session = await this.send<Session>(
       'POST',
       '/api/auth/refresh',
-      { refresh_token: refreshToken },
+      { refresh_token: refreshToken } satisfies RefreshRequest,
       null,
     );
     return this.adopt(session);

@@ -1,23 +1,27 @@
 import type { ApiClient, StreamOptions } from './client';
 import type {
   Card,
+  CardList,
   ChatRequest,
+  ClearResult,
   DialogPage,
   GenerateRequest,
   CardFilter,
   CardPatch,
   Deck,
+  DeckList,
   DeckPatch,
   ExportFormat,
   ImportFile,
   ImportReport,
   Me,
   MePatch,
+  MoveCardRequest,
   NewCard,
   NewDeck,
   NewProfile,
-  Page,
   Profile,
+  ProfileList,
   ProfilePatch,
   ReviewRequest,
   ReviewResult,
@@ -30,11 +34,11 @@ function unwrapList<T>(body: T[] | { data: T[] }): T[] {
   return Array.isArray(body) ? body : body.data;
 }
 
-/** `?a=1&b=x` from the defined, non-empty values only. */
-export function queryString(params: Record<string, string | number | boolean | undefined>): string {
+/** `?a=1&b=x` from the defined, non-null, non-empty values only. */
+export function queryString(params: Record<string, string | number | boolean | null | undefined>): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== '') search.set(key, String(value));
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
   }
   const text = search.toString();
   return text ? `?${text}` : '';
@@ -46,7 +50,7 @@ export const api = {
   me: (client: ApiClient) => client.get<Me>('/api/me'),
   patchMe: (client: ApiClient, patch: MePatch) => client.patch<Me>('/api/me', patch),
   profiles: async (client: ApiClient) =>
-    unwrapList(await client.get<Profile[] | { data: Profile[] }>('/api/profiles')),
+    unwrapList(await client.get<ProfileList | Profile[]>('/api/profiles')),
   createProfile: (client: ApiClient, profile: NewProfile) =>
     client.post<Profile>('/api/profiles', profile),
   patchProfile: (client: ApiClient, profileId: string, patch: ProfilePatch) =>
@@ -60,7 +64,7 @@ export const api = {
   // One page of up to 100 decks: the default page (20) could hide decks from the list.
   decks: async (client: ApiClient, options: { includeArchived?: boolean; profileId?: string } = {}) =>
     unwrapList(
-      await client.get<Page<Deck>>(
+      await client.get<DeckList>(
         `/api/decks${queryString({
           profile_id: options.profileId,
           include_archived: options.includeArchived || undefined,
@@ -86,14 +90,14 @@ export const api = {
     client.getBlob(`/api/decks/${id(deckId)}/export${queryString({ format })}`),
 
   cards: (client: ApiClient, filter: CardFilter) =>
-    client.get<Page<Card>>(`/api/cards${queryString({ ...filter })}`),
+    client.get<CardList>(`/api/cards${queryString({ ...filter })}`),
   card: (client: ApiClient, cardId: string) => client.get<Card>(`/api/cards/${id(cardId)}`),
   createCard: (client: ApiClient, card: NewCard) => client.post<Card>('/api/cards', card),
   patchCard: (client: ApiClient, cardId: string, patch: CardPatch) =>
     client.patch<Card>(`/api/cards/${id(cardId)}`, patch),
   deleteCard: (client: ApiClient, cardId: string) => client.delete(`/api/cards/${id(cardId)}`),
   moveCard: (client: ApiClient, cardId: string, deckId: string) =>
-    client.post<Card>(`/api/cards/${id(cardId)}/move`, { deck_id: deckId }),
+    client.post<Card>(`/api/cards/${id(cardId)}/move`, { deck_id: deckId } satisfies MoveCardRequest),
 
   /** Today's counts over the active profile (archived decks excluded), without the queue. */
   studyCounts: (client: ApiClient) =>
@@ -107,7 +111,7 @@ export const api = {
   /** The active profile's tutor dialog: `limit` messages older than `before`, oldest first. */
   dialogHistory: (client: ApiClient, options: { before?: string; limit?: number } = {}) =>
     client.get<DialogPage>(`/api/dialog/history${queryString({ before: options.before, limit: options.limit })}`),
-  clearDialog: (client: ApiClient) => client.delete<{ deleted: number }>('/api/dialog/history'),
+  clearDialog: (client: ApiClient) => client.delete<ClearResult>('/api/dialog/history'),
   /**
    * A tutor message as Server-Sent Events: `user_message` (Message), `delta` ({text}),
    * then `done` (ChatReply) or `error` ({error}). Resolves with a ChatReply instead when

@@ -50,6 +50,13 @@ export function isErrorBody(value: unknown): value is ErrorBody {
   );
 }
 
+/** An error body's `details` (any JSON in the contract) when it is an object, as the codes that have details send. */
+export function detailsObject(details: unknown): Record<string, unknown> | undefined {
+  return typeof details === 'object' && details !== null && !Array.isArray(details)
+    ? (details as Record<string, unknown>)
+    : undefined;
+}
+
 /** Builds an ApiError from a non-2xx response, tolerating bodies that are not our JSON. */
 export async function errorFromResponse(response: Response): Promise<ApiError> {
   let body: unknown = null;
@@ -60,7 +67,7 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   }
   if (isErrorBody(body)) {
     const { code, message, details, request_id } = body.error;
-    return new ApiError(response.status, code, message, details, request_id);
+    return new ApiError(response.status, code, message, detailsObject(details), request_id);
   }
   const requestId = response.headers.get('x-request-id') ?? undefined;
   return new ApiError(

@@ -195,6 +195,13 @@ describe('streamError', () => {
     expect(streamError(null)).toMatchObject({ code: 'STREAM_ERROR' });
     expect(streamError(null).message).not.toMatch(/reported an error/);
   });
+
+  it('keeps `details` (any JSON in the contract) only when it is an object', () => {
+    const withDetails = { error: { code: 'QUOTA_EXCEEDED', message: 'm', request_id: 'r', details: { used: 5 } } };
+    expect(streamError(withDetails).details).toEqual({ used: 5 });
+    expect(streamError({ error: { ...withDetails.error, details: [1, 2] } }).details).toBeUndefined();
+    expect(streamError({ error: { ...withDetails.error, details: 'text' } }).details).toBeUndefined();
+  });
 });
 
 function memoryStore(): RefreshTokenStore {

@@ -1,4 +1,4 @@
-import { ApiError, NETWORK_ERROR, isErrorBody } from './errors';
+import { ApiError, NETWORK_ERROR, detailsObject, isErrorBody } from './errors';
 
 /** One dispatched Server-Sent Events frame: its `event:` name and its `data:` lines joined. */
 export interface SseFrame {
@@ -230,7 +230,7 @@ export async function readEventStream(
 export function streamError(data: unknown): ApiError {
   if (isErrorBody(data)) {
     const { code, message, details, request_id } = data.error;
-    return new ApiError(STREAM_ERROR_STATUS[code] ?? 500, code, message, details, request_id);
+    return new ApiError(STREAM_ERROR_STATUS[code] ?? 500, code, message, detailsObject(details), request_id);
   }
   // Not an error body: the code alone is shown (errorText has a localized sentence for it).
   return new ApiError(500, STREAM_ERROR, typeof data === 'string' && data ? data : STREAM_ERROR);

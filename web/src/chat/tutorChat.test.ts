@@ -2,23 +2,7 @@ import { QueryClient, type InfiniteData } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
 import type { DialogPage } from '../api/types';
 import { dialogPage, message } from '../test/apiStub';
-import { appendMessages, emptyHistory, historyMessages, storeMessages, visibleAnswer } from './tutorChat';
-
-describe('visibleAnswer', () => {
-  const answer = 'Отличный вопрос! «Casa» значит «дом».';
-
-  it('shows plain text as it is', () => {
-    expect(visibleAnswer('Hello\nworld')).toBe('Hello\nworld');
-  });
-
-  it('hides the [[WORDS]] trailer, also while the marker is still arriving in pieces', () => {
-    expect(visibleAnswer(`${answer}\n[[WORDS]]\n[{"word":"la casa"}]`)).toBe(answer);
-    expect(visibleAnswer(`${answer}\n[[WORDS]]`)).toBe(answer);
-    expect(visibleAnswer(`${answer}\n[[WO`)).toBe(answer);
-    expect(visibleAnswer(`${answer}\n[`)).toBe(answer);
-    expect(visibleAnswer('[[WORDS]]\n[]')).toBe('');
-  });
-});
+import { appendMessages, emptyHistory, historyMessages, storeMessages } from './tutorChat';
 
 describe('dialog history pages', () => {
   const m = (n: number) => message({ id: `m-${n}`, content: `#${n}` });

@@ -6,23 +6,6 @@ export const MESSAGE_MAX = 4000;
 /** Messages per history page. */
 export const HISTORY_PAGE = 20;
 
-const WORDS_MARKER = '[[WORDS]]';
-
-/**
- * The part of a streamed answer to show. The model ends its answer with a `[[WORDS]]`
- * trailer that the server turns into `words` and strips from the saved message; should the
- * deltas carry it, it is hidden here too, including a marker still arriving in pieces
- * ("…\n[[WO"). The saved message replaces this text when `done` arrives.
- */
-export function visibleAnswer(text: string): string {
-  const marker = text.indexOf(WORDS_MARKER);
-  if (marker !== -1) return text.slice(0, marker).trimEnd();
-  for (let length = Math.min(WORDS_MARKER.length - 1, text.length); length > 0; length -= 1) {
-    if (text.endsWith(WORDS_MARKER.slice(0, length))) return text.slice(0, text.length - length).trimEnd();
-  }
-  return text;
-}
-
 /** The history pages (newest page first, each oldest first) as one list, oldest first. */
 export function historyMessages(data: InfiniteData<DialogPage> | undefined): Message[] {
   if (!data) return [];

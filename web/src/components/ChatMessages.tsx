@@ -1,6 +1,5 @@
 import { memo } from 'react';
 import type { Message } from '../api/types';
-import { visibleAnswer } from '../chat/tutorChat';
 import type { Exchange } from '../chat/useTutorChat';
 import { useI18n } from '../i18n/i18n';
 import { errorText } from './errorText';
@@ -34,7 +33,7 @@ export function ExchangeItems({
   retryDisabled: boolean;
 }) {
   const { t } = useI18n();
-  const answer = visibleAnswer(exchange.answer);
+  const { answer } = exchange;
   const failed = exchange.phase === 'failed';
   return (
     <>

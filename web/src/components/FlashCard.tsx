@@ -1,5 +1,6 @@
 import type { Card } from '../api/types';
 import { useI18n } from '../i18n/i18n';
+import { formText } from '../screens/cardForm';
 
 /** The card being studied: front only, or front and back with its details once flipped. */
 export function FlashCard({ card, flipped, onFlip }: { card: Card; flipped: boolean; onFlip: () => void }) {
@@ -25,7 +26,7 @@ export function FlashCard({ card, flipped, onFlip }: { card: Card; flipped: bool
             <span className="hint">{[card.gender, card.part_of_speech].filter(Boolean).join(' · ')}</span>
           )}
           {forms.length > 0 && (
-            <span className="hint">{forms.map(([name, value]) => `${name}: ${value}`).join('; ')}</span>
+            <span className="hint">{forms.map(([name, value]) => `${name}: ${formText(value)}`).join('; ')}</span>
           )}
           {card.example && (
             <span className="flashcard-example">

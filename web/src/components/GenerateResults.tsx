@@ -1,7 +1,7 @@
 import { Link } from 'react-router-dom';
 import { ApiError, isApiError } from '../api/errors';
 import type { Quota, WordResult } from '../api/types';
-import { formatResetTime, quotaFromDetails, quotaLeft } from '../domain/quota';
+import { formatResetTime, quotaFromDetails, quotaLeft, quotaMax } from '../domain/quota';
 import { retriesFresh, retriesSameKey, rowStatus, type ProgressStatus } from '../generate/generateRun';
 import { useI18n } from '../i18n/i18n';
 import { errorText } from './errorText';
@@ -75,10 +75,11 @@ export function GenerateError({ error, quota, onRetry }: { error: unknown; quota
   else if (code === 'NETWORK_ERROR') text = t('generate.interrupted');
   else if (code === 'QUOTA_EXCEEDED') {
     const exceeded = (isApiError(error) ? quotaFromDetails(error.details) : undefined) ?? quota;
-    if (exceeded && exceeded.max !== null) {
+    const max = exceeded ? quotaMax(exceeded) : null;
+    if (exceeded && max !== null) {
       text = t('generate.quotaExceeded', {
         left: quotaLeft(exceeded) ?? 0,
-        max: exceeded.max,
+        max,
         time: formatResetTime(exceeded.reset_at, lang),
       });
     }

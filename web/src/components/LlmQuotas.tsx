@@ -1,5 +1,5 @@
 import type { Me, Quota } from '../api/types';
-import { formatResetTime } from '../domain/quota';
+import { formatResetTime, quotaMax } from '../domain/quota';
 import { useI18n } from '../i18n/i18n';
 
 /** Today's AI quotas from `GET /api/me`: tutor messages and card generation, used of max. */
@@ -8,7 +8,7 @@ export function LlmQuotas({ me }: { me: Me }) {
   const { messages, card_generation: generation } = me.limits;
   if (!messages && !generation) return null;
   // Both count the same local day, so they reset together.
-  const limited = [messages, generation].find((quota) => quota && quota.max !== null);
+  const limited = [messages, generation].find((quota) => quota && quotaMax(quota) !== null);
   return (
     <section className="card" aria-label={t('home.quotas')} data-testid="llm-quotas">
       <p className="section-title">{t('home.quotas')}</p>
@@ -27,12 +27,13 @@ export function LlmQuotas({ me }: { me: Me }) {
 
 function QuotaRow({ label, quota, testId }: { label: string; quota: Quota; testId: string }) {
   const { t } = useI18n();
-  const exhausted = quota.max !== null && quota.used >= quota.max;
+  const max = quotaMax(quota);
+  const exhausted = max !== null && quota.used >= max;
   return (
     <div className="quota-row" data-testid={testId}>
       <dt>{label}</dt>
       <dd className={exhausted ? 'hint-warning' : undefined}>
-        {quota.max === null ? t('quota.unlimited') : t('quota.usedOf', { used: quota.used, max: quota.max })}
+        {max === null ? t('quota.unlimited') : t('quota.usedOf', { used: quota.used, max })}
       </dd>
     </div>
   );

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ISO_639_1, POPULAR_LANGUAGES, languageName, languageOptions, searchLanguages } from './languages';
-import { adjustTarget, isTargetAllowed } from './levels';
+import { isCardState } from './cardStates';
+import { isGoal } from './goals';
+import { ISO_639_1, POPULAR_LANGUAGES, isLanguageCode, languageName, languageOptions, searchLanguages } from './languages';
+import { adjustTarget, isLevel, isTargetAllowed, toLevel } from './levels';
 import { shouldSyncTimeZone } from './timezone';
 
 describe('levels', () => {
@@ -13,6 +15,24 @@ describe('levels', () => {
   it('raises the target when the current level passes it', () => {
     expect(adjustTarget('C1', 'B2')).toBe('C1');
     expect(adjustTarget('A1', 'B2')).toBe('B2');
+  });
+
+  it('reads a level the server sent as a string; an unknown one as A1', () => {
+    expect(isLevel('B2')).toBe(true);
+    expect(isLevel('b2')).toBe(false);
+    expect(toLevel('C1')).toBe('C1');
+    expect(toLevel('D1')).toBe('A1');
+  });
+});
+
+describe('closed sets the server sends as strings', () => {
+  it('tells known goals, card states and language codes', () => {
+    expect(isGoal('travel')).toBe(true);
+    expect(isGoal('sleep')).toBe(false);
+    expect(isCardState('relearning')).toBe(true);
+    expect(isCardState('suspended')).toBe(false);
+    expect(isLanguageCode('de')).toBe(true);
+    expect(isLanguageCode('xx')).toBe(false);
   });
 });
 

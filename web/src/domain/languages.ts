@@ -1,4 +1,4 @@
-import type { InterfaceLanguage } from '../api/types';
+import type { InterfaceLanguage, LanguageCode } from '../api/types';
 
 /** Offered first in the language picker: the most studied languages among our users. */
 export const POPULAR_LANGUAGES = [
@@ -15,6 +15,13 @@ export const ISO_639_1 = (
   'st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo ' +
   'za zh zu'
 ).split(' ');
+
+const CODES = new Set<string>(ISO_639_1);
+
+/** A code the picker offers, which the server takes as a profile's language. */
+export function isLanguageCode(code: string): code is LanguageCode {
+  return CODES.has(code);
+}
 
 const displayNames = new Map<string, Intl.DisplayNames | null>();
 

@@ -2,6 +2,16 @@ import type { Level } from '../api/types';
 
 export const LEVELS: readonly Level[] = ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'];
 
+/** Profiles come back with the level as a plain string (the contract's type); this tells a known one. */
+export function isLevel(value: string): value is Level {
+  return (LEVELS as readonly string[]).includes(value);
+}
+
+/** A profile's level as the pickers know it; one the app does not know reads as A1. */
+export function toLevel(value: string): Level {
+  return isLevel(value) ? value : 'A1';
+}
+
 export function levelRank(level: Level): number {
   return LEVELS.indexOf(level);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentQuota, formatResetTime, quotaExhausted, quotaFromDetails, quotaLeft, quotaResetPassed } from './quota';
+import { currentQuota, formatResetTime, quotaExhausted, quotaFromDetails, quotaLeft, quotaMax, quotaResetPassed } from './quota';
 
 describe('quota', () => {
   const now = new Date(2026, 10, 27, 15, 30);
@@ -9,6 +9,12 @@ describe('quota', () => {
     expect(quotaLeft({ used: 3, max: 50, reset_at: midnight })).toBe(47);
     expect(quotaLeft({ used: 60, max: 50, reset_at: midnight })).toBe(0);
     expect(quotaLeft({ used: 3, max: null, reset_at: midnight })).toBeNull();
+  });
+
+  it('reads a max the contract lets be left out as unlimited', () => {
+    expect(quotaMax({ used: 3, reset_at: midnight })).toBeNull();
+    expect(quotaLeft({ used: 3, reset_at: midnight })).toBeNull();
+    expect(quotaExhausted({ used: 50, reset_at: midnight }, now)).toBe(false);
   });
 
   it('is exhausted only while the reset is ahead', () => {

@@ -1,13 +1,20 @@
 import type { Quota } from '../api/types';
 
+/** The day's maximum; `null` when the quota is unlimited (the contract lets `max` be left out too). */
+export function quotaMax(quota: Quota): number | null {
+  return quota.max ?? null;
+}
+
 /** Uses left today; `null` when the quota is unlimited. */
 export function quotaLeft(quota: Quota): number | null {
-  return quota.max === null ? null : Math.max(0, quota.max - quota.used);
+  const max = quotaMax(quota);
+  return max === null ? null : Math.max(0, max - quota.used);
 }
 
 /** Nothing left and the reset still ahead (a stale quota from yesterday does not block). */
 export function quotaExhausted(quota: Quota | undefined, now: Date = new Date()): boolean {
-  if (!quota || quota.max === null || quota.used < quota.max) return false;
+  const max = quota ? quotaMax(quota) : null;
+  if (!quota || max === null || quota.used < max) return false;
   const reset = Date.parse(quota.reset_at);
   return Number.isNaN(reset) || reset > now.getTime();
 }

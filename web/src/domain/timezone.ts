@@ -1,3 +1,14 @@
+import type { TimeZone } from '../api/types';
+
+/**
+ * A zone name from the runtime (Intl) or the server, as the contract's type for `PATCH /api/me`.
+ * The contract lists the zones of the server's tz database; the runtime's are the same IANA
+ * names, and one the server does not know is refused there (422 VALIDATION_ERROR), not here.
+ */
+export function asTimeZone(zone: string): TimeZone {
+  return zone as TimeZone;
+}
+
 /** The device's IANA time zone, or UTC when the runtime cannot tell. */
 export function detectedTimeZone(): string {
   try {

@@ -5,6 +5,7 @@ import { CardForm } from '../components/CardForm';
 import { CardSaveError } from '../components/CardSaveError';
 import { ConfirmPanel } from '../components/ConfirmPanel';
 import { ErrorState, InlineError, Skeleton } from '../components/States';
+import { isCardState } from '../domain/cardStates';
 import { useCard, useDecks, useDeleteCard, useMoveCard, usePatchCard } from '../hooks/deckQueries';
 import { useI18n } from '../i18n/i18n';
 import { haptics } from '../telegram/haptics';
@@ -45,7 +46,7 @@ function CardEditor({ card }: { card: Card }) {
         <h1>{t('card.editTitle')}</h1>
         <p className="hint">
           {card.progress
-            ? `${t(`cardState.${card.progress.state}`)} · ${t('card.due', {
+            ? `${isCardState(card.progress.state) ? t(`cardState.${card.progress.state}`) : card.progress.state} · ${t('card.due', {
                 date: new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(
                   new Date(due ?? card.created_at),
                 ),

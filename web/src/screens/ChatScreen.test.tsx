@@ -7,6 +7,7 @@ import {
   controlledStream,
   dialogPage,
   errorBody,
+  limits,
   me,
   message,
   quota,
@@ -78,18 +79,15 @@ describe('ChatScreen', () => {
     const streaming = await screen.findByTestId('chat-streaming');
     await waitFor(() => expect(streaming).toHaveTextContent('Отличный'));
     expect(screen.queryByTestId('typing')).toBeNull();
-    act(() => live.send('delta', { text: 'вопрос!\n«Casa» значит «дом».\n[[WO' }));
-    await waitFor(() => expect(streaming).toHaveTextContent('«Casa» значит «дом».'));
-    expect(streaming).not.toHaveTextContent('[[');
+    act(() => live.send('delta', { text: 'вопрос!\n«Casa» значит «дом».' }));
+    await waitFor(() => expect(streaming).toHaveTextContent('Отличный вопрос! «Casa» значит «дом».'));
 
     act(() => {
-      live.send('delta', { text: 'RDS]]\n[{"word":"la casa"}]' });
       live.send('done', chatReply(saved, answer, { quota: quota({ used: 1 }) }));
       live.close();
     });
     await waitFor(() => expect(screen.queryByTestId('chat-streaming')).toBeNull());
     expect(screen.getByText(/«Casa» значит «дом»/)).toBeInTheDocument();
-    expect(screen.queryByText(/WORDS/)).toBeNull();
     expect(screen.getByRole('button', { name: /la casa/ })).toBeInTheDocument();
     expect(screen.getByTestId('chat-quota')).toHaveTextContent('Осталось сообщений на сегодня: 49 из 50');
     expect(screen.getByRole('button', { name: 'Очистить историю' })).toBeEnabled();
@@ -200,7 +198,7 @@ describe('ChatScreen', () => {
 
   it('starts on the quota screen when Me says nothing is left', async () => {
     const server = stubFetch({
-      'GET /api/me': () => ({ body: me({ limits: { profiles: { used: 1, max: 1 }, messages: quota({ used: 50 }) } }) }),
+      'GET /api/me': () => ({ body: me({ limits: limits({ messages: quota({ used: 50 }) }) }) }),
       'GET /api/dialog/history': () => ({ body: dialogPage([]) }),
     });
     renderScreen(<ChatScreen />, { fetchFn: server.fetchFn, path: '/chat' });

@@ -48,7 +48,7 @@ function scrollToY(y: number): void {
 function ChatView({ me }: { me: Me }) {
   const { t } = useI18n();
   const queryClient = useQueryClient();
-  const chat = useTutorChat(me.active_profile_id);
+  const chat = useTutorChat(me.active_profile_id ?? null);
   const { history, messages, exchange } = chat;
   const [confirmingClear, setConfirmingClear] = useState(false);
   const composer = useRef<HTMLTextAreaElement>(null);

@@ -7,13 +7,13 @@ import { DeckCounts, studyTotal } from '../components/DeckCounts';
 import { DeckForm } from '../components/DeckForm';
 import { DeckTransfer } from '../components/DeckTransfer';
 import { EmptyState, ErrorState, InlineError, Skeleton } from '../components/States';
+import { CARD_STATES, isCardState } from '../domain/cardStates';
 import { useCards, useDeck, useDeleteDeck, usePatchDeck } from '../hooks/deckQueries';
 import { useDebounced } from '../hooks/useDebounced';
 import { useI18n } from '../i18n/i18n';
 import { haptics } from '../telegram/haptics';
 import { deckChanges, deckFormOf } from './deckForm';
 
-const STATES: CardState[] = ['new', 'learning', 'review', 'relearning'];
 const SEARCH_DELAY_MS = 300;
 
 /** `/cards/:deckId`: the deck's cards (search, state filter), import and export, settings and deletion. */
@@ -99,7 +99,7 @@ function CardList({ deck, emptyAction }: { deck: Deck; emptyAction: ReactNode })
           onChange={(event) => setState(event.target.value as CardState | '')}
         >
           <option value="">{t('deck.filter.all')}</option>
-          {STATES.map((s) => (
+          {CARD_STATES.map((s) => (
             <option key={s} value={s}>
               {t(`cardState.${s}`)}
             </option>
@@ -144,7 +144,7 @@ function CardRow({ card }: { card: Card }) {
           <strong>{card.front}</strong>
           <span className="hint">{card.back}</span>
         </span>
-        <span className={`badge badge-${state}`}>{t(`cardState.${state}`)}</span>
+        <span className={`badge badge-${state}`}>{isCardState(state) ? t(`cardState.${state}`) : state}</span>
       </Link>
     </li>
   );

@@ -7,6 +7,7 @@ import {
   deck,
   errorBody,
   generateReport,
+  limits,
   me,
   page,
   quota,
@@ -356,7 +357,7 @@ describe('CardAddScreen: generate from words', () => {
   it('refuses to start when Me says the generation quota is used up', async () => {
     const server = stubFetch({
       'GET /api/me': () => ({
-        body: me({ limits: { profiles: { used: 1, max: 1 }, card_generation: quota({ used: 20, max: 20 }) } }),
+        body: me({ limits: limits({ card_generation: quota({ used: 20, max: 20 }) }) }),
       }),
       'GET /api/decks/d-main': () => ({ body: main }),
     });

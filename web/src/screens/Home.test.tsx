@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { deck, page, stubFetch, me, profile, quota } from '../test/apiStub';
+import { deck, limits, olderServerMe, page, stubFetch, me, profile, quota } from '../test/apiStub';
 import { renderScreen } from '../test/renderApp';
 import { Home } from './Home';
 
@@ -38,7 +38,7 @@ describe('Home', () => {
         body: me({
           active_profile_id: activeId,
           plan: { name: 'premium', premium_until: '2030-01-01T00:00:00Z' },
-          limits: { profiles: { used: 2, max: 10 } },
+          limits: limits({ profiles: { used: 2, max: 10 } }),
         }),
       }),
       'GET /api/profiles': () => ({
@@ -67,7 +67,7 @@ describe('Home', () => {
 
   it('sends a user without profiles to onboarding', async () => {
     const server = stubFetch({
-      'GET /api/me': () => ({ body: me({ active_profile_id: null, limits: { profiles: { used: 0, max: 1 } } }) }),
+      'GET /api/me': () => ({ body: me({ active_profile_id: null, limits: limits({ profiles: { used: 0, max: 1 } }) }) }),
       'GET /api/profiles': () => ({ body: [] }),
     });
     renderScreen(<Home />, { fetchFn: server.fetchFn });
@@ -129,11 +129,10 @@ describe('Home', () => {
     const server = stubFetch({
       'GET /api/me': () => ({
         body: me({
-          limits: {
-            profiles: { used: 1, max: 1 },
+          limits: limits({
             messages: quota({ used: 3, max: 50, reset_at: resetAt }),
             card_generation: quota({ used: 5, max: null, reset_at: resetAt }),
-          },
+          }),
         }),
       }),
       'GET /api/profiles': () => ({ body: [english] }),
@@ -165,11 +164,11 @@ describe('Home', () => {
   });
 
   it.each([
-    ['has no features (an older server)', {}],
-    ['says the LLM is there', { features: { llm: true } }],
-  ])('offers the tutor when Me %s', async (_case, overrides) => {
+    ['has no features (an older server)', olderServerMe()],
+    ['says the LLM is there', me({ features: { llm: true } })],
+  ])('offers the tutor when Me %s', async (_case, body) => {
     const server = stubFetch({
-      'GET /api/me': () => ({ body: me(overrides) }),
+      'GET /api/me': () => ({ body }),
       'GET /api/profiles': () => ({ body: [english] }),
       'GET /api/study/queue': () => ({ body: queue({ new: 0, learning: 0, due: 0 }) }),
     });
@@ -180,7 +179,7 @@ describe('Home', () => {
 
   it('leaves the quotas out for a server without LLM limits', async () => {
     const server = stubFetch({
-      'GET /api/me': () => ({ body: me({ limits: { profiles: { used: 1, max: 1 } } }) }),
+      'GET /api/me': () => ({ body: olderServerMe() }),
       'GET /api/profiles': () => ({ body: [english] }),
     });
     renderScreen(<Home />, { fetchFn: server.fetchFn });

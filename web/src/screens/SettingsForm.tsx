@@ -2,19 +2,27 @@ import { useMemo, useState, type FormEvent } from 'react';
 import type { Me, MePatch } from '../api/types';
 import { InterfaceLanguagePicker } from '../components/InterfaceLanguagePicker';
 import { InlineError } from '../components/States';
-import { detectedTimeZone, rememberManualTimeZone, timeZones } from '../domain/timezone';
+import { asTimeZone, detectedTimeZone, rememberManualTimeZone, timeZones } from '../domain/timezone';
 import { usePatchMe } from '../hooks/queries';
-import { useI18n } from '../i18n/i18n';
+import { toInterfaceLanguage, useI18n } from '../i18n/i18n';
 import { haptics } from '../telegram/haptics';
 
-type Settings = Required<MePatch>;
+/** Every setting `PATCH /api/me` takes, each with a value (the form never clears one). */
+type Settings = { [K in keyof MePatch]-?: NonNullable<MePatch[K]> };
 
 const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
 
 function settingsOf(me: Me): Settings {
   const { timezone, day_rollover_hour, reminders_enabled, reminder_hour, rating_buttons, interface_language } =
     me.user;
-  return { timezone, day_rollover_hour, reminders_enabled, reminder_hour, rating_buttons, interface_language };
+  return {
+    timezone: asTimeZone(timezone),
+    day_rollover_hour,
+    reminders_enabled,
+    reminder_hour,
+    rating_buttons,
+    interface_language: toInterfaceLanguage(interface_language),
+  };
 }
 
 function settingsKey(me: Me): string {
@@ -143,7 +151,7 @@ export function SettingsForm({ me }: { me: Me }) {
           name="timezone"
           className="input"
           value={form.timezone}
-          onChange={(event) => set('timezone', event.target.value)}
+          onChange={(event) => set('timezone', asTimeZone(event.target.value))}
         >
           {zones.map((zone) => (
             <option key={zone} value={zone}>

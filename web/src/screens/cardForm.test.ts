@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { card } from '../test/apiStub';
-import { cardChanges, cardFormOf, contentOf, emptyCardForm, formRow, newCardOf, validateCardForm } from './cardForm';
+import { cardChanges, cardFormOf, contentOf, emptyCardForm, formRow, formText, newCardOf, validateCardForm } from './cardForm';
 import { deckChanges, deckFormOf, newDeckOf, validateDeckForm } from './deckForm';
 import { deck } from '../test/apiStub';
 
@@ -45,6 +45,23 @@ describe('card form', () => {
     expect(cardChanges(original, values)).toEqual({});
     expect(contentOf(values).forms).toEqual({ plural: 'Hunde' });
     expect(cardChanges(original, { ...values, notes: '', forms: [] })).toEqual({ notes: null, forms: null });
+  });
+
+  it('reads a card whose optional fields are left out (the contract allows it) as unset', () => {
+    const sparse = { ...card({ front: 'Hund' }), lemma: undefined, forms: undefined, progress: undefined };
+    const values = cardFormOf(sparse);
+    expect(values.lemma).toBe('');
+    expect(values.forms).toEqual([]);
+    expect(cardChanges(sparse, values)).toEqual({});
+  });
+
+  it('shows a form value as text (the contract types forms as any JSON object)', () => {
+    expect(formText('Hunde')).toBe('Hunde');
+    expect(formText(2)).toBe('2');
+    expect(cardFormOf(card({ forms: { plural: 'Hunde', count: 2 } })).forms.map((row) => [row.name, row.value])).toEqual([
+      ['plural', 'Hunde'],
+      ['count', '2'],
+    ]);
   });
 });
 

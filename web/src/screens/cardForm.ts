@@ -48,12 +48,17 @@ export function emptyCardForm(): CardFormValues {
   };
 }
 
+/** A value of a card's `forms`: text as the server stores it (the contract types it as any JSON). */
+export function formText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 export function cardFormOf(card: Card): CardFormValues {
   const values = emptyCardForm();
   values.front = card.front;
   values.back = card.back;
   for (const field of OPTIONAL_TEXT) values[field] = card[field] ?? '';
-  values.forms = Object.entries(card.forms ?? {}).map(([name, value]) => formRow(name, value));
+  values.forms = Object.entries(card.forms ?? {}).map(([name, value]) => formRow(name, formText(value)));
   return values;
 }
 
@@ -107,7 +112,7 @@ export function newCardOf(values: CardFormValues, deckId: string): NewCard {
   return card;
 }
 
-function sameForms(a: Record<string, string> | null, b: Record<string, string> | null): boolean {
+function sameForms(a: Card['forms'], b: CardContent['forms']): boolean {
   return JSON.stringify(a ?? {}) === JSON.stringify(b ?? {});
 }
 

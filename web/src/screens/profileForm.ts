@@ -1,5 +1,7 @@
 import type { Goal, InterfaceLanguage, Level, Profile, ProfilePatch } from '../api/types';
-import { isTargetAllowed } from '../domain/levels';
+import { isGoal } from '../domain/goals';
+import { isTargetAllowed, toLevel } from '../domain/levels';
+import { toInterfaceLanguage } from '../i18n/i18n';
 
 export interface ProfileForm {
   current_level: Level;
@@ -13,10 +15,10 @@ export interface ProfileForm {
 
 export function formOf(profile: Profile): ProfileForm {
   return {
-    current_level: profile.current_level,
-    target_level: profile.target_level,
-    goals: profile.goals,
-    interface_language: profile.interface_language,
+    current_level: toLevel(profile.current_level),
+    target_level: toLevel(profile.target_level),
+    goals: profile.goals.filter(isGoal),
+    interface_language: toInterfaceLanguage(profile.interface_language),
     new_cards_per_day: String(profile.new_cards_per_day),
     desired_retention: profile.desired_retention,
   };
@@ -29,7 +31,7 @@ export function validNewCards(text: string): number | null {
   return value >= 0 && value <= 500 ? value : null;
 }
 
-function sameGoals(a: readonly Goal[], b: readonly Goal[]): boolean {
+function sameGoals(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((goal) => b.includes(goal));
 }
 

@@ -1,4 +1,5 @@
 import type { Goal, InterfaceLanguage, Level, NewProfile } from '../api/types';
+import { isLanguageCode } from '../domain/languages';
 import { isTargetAllowed } from '../domain/levels';
 import type { MessageKey } from '../i18n/i18n';
 
@@ -31,7 +32,7 @@ export function isWizardStep(value: string | undefined): value is WizardStep {
 export function stepProblem(step: WizardStep, draft: ProfileDraft): MessageKey | null {
   switch (step) {
     case 'language':
-      return draft.language ? null : 'wizard.missingLanguage';
+      return draft.language && isLanguageCode(draft.language) ? null : 'wizard.missingLanguage';
     case 'levels':
       return isTargetAllowed(draft.current_level, draft.target_level)
         ? null
@@ -53,7 +54,7 @@ export function firstIncompleteStep(draft: ProfileDraft, upTo: WizardStep): Wiza
 }
 
 export function toNewProfile(draft: ProfileDraft): NewProfile | null {
-  if (!draft.language) return null;
+  if (!draft.language || !isLanguageCode(draft.language)) return null;
   return {
     language: draft.language,
     current_level: draft.current_level,

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { Me } from '../api/types';
-import { detectedTimeZone, manualTimeZone, shouldSyncTimeZone } from '../domain/timezone';
+import { asTimeZone, detectedTimeZone, manualTimeZone, shouldSyncTimeZone } from '../domain/timezone';
 import { usePatchMe } from '../hooks/queries';
 
 /** Sends the device time zone once per launch when the server's differs (see timezone.ts). */
@@ -14,7 +14,7 @@ export function useTimeZoneSync(me: Me | undefined): void {
     done.current = true;
     const detected = detectedTimeZone();
     if (shouldSyncTimeZone(me.user.timezone, detected, manualTimeZone())) {
-      mutate({ timezone: detected });
+      mutate({ timezone: asTimeZone(detected) });
     }
   }, [me, mutate]);
 }

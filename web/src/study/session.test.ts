@@ -4,6 +4,7 @@ import {
   currentItem,
   inProgress,
   initialSession,
+  ratingButtonsOf,
   remaining,
   sessionReducer,
   summaryOf,
@@ -137,6 +138,23 @@ describe('study session', () => {
       // "a" is due again in a day (its latest answer), "b" in three.
       nextDue: at(86_400),
     });
+  });
+
+  it('takes an answer without progress (the contract allows null) as not coming back', () => {
+    const state = run([
+      load([a, b]),
+      { type: 'flipped' },
+      { type: 'answered', rating: 1, result: { ...reviewResult('a', 'learning', at(60)), progress: null }, now: T0 + 5_000 },
+    ]);
+    expect(state.waiting).toEqual([]);
+    expect(currentItem(state)?.card.id).toBe('b');
+    expect(summaryOf(state, T0 + 10_000).nextDue).toBeNull();
+  });
+
+  it('shows three rating buttons only when the queue says 3', () => {
+    expect(run([load()]).ratingButtons).toBe(3);
+    expect(ratingButtonsOf(4)).toBe(4);
+    expect(ratingButtonsOf(3)).toBe(3);
   });
 
   it('ends at once when there is nothing to study', () => {

@@ -79,6 +79,11 @@ export function remaining(state: SessionState): number {
   return state.items.length + state.waiting.filter((w) => !inList.has(w.cardId)).length;
 }
 
+/** The contract's `rating_buttons` is an integer, 3 (Again/Hard/Good) or 4 (with Easy). */
+export function ratingButtonsOf(count: number): 3 | 4 {
+  return count === 3 ? 3 : 4;
+}
+
 function time(iso: string): number {
   return new Date(iso).getTime();
 }
@@ -114,10 +119,12 @@ function settle(state: SessionState, now: number): SessionState {
   return { ...state, phase: 'done', finishedAt: now };
 }
 
-function comesBackToday(result: ReviewResult, dayEndsAt: string | null): boolean {
+/** The due time of an answered card that a learning step brings back within the study day. */
+function dueBackToday(result: ReviewResult, dayEndsAt: string | null): string | undefined {
+  if (!result.progress) return undefined;
   const { state, due } = result.progress;
-  if (state !== 'learning' && state !== 'relearning') return false;
-  return dayEndsAt === null || time(due) < time(dayEndsAt);
+  if (state !== 'learning' && state !== 'relearning') return undefined;
+  return dayEndsAt === null || time(due) < time(dayEndsAt) ? due : undefined;
 }
 
 export function sessionReducer(state: SessionState, event: SessionEvent): SessionState {
@@ -130,7 +137,7 @@ export function sessionReducer(state: SessionState, event: SessionEvent): Sessio
         items: queue.cards,
         // A waiting card in the fetched queue is due again and now comes from the list.
         waiting: state.waiting.filter((w) => !fetched.has(w.cardId)),
-        ratingButtons: queue.rating_buttons,
+        ratingButtons: ratingButtonsOf(queue.rating_buttons),
         dayEndsAt: queue.day.ends_at,
         counts: queue.counts,
         loadError: null,
@@ -147,9 +154,8 @@ export function sessionReducer(state: SessionState, event: SessionEvent): Sessio
       const [item, ...rest] = state.items;
       if (!item || item.card.id !== event.result.card_id) return state;
       const waiting = state.waiting.filter((w) => w.cardId !== item.card.id);
-      if (comesBackToday(event.result, state.dayEndsAt)) {
-        waiting.push({ cardId: item.card.id, due: event.result.progress.due });
-      }
+      const due = dueBackToday(event.result, state.dayEndsAt);
+      if (due !== undefined) waiting.push({ cardId: item.card.id, due });
       return advance(
         {
           ...state,
@@ -202,7 +208,11 @@ export function summaryOf(state: SessionState, now: number): SessionSummary {
   const correct = state.answers.filter((a) => a.rating !== 1).length;
   // Each card's latest answer decides when it is due next.
   const latestDue = new Map<string, string>();
-  for (const answer of state.answers) latestDue.set(answer.item.card.id, answer.result.progress.due);
+  for (const answer of state.answers) {
+    const due = answer.result.progress?.due;
+    if (due === undefined) latestDue.delete(answer.item.card.id);
+    else latestDue.set(answer.item.card.id, due);
+  }
   let nextDue: string | null = null;
   for (const due of latestDue.values()) {
     if (nextDue === null || time(due) < time(nextDue)) nextDue = due;

@@ -187,14 +187,34 @@ export function quota(overrides: Partial<Quota> = {}): Quota {
   return { used: 0, max: 50, reset_at: '2100-01-01T00:00:00+03:00', ...overrides };
 }
 
+export function limits(overrides: Partial<Me['limits']> = {}): Me['limits'] {
+  return {
+    profiles: { used: 1, max: 1 },
+    cards: { used: 0, max: 500 },
+    messages: quota(),
+    card_generation: quota({ max: 20 }),
+    ...overrides,
+  };
+}
+
 export function me(overrides: Partial<Me> = {}): Me {
   return {
     user,
     plan: { name: 'free', premium_until: null },
-    limits: { profiles: { used: 1, max: 1 }, messages: quota(), card_generation: quota({ max: 20 }) },
+    limits: limits(),
+    features: { llm: true },
     active_profile_id: 'p-en',
     ...overrides,
   };
+}
+
+/**
+ * Me as a server from before the LLM features answers it: no `features` and no LLM quotas.
+ * No longer the contract, so not typed as Me; the app still renders it.
+ */
+export function olderServerMe(): unknown {
+  const { features: _features, ...rest } = me();
+  return { ...rest, limits: { profiles: rest.limits.profiles } };
 }
 
 export function page<T>(data: T[]) {
@@ -292,7 +312,7 @@ export function wordResult(word: string, status: WordResult['status'], overrides
     word,
     status,
     card: status === 'failed' ? null : card({ id: `c-${word}`, front: word, back: `перевод ${word}` }),
-    error: status === 'failed' ? { code: 'LLM_SERVICE_ERROR', message: 'provider failed' } : null,
+    error: status === 'failed' ? { code: 'LLM_SERVICE_ERROR', message: 'provider failed', reason: 'unavailable' } : null,
     ...overrides,
   };
 }

@@ -13,7 +13,8 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::error::{ErrorBody, ErrorObject};
-use crate::routes::{ApiRoutes, DevelopmentRoutes, health};
+use crate::routes::{ApiRoutes, DevelopmentRoutes, health, transfer};
+use crate::schemas::values;
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -24,7 +25,13 @@ use crate::state::AppState;
                        `{\"error\": {\"code\", \"message\", \"details\"?, \"request_id\"}}`, in the \
                        signed-in user's interface language."
     ),
-    components(schemas(ErrorBody, ErrorObject, health::HealthResponse, health::ReadinessResponse, health::ReadinessChecks)),
+    // The value schemas are named here because `value_type`s are referred to, not collected.
+    components(schemas(
+        ErrorBody, ErrorObject, health::HealthResponse, health::ReadinessResponse, health::ReadinessChecks,
+        values::LanguageCodeValue, values::CefrLevelValue, values::GoalValue, values::InterfaceLanguageValue,
+        values::CardStateValue, values::TimeZoneValue, values::FormsValue, values::WordValue,
+        transfer::ExportFormatParam,
+    )),
     modifiers(&BearerAuth),
     tags(
         (name = "service", description = "Liveness and readiness"),
@@ -66,6 +73,7 @@ pub fn document(settings: &Settings) -> Value {
             let operations = item.as_object_mut().into_iter().flat_map(|item| item.values_mut());
             for operation in operations.filter_map(Value::as_object_mut) {
                 add_common_errors(path, operation);
+                qualify_operation_id(operation);
             }
         }
     }
@@ -103,6 +111,17 @@ fn add_common_errors(path: &str, operation: &mut Map<String, Value>) {
     let Some(responses) = responses.as_object_mut() else { return };
     for (status, description) in common {
         responses.entry(status).or_insert_with(|| error_response(description));
+    }
+}
+
+/// Handlers are named after what they do within their module (`list`, `get`): prefixed with
+/// the operation's tag (`cards_list`), every operationId is unique, as OpenAPI requires.
+fn qualify_operation_id(operation: &mut Map<String, Value>) {
+    let tag = operation.get("tags").and_then(|t| t.get(0)).and_then(Value::as_str).map(str::to_owned);
+    if let (Some(tag), Some(Value::String(id))) = (tag, operation.get_mut("operationId"))
+        && !id.starts_with(&format!("{tag}_"))
+    {
+        *id = format!("{tag}_{id}");
     }
 }
 

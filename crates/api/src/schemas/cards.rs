@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProgressResponse {
-    #[schema(example = "learning")]
+    #[schema(value_type = super::values::CardStateValue, example = "learning")]
     pub state: String,
     pub due: DateTime<Utc>,
     pub stability: Option<f64>,

@@ -26,8 +26,8 @@ pub struct UserResponse {
     pub reminder_hour: i16,
     /// 3 (Again/Hard/Good) or 4 (with Easy).
     pub rating_buttons: i16,
-    /// `ru` or `en`: the active profile's, else derived from Telegram's language.
-    #[schema(example = "ru")]
+    /// The active profile's, else derived from Telegram's language.
+    #[schema(value_type = values::InterfaceLanguageValue, example = "ru")]
     pub interface_language: String,
     pub is_admin: bool,
     pub created_at: DateTime<Utc>,
@@ -58,16 +58,15 @@ impl UserResponse {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProfileResponse {
     pub id: Uuid,
-    /// ISO 639-1, lower case.
-    #[schema(example = "en")]
+    #[schema(value_type = values::LanguageCodeValue, example = "en")]
     pub language: String,
-    #[schema(example = "A2")]
+    #[schema(value_type = values::CefrLevelValue, example = "A2")]
     pub current_level: String,
-    #[schema(example = "B2")]
+    #[schema(value_type = values::CefrLevelValue, example = "B2")]
     pub target_level: String,
-    #[schema(example = json!(["travel", "work"]))]
+    #[schema(value_type = Vec<values::GoalValue>, example = json!(["travel", "work"]))]
     pub goals: Vec<String>,
-    #[schema(example = "ru")]
+    #[schema(value_type = values::InterfaceLanguageValue, example = "ru")]
     pub interface_language: String,
     pub is_active: bool,
     pub new_cards_per_day: i32,

@@ -88,3 +88,23 @@ async fn every_protected_operation_declares_its_token_and_every_error_it_can_ans
     let limit = page.iter().find(|p| p["name"] == "limit").unwrap();
     assert_eq!((limit["schema"]["minimum"].as_u64(), limit["schema"]["maximum"].as_u64()), (Some(1), Some(100)));
 }
+
+#[tokio::test]
+async fn every_reference_resolves_and_every_operation_id_is_unique() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    let text = doc.to_string();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for reference in text.split("\"#/components/schemas/").skip(1) {
+        let name = reference.split('"').next().unwrap();
+        assert!(schemas.contains_key(name), "{name} is referred to but not defined");
+    }
+    let mut ids: Vec<&str> = operations(&doc)
+        .iter()
+        .map(|(method, path)| doc["paths"][path][method]["operationId"].as_str().unwrap())
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "operationIds repeat: {ids:?}");
+}
