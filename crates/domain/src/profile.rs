@@ -189,14 +189,9 @@ impl Goal {
     /// How a prompt names the goal.
     pub fn describe(self) -> &'static str {
         match self {
-            Self::Travel => "travel",
-            Self::Work => "work",
-            Self::Study => "study",
-            Self::Exams => "exams",
-            Self::Conversation => "conversation",
-            Self::Culture => "culture",
             Self::Relocation => "moving abroad",
             Self::Hobby => "a hobby",
+            other => other.as_str(),
         }
     }
 }
