@@ -43,11 +43,16 @@ impl FromRequest for AuthUser {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState is not registered")))?;
             let token = token.ok_or_else(|| ApiError::new(ErrorCode::AuthFailed))?;
-            let signed_in = state.auth.authenticate(&token).await?;
-            req.extensions_mut().insert(Language::from(signed_in.language));
-            Ok(Self(signed_in.user))
+            Ok(Self(user_behind(&state, &token, &req).await?))
         })
     }
+}
+
+/// The user behind `token`; the request then speaks their interface language.
+async fn user_behind(state: &AppState, token: &str, req: &HttpRequest) -> Result<User, services::auth::AuthError> {
+    let signed_in = state.auth.authenticate(token).await?;
+    req.extensions_mut().insert(Language::from(signed_in.language));
+    Ok(signed_in.user)
 }
 
 /// The outcome of authenticating the request's token, left on the request by [`identify`].
@@ -63,11 +68,8 @@ pub async fn identify(
     if let (Some(state), Some(token)) = (state, bearer_token(req.request()))
         && req.path().starts_with("/api/")
     {
-        let outcome = state.auth.authenticate(&token).await;
-        if let Ok(signed_in) = &outcome {
-            req.extensions_mut().insert(Language::from(signed_in.language));
-        }
-        req.extensions_mut().insert(Identity(outcome.map(|signed_in| signed_in.user)));
+        let outcome = user_behind(&state, &token, req.request()).await;
+        req.extensions_mut().insert(Identity(outcome));
     }
     next.call(req).await
 }

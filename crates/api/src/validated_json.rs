@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{ApiError, ErrorCode};
+use crate::schemas::values::NUL_REFUSED;
 
 #[derive(Debug)]
 pub struct ValidatedJson<T>(pub T);
@@ -71,12 +72,12 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 /// to JSON Schema) becomes that integer, so integer fields accept it.
 fn normalise(value: &mut Value, path: &str) -> Result<(), ApiError> {
     let field = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+    let refused = |at: &str| {
+        let at = if at.is_empty() { "body" } else { at };
+        ApiError::new(ErrorCode::ValidationError).with_details(json!({ at: [NUL_REFUSED] }))
+    };
     match value {
-        Value::String(text) if text.contains('\0') => {
-            let path = if path.is_empty() { "body" } else { path };
-            Err(ApiError::new(ErrorCode::ValidationError)
-                .with_details(json!({ path: ["must not contain the NUL character"] })))
-        }
+        Value::String(text) if text.contains('\0') => Err(refused(path)),
         Value::Number(number) => {
             if let Some(integral) = number.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
                 && !(number.is_i64() || number.is_u64())
@@ -93,8 +94,7 @@ fn normalise(value: &mut Value, path: &str) -> Result<(), ApiError> {
         Value::Object(fields) => {
             for (key, item) in fields.iter_mut() {
                 if key.contains('\0') {
-                    return Err(ApiError::new(ErrorCode::ValidationError)
-                        .with_details(json!({ field(key): ["must not contain the NUL character"] })));
+                    return Err(refused(&field(key)));
                 }
                 normalise(item, &field(key))?;
             }

@@ -16,13 +16,27 @@ fn string_enum<'a>(description: &str, values: impl IntoIterator<Item = &'a str>)
         .into()
 }
 
+/// Text of 1 to `max` characters with at least one that is not white space (and no NUL).
+fn non_blank_text(max: usize) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::new(Type::String))
+        .min_length(Some(1))
+        .max_length(Some(max))
+        .pattern(Some(NON_BLANK))
+}
+
+/// A named schema type, `$schema` its OpenAPI schema: a closed set of strings given as
+/// (description, values), or any expression giving the schema.
 macro_rules! value_schema {
     ($name:ident, $description:literal, $values:expr) => {
+        value_schema!($name, string_enum($description, $values));
+    };
+    ($name:ident, $schema:expr) => {
         pub struct $name;
 
         impl utoipa::PartialSchema for $name {
             fn schema() -> RefOr<Schema> {
-                string_enum($description, $values)
+                $schema
             }
         }
 
@@ -45,37 +59,21 @@ value_schema!(
 value_schema!(CardStateValue, "Where a card is in the FSRS state machine.", CardState::ALL.map(CardState::as_str));
 value_schema!(TimeZoneValue, "An IANA time-zone name.", TimeZone::all());
 
-/// A card's key forms: `{"plural": "Hunde"}`, at most 12, names 1–50 and values 1–200
-/// characters, neither blank.
-pub struct FormsValue;
-
 /// Text with at least one character that is not white space (and no NUL).
 pub const NON_BLANK: &str = "^[^\\u0000]*[^\\u0000\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\u0000]*$";
 
-impl utoipa::PartialSchema for FormsValue {
-    fn schema() -> RefOr<Schema> {
-        let text = |max: usize| {
-            ObjectBuilder::new()
-                .schema_type(SchemaType::new(Type::String))
-                .min_length(Some(1))
-                .max_length(Some(max))
-                .pattern(Some(NON_BLANK))
-        };
-        ObjectBuilder::new()
-            .schema_type(SchemaType::new(Type::Object))
-            .description(Some("Key forms, e.g. {\"plural\": \"Hunde\"}"))
-            .additional_properties(Some(text(200)))
-            .property_names(Some(text(50).build()))
-            .max_properties(Some(MAX_FORMS))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for FormsValue {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed("FormsValue")
-    }
-}
+// A card's key forms: `{"plural": "Hunde"}`, at most 12, names 1–50 and values 1–200
+// characters, neither blank.
+value_schema!(
+    FormsValue,
+    ObjectBuilder::new()
+        .schema_type(SchemaType::new(Type::Object))
+        .description(Some("Key forms, e.g. {\"plural\": \"Hunde\"}"))
+        .additional_properties(Some(non_blank_text(200)))
+        .property_names(Some(non_blank_text(50).build()))
+        .max_properties(Some(MAX_FORMS))
+        .into()
+);
 
 pub const MAX_FORMS: usize = 12;
 
@@ -89,31 +87,17 @@ pub fn check_forms(forms: &std::collections::BTreeMap<String, String>) -> Result
         .with_message("at most 12 forms, each name 1–50 and each value 1–200 characters, not blank".into()))
 }
 
-/// A word or phrase to make a card of: 1–100 characters, not blank.
-pub struct WordValue;
-
-impl utoipa::PartialSchema for WordValue {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(SchemaType::new(Type::String))
-            .min_length(Some(1))
-            .max_length(Some(100))
-            .pattern(Some(NON_BLANK))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for WordValue {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed("WordValue")
-    }
-}
+// A word or phrase to make a card of: 1–100 characters, not blank.
+value_schema!(WordValue, non_blank_text(100).into());
 
 /// The server side of a `no NUL` pattern, for text that does not come in a JSON body (query
 /// strings); JSON bodies are checked whole by `ValidatedJson`.
 pub fn no_nul(text: &str) -> Result<(), validator::ValidationError> {
     if text.contains('\0') {
-        return Err(validator::ValidationError::new("nul").with_message("must not contain the NUL character".into()));
+        return Err(validator::ValidationError::new("nul").with_message(NUL_REFUSED.into()));
     }
     Ok(())
 }
+
+/// Why text with a NUL character is refused, wherever it comes.
+pub const NUL_REFUSED: &str = "must not contain the NUL character";
