@@ -39,14 +39,8 @@ async fn of_user<E: EntityTrait>(
 }
 
 pub async fn rows_of(conn: &impl ConnectionTrait, user_id: UserId) -> Result<AccountRows, RepoError> {
-    use sea_orm::sea_query::{Expr, ExprTrait, Query};
-    let profile_ids = Query::select()
-        .column(language_profiles::Column::Id)
-        .from(language_profiles::Entity)
-        .and_where(Expr::col(language_profiles::Column::UserId).eq(user_id.as_uuid()))
-        .to_owned();
     let cards = cards::Entity::find()
-        .filter(cards::Column::ProfileId.in_subquery(profile_ids))
+        .filter(cards::Column::ProfileId.in_subquery(crate::cards::owned_profiles(user_id)))
         .order_by_asc(cards::Column::CreatedAt)
         .order_by_asc(cards::Column::Id)
         .all(conn)

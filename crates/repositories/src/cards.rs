@@ -114,7 +114,8 @@ pub async fn count_for_user(conn: &impl ConnectionTrait, user_id: UserId) -> Res
     Ok(Cards::find().filter(Column::ProfileId.in_subquery(owned_profiles(user_id))).count(conn).await?)
 }
 
-fn owned_profiles(user_id: UserId) -> sea_orm::sea_query::SelectStatement {
+/// The ids of `user_id`'s profiles, as a subquery.
+pub(crate) fn owned_profiles(user_id: UserId) -> sea_orm::sea_query::SelectStatement {
     Query::select()
         .column(language_profiles::Column::Id)
         .from(language_profiles::Entity)

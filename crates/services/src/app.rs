@@ -36,7 +36,6 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     /// Every metric of the process registers here (`lang_agent_` prefix); `/metrics` renders it.
     pub registry: Registry,
-    pub plans: Plans,
     pub readiness: ReadinessService,
     pub rate_limits: RateLimiter,
     pub auth: AuthService,
@@ -103,7 +102,6 @@ impl App {
             generation: GenerationService::new(profiles.clone(), cards.clone(), features),
             profiles,
             cards,
-            plans,
             registry,
             settings: Arc::new(settings),
             db,

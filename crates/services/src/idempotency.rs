@@ -22,17 +22,6 @@ const RESULT_TTL: Duration = Duration::from_secs(24 * 3600);
 /// longest run (20 words, every call re-asked and retried to its timeout).
 const CLAIM_TTL: Duration = Duration::from_secs(60 * 60);
 
-#[derive(Debug)]
-enum Claim {
-    /// Ours to run; finished with `complete` or `release`.
-    Fresh(IdempotencyKey),
-    /// The stored response of the first request.
-    Replay(serde_json::Value),
-    InProgress,
-    /// The key was used with a different request body.
-    Mismatch,
-}
-
 #[derive(Debug, Clone)]
 struct IdempotencyKey {
     /// `None` when the cache was unreachable: nothing to store or release.
@@ -74,10 +63,11 @@ enum Keyed<T> {
     Replay(T),
 }
 
-/// A keyed request that now runs on its own task, or the stored result of its first run.
+/// A keyed request that now runs on its own task (with what its caller is handed at once), or
+/// the stored result of its first run.
 #[derive(Debug)]
-pub enum Started<T, E> {
-    Running(Detached<T, E>),
+pub enum Started<S, T, E> {
+    Running(S, Detached<T, E>),
     Replay(T),
 }
 
@@ -134,7 +124,13 @@ impl IdempotencyStore {
     }
 
     /// Claims `key` for this user and operation; `request` is the body, compared on replays.
-    async fn begin(&self, user_id: UserId, operation: &str, key: &str, request: &[u8]) -> Claim {
+    async fn begin(
+        &self,
+        user_id: UserId,
+        operation: &str,
+        key: &str,
+        request: &[u8],
+    ) -> Result<Keyed<serde_json::Value>, IdempotencyConflict> {
         let cache_key = format!("idem:{user_id}:{operation}:{}", sha256_hex(key.as_bytes()));
         let fingerprint = sha256_hex(request);
         let claim = uuid::Uuid::new_v4().to_string();
@@ -142,10 +138,14 @@ impl IdempotencyStore {
             .unwrap_or_default();
         let unprotected = |error: &dyn std::fmt::Display| {
             tracing::warn!(%error, "idempotency store unavailable; running the request unprotected");
-            Claim::Fresh(IdempotencyKey { cache_key: None, fingerprint: fingerprint.clone(), pending: String::new() })
+            Ok(Keyed::Fresh(IdempotencyKey {
+                cache_key: None,
+                fingerprint: fingerprint.clone(),
+                pending: String::new(),
+            }))
         };
         match self.cache.set_nx_ex(&cache_key, &pending, CLAIM_TTL).await {
-            Ok(true) => return Claim::Fresh(IdempotencyKey { cache_key: Some(cache_key), fingerprint, pending }),
+            Ok(true) => return Ok(Keyed::Fresh(IdempotencyKey { cache_key: Some(cache_key), fingerprint, pending })),
             Ok(false) => {}
             Err(error) => return unprotected(&error),
         }
@@ -154,26 +154,27 @@ impl IdempotencyStore {
             Err(error) => return unprotected(&error),
         };
         match stored.and_then(|s| serde_json::from_str::<Entry>(&s).ok()) {
-            Some(entry) if entry.fingerprint != fingerprint => Claim::Mismatch,
-            Some(Entry { response: Some(response), .. }) => Claim::Replay(response),
+            Some(entry) if entry.fingerprint != fingerprint => Err(IdempotencyConflict::KeyReused),
+            Some(Entry { response: Some(response), .. }) => Ok(Keyed::Replay(response)),
             // Pending, or expired between the two commands (the client may simply retry).
-            _ => Claim::InProgress,
+            _ => Err(IdempotencyConflict::InProgress),
         }
     }
 
     /// The whole life of a request that may carry a key: claim the key for `request` (a
     /// finished first request is handed back instead); `prepare`, whose refusals free the key;
     /// then `work` on its own task, so that a caller going away cancels nothing, its result
-    /// stored under the key (a failure frees the key for a retry).
-    pub async fn start<T, E, P, W>(
+    /// stored under the key (a failure frees the key for a retry). `work` gives what the caller
+    /// is handed at once beside the future to run.
+    pub async fn start<S, T, E, P, W>(
         &self,
         user_id: UserId,
         operation: &str,
         key: Option<&str>,
         request: &impl Serialize,
         prepare: impl Future<Output = Result<P, E>>,
-        work: impl FnOnce(P) -> W,
-    ) -> Result<Started<T, E>, E>
+        work: impl FnOnce(P) -> (S, W),
+    ) -> Result<Started<S, T, E>, E>
     where
         T: Serialize + DeserializeOwned + Send + 'static,
         E: From<IdempotencyConflict> + From<Panicked> + Send + 'static,
@@ -190,12 +191,15 @@ impl IdempotencyStore {
                 return Err(error);
             }
         };
-        let running = work(prepared);
-        Ok(Started::Running(Detached::spawn(async move {
-            let result = running.await;
-            claim.finish(result.as_ref().ok().and_then(|value| serde_json::to_value(value).ok())).await;
-            result
-        })))
+        let (at_once, running) = work(prepared);
+        Ok(Started::Running(
+            at_once,
+            Detached::spawn(async move {
+                let result = running.await;
+                claim.finish(result.as_ref().ok().and_then(|value| serde_json::to_value(value).ok())).await;
+                result
+            }),
+        ))
     }
 
     /// Claims `key` (when the client sent one) for `request`; a finished first request is
@@ -209,15 +213,13 @@ impl IdempotencyStore {
     ) -> Result<Keyed<T>, IdempotencyConflict> {
         let Some(key) = key else { return Ok(Keyed::Fresh(IdempotencyKey::none())) };
         let fingerprint = serde_json::to_vec(request).unwrap_or_default();
-        match self.begin(user_id, operation, key, &fingerprint).await {
-            Claim::Fresh(key) => Ok(Keyed::Fresh(key)),
-            Claim::Replay(stored) => serde_json::from_value(stored).map(Keyed::Replay).map_err(|error| {
+        match self.begin(user_id, operation, key, &fingerprint).await? {
+            Keyed::Fresh(key) => Ok(Keyed::Fresh(key)),
+            Keyed::Replay(stored) => serde_json::from_value(stored).map(Keyed::Replay).map_err(|error| {
                 // Stored by an older version in another shape: the key cannot be honoured.
                 tracing::warn!(%error, "a stored idempotent result is unreadable");
                 IdempotencyConflict::KeyReused
             }),
-            Claim::InProgress => Err(IdempotencyConflict::InProgress),
-            Claim::Mismatch => Err(IdempotencyConflict::KeyReused),
         }
     }
 

@@ -72,19 +72,22 @@ pub struct InitDataVerifier {
 impl InitDataVerifier {
     pub fn new(bot_token: &SecretString, max_age_seconds: i64) -> Self {
         let token = bot_token.expose_secret();
-        let keys = TELEGRAM_PUBLIC_KEYS_HEX.iter().filter_map(|hex| parse_public_key(hex)).collect();
         Self {
             secret: Some(hmac(b"WebAppData", token.as_bytes())),
             bot_id: token.split_once(':').and_then(|(id, _)| id.parse().ok()),
             max_age: Duration::seconds(max_age_seconds),
-            third_party_keys: keys,
+            third_party_keys: telegram_keys(),
         }
     }
 
     /// A verifier that knows only the bot's id: it checks Telegram's Ed25519 `signature`.
     pub fn third_party(bot_id: i64, max_age_seconds: i64) -> Self {
-        let keys = TELEGRAM_PUBLIC_KEYS_HEX.iter().filter_map(|hex| parse_public_key(hex)).collect();
-        Self { secret: None, bot_id: Some(bot_id), max_age: Duration::seconds(max_age_seconds), third_party_keys: keys }
+        Self {
+            secret: None,
+            bot_id: Some(bot_id),
+            max_age: Duration::seconds(max_age_seconds),
+            third_party_keys: telegram_keys(),
+        }
     }
 
     /// Replaces Telegram's keys, for tests that sign with a key of their own.
@@ -134,6 +137,10 @@ impl InitDataVerifier {
             Err(InitDataError::BadSignature)
         }
     }
+}
+
+fn telegram_keys() -> Vec<VerifyingKey> {
+    TELEGRAM_PUBLIC_KEYS_HEX.iter().filter_map(|hex| parse_public_key(hex)).collect()
 }
 
 fn check_hash(secret: &[u8; 32], pairs: &[(String, String)], hash_hex: &str) -> Result<(), InitDataError> {

@@ -157,10 +157,10 @@ impl GenerationService {
         let (events, receiver) = unbounded_channel();
         let service = self.clone();
         let prepare = self.prepare(user_id, request.clone());
-        let work = move |batch| async move { service.run(batch, &events).await };
+        let work = move |batch| ((), async move { service.run(batch, &events).await });
         Ok(match self.idempotency.start(user_id, "cards.generate", key, &request, prepare, work).await? {
             Started::Replay(report) => GenerationStart::Replay(report),
-            Started::Running(report) => GenerationStart::Running(GenerationRun { events: receiver, report }),
+            Started::Running((), report) => GenerationStart::Running(GenerationRun { events: receiver, report }),
         })
     }
 

@@ -233,19 +233,16 @@ impl TutorService {
         let deltas = (delivery == Delivery::Streamed).then_some(deltas);
         let service = self.clone();
         let prepare = self.begin(user_id, profile_id, input, channel);
-        // `work` is called before `start` returns, so the saved message is there to hand back.
-        let (user_message_tx, mut user_message_rx) = tokio::sync::oneshot::channel();
+        // The saved message is handed back at once; the answer runs on.
         let work = move |turn: PreparedTurn| {
-            let _ = user_message_tx.send(turn.user_message.clone());
-            async move { service.answer(turn, deltas.as_ref()).await }
+            (turn.user_message.clone(), async move { service.answer(turn, deltas.as_ref()).await })
         };
-        match self.idempotency.start(user_id, "sessions.chat", key, &fingerprint, prepare, work).await? {
-            Started::Replay(reply) => Ok(ChatStart::Replay(reply)),
-            Started::Running(reply) => {
-                let user_message = user_message_rx.try_recv().map_err(|_| TutorError::Panicked(Panicked))?;
-                Ok(ChatStart::Running(TutorRun { user_message, deltas: receiver, reply }))
+        Ok(match self.idempotency.start(user_id, "sessions.chat", key, &fingerprint, prepare, work).await? {
+            Started::Replay(reply) => ChatStart::Replay(reply),
+            Started::Running(user_message, reply) => {
+                ChatStart::Running(TutorRun { user_message, deltas: receiver, reply })
             }
-        }
+        })
     }
 
     async fn begin(
