@@ -141,6 +141,9 @@ pub struct AuthSettings {
     pub access_token_expire_minutes: i64,
     pub refresh_token_expire_days: i64,
     pub init_data_max_age_seconds: i64,
+    /// How long a signed-in user's row is trusted from the in-process cache (0: never). Bounds
+    /// how soon an erasure or logout made on another api-server instance takes effect here.
+    pub user_cache_seconds: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -331,6 +334,7 @@ fn read_auth(env: &mut EnvReader, strict: bool) -> AuthSettings {
         access_token_expire_minutes: env.ranged("ACCESS_TOKEN_EXPIRE_MINUTES", 30, 1, 24 * 60),
         refresh_token_expire_days: env.ranged("REFRESH_TOKEN_EXPIRE_DAYS", 30, 1, 365),
         init_data_max_age_seconds: env.ranged("INIT_DATA_MAX_AGE_SECONDS", 86_400, 60, 604_800),
+        user_cache_seconds: env.ranged("AUTH_USER_CACHE_SECONDS", 10, 0, 300),
     }
 }
 

@@ -6,10 +6,7 @@ use domain::text::normalized_key;
 use domain::{CardState, DeckId, ProfileId, UserId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::RepoError;
@@ -18,6 +15,7 @@ use crate::entities::cards::{self, Column, Entity as Cards};
 use crate::entities::language_profiles;
 
 pub use crate::entities::cards::Model as CardRow;
+use crate::progress::ProgressRow;
 
 pub use domain::CardContent;
 
@@ -133,48 +131,80 @@ pub struct CardQuery {
     pub offset: u64,
 }
 
-/// One page of the profile's cards, newest first, with the total that matches.
+/// Which profile a card list reads.
+#[derive(Debug, Clone, Copy)]
+pub enum ListedProfile {
+    Active,
+    Given(ProfileId),
+    /// The profile of `CardQuery::deck_id` (which must be set).
+    OfDeck,
+}
+
+/// One page of the user's cards, newest first, each with the learner's progress, and the
+/// total that matches: one round trip. An empty page carries no total (`None`): the caller
+/// tells "nothing matches" from "no such profile or deck" and counts past the end itself.
 pub async fn list(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+    profile: ListedProfile,
+    filter: &CardQuery,
+) -> Result<(Vec<(CardRow, Option<ProgressRow>)>, Option<u64>), RepoError> {
+    use sea_orm::FromQueryResult;
+    let mut p = crate::raw::Params::default();
+    let user = p.bind(user_id.as_uuid());
+    let profile = match profile {
+        ListedProfile::Active => "lp.is_active".to_owned(),
+        ListedProfile::Given(id) => format!("lp.id = {}", p.bind(id.as_uuid())),
+        ListedProfile::OfDeck => "TRUE".to_owned(),
+    };
+    let mut conditions = vec!["TRUE".to_owned()];
+    if let Some(deck_id) = filter.deck_id {
+        conditions.push(format!("c.deck_id = {}", p.bind(deck_id.as_uuid())));
+    }
+    if let Some(search) = filter.search.as_deref().map(normalized_key).filter(|s| !s.is_empty()) {
+        let escaped = search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        conditions.push(format!("c.search_key LIKE {} ESCAPE '\\'", p.bind(format!("%{escaped}%"))));
+    }
+    match filter.state {
+        // A card nobody has studied has no progress row at all.
+        Some(CardState::New) => conditions.push("(g.id IS NULL OR g.state = 'new')".to_owned()),
+        Some(state) => conditions.push(format!("g.state = {}", p.bind(state.as_str()))),
+        None => {}
+    }
+    let limit = p.bind(i64::try_from(filter.limit).unwrap_or(i64::MAX));
+    let offset = p.bind(i64::try_from(filter.offset).unwrap_or(i64::MAX));
+    let sql = format!(
+        "SELECT {card_columns}, {progress_columns}, COUNT(*) OVER () AS total FROM cards c \
+        JOIN language_profiles lp ON lp.id = c.profile_id AND lp.user_id = {user} AND {profile} \
+        LEFT JOIN card_progress g ON g.card_id = c.id AND g.user_id = {user} \
+        WHERE {conditions} ORDER BY c.created_at DESC, c.id DESC LIMIT {limit} OFFSET {offset}",
+        card_columns = crate::raw::columns::<Cards>("c", "c_"),
+        progress_columns = crate::raw::columns::<card_progress::Entity>("g", "g_"),
+        conditions = conditions.join(" AND "),
+    );
+    let rows = conn.query_all_raw(p.statement(conn, &sql)).await?;
+    let mut total = None;
+    let mut page = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let count: i64 = row.try_get("", "total")?;
+        total = Some(u64::try_from(count).unwrap_or(0));
+        let card = CardRow::from_query_result(row, "c_")?;
+        let progress = card_progress::Model::from_query_result_optional(row, "g_")?;
+        page.push((card, progress));
+    }
+    Ok((page, total))
+}
+
+/// How many cards match a list's filter (for a page past the end).
+pub async fn count_matching(
     conn: &impl ConnectionTrait,
     user_id: UserId,
     profile_id: ProfileId,
     filter: &CardQuery,
-) -> Result<(Vec<CardRow>, u64), RepoError> {
-    let mut condition = Condition::all().add(Column::ProfileId.eq(profile_id.as_uuid()));
-    if let Some(deck_id) = filter.deck_id {
-        condition = condition.add(Column::DeckId.eq(deck_id.as_uuid()));
-    }
-    if let Some(search) = filter.search.as_deref().map(normalized_key).filter(|s| !s.is_empty()) {
-        let escaped = search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        condition = condition.add(
-            Expr::col(Column::SearchKey).like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
-        );
-    }
-    if let Some(state) = filter.state {
-        let with_progress_in = |states: &[&str]| {
-            Query::select()
-                .column(card_progress::Column::CardId)
-                .from(card_progress::Entity)
-                .and_where(Expr::col(card_progress::Column::UserId).eq(user_id.as_uuid()))
-                .and_where(Expr::col(card_progress::Column::State).is_in(states.iter().map(|s| (*s).to_owned())))
-                .to_owned()
-        };
-        condition = condition.add(match state {
-            // A card nobody has studied has no progress row at all.
-            CardState::New => Column::Id.not_in_subquery(with_progress_in(&["learning", "review", "relearning"])),
-            other => Column::Id.in_subquery(with_progress_in(&[other.as_str()])),
-        });
-    }
-    let query = Cards::find().filter(condition);
-    let total = query.clone().count(conn).await?;
-    let rows = query
-        .order_by_desc(Column::CreatedAt)
-        .order_by_desc(Column::Id)
-        .limit(filter.limit)
-        .offset(filter.offset)
-        .all(conn)
-        .await?;
-    Ok((rows, total))
+) -> Result<u64, RepoError> {
+    let everything = CardQuery { limit: 1, offset: 0, ..filter.clone() };
+    let (_, total) = list(conn, user_id, ListedProfile::Given(profile_id), &everything).await?;
+    Ok(total.unwrap_or(0))
 }
 
 pub async fn find_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<CardRow>, RepoError> {

@@ -52,6 +52,13 @@ impl Database {
         Ok(Self { conn })
     }
 
+    /// Calls `observer` with the SQL of every statement run through this handle (and the
+    /// transactions it begins); tests count round trips with it. BEGIN and COMMIT are not
+    /// reported.
+    pub fn observe_statements(&mut self, observer: impl Fn(&str) + Send + Sync + 'static) {
+        self.conn.set_metric_callback(move |info| observer(&info.statement.sql));
+    }
+
     pub fn conn(&self) -> &DatabaseConnection {
         &self.conn
     }

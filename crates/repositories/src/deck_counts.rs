@@ -1,16 +1,15 @@
-//! Every deck's counts for one learner in a single grouped query, for the deck list (instead
-//! of a handful of queries per deck).
+//! The deck list in one statement: the profile's decks, each with this learner's counts, and
+//! the profile's new-card allowance for the day (instead of a handful of queries per deck).
 
-use std::collections::HashMap;
-
-use chrono::{DateTime, Utc};
-use domain::{DeckId, ProfileId, UserId};
-use sea_orm::sea_query::{Alias, CaseStatement, Expr, ExprTrait, Func, JoinType, Query};
-use sea_orm::{ConnectionTrait, FromQueryResult, StatementBuilder};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{ProfileId, UserId};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 use uuid::Uuid;
 
 use crate::RepoError;
-use crate::entities::{card_progress, cards};
+use crate::decks::DeckRow;
+use crate::entities::decks;
+use crate::raw::{Params, columns};
 
 /// One deck's cards as this learner sees them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -24,9 +23,31 @@ pub struct DeckCardCounts {
     pub due: u64,
 }
 
+/// The profile's decks with their counts, default deck first, then by name.
+#[derive(Debug, Clone)]
+pub struct DeckList {
+    pub profile_id: ProfileId,
+    pub new_cards_per_day: i32,
+    pub new_cards_studied_today: i32,
+    pub decks: Vec<(DeckRow, DeckCardCounts)>,
+}
+
+/// What to list, in the learner's study day.
+#[derive(Debug, Clone, Copy)]
+pub struct DeckListQuery {
+    pub user_id: UserId,
+    /// The active profile when `None`.
+    pub profile_id: Option<ProfileId>,
+    pub include_archived: bool,
+    pub day_end: DateTime<Utc>,
+    pub day: NaiveDate,
+}
+
 #[derive(FromQueryResult)]
-struct Row {
-    deck_id: Uuid,
+struct Header {
+    profile_id: Uuid,
+    new_cards_per_day: i32,
+    new_cards_studied_today: i32,
     total: i64,
     unstudied: i64,
     learning: i64,
@@ -37,54 +58,62 @@ fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
-/// Counts for every deck of the profile that has cards (decks without cards are absent).
-pub async fn for_profile(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-    profile_id: ProfileId,
-    day_end: DateTime<Utc>,
-) -> Result<HashMap<DeckId, DeckCardCounts>, RepoError> {
-    let progress = Alias::new("p");
-    let state = || Expr::col((progress.clone(), card_progress::Column::State));
-    // COALESCE: SUM over no rows is NULL.
-    let sum_when = |condition: Expr| {
-        let case: Expr = CaseStatement::new().case(condition, 1).finally(0).into();
-        let sum: Expr = Func::sum(case).into();
-        Func::coalesce([sum, Expr::val(0)])
+/// `None` when the profile does not exist or is not the user's.
+pub async fn list(conn: &impl ConnectionTrait, query: DeckListQuery) -> Result<Option<DeckList>, RepoError> {
+    let mut p = Params::default();
+    let user = p.bind(query.user_id.as_uuid());
+    let profile = match query.profile_id {
+        Some(id) => format!("id = {}", p.bind(id.as_uuid())),
+        None => "is_active".to_owned(),
     };
-    let mut query = Query::select();
-    query
-        .column((cards::Entity, cards::Column::DeckId))
-        .expr_as(Func::count(Expr::col((cards::Entity, cards::Column::Id))), Alias::new("total"))
-        .expr_as(sum_when(Expr::col((progress.clone(), card_progress::Column::Id)).is_null()), Alias::new("unstudied"))
-        .expr_as(sum_when(state().is_in(["learning", "relearning"])), Alias::new("learning"))
-        .expr_as(
-            sum_when(state().eq("review").and(Expr::col((progress.clone(), card_progress::Column::Due)).lt(day_end))),
-            Alias::new("due"),
-        )
-        .from(cards::Entity)
-        .join_as(
-            JoinType::LeftJoin,
-            card_progress::Entity,
-            progress.clone(),
-            Expr::col((progress.clone(), card_progress::Column::CardId))
-                .equals((cards::Entity, cards::Column::Id))
-                .and(Expr::col((progress.clone(), card_progress::Column::UserId)).eq(user_id.as_uuid())),
-        )
-        .and_where(Expr::col((cards::Entity, cards::Column::ProfileId)).eq(profile_id.as_uuid()))
-        .group_by_col((cards::Entity, cards::Column::DeckId));
-    let statement = StatementBuilder::build(&query, &conn.get_database_backend());
-    let rows = Row::find_by_statement(statement).all(conn).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let counts = DeckCardCounts {
-                total: count(r.total),
-                unstudied: count(r.unstudied),
-                learning: count(r.learning),
-                due: count(r.due),
-            };
-            (DeckId::from_uuid(r.deck_id), counts)
-        })
-        .collect())
+    let day_end = p.bind(query.day_end);
+    let day = p.bind(query.day);
+    let archived = if query.include_archived { "" } else { " AND d.archived_at IS NULL" };
+    let deck_columns = columns::<decks::Entity>("d", "d_");
+    let sql = format!(
+        "WITH profile AS (\
+            SELECT id, new_cards_per_day FROM language_profiles WHERE user_id = {user} AND {profile}), \
+        tally AS (\
+            SELECT c.deck_id, COUNT(*) AS total, COUNT(*) FILTER (WHERE g.id IS NULL) AS unstudied, \
+                COUNT(*) FILTER (WHERE g.state IN ('learning', 'relearning')) AS learning, \
+                COUNT(*) FILTER (WHERE g.state = 'review' AND g.due < {day_end}) AS due \
+            FROM cards c JOIN profile pr ON c.profile_id = pr.id \
+            LEFT JOIN card_progress g ON g.card_id = c.id AND g.user_id = {user} \
+            GROUP BY c.deck_id) \
+        SELECT pr.id AS profile_id, pr.new_cards_per_day, \
+            COALESCE((SELECT a.new_cards_studied FROM daily_activity a \
+                WHERE a.user_id = {user} AND a.profile_id = pr.id AND a.local_date = {day}), 0) \
+                AS new_cards_studied_today, \
+            COALESCE(t.total, 0) AS total, COALESCE(t.unstudied, 0) AS unstudied, \
+            COALESCE(t.learning, 0) AS learning, COALESCE(t.due, 0) AS due, {deck_columns} \
+        FROM profile pr \
+        LEFT JOIN decks d ON d.profile_id = pr.id{archived} \
+        LEFT JOIN tally t ON t.deck_id = d.id \
+        ORDER BY d.is_default DESC, d.name_key"
+    );
+    let rows = conn.query_all_raw(p.statement(conn, &sql)).await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let header = Header::from_query_result(first, "")?;
+    let mut list = DeckList {
+        profile_id: ProfileId::from_uuid(header.profile_id),
+        new_cards_per_day: header.new_cards_per_day,
+        new_cards_studied_today: header.new_cards_studied_today,
+        decks: Vec::with_capacity(rows.len()),
+    };
+    for row in &rows {
+        let Some(deck) = decks::Model::from_query_result_optional(row, "d_")? else { continue };
+        let counts = Header::from_query_result(row, "")?;
+        list.decks.push((
+            deck,
+            DeckCardCounts {
+                total: count(counts.total),
+                unstudied: count(counts.unstudied),
+                learning: count(counts.learning),
+                due: count(counts.due),
+            },
+        ));
+    }
+    Ok(Some(list))
 }

@@ -51,19 +51,6 @@ pub async fn list_for_owner(conn: &impl ConnectionTrait, owner_id: UserId) -> Re
     Ok(Decks::find().filter(Column::OwnerId.eq(owner_id.as_uuid())).order_by_asc(Column::CreatedAt).all(conn).await?)
 }
 
-/// The profile's decks: the default one first, then by name.
-pub async fn list_for_profile(
-    conn: &impl ConnectionTrait,
-    profile_id: ProfileId,
-    include_archived: bool,
-) -> Result<Vec<DeckRow>, RepoError> {
-    let mut query = Decks::find().filter(Column::ProfileId.eq(profile_id.as_uuid()));
-    if !include_archived {
-        query = query.filter(Column::ArchivedAt.is_null());
-    }
-    Ok(query.order_by_desc(Column::IsDefault).order_by_asc(Column::NameKey).all(conn).await?)
-}
-
 /// The deck when its owner is `owner_id`; someone else's is `None`, like a missing one.
 pub async fn find_owned(
     conn: &impl ConnectionTrait,

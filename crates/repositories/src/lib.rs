@@ -17,8 +17,10 @@ mod error;
 pub mod messages;
 pub mod profiles;
 pub mod progress;
+mod raw;
 pub mod reviews;
 pub mod sessions;
+pub mod study_queue;
 pub mod token_usage;
 pub mod users;
 

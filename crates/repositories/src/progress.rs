@@ -1,15 +1,15 @@
 //! Per-learner scheduling state (`card_progress`). A card without a row is new to that learner.
 
 use chrono::{DateTime, Utc};
-use domain::{DeckId, ProfileId, UserId};
+use domain::UserId;
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SelectStatement};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::RepoError;
 use crate::entities::card_progress::{self, Column, Entity as ProgressRows};
-use crate::entities::{cards, decks};
+use crate::entities::cards;
 
 pub use crate::entities::card_progress::Model as ProgressRow;
 
@@ -106,6 +106,35 @@ pub async fn upsert(
     Ok(())
 }
 
+/// A card of the user's to review: the card, its profile's desired retention, and the
+/// learner's progress on it (`None` while new), in one round trip. `None` when the card is
+/// missing or someone else's.
+pub async fn card_for_review(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+    card_id: Uuid,
+) -> Result<Option<(cards::Model, f64, Option<ProgressRow>)>, RepoError> {
+    use sea_orm::FromQueryResult;
+    let mut p = crate::raw::Params::default();
+    let user = p.bind(user_id.as_uuid());
+    let card = p.bind(card_id);
+    let sql = format!(
+        "SELECT {card_columns}, lp.desired_retention, {progress_columns} FROM cards c \
+        JOIN language_profiles lp ON lp.id = c.profile_id AND lp.user_id = {user} \
+        LEFT JOIN card_progress p ON p.user_id = {user} AND p.card_id = c.id \
+        WHERE c.id = {card}",
+        card_columns = crate::raw::columns::<cards::Entity>("c", "c_"),
+        progress_columns = crate::raw::columns::<ProgressRows>("p", "p_"),
+    );
+    let Some(row) = conn.query_one_raw(p.statement(conn, &sql)).await? else {
+        return Ok(None);
+    };
+    let card = cards::Model::from_query_result(&row, "c_")?;
+    let retention: f64 = row.try_get("", "desired_retention")?;
+    let progress = card_progress::Model::from_query_result_optional(&row, "p_")?;
+    Ok(Some((card, retention, progress)))
+}
+
 /// Forgets the learner's state of a card (undo of its very first review).
 pub async fn delete(conn: &impl ConnectionTrait, user_id: UserId, card_id: Uuid) -> Result<(), RepoError> {
     ProgressRows::delete_many()
@@ -114,124 +143,4 @@ pub async fn delete(conn: &impl ConnectionTrait, user_id: UserId, card_id: Uuid)
         .exec(conn)
         .await?;
     Ok(())
-}
-
-/// Which cards a count or queue covers: a profile, or one deck of it.
-#[derive(Debug, Clone, Copy)]
-pub struct Scope {
-    pub profile_id: ProfileId,
-    pub deck_id: Option<DeckId>,
-}
-
-impl Scope {
-    fn card_ids(self) -> SelectStatement {
-        let mut q = Query::select();
-        q.column(cards::Column::Id)
-            .from(cards::Entity)
-            .and_where(Expr::col(cards::Column::ProfileId).eq(self.profile_id.as_uuid()));
-        match self.deck_id {
-            Some(deck) => q.and_where(Expr::col(cards::Column::DeckId).eq(deck.as_uuid())),
-            None => q.and_where(Expr::col(cards::Column::DeckId).not_in_subquery(archived_decks(self.profile_id))),
-        };
-        q.to_owned()
-    }
-}
-
-/// Archived decks are shelved: a profile-wide queue or count leaves their cards out (a deck
-/// opened on its own still studies).
-fn archived_decks(profile_id: ProfileId) -> SelectStatement {
-    Query::select()
-        .column(decks::Column::Id)
-        .from(decks::Entity)
-        .and_where(Expr::col(decks::Column::ProfileId).eq(profile_id.as_uuid()))
-        .and_where(Expr::col(decks::Column::ArchivedAt).is_not_null())
-        .to_owned()
-}
-
-fn in_scope(user_id: UserId, scope: Scope) -> sea_orm::Select<ProgressRows> {
-    ProgressRows::find()
-        .filter(Column::UserId.eq(user_id.as_uuid()))
-        .filter(Column::CardId.in_subquery(scope.card_ids()))
-}
-
-/// Cards in learning or relearning, and review cards due before `day_end`.
-pub async fn count_learning_and_due(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-    scope: Scope,
-    day_end: DateTime<Utc>,
-) -> Result<(u64, u64), RepoError> {
-    let learning = in_scope(user_id, scope).filter(Column::State.is_in(["learning", "relearning"])).count(conn).await?;
-    let due =
-        in_scope(user_id, scope).filter(Column::State.eq("review")).filter(Column::Due.lt(day_end)).count(conn).await?;
-    Ok((learning, due))
-}
-
-/// Cards of the scope the learner has never reviewed.
-pub async fn count_unstudied(conn: &impl ConnectionTrait, user_id: UserId, scope: Scope) -> Result<u64, RepoError> {
-    Ok(unstudied(user_id, scope).count(conn).await?)
-}
-
-fn unstudied(user_id: UserId, scope: Scope) -> sea_orm::Select<cards::Entity> {
-    let studied = Query::select()
-        .column(Column::CardId)
-        .from(ProgressRows)
-        .and_where(Expr::col(Column::UserId).eq(user_id.as_uuid()))
-        .to_owned();
-    let q = cards::Entity::find()
-        .filter(cards::Column::ProfileId.eq(scope.profile_id.as_uuid()))
-        .filter(cards::Column::Id.not_in_subquery(studied));
-    match scope.deck_id {
-        Some(deck) => q.filter(cards::Column::DeckId.eq(deck.as_uuid())),
-        None => q.filter(cards::Column::DeckId.not_in_subquery(archived_decks(scope.profile_id))),
-    }
-}
-
-/// Learning cards whose step is due by `until`, earliest first.
-pub async fn learning_due(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-    scope: Scope,
-    until: DateTime<Utc>,
-    limit: u64,
-) -> Result<Vec<ProgressRow>, RepoError> {
-    Ok(in_scope(user_id, scope)
-        .filter(Column::State.is_in(["learning", "relearning"]))
-        .filter(Column::Due.lte(until))
-        .order_by_asc(Column::Due)
-        .limit(limit)
-        .all(conn)
-        .await?)
-}
-
-/// Review cards due before `day_end`, most overdue first.
-pub async fn reviews_due(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-    scope: Scope,
-    day_end: DateTime<Utc>,
-    limit: u64,
-) -> Result<Vec<ProgressRow>, RepoError> {
-    Ok(in_scope(user_id, scope)
-        .filter(Column::State.eq("review"))
-        .filter(Column::Due.lt(day_end))
-        .order_by_asc(Column::Due)
-        .limit(limit)
-        .all(conn)
-        .await?)
-}
-
-/// Never-studied cards in the order they were added.
-pub async fn unstudied_cards(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-    scope: Scope,
-    limit: u64,
-) -> Result<Vec<cards::Model>, RepoError> {
-    Ok(unstudied(user_id, scope)
-        .order_by_asc(cards::Column::CreatedAt)
-        .order_by_asc(cards::Column::Id)
-        .limit(limit)
-        .all(conn)
-        .await?)
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{ProfileId, UserId};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -32,8 +32,19 @@ pub struct NewReview {
     pub reviewed_at: DateTime<Utc>,
 }
 
-pub async fn insert(conn: &impl ConnectionTrait, new: NewReview) -> Result<ReviewRow, RepoError> {
-    let row = card_reviews::ActiveModel {
+/// Appends the review unless the user already recorded one under its `client_review_id`;
+/// `false` means a replay (nothing was written).
+pub async fn insert_once(conn: &impl ConnectionTrait, new: NewReview) -> Result<bool, RepoError> {
+    let on_conflict = OnConflict::columns([Column::UserId, Column::ClientReviewId]).do_nothing().to_owned();
+    match Reviews::insert(active_model(new)).on_conflict(on_conflict).exec_without_returning(conn).await {
+        Ok(inserted) => Ok(inserted == 1),
+        Err(sea_orm::DbErr::RecordNotInserted) => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn active_model(new: NewReview) -> card_reviews::ActiveModel {
+    card_reviews::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(new.user_id.as_uuid()),
         card_id: Set(new.card_id),
@@ -53,8 +64,7 @@ pub async fn insert(conn: &impl ConnectionTrait, new: NewReview) -> Result<Revie
         local_date: Set(new.local_date),
         reviewed_at: Set(new.reviewed_at),
         undone_at: Set(None),
-    };
-    Ok(Reviews::insert(row).exec_with_returning(conn).await?)
+    }
 }
 
 pub async fn find_by_client_id(

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use domain::{TimeZone, UserId};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Statement};
+use uuid::Uuid;
 
 use crate::RepoError;
 use crate::entities::users::{self, Column, Entity as Users};
@@ -39,6 +40,8 @@ pub async fn upsert_from_telegram(
         photo_url: Set(account.photo_url.clone()),
         timezone: Set(timezone.name().to_owned()),
         last_seen_at: Set(Some(now)),
+        // Explicit: SQLite's RETURNING reads a column added by ALTER TABLE as NULL otherwise.
+        auth_version: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -95,6 +98,34 @@ pub async fn find_with_language(
         .into_model::<UserWithLanguage>()
         .one(conn)
         .await?)
+}
+
+/// What `GET /api/me` shows beside the user: profiles and cards in use, and the active profile.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct Usage {
+    pub profiles_used: i64,
+    pub cards_used: i64,
+    pub active_profile_id: Option<Uuid>,
+    pub active_interface_language: Option<String>,
+}
+
+/// The user's [`Usage`] in one round trip.
+pub async fn usage(conn: &impl ConnectionTrait, id: UserId) -> Result<Usage, RepoError> {
+    const SQL: &str = "SELECT \
+        (SELECT COUNT(*) FROM language_profiles WHERE user_id = $1) AS profiles_used, \
+        (SELECT COUNT(*) FROM cards c JOIN language_profiles p ON p.id = c.profile_id WHERE p.user_id = $1) \
+            AS cards_used, \
+        a.id AS active_profile_id, a.interface_language AS active_interface_language \
+        FROM (SELECT 1 AS one) AS anchor \
+        LEFT JOIN language_profiles a ON a.user_id = $1 AND a.is_active";
+    let statement = Statement::from_sql_and_values(conn.get_database_backend(), SQL, [id.as_uuid().into()]);
+    let usage = Usage::find_by_statement(statement).one(conn).await?;
+    Ok(usage.unwrap_or(Usage {
+        profiles_used: 0,
+        cards_used: 0,
+        active_profile_id: None,
+        active_interface_language: None,
+    }))
 }
 
 pub async fn find_by_telegram_id(conn: &impl ConnectionTrait, telegram_id: i64) -> Result<Option<UserRow>, RepoError> {
@@ -159,6 +190,18 @@ pub async fn update_settings(
     }
     active.updated_at = Set(now);
     Ok(active.update(conn).await?)
+}
+
+/// Invalidates every access token issued so far (logout): tokens carry the version they were
+/// issued under.
+pub async fn bump_auth_version(conn: &impl ConnectionTrait, id: UserId) -> Result<(), RepoError> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    Users::update_many()
+        .col_expr(Column::AuthVersion, Expr::col(Column::AuthVersion).add(1))
+        .filter(Column::Id.eq(id.as_uuid()))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// Erases the user; every row they own goes with it through `ON DELETE CASCADE`.

@@ -3,6 +3,7 @@
 //! scheduled job call the same service method on the same wiring.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use config::{LlmProviderKind, Settings};
@@ -25,6 +26,7 @@ use crate::readiness::ReadinessService;
 use crate::study::StudyService;
 use crate::transfer::TransferService;
 use crate::tutor::TutorService;
+use crate::user_cache::UserCache;
 use crate::users::UserService;
 use crate::{Clock, plans};
 
@@ -81,8 +83,10 @@ impl App {
         let plans = plans::from_settings(&settings.plans);
         let features = llm_features(&settings, &db, &cache, &clock, &registry, plans)?;
         let moderator = moderator(&settings, &cache)?;
-        let profiles = ProfileService::new(db.clone(), clock.clone(), plans);
-        let cards = CardService::new(db.clone(), clock.clone(), profiles.clone(), plans);
+        let user_cache =
+            UserCache::new(db.clone(), clock.clone(), Duration::from_secs(settings.auth.user_cache_seconds));
+        let profiles = ProfileService::new(db.clone(), clock.clone(), plans, user_cache.clone());
+        let cards = CardService::new(db.clone(), clock.clone(), profiles.clone(), plans, user_cache.clone());
         let server = &settings.server;
         Ok(Self {
             readiness: ReadinessService::new(db.clone(), cache.clone()),
@@ -92,9 +96,9 @@ impl App {
                 server.rate_limit_ip_per_minute,
                 server.rate_limit_user_per_minute,
             ),
-            auth: AuthService::new(&settings, db.clone(), clock.clone()),
-            users: UserService::new(db.clone(), clock.clone(), plans),
-            study: StudyService::new(db.clone(), clock.clone(), profiles.clone()),
+            auth: AuthService::new(&settings, db.clone(), clock.clone(), user_cache.clone()),
+            users: UserService::new(db.clone(), clock.clone(), plans, user_cache.clone()),
+            study: StudyService::new(db.clone(), clock.clone(), user_cache),
             transfer: TransferService::new(cards.clone(), clock.clone()),
             export: ExportService::new(db.clone(), clock.clone()),
             quotas: features.quotas.clone(),

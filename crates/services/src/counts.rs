@@ -1,12 +1,11 @@
 //! Today's counts of a deck or profile as the learner sees them: new cards still allowed
 //! today, learning cards, and reviews due before their study day ends. Each card counts once.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
-use domain::{DeckId, ProfileId, StudyDay, UserId};
-use repositories::progress::{self, Scope};
-use repositories::{ConnectionTrait, RepoError, activity, deck_counts, profiles, users};
+use domain::{DeckId, ProfileId, UserId};
+use repositories::study_queue::{self, QueueQuery, QueueSnapshot};
+use repositories::users::UserRow;
+use repositories::{ConnectionTrait, RepoError};
 use serde::{Deserialize, Serialize};
 
 use crate::learner::study_day_of;
@@ -18,52 +17,42 @@ pub struct DayCounts {
     pub due: u64,
 }
 
-/// The counts of `scope` in the study day that contains `now`.
+impl DayCounts {
+    /// The counts a queue read saw, with the day's new-card allowance applied.
+    pub fn of(snapshot: &QueueSnapshot) -> Self {
+        let unstudied = snapshot.counts.cards.saturating_sub(snapshot.counts.studied);
+        Self {
+            new: unstudied.min(new_allowance(snapshot.new_cards_per_day, snapshot.new_cards_studied_today)),
+            learning: snapshot.counts.learning,
+            due: snapshot.counts.due,
+        }
+    }
+}
+
+/// New cards a profile may still start today.
+pub fn new_allowance(per_day: i32, studied_today: i32) -> u64 {
+    u64::try_from(per_day.saturating_sub(studied_today.max(0))).unwrap_or(0)
+}
+
+/// The counts of a profile (or one of its decks) and its number of cards, in the study day
+/// of `user` that contains `now`: one round trip. `None` when the profile is not the user's.
 pub async fn day_counts(
     conn: &impl ConnectionTrait,
+    user: &UserRow,
     now: DateTime<Utc>,
-    user_id: UserId,
-    scope: Scope,
-) -> Result<DayCounts, RepoError> {
-    let Some(user) = users::find_by_id(conn, user_id).await? else {
-        return Ok(DayCounts::default());
-    };
-    let day = study_day_of(&user, now);
-    let (learning, due) = progress::count_learning_and_due(conn, user_id, scope, day.ends_at).await?;
-    let allowance = new_allowance(conn, user_id, scope.profile_id, &day).await?;
-    let unstudied = progress::count_unstudied(conn, user_id, scope).await?;
-    Ok(DayCounts { new: unstudied.min(allowance), learning, due })
-}
-
-/// Today's counts and card totals of every deck of the profile, in one grouped query.
-pub async fn deck_day_counts(
-    conn: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    user_id: UserId,
     profile_id: ProfileId,
-) -> Result<HashMap<DeckId, (DayCounts, u64)>, RepoError> {
-    let Some(user) = users::find_by_id(conn, user_id).await? else {
-        return Ok(HashMap::new());
+    deck_id: Option<DeckId>,
+) -> Result<Option<(DayCounts, u64)>, RepoError> {
+    let day = study_day_of(user, now);
+    let query = QueueQuery {
+        user_id: UserId::from_uuid(user.id),
+        profile_id: Some(profile_id),
+        deck_id,
+        learning_until: now,
+        day_end: day.ends_at,
+        day: day.date,
+        limit: 0,
     };
-    let day = study_day_of(&user, now);
-    let allowance = new_allowance(conn, user_id, profile_id, &day).await?;
-    let per_deck = deck_counts::for_profile(conn, user_id, profile_id, day.ends_at).await?;
-    Ok(per_deck
-        .into_iter()
-        .map(|(deck, c)| {
-            (deck, (DayCounts { new: c.unstudied.min(allowance), learning: c.learning, due: c.due }, c.total))
-        })
-        .collect())
-}
-
-/// New cards the profile may still start today.
-pub async fn new_allowance(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-    profile_id: ProfileId,
-    day: &StudyDay,
-) -> Result<u64, RepoError> {
-    let per_day = profiles::find_owned(conn, user_id, profile_id).await?.map_or(0, |p| p.new_cards_per_day.max(0));
-    let studied = activity::new_cards_studied(conn, user_id, profile_id, day.date).await?;
-    Ok(u64::try_from(per_day).unwrap_or(0).saturating_sub(u64::from(studied)))
+    let snapshot = study_queue::read(conn, query).await?;
+    Ok(snapshot.map(|s| (DayCounts::of(&s), s.counts.cards)))
 }

@@ -28,6 +28,7 @@ pub mod srs;
 pub mod study;
 pub mod transfer;
 pub mod tutor;
+pub mod user_cache;
 pub mod users;
 
 pub use app::App;

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::Clock;
 use crate::plans::{Entitlement, PlanError};
+use crate::user_cache::UserCache;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
@@ -98,6 +99,7 @@ pub struct ProfileService {
     db: Database,
     clock: Arc<dyn Clock>,
     plans: Plans,
+    users: UserCache,
 }
 
 impl From<PlanError> for ProfileError {
@@ -123,8 +125,8 @@ fn default_deck_name(language: InterfaceLanguage) -> &'static str {
 }
 
 impl ProfileService {
-    pub fn new(db: Database, clock: Arc<dyn Clock>, plans: Plans) -> Self {
-        Self { db, clock, plans }
+    pub fn new(db: Database, clock: Arc<dyn Clock>, plans: Plans, users: UserCache) -> Self {
+        Self { db, clock, plans, users }
     }
 
     pub async fn list(&self, user_id: UserId) -> Result<Vec<Profile>, ProfileError> {
@@ -180,6 +182,8 @@ impl ProfileService {
         })?;
         decks::insert_default(&txn, id, user_id, default_deck_name(new.interface_language), now).await?;
         txn.commit().await.map_err(RepoError::from)?;
+        // The active profile's interface language is cached with the user.
+        self.users.forget(user_id);
         Profile::try_from(row)
     }
 
@@ -204,6 +208,8 @@ impl ProfileService {
         };
         let row = profiles::update(&txn, row, changes, self.clock.now()).await?;
         txn.commit().await.map_err(RepoError::from)?;
+        // The active profile's interface language is cached with the user.
+        self.users.forget(user_id);
         Profile::try_from(row)
     }
 
@@ -223,6 +229,8 @@ impl ProfileService {
             profiles::activate(&txn, user_id, ProfileId::from_uuid(next.id), now).await?;
         }
         txn.commit().await.map_err(RepoError::from)?;
+        // The active profile's interface language is cached with the user.
+        self.users.forget(user_id);
         Ok(())
     }
 
@@ -236,6 +244,8 @@ impl ProfileService {
         profiles::activate(&txn, user_id, id, now).await?;
         let row = profiles::find_owned(&txn, user_id, id).await?.ok_or(ProfileError::NotFound)?;
         txn.commit().await.map_err(RepoError::from)?;
+        // The active profile's interface language is cached with the user.
+        self.users.forget(user_id);
         Profile::try_from(row)
     }
 }

@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use domain::{CardState, ProfileId, Rating, StudyDay, UserId};
-use repositories::progress::{self, ProgressRow, ProgressValues, Scope};
-use repositories::reviews::{self, NewReview, ReviewRow};
-use repositories::{Database, RepoError, TransactionTrait, activity, cards, profiles, users};
+use repositories::progress::{self, ProgressRow, ProgressValues};
+use repositories::reviews::{self, NewReview};
+use repositories::study_queue::{self, QueueQuery};
+use repositories::{Database, RepoError, TransactionTrait, activity, users};
 use uuid::Uuid;
 
 use crate::Clock;
@@ -15,8 +16,9 @@ use crate::cards::{Card, CardProgress};
 pub use crate::counts::DayCounts;
 use crate::counts::{day_counts, new_allowance};
 use crate::learner::study_day_of;
-use crate::profiles::{Profile, ProfileError, ProfileService};
+use crate::profiles::ProfileError;
 use crate::srs::{Progress, Scheduler, SchedulerConfig, SchedulerError};
+use crate::user_cache::UserCache;
 
 /// How far ahead learning cards are shown once nothing else is left (Anki's default).
 const LEARN_AHEAD: chrono::Duration = chrono::Duration::minutes(20);
@@ -75,22 +77,7 @@ pub struct ReviewRequest {
 pub struct StudyService {
     db: Database,
     clock: Arc<dyn Clock>,
-    profiles: ProfileService,
-}
-
-/// The learner's study day at a moment, and their rating buttons.
-struct Learner {
-    day: StudyDay,
-    rating_buttons: i16,
-}
-
-async fn learner(
-    conn: &impl repositories::ConnectionTrait,
-    user_id: UserId,
-    now: DateTime<Utc>,
-) -> Result<Learner, StudyError> {
-    let user = users::find_by_id(conn, user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
-    Ok(Learner { day: study_day_of(&user, now), rating_buttons: user.rating_buttons })
+    users: UserCache,
 }
 
 fn scheduler_for(profile_retention: f64) -> Result<Scheduler, SchedulerError> {
@@ -132,11 +119,18 @@ fn to_values(p: &Progress) -> ProgressValues {
     }
 }
 
+/// How many more items fit under `limit` after `taken`.
+fn limit_room(limit: u64, taken: usize) -> usize {
+    usize::try_from(limit).unwrap_or(usize::MAX).saturating_sub(taken)
+}
+
 impl StudyService {
-    pub fn new(db: Database, clock: Arc<dyn Clock>, profiles: ProfileService) -> Self {
-        Self { db, clock, profiles }
+    pub fn new(db: Database, clock: Arc<dyn Clock>, users: UserCache) -> Self {
+        Self { db, clock, users }
     }
 
+    /// Today's queue in one round trip: the learner's calendar comes from the sign-in cache,
+    /// everything else from one statement (`study_queue::read`).
     pub async fn queue(
         &self,
         user_id: UserId,
@@ -145,80 +139,74 @@ impl StudyService {
         limit: u64,
     ) -> Result<Queue, StudyError> {
         let now = self.clock.now();
-        let conn = self.db.conn();
-        let profile: Profile = self.profiles.resolve(user_id, profile_id).await?;
-        let learner = learner(conn, user_id, now).await?;
-        let day = learner.day;
-        let scope = Scope { profile_id: profile.id, deck_id };
-        if let Some(deck) = deck_id {
-            let owned = repositories::decks::find_owned(conn, user_id, deck).await?;
-            if owned.is_none_or(|d| d.profile_id != profile.id.as_uuid()) {
-                return Err(StudyError::DeckNotFound);
-            }
+        let user = self.users.get(user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
+        let day = study_day_of(&user.user, now);
+        let query = QueueQuery {
+            user_id,
+            profile_id,
+            deck_id,
+            learning_until: now + LEARN_AHEAD,
+            day_end: day.ends_at,
+            day: day.date,
+            limit,
+        };
+        let snapshot = study_queue::read(self.db.conn(), query).await?.ok_or(ProfileError::NotFound)?;
+        if !snapshot.deck_found {
+            return Err(StudyError::DeckNotFound);
         }
-        let mut rows: Vec<ProgressRow> = progress::learning_due(conn, user_id, scope, now, limit).await?;
-        let room = limit.saturating_sub(rows.len() as u64);
-        rows.extend(progress::reviews_due(conn, user_id, scope, day.ends_at, room).await?);
-        let room = limit.saturating_sub(rows.len() as u64);
-        let allowance = new_allowance(conn, user_id, profile.id, &day).await?;
-        let new_cards = progress::unstudied_cards(conn, user_id, scope, room.min(allowance)).await?;
-        if rows.is_empty() && new_cards.is_empty() {
+        let counts = DayCounts::of(&snapshot);
+        let scheduler = scheduler_for(snapshot.desired_retention)?;
+        let allowance = new_allowance(snapshot.new_cards_per_day, snapshot.new_cards_studied_today);
+        let (learning_now, learning_ahead): (Vec<_>, Vec<_>) =
+            snapshot.learning.into_iter().partition(|(_, progress)| progress.due <= now);
+        let mut studied = learning_now;
+        let room = limit_room(limit, studied.len());
+        studied.extend(snapshot.reviews.into_iter().take(room));
+        let room = limit_room(limit, studied.len());
+        let fresh: Vec<_> =
+            snapshot.fresh.into_iter().take(room.min(usize::try_from(allowance).unwrap_or(usize::MAX))).collect();
+        if studied.is_empty() && fresh.is_empty() {
             // Nothing else left today: learning steps due soon are shown early, as Anki's
             // learn-ahead limit does, instead of making the learner wait for the clock.
-            rows = progress::learning_due(conn, user_id, scope, now + LEARN_AHEAD, limit).await?;
+            studied = learning_ahead;
         }
-
-        let scheduler = scheduler_for(profile.desired_retention)?;
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.card_id).collect();
-        let studied_cards = repositories::cards::find_many(conn, &ids).await?;
-        let mut items = Vec::with_capacity(rows.len() + new_cards.len());
-        for row in &rows {
-            let Some(card) = studied_cards.iter().find(|c| c.id == row.card_id) else {
-                continue;
-            };
-            let progress = to_progress(Some(row), now)?;
+        let mut items = Vec::with_capacity(studied.len() + fresh.len());
+        for (card, row) in studied {
+            let progress = to_progress(Some(&row), now)?;
             let intervals = scheduler.preview(&progress, now, fuzz_seed(card.id, progress.reps))?;
             items.push(QueueItem {
-                card: Card::from_rows(card.clone(), Some(row)),
+                card: Card::from_rows(card, Some(&row)),
                 intervals: intervals.map(|d| d.num_seconds()),
             });
         }
-        for card in new_cards {
+        for card in fresh {
             let progress = Progress::new_card(now);
             let intervals = scheduler.preview(&progress, now, fuzz_seed(card.id, 0))?;
             items.push(QueueItem { card: Card::from_rows(card, None), intervals: intervals.map(|d| d.num_seconds()) });
         }
-        let counts = day_counts(self.db.conn(), now, user_id, scope).await?;
-        Ok(Queue { items, counts, day, rating_buttons: learner.rating_buttons })
+        Ok(Queue { items, counts, day, rating_buttons: user.user.rating_buttons })
     }
 
-    /// Records one review. Replaying a `client_review_id` answers the recorded result and
-    /// changes nothing, so a retried request never counts twice. The user's row is locked
-    /// first, so two reviews of one learner never interleave.
+    /// Records one review in one transaction of six statements: lock the learner, read the
+    /// card with its progress, append the review (once per `client_review_id`), write the
+    /// progress and the day's activity, and read the day's counts before it commits.
+    /// Replaying a `client_review_id` answers the recorded result and changes nothing, so a
+    /// retried request never counts twice. The user's row is locked first, so two reviews of
+    /// one learner never interleave.
     pub async fn review(&self, user_id: UserId, request: ReviewRequest) -> Result<ReviewResult, StudyError> {
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
         let user = users::lock(&txn, user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
-        if let Some(done) = reviews::find_by_client_id(&txn, user_id, request.client_review_id).await? {
-            txn.commit().await.map_err(RepoError::from)?;
-            if done.card_id != request.card_id || done.rating != i16::from(request.rating.value()) {
-                return Err(StudyError::ReplayMismatch);
-            }
-            return self.replayed(user_id, done).await;
-        }
         let day = study_day_of(&user, now);
-        let card = cards::find_owned(&txn, user_id, request.card_id).await?.ok_or(StudyError::CardNotFound)?;
+        let (card, retention, before_row) =
+            progress::card_for_review(&txn, user_id, request.card_id).await?.ok_or(StudyError::CardNotFound)?;
         let profile_id = ProfileId::from_uuid(card.profile_id);
-        let profile_row = profiles::find_owned(&txn, user_id, profile_id).await?.ok_or(StudyError::CardNotFound)?;
-        let profile = Profile::try_from(profile_row)?;
-        let before_row = progress::find(&txn, user_id, card.id).await?;
         let before = to_progress(before_row.as_ref(), now)?;
-        let scheduler = scheduler_for(profile.desired_retention)?;
+        let scheduler = scheduler_for(retention)?;
         let outcome = scheduler.review(&before, request.rating, now, fuzz_seed(card.id, before.reps))?;
 
         let after = to_values(&outcome.progress);
-        progress::upsert(&txn, user_id, card.id, &after, now).await?;
-        reviews::insert(
+        let recorded = reviews::insert_once(
             &txn,
             NewReview {
                 user_id,
@@ -242,11 +230,17 @@ impl StudyService {
             },
         )
         .await?;
+        if !recorded {
+            // A retry of a review already made: nothing above was written.
+            txn.rollback().await.map_err(RepoError::from)?;
+            return self.replayed(user_id, &request).await;
+        }
+        progress::upsert(&txn, user_id, card.id, &after, now).await?;
         let seconds = request.duration_ms.map_or(0, |ms| i32::try_from(ms / 1000).unwrap_or(0));
         activity::add_review(&txn, user_id, profile_id, day.date, before.state == CardState::New, seconds, 1).await?;
+        let counts =
+            day_counts(&txn, &user, now, profile_id, None).await?.map(|(counts, _)| counts).unwrap_or_default();
         txn.commit().await.map_err(RepoError::from)?;
-
-        let counts = day_counts(self.db.conn(), now, user_id, Scope { profile_id, deck_id: None }).await?;
         Ok(ReviewResult {
             card_id: card.id,
             progress: Some(CardProgress::from(&after)),
@@ -256,15 +250,24 @@ impl StudyService {
     }
 
     /// The result recorded for a review, as its first answer gave it.
-    async fn replayed(&self, user_id: UserId, done: ReviewRow) -> Result<ReviewResult, StudyError> {
+    async fn replayed(&self, user_id: UserId, request: &ReviewRequest) -> Result<ReviewResult, StudyError> {
+        let conn = self.db.conn();
+        let done = reviews::find_by_client_id(conn, user_id, request.client_review_id)
+            .await?
+            .ok_or_else(|| StudyError::Corrupt("a replayed review vanished".to_owned()))?;
+        if done.card_id != request.card_id || done.rating != i16::from(request.rating.value()) {
+            return Err(StudyError::ReplayMismatch);
+        }
         let after: Option<ProgressValues> =
             serde_json::from_value(done.progress_after.clone()).map_err(|e| StudyError::Corrupt(e.to_string()))?;
-        let scope = Scope { profile_id: ProfileId::from_uuid(done.profile_id), deck_id: None };
+        let user = self.users.get(user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
+        let profile_id = ProfileId::from_uuid(done.profile_id);
+        let counts = day_counts(conn, &user.user, self.clock.now(), profile_id, None).await?;
         Ok(ReviewResult {
             card_id: done.card_id,
             progress: after.as_ref().map(CardProgress::from),
             scheduled_seconds: done.scheduled_seconds,
-            counts: day_counts(self.db.conn(), self.clock.now(), user_id, scope).await?,
+            counts: counts.map(|(counts, _)| counts).unwrap_or_default(),
         })
     }
 

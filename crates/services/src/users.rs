@@ -5,11 +5,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use domain::{InterfaceLanguage, Plan, PlanLimits, Plans, ProfileId, TimeZone, UserId};
 use repositories::users::{self, UserRow, UserSettingsChanges};
-use repositories::{Database, RepoError, TransactionTrait, cards, profiles};
+use repositories::{Database, RepoError, TransactionTrait, profiles};
 use serde::Serialize;
 
 use crate::Clock;
 use crate::plans::Entitlement;
+use crate::user_cache::UserCache;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {
@@ -99,17 +100,18 @@ pub struct UserService {
     db: Database,
     clock: Arc<dyn Clock>,
     plans: Plans,
+    cache: UserCache,
 }
 
 impl UserService {
-    pub fn new(db: Database, clock: Arc<dyn Clock>, plans: Plans) -> Self {
-        Self { db, clock, plans }
+    pub fn new(db: Database, clock: Arc<dyn Clock>, plans: Plans, cache: UserCache) -> Self {
+        Self { db, clock, plans, cache }
     }
 
+    /// One round trip: the user comes from the sign-in cache, the usage from one query.
     pub async fn me(&self, user_id: UserId) -> Result<Me, UserError> {
-        let conn = self.db.conn();
-        let user = users::find_by_id(conn, user_id).await?.ok_or(UserError::UserGone)?;
-        self.describe(conn, User::from(user)).await
+        let user = self.cache.get(user_id).await?.ok_or(UserError::UserGone)?;
+        self.describe(self.db.conn(), User::from(user.user.clone())).await
     }
 
     pub async fn update(&self, user_id: UserId, changes: MeChanges) -> Result<Me, UserError> {
@@ -136,6 +138,7 @@ impl UserService {
         }
         let me = self.describe(&txn, User::from(row)).await?;
         txn.commit().await.map_err(RepoError::from)?;
+        self.cache.forget(user_id);
         Ok(me)
     }
 
@@ -147,24 +150,23 @@ impl UserService {
         users::lock(&txn, user_id).await?.ok_or(UserError::UserGone)?;
         users::delete(&txn, user_id).await?;
         txn.commit().await.map_err(RepoError::from)?;
+        self.cache.forget(user_id);
         tracing::info!(user_id = %user_id, "account erased");
         Ok(())
     }
 
     async fn describe(&self, conn: &impl repositories::ConnectionTrait, user: User) -> Result<Me, UserError> {
         let Entitlement { plan, limits } = Entitlement::of(&self.plans, user.premium_until, self.clock.now());
-        let profiles_used = profiles::count_for_user(conn, user.id).await?;
-        let cards_used = cards::count_for_user(conn, user.id).await?;
-        let active = profiles::find_active(conn, user.id).await?;
+        let usage = users::usage(conn, user.id).await?;
         let interface_language =
-            interface_language(active.as_ref().map(|p| p.interface_language.as_str()), user.language_code.as_deref());
+            interface_language(usage.active_interface_language.as_deref(), user.language_code.as_deref());
         Ok(Me {
             plan,
             limits,
             interface_language,
-            profiles_used,
-            cards_used,
-            active_profile_id: active.map(|p| ProfileId::from_uuid(p.id)),
+            profiles_used: u64::try_from(usage.profiles_used).unwrap_or(0),
+            cards_used: u64::try_from(usage.cards_used).unwrap_or(0),
+            active_profile_id: usage.active_profile_id.map(ProfileId::from_uuid),
             user,
         })
     }

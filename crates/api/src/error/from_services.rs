@@ -23,7 +23,7 @@ impl From<services::auth::AuthError> for ApiError {
                 };
                 Self::new(ErrorCode::InvalidInitData).with_details(json!({ "reason": reason }))
             }
-            AuthError::TokenExpired => Self::new(ErrorCode::TokenExpired),
+            AuthError::TokenExpired | AuthError::TokenRevoked => Self::new(ErrorCode::TokenExpired),
             AuthError::InvalidToken | AuthError::RefreshReused | AuthError::UnknownUser => {
                 Self::new(ErrorCode::AuthFailed)
             }

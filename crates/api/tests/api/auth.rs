@@ -140,6 +140,38 @@ async fn a_deleted_user_is_refused_even_with_a_valid_token() {
 }
 
 #[tokio::test]
+async fn logout_revokes_every_access_token_and_other_devices_refresh() {
+    let app = spawn_app().await;
+    let phone = app.sign_in(10).await;
+    let laptop = app.sign_in(10).await;
+    assert_eq!(app.call(Method::GET, "/api/me", &laptop.access_token, None).await.status(), 200);
+    let logout = app.client.post(app.url("/api/auth/logout")).json(&json!({"refresh_token": phone.refresh_token}));
+    assert_eq!(logout.send().await.unwrap().status(), 204);
+    for token in [&phone.access_token, &laptop.access_token] {
+        let response = app.call(Method::GET, "/api/me", token, None).await;
+        assert_contract(response, 401, "TOKEN_EXPIRED").await;
+    }
+    let refreshed: serde_json::Value = app.refresh(&laptop.refresh_token).await.json().await.unwrap();
+    let token = refreshed["access_token"].as_str().unwrap();
+    assert_eq!(app.call(Method::GET, "/api/me", token, None).await.status(), 200, "the other device carries on");
+    assert_contract(app.refresh(&phone.refresh_token).await, 401, "AUTH_FAILED").await;
+}
+
+/// An erasure made elsewhere (another api-server instance, by hand) is seen once the cached
+/// user ages out: within AUTH_USER_CACHE_SECONDS (10 by default).
+#[tokio::test]
+async fn a_user_erased_elsewhere_is_refused_within_the_cache_bound() {
+    let app = spawn_app().await;
+    let user = app.sign_in(11).await;
+    assert_eq!(app.call(Method::GET, "/api/me", &user.access_token, None).await.status(), 200);
+    let db = app.db().await;
+    let sql = format!("DELETE FROM users WHERE id = '{}'", user.id);
+    sea_orm::ConnectionTrait::execute_unprepared(&db, &sql).await.unwrap();
+    app.clock.advance(Duration::seconds(11));
+    assert_contract(app.call(Method::GET, "/api/me", &user.access_token, None).await, 401, "AUTH_FAILED").await;
+}
+
+#[tokio::test]
 async fn dev_login_goes_through_validation_in_test_and_local() {
     let app = spawn_app().await;
     let response = app

@@ -79,6 +79,9 @@ impl TestApp {
         let db = self.db().await;
         let sql = format!("UPDATE users SET premium_until = now() + interval '30 days' WHERE id = '{}'", user.id);
         db.execute_unprepared(&sql).await.unwrap();
+        // A change made outside the api-server reaches it once its cached copy of the user
+        // has aged out (AUTH_USER_CACHE_SECONDS, 10 by default).
+        self.clock.advance(chrono::Duration::seconds(11));
     }
 
     pub async fn count(&self, sql: &str) -> i64 {

@@ -21,6 +21,8 @@ pub struct Model {
     pub reminder_hour: i16,
     pub rating_buttons: i16,
     pub last_seen_at: Option<DateTimeUtc>,
+    /// Bumped by logout and erasure; access tokens carry the version they were issued under.
+    pub auth_version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

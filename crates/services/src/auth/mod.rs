@@ -18,6 +18,7 @@ pub use self::init_data::{
 };
 pub use self::tokens::{AccessTokens, Claims, hash_refresh_token};
 use crate::Clock;
+use crate::user_cache::UserCache;
 use crate::users::{User, interface_language};
 
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +30,9 @@ pub enum AuthError {
     InvalidToken,
     #[error("the access token has expired")]
     TokenExpired,
+    /// Signed before the user's latest logout: clients treat it like an expired token.
+    #[error("the access token was revoked")]
+    TokenRevoked,
     /// A spent refresh token came back: its whole family has been revoked.
     #[error("a rotated refresh token was reused")]
     RefreshReused,
@@ -70,6 +74,7 @@ pub struct DevIdentity {
 pub struct AuthService {
     db: Database,
     clock: Arc<dyn Clock>,
+    users: UserCache,
     verifier: InitDataVerifier,
     tokens: AccessTokens,
     refresh_ttl: Duration,
@@ -77,11 +82,12 @@ pub struct AuthService {
 }
 
 impl AuthService {
-    pub fn new(settings: &Settings, db: Database, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(settings: &Settings, db: Database, clock: Arc<dyn Clock>, users: UserCache) -> Self {
         let auth = &settings.auth;
         Self {
             db,
             clock,
+            users,
             verifier: InitDataVerifier::new(&settings.telegram.bot_token, auth.init_data_max_age_seconds),
             tokens: AccessTokens::new(&auth.secret_key, Duration::minutes(auth.access_token_expire_minutes)),
             refresh_ttl: Duration::days(auth.refresh_token_expire_days),
@@ -94,7 +100,9 @@ impl AuthService {
         let now = self.clock.now();
         let verified = self.verifier.verify(init_data, now)?;
         let user = users::upsert_from_telegram(self.db.conn(), &verified.account, now).await?;
-        self.issue(self.db.conn(), User::from(user), Uuid::now_v7(), user_agent).await
+        // The names Telegram reports may have changed.
+        self.users.forget(UserId::from_uuid(user.id));
+        self.issue(self.db.conn(), user, Uuid::now_v7(), user_agent).await
     }
 
     /// Local development only (the caller guarantees the environment): signs initData with our
@@ -137,17 +145,24 @@ impl AuthService {
         }
         let user_id = UserId::from_uuid(session.user_id);
         let user = users::find_by_id(&txn, user_id).await?.ok_or(AuthError::UnknownUser)?;
-        let issued = self.issue(&txn, User::from(user), session.family_id, user_agent).await?;
+        let issued = self.issue(&txn, user, session.family_id, user_agent).await?;
         txn.commit().await.map_err(RepoError::from)?;
         Ok(issued)
     }
 
-    /// Revokes the token's whole family; unknown tokens are ignored so logout is idempotent.
+    /// Revokes the token's whole family and every access token issued so far (the user's other
+    /// devices refresh theirs); unknown tokens are ignored so logout is idempotent.
     pub async fn logout(&self, refresh_token: &str) -> Result<(), AuthError> {
         let hash = hash_refresh_token(refresh_token);
-        if let Some(session) = sessions::find_by_hash_for_update(self.db.conn(), &hash).await? {
-            sessions::revoke_family(self.db.conn(), session.family_id, self.clock.now()).await?;
-        }
+        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        let Some(session) = sessions::find_by_hash_for_update(&txn, &hash).await? else {
+            return Ok(());
+        };
+        let user_id = UserId::from_uuid(session.user_id);
+        sessions::revoke_family(&txn, session.family_id, self.clock.now()).await?;
+        users::bump_auth_version(&txn, user_id).await?;
+        txn.commit().await.map_err(RepoError::from)?;
+        self.users.forget(user_id);
         Ok(())
     }
 
@@ -167,25 +182,30 @@ impl AuthService {
         self.tokens.verify(access_token, self.clock.now()).ok().map(|claims| UserId::from_uuid(claims.sub))
     }
 
-    /// The user behind an access token, with the language to answer them in; deleted users are
-    /// refused even with a valid token.
+    /// The user behind an access token, with the language to answer them in. Deleted users and
+    /// tokens from before a logout are refused, at once on this instance and within
+    /// `AUTH_USER_CACHE_SECONDS` on the others (the user row is cached, see [`UserCache`]).
     pub async fn authenticate(&self, access_token: &str) -> Result<Authenticated, AuthError> {
         let claims = self.tokens.verify(access_token, self.clock.now())?;
-        let found = users::find_with_language(self.db.conn(), UserId::from_uuid(claims.sub)).await?;
-        let found = found.ok_or(AuthError::UnknownUser)?;
+        let found = self.users.get(UserId::from_uuid(claims.sub)).await?.ok_or(AuthError::UnknownUser)?;
+        if found.user.auth_version != claims.ver {
+            return Err(AuthError::TokenRevoked);
+        }
         let language = interface_language(found.interface_language.as_deref(), found.user.language_code.as_deref());
-        Ok(Authenticated { user: User::from(found.user), language })
+        Ok(Authenticated { user: User::from(found.user.clone()), language })
     }
 
     async fn issue(
         &self,
         conn: &impl repositories::ConnectionTrait,
-        user: User,
+        user: users::UserRow,
         family_id: Uuid,
         user_agent: Option<&str>,
     ) -> Result<Session, AuthError> {
         let now = self.clock.now();
-        let (access_token, access_expires_at) = self.tokens.issue(user.id, user.telegram_id, now)?;
+        let version = user.auth_version;
+        let user = User::from(user);
+        let (access_token, access_expires_at) = self.tokens.issue(user.id, user.telegram_id, version, now)?;
         let refresh_token = tokens::new_refresh_token();
         let hash = hash_refresh_token(&refresh_token);
         // User agents are client-controlled: keep a bounded, printable prefix only.

@@ -21,6 +21,9 @@ pub struct Claims {
     pub sub: Uuid,
     /// The Telegram user id, so logs and the bot can correlate without a lookup.
     pub tg: i64,
+    /// The user's `auth_version` when the token was issued; a logout bumps it.
+    #[serde(default)]
+    pub ver: i32,
     pub iat: i64,
     pub exp: i64,
     pub iss: String,
@@ -58,12 +61,14 @@ impl AccessTokens {
         &self,
         user_id: UserId,
         telegram_id: i64,
+        auth_version: i32,
         now: DateTime<Utc>,
     ) -> Result<(String, DateTime<Utc>), AuthError> {
         let expires_at = now + self.ttl;
         let claims = Claims {
             sub: user_id.as_uuid(),
             tg: telegram_id,
+            ver: auth_version,
             iat: now.timestamp(),
             exp: expires_at.timestamp(),
             iss: ISSUER.to_owned(),

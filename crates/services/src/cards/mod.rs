@@ -8,9 +8,10 @@ mod model;
 use std::sync::Arc;
 
 use domain::{CardContent, DeckId, LimitExceeded, Plans, ProfileId, UserId};
-use repositories::cards::{self, CardQuery, CardRow};
+use repositories::cards::{self, CardQuery, CardRow, ListedProfile};
+use repositories::deck_counts::{self, DeckListQuery};
 use repositories::decks::{self, DeckChanges, DeckRow, NewDeck};
-use repositories::progress::{self, Scope};
+use repositories::progress;
 use repositories::users::UserRow;
 use repositories::{ConnectionTrait, Database, RepoError, TransactionTrait, activity, users};
 use uuid::Uuid;
@@ -19,10 +20,11 @@ pub use self::batch::{BatchOutcome, GenerationTarget};
 pub use self::import::{ImportDuplicate, ImportOutcome, NumberedContent};
 pub use self::model::{Card, CardFilter, CardPatch, CardProgress, CardSource, Deck};
 use crate::Clock;
-use crate::counts::{day_counts, deck_day_counts};
+use crate::counts::{DayCounts, day_counts, new_allowance};
 use crate::learner::study_day_of;
 use crate::plans::{Entitlement, PlanError};
 use crate::profiles::{ProfileError, ProfileService};
+use crate::user_cache::UserCache;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CardError {
@@ -67,11 +69,12 @@ pub struct CardService {
     clock: Arc<dyn Clock>,
     profiles: ProfileService,
     plans: Plans,
+    users: UserCache,
 }
 
 impl CardService {
-    pub fn new(db: Database, clock: Arc<dyn Clock>, profiles: ProfileService, plans: Plans) -> Self {
-        Self { db, clock, profiles, plans }
+    pub fn new(db: Database, clock: Arc<dyn Clock>, profiles: ProfileService, plans: Plans, users: UserCache) -> Self {
+        Self { db, clock, profiles, plans, users }
     }
 
     fn entitlement(&self, user: &UserRow) -> Entitlement {
@@ -115,11 +118,16 @@ impl CardService {
     }
 
     async fn describe(&self, user_id: UserId, row: DeckRow) -> Result<Deck, CardError> {
-        let scope =
-            Scope { profile_id: ProfileId::from_uuid(row.profile_id), deck_id: Some(DeckId::from_uuid(row.id)) };
-        let counts = day_counts(self.db.conn(), self.clock.now(), user_id, scope).await?;
-        let total = decks::count_cards(self.db.conn(), DeckId::from_uuid(row.id)).await?;
+        let user = self.cached_user(user_id).await?;
+        let (profile, deck) = (ProfileId::from_uuid(row.profile_id), DeckId::from_uuid(row.id));
+        let (counts, total) =
+            day_counts(self.db.conn(), &user, self.clock.now(), profile, Some(deck)).await?.unwrap_or_default();
         Ok(Deck::from_row(row, counts, total))
+    }
+
+    /// The user's row from the sign-in cache (their calendar, for the day's counts).
+    async fn cached_user(&self, user_id: UserId) -> Result<UserRow, CardError> {
+        Ok(self.users.get(user_id).await?.ok_or(CardError::UserGone)?.user.clone())
     }
 
     pub async fn list_decks(
@@ -128,15 +136,18 @@ impl CardService {
         profile_id: Option<ProfileId>,
         include_archived: bool,
     ) -> Result<Vec<Deck>, CardError> {
-        let profile = self.profiles.resolve(user_id, profile_id).await?;
-        let rows = decks::list_for_profile(self.db.conn(), profile.id, include_archived).await?;
-        // One grouped query for all decks, not a handful per deck.
-        let counts = deck_day_counts(self.db.conn(), self.clock.now(), user_id, profile.id).await?;
-        Ok(rows
+        let user = self.cached_user(user_id).await?;
+        let day = study_day_of(&user, self.clock.now());
+        let query = DeckListQuery { user_id, profile_id, include_archived, day_end: day.ends_at, day: day.date };
+        // One statement for all decks, not a handful per deck.
+        let list = deck_counts::list(self.db.conn(), query).await?.ok_or(ProfileError::NotFound)?;
+        let allowance = new_allowance(list.new_cards_per_day, list.new_cards_studied_today);
+        Ok(list
+            .decks
             .into_iter()
-            .map(|row| {
-                let (day, total) = counts.get(&DeckId::from_uuid(row.id)).copied().unwrap_or_default();
-                Deck::from_row(row, day, total)
+            .map(|(row, c)| {
+                let day = DayCounts { new: c.unstudied.min(allowance), learning: c.learning, due: c.due };
+                Deck::from_row(row, day, c.total)
             })
             .collect())
     }
@@ -222,10 +233,6 @@ impl CardService {
         profile_id: Option<ProfileId>,
         filter: CardFilter,
     ) -> Result<(Vec<Card>, u64), CardError> {
-        let profile = match filter.deck_id {
-            Some(deck) => ProfileId::from_uuid(self.owned_deck(user_id, deck).await?.profile_id),
-            None => self.profiles.resolve(user_id, profile_id).await?.id,
-        };
         let query = CardQuery {
             deck_id: filter.deck_id,
             state: filter.state,
@@ -233,9 +240,27 @@ impl CardService {
             limit: filter.limit,
             offset: filter.offset,
         };
-        let (rows, total) = cards::list(self.db.conn(), user_id, profile, &query).await?;
-        let cards = self.with_progress(user_id, rows).await?;
-        Ok((cards, total))
+        let listed = match (filter.deck_id, profile_id) {
+            (Some(_), _) => ListedProfile::OfDeck,
+            (None, Some(id)) => ListedProfile::Given(id),
+            (None, None) => ListedProfile::Active,
+        };
+        let (page, total) = cards::list(self.db.conn(), user_id, listed, &query).await?;
+        let total = match total {
+            Some(total) => total,
+            // An empty page: nothing matches, or there is nothing to list from (404).
+            None => {
+                let profile = match filter.deck_id {
+                    Some(deck) => ProfileId::from_uuid(self.owned_deck(user_id, deck).await?.profile_id),
+                    None => self.profiles.resolve(user_id, profile_id).await?.id,
+                };
+                match query.offset {
+                    0 => 0,
+                    _ => cards::count_matching(self.db.conn(), user_id, profile, &query).await?,
+                }
+            }
+        };
+        Ok((page.into_iter().map(|(card, progress)| Card::from_rows(card, progress.as_ref())).collect(), total))
     }
 
     pub async fn get_card(&self, user_id: UserId, id: Uuid) -> Result<Card, CardError> {

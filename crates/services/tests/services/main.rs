@@ -9,6 +9,7 @@ mod moderation;
 mod modules;
 mod profiles;
 mod prompts;
+mod round_trips;
 mod sessions;
 mod srs;
 mod study;

@@ -1,0 +1,37 @@
+//! Hand-written SQL for the hot paths, where one statement has to do what the query builder
+//! would spread over several. `$n` placeholders work on PostgreSQL and on SQLite (through
+//! sqlx), so one text serves both.
+
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Iterable, Statement, Value};
+
+/// Numbered parameters: `bind` hands out `$1`, `$2`, … in the order values are added, so a
+/// statement assembled from optional parts never sends a value it does not use.
+#[derive(Default)]
+pub(crate) struct Params {
+    values: Vec<Value>,
+}
+
+impl Params {
+    pub(crate) fn bind(&mut self, value: impl Into<Value>) -> String {
+        self.values.push(value.into());
+        format!("${}", self.values.len())
+    }
+
+    pub(crate) fn statement(self, conn: &impl ConnectionTrait, sql: &str) -> Statement {
+        statement(conn.get_database_backend(), sql, self.values)
+    }
+}
+
+fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// `alias.col AS prefix_col, …` for every column of `E`, to read a joined row back with
+/// `Model::from_query_result(row, prefix)`.
+pub(crate) fn columns<E: EntityTrait>(alias: &str, prefix: &str) -> String {
+    use sea_orm::IdenStatic;
+    E::Column::iter()
+        .map(|column| format!("{alias}.{name} AS {prefix}{name}", name = column.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,180 @@
+//! The study loop's read in one statement: the profile, today's counts of a profile or deck,
+//! and the cards to show (learning steps, due reviews, new cards), each with its progress.
+//! The caller applies the day's new-card allowance and the learn-ahead rule to what it gets.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{DeckId, ProfileId, UserId};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+use uuid::Uuid;
+
+use crate::RepoError;
+use crate::entities::{card_progress, cards};
+use crate::progress::ProgressRow;
+use crate::raw::{Params, columns};
+
+/// What to read, in the learner's study day.
+#[derive(Debug, Clone, Copy)]
+pub struct QueueQuery {
+    pub user_id: UserId,
+    /// The active profile when `None`.
+    pub profile_id: Option<ProfileId>,
+    /// The whole profile (without archived decks) when `None`.
+    pub deck_id: Option<DeckId>,
+    /// Learning steps due up to here are read (the caller decides whether to show early ones).
+    pub learning_until: DateTime<Utc>,
+    pub day_end: DateTime<Utc>,
+    pub day: NaiveDate,
+    /// Up to this many cards of each kind; 0 reads the counts alone.
+    pub limit: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScopeCounts {
+    pub cards: u64,
+    /// Cards with a progress row (reviewed at least once).
+    pub studied: u64,
+    pub learning: u64,
+    /// Review cards due before the day ends.
+    pub due: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct QueueSnapshot {
+    pub profile_id: ProfileId,
+    pub desired_retention: f64,
+    pub new_cards_per_day: i32,
+    pub new_cards_studied_today: i32,
+    /// `false` when `deck_id` names no deck of the profile.
+    pub deck_found: bool,
+    pub counts: ScopeCounts,
+    /// Learning steps due by `learning_until`, earliest first.
+    pub learning: Vec<(cards::Model, ProgressRow)>,
+    /// Reviews due before the day ends, most overdue first.
+    pub reviews: Vec<(cards::Model, ProgressRow)>,
+    /// Never-studied cards in the order they were added.
+    pub fresh: Vec<cards::Model>,
+}
+
+#[derive(FromQueryResult)]
+struct Header {
+    profile_id: Uuid,
+    desired_retention: f64,
+    new_cards_per_day: i32,
+    new_cards_studied_today: i32,
+    deck_found: bool,
+    cards: i64,
+    studied: i64,
+    learning: i64,
+    due: i64,
+}
+
+const LEARNING: i32 = 1;
+const REVIEW: i32 = 2;
+const FRESH: i32 = 3;
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// `None` when the profile does not exist or is not the user's.
+pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Option<QueueSnapshot>, RepoError> {
+    let mut p = Params::default();
+    let user = p.bind(query.user_id.as_uuid());
+    let profile = match query.profile_id {
+        Some(id) => format!("id = {}", p.bind(id.as_uuid())),
+        None => "is_active".to_owned(),
+    };
+    let (in_scope, deck_found) = match query.deck_id {
+        Some(deck) => {
+            let deck = p.bind(deck.as_uuid());
+            (
+                format!("c.deck_id = {deck}"),
+                format!("EXISTS (SELECT 1 FROM decks d WHERE d.id = {deck} AND d.profile_id = pr.id)"),
+            )
+        }
+        // Archived decks are shelved: the profile-wide queue leaves them out.
+        None => (
+            "c.deck_id NOT IN (SELECT d.id FROM decks d WHERE d.profile_id = pr.id AND d.archived_at IS NOT NULL)"
+                .to_owned(),
+            "TRUE".to_owned(),
+        ),
+    };
+    let learning_until = p.bind(query.learning_until);
+    let day_end = p.bind(query.day_end);
+    let day = p.bind(query.day);
+    let limit = p.bind(i64::try_from(query.limit).unwrap_or(i64::MAX));
+    let card_columns = columns::<cards::Entity>("c", "c_");
+    let progress_columns = columns::<card_progress::Entity>("p", "p_");
+    let sql = format!(
+        "WITH profile AS (\
+            SELECT id, desired_retention, new_cards_per_day FROM language_profiles \
+            WHERE user_id = {user} AND {profile}), \
+        scope AS (\
+            SELECT c.id, c.created_at FROM cards c JOIN profile pr ON c.profile_id = pr.id WHERE {in_scope}), \
+        progress AS (\
+            SELECT cp.card_id, cp.state, cp.due FROM card_progress cp JOIN scope s ON s.id = cp.card_id \
+            WHERE cp.user_id = {user}), \
+        tally AS (\
+            SELECT COUNT(*) AS studied, \
+                COUNT(*) FILTER (WHERE state IN ('learning', 'relearning')) AS learning, \
+                COUNT(*) FILTER (WHERE state = 'review' AND due < {day_end}) AS due \
+            FROM progress), \
+        learning AS (\
+            SELECT card_id, {LEARNING} AS bucket, due AS sort_at FROM progress \
+            WHERE state IN ('learning', 'relearning') AND due <= {learning_until} \
+            ORDER BY due, card_id LIMIT {limit}), \
+        reviews AS (\
+            SELECT card_id, {REVIEW} AS bucket, due AS sort_at FROM progress \
+            WHERE state = 'review' AND due < {day_end} ORDER BY due, card_id LIMIT {limit}), \
+        fresh AS (\
+            SELECT s.id AS card_id, {FRESH} AS bucket, s.created_at AS sort_at FROM scope s \
+            WHERE NOT EXISTS (SELECT 1 FROM progress g WHERE g.card_id = s.id) \
+            ORDER BY s.created_at, s.id LIMIT {limit}), \
+        picked AS (SELECT * FROM learning UNION ALL SELECT * FROM reviews UNION ALL SELECT * FROM fresh) \
+        SELECT pr.id AS profile_id, pr.desired_retention, pr.new_cards_per_day, \
+            COALESCE((SELECT a.new_cards_studied FROM daily_activity a \
+                WHERE a.user_id = {user} AND a.profile_id = pr.id AND a.local_date = {day}), 0) \
+                AS new_cards_studied_today, \
+            {deck_found} AS deck_found, (SELECT COUNT(*) FROM scope) AS cards, \
+            t.studied, t.learning, t.due, x.bucket, {card_columns}, {progress_columns} \
+        FROM profile pr CROSS JOIN tally t \
+        LEFT JOIN picked x ON TRUE \
+        LEFT JOIN cards c ON c.id = x.card_id \
+        LEFT JOIN card_progress p ON p.user_id = {user} AND p.card_id = x.card_id \
+        ORDER BY x.bucket, x.sort_at, x.card_id"
+    );
+    let rows = conn.query_all_raw(p.statement(conn, &sql)).await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let header = Header::from_query_result(first, "")?;
+    let mut snapshot = QueueSnapshot {
+        profile_id: ProfileId::from_uuid(header.profile_id),
+        desired_retention: header.desired_retention,
+        new_cards_per_day: header.new_cards_per_day,
+        new_cards_studied_today: header.new_cards_studied_today,
+        deck_found: header.deck_found,
+        counts: ScopeCounts {
+            cards: count(header.cards),
+            studied: count(header.studied),
+            learning: count(header.learning),
+            due: count(header.due),
+        },
+        learning: Vec::new(),
+        reviews: Vec::new(),
+        fresh: Vec::new(),
+    };
+    for row in &rows {
+        let bucket: Option<i32> = row.try_get("", "bucket")?;
+        let Some(card) = cards::Model::from_query_result_optional(row, "c_")? else { continue };
+        let progress = card_progress::Model::from_query_result_optional(row, "p_")?;
+        match (bucket, progress) {
+            (Some(LEARNING), Some(progress)) => snapshot.learning.push((card, progress)),
+            (Some(REVIEW), Some(progress)) => snapshot.reviews.push((card, progress)),
+            (Some(FRESH), None) => snapshot.fresh.push(card),
+            // A card reviewed between the CTEs and the join cannot happen in one statement.
+            _ => {}
+        }
+    }
+    Ok(Some(snapshot))
+}
