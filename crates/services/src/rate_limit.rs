@@ -44,23 +44,24 @@ impl RateLimiter {
         let now = self.clock.now();
         let window = now.timestamp().div_euclid(WINDOW_SECONDS);
         let reset_at = Utc.timestamp_opt((window + 1) * WINDOW_SECONDS, 0).single().unwrap_or(now);
-        let ip = ip.map(|ip| ip.to_string());
-        let user = user.map(|u| u.to_string());
-        let buckets = [("ip", ip, self.per_ip), ("user", user, self.per_user)];
-        for (scope, id, limit) in buckets {
-            let (Some(id), Some(limit)) = (id, limit) else { continue };
-            let key = format!("rl:{scope}:{id}:{window}");
-            let ttl = Duration::from_secs(WINDOW_SECONDS as u64 + 1);
-            match self.cache.incr_by(&key, 1, ttl).await {
-                Ok(count) if count > i64::from(limit) => {
-                    let retry_after_seconds = u64::try_from((reset_at - now).num_seconds()).unwrap_or(0).max(1);
-                    return Err(Limited { scope, limit, reset_at, retry_after_seconds });
-                }
-                Ok(_) => {}
-                Err(error) => {
-                    tracing::warn!(%error, "rate-limit counter unavailable; not limiting");
-                    return Ok(());
-                }
+        let buckets: Vec<(&'static str, String, u32)> =
+            [("ip", ip.map(|ip| ip.to_string()), self.per_ip), ("user", user.map(|u| u.to_string()), self.per_user)]
+                .into_iter()
+                .filter_map(|(scope, id, limit)| Some((scope, id?, limit?)))
+                .collect();
+        let keys: Vec<String> = buckets.iter().map(|(scope, id, _)| format!("rl:{scope}:{id}:{window}")).collect();
+        // Both counters in one round trip.
+        let counts = match self.cache.incr_each(&keys, Duration::from_secs(WINDOW_SECONDS as u64 + 1)).await {
+            Ok(counts) => counts,
+            Err(error) => {
+                tracing::warn!(%error, "rate-limit counter unavailable; not limiting");
+                return Ok(());
+            }
+        };
+        for ((scope, _, limit), count) in buckets.into_iter().zip(counts) {
+            if count > i64::from(limit) {
+                let retry_after_seconds = u64::try_from((reset_at - now).num_seconds()).unwrap_or(0).max(1);
+                return Err(Limited { scope, limit, reset_at, retry_after_seconds });
             }
         }
         Ok(())

@@ -120,6 +120,14 @@ impl Cache for MemoryCache {
         Ok(by)
     }
 
+    async fn incr_each(&self, keys: &[String], ttl: Duration) -> Result<Vec<i64>, CacheError> {
+        let mut values = Vec::with_capacity(keys.len());
+        for key in keys {
+            values.push(self.incr_by(key, 1, ttl).await?);
+        }
+        Ok(values)
+    }
+
     async fn incr_by_at_most(
         &self,
         key: &str,

@@ -50,6 +50,10 @@ pub trait Cache: Send + Sync + std::fmt::Debug {
     /// is created, so repeated increments never extend its life.
     async fn incr_by(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, CacheError>;
 
+    /// Adds one to each counter in one round trip (TTL as for `incr_by`) and returns the new
+    /// values in the order of `keys`.
+    async fn incr_each(&self, keys: &[String], ttl: Duration) -> Result<Vec<i64>, CacheError>;
+
     /// Adds `by` only when the result stays at most `max`, in one atomic step: `Ok(new value)`
     /// when added, `Err(current value)` when refused (nothing changes). TTL as for `incr_by`.
     async fn incr_by_at_most(

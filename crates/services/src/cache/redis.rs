@@ -155,6 +155,24 @@ impl Cache for RedisCache {
         Ok(value)
     }
 
+    async fn incr_each(&self, keys: &[String], ttl: Duration) -> Result<Vec<i64>, CacheError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = keys.iter().map(|key| self.key(key)).collect();
+        // One MULTI/EXEC: each increment with its first-time expiry; replies alternate
+        // (new value, whether the expiry was set).
+        let replies: Vec<i64> = self
+            .run(|p| {
+                let p = p.atomic();
+                for key in &keys {
+                    p.incr(key, 1).cmd("PEXPIRE").arg(key).arg(ttl_ms(ttl)).arg("NX");
+                }
+            })
+            .await?;
+        Ok(replies.chunks(2).filter_map(|pair| pair.first().copied()).collect())
+    }
+
     async fn incr_by_at_most(
         &self,
         key: &str,

@@ -76,6 +76,16 @@ async fn counters_are_atomic_and_keep_their_first_ttl(cache: Arc<dyn Cache>) {
     assert_eq!(cache.incr_by("hits", 0, MINUTE).await.unwrap(), 50);
 }
 
+async fn several_counters_move_in_one_call(cache: Arc<dyn Cache>) {
+    assert_eq!(cache.incr_by("a", 4, MINUTE).await.unwrap(), 4);
+    let keys = ["a".to_owned(), "b".to_owned()];
+    assert_eq!(cache.incr_each(&keys, MINUTE * 60).await.unwrap(), vec![5, 1]);
+    assert_eq!(cache.incr_each(&keys, MINUTE * 60).await.unwrap(), vec![6, 2]);
+    assert!(cache.ttl("a").await.unwrap().unwrap() <= MINUTE, "the first TTL stays");
+    assert!(cache.ttl("b").await.unwrap().unwrap() > MINUTE, "a new counter takes the TTL given");
+    assert_eq!(cache.incr_each(&[], MINUTE).await.unwrap(), Vec::<i64>::new());
+}
+
 async fn bounded_counters_refuse_what_does_not_fit(cache: Arc<dyn Cache>) {
     assert_eq!(cache.incr_by_at_most("q", 3, 5, MINUTE).await.unwrap(), Ok(3));
     assert_eq!(cache.incr_by_at_most("q", 3, 5, MINUTE).await.unwrap(), Err(3), "3 + 3 > 5: refused");
@@ -136,6 +146,7 @@ both_backends!(
     set_nx_only_sets_once,
     get_del_hands_the_value_to_exactly_one_caller,
     counters_are_atomic_and_keep_their_first_ttl,
+    several_counters_move_in_one_call,
     bounded_counters_refuse_what_does_not_fit,
     compare_and_swap_changes_only_what_it_expects,
     ttl_reports_what_is_left,
