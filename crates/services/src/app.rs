@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use config::{LlmProviderKind, Settings};
-use domain::Plans;
 use prometheus::Registry;
 use repositories::Database;
 
@@ -81,10 +80,11 @@ impl App {
     ) -> anyhow::Result<Self> {
         let registry = Registry::new_custom(Some("lang_agent".into()), None).context("cannot create metrics")?;
         let plans = plans::from_settings(&settings.plans);
-        let features = llm_features(&settings, &db, &cache, &clock, &registry, plans)?;
-        let moderator = moderator(&settings, &cache)?;
         let user_cache =
             UserCache::new(db.clone(), clock.clone(), Duration::from_secs(settings.auth.user_cache_seconds));
+        let quotas = QuotaService::new(user_cache.clone(), cache.clone(), clock.clone(), plans);
+        let features = llm_features(&settings, &db, &cache, &clock, &registry, quotas)?;
+        let moderator = moderator(&settings, &cache)?;
         let profiles = ProfileService::new(db.clone(), clock.clone(), plans, user_cache.clone());
         let cards = CardService::new(db.clone(), clock.clone(), profiles.clone(), plans, user_cache.clone());
         let server = &settings.server;
@@ -121,7 +121,7 @@ fn llm_features(
     cache: &Arc<dyn Cache>,
     clock: &Arc<dyn Clock>,
     registry: &Registry,
-    plans: Plans,
+    quotas: QuotaService,
 ) -> anyhow::Result<LlmFeatures> {
     let metrics = LlmMetrics::register(registry).context("cannot register LLM metrics")?;
     let llm = LlmGateway::from_settings(&settings.llm, db.clone(), clock.clone(), metrics, Arc::new(TokioSleeper))
@@ -131,7 +131,7 @@ fn llm_features(
     }
     Ok(LlmFeatures {
         llm,
-        quotas: QuotaService::new(db.clone(), cache.clone(), clock.clone(), plans),
+        quotas,
         prompts: Arc::new(Prompts::load().context("a prompt template does not compile")?),
         cache: cache.clone(),
     })

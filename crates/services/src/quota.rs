@@ -15,12 +15,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone as _, Utc};
 use domain::{DailyQuota, Plans, StudyDay, TimeZone, UserId};
-use repositories::{Database, RepoError, users};
+use repositories::RepoError;
 
 use crate::Clock;
 use crate::cache::Cache;
 use crate::learner::zone_of;
 use crate::plans::Entitlement;
+use crate::user_cache::UserCache;
 
 const COUNTER_TTL: Duration = Duration::from_secs(48 * 3600);
 
@@ -106,7 +107,7 @@ async fn give_back(cache: &dyn Cache, key: &str, units: u32) {
 
 #[derive(Debug, Clone)]
 pub struct QuotaService {
-    db: Database,
+    users: UserCache,
     cache: Arc<dyn Cache>,
     clock: Arc<dyn Clock>,
     plans: Plans,
@@ -125,8 +126,8 @@ struct Subject {
 }
 
 impl QuotaService {
-    pub fn new(db: Database, cache: Arc<dyn Cache>, clock: Arc<dyn Clock>, plans: Plans) -> Self {
-        Self { db, cache, clock, plans }
+    pub fn new(users: UserCache, cache: Arc<dyn Cache>, clock: Arc<dyn Clock>, plans: Plans) -> Self {
+        Self { users, cache, clock, plans }
     }
 
     /// The open quota day, or one starting now in `zone` (recorded when `open` is set).
@@ -157,27 +158,50 @@ impl QuotaService {
     }
 
     async fn subject(&self, user_id: UserId, kind: DailyQuota, open: bool) -> Result<Subject, QuotaError> {
-        let user = users::find_by_id(self.db.conn(), user_id).await?.ok_or(QuotaError::UserGone)?;
+        Ok(self.subjects(user_id, &[kind], open).await?.into_iter().next().ok_or(QuotaError::UserGone)?.1)
+    }
+
+    /// The counters of `kinds` in the user's quota day (the user from the sign-in cache).
+    async fn subjects(
+        &self,
+        user_id: UserId,
+        kinds: &[DailyQuota],
+        open: bool,
+    ) -> Result<Vec<(DailyQuota, Subject)>, QuotaError> {
+        let user = self.users.get(user_id).await?.ok_or(QuotaError::UserGone)?;
         let now = self.clock.now();
-        let zone = zone_of(&user);
+        let zone = zone_of(&user.user);
         let window = self.window(user_id, zone, now, open).await;
-        Ok(Subject {
+        let limits = Entitlement::of(&self.plans, user.user.premium_until, now).limits;
+        let subject = |kind: DailyQuota| Subject {
             key: format!("quota:{}:{}:{}", user_id, kind.as_str(), window.date),
-            max: Entitlement::of(&self.plans, user.premium_until, now).limits.daily(kind),
+            max: limits.daily(kind),
             reset_at: window.reset.with_timezone(&zone.tz()).fixed_offset(),
-        })
+        };
+        Ok(kinds.iter().map(|&kind| (kind, subject(kind))).collect())
     }
 
     pub async fn status(&self, user_id: UserId, kind: DailyQuota) -> Result<QuotaStatus, QuotaError> {
-        let subject = self.subject(user_id, kind, false).await?;
-        let used = match self.cache.get(&subject.key).await {
-            Ok(value) => value.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0),
-            Err(error) => {
-                tracing::warn!(%error, "quota counter unreadable; showing it as unused");
-                0
-            }
-        };
-        Ok(QuotaStatus { kind, used: clamp(used), max: subject.max, reset_at: subject.reset_at })
+        let mut statuses = self.statuses(user_id, &[kind]).await?;
+        statuses.pop().ok_or(QuotaError::UserGone)
+    }
+
+    /// Several quotas at once: two cache round trips whatever their number.
+    pub async fn statuses(&self, user_id: UserId, kinds: &[DailyQuota]) -> Result<Vec<QuotaStatus>, QuotaError> {
+        let subjects = self.subjects(user_id, kinds, false).await?;
+        let keys: Vec<String> = subjects.iter().map(|(_, subject)| subject.key.clone()).collect();
+        let values = self.cache.get_many(&keys).await.unwrap_or_else(|error| {
+            tracing::warn!(%error, "quota counters unreadable; showing them as unused");
+            vec![None; keys.len()]
+        });
+        Ok(subjects
+            .into_iter()
+            .zip(values.into_iter().chain(std::iter::repeat(None)))
+            .map(|((kind, subject), value)| {
+                let used = value.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+                QuotaStatus { kind, used: clamp(used), max: subject.max, reset_at: subject.reset_at }
+            })
+            .collect())
     }
 
     /// Takes `amount` units, or refuses with the current status when they do not fit.

@@ -66,8 +66,13 @@ pub struct MeResponse {
 impl MeResponse {
     /// `me` with today's quotas.
     async fn describe(state: &AppState, me: Me) -> Result<Self, ApiError> {
-        let messages = state.quotas.status(me.user.id, DailyQuota::Messages).await?;
-        let card_generation = state.quotas.status(me.user.id, DailyQuota::CardGeneration).await?;
+        let kinds = [DailyQuota::Messages, DailyQuota::CardGeneration];
+        let [messages, card_generation]: [_; 2] = state
+            .quotas
+            .statuses(me.user.id, &kinds)
+            .await?
+            .try_into()
+            .map_err(|_| ApiError::internal(anyhow::anyhow!("a quota status is missing")))?;
         let plan = PlanResponse { name: me.plan.as_str().to_owned(), premium_until: me.user.premium_until };
         Ok(Self {
             plan,

@@ -120,6 +120,12 @@ impl Cache for MemoryCache {
         Ok(by)
     }
 
+    async fn get_many(&self, keys: &[String]) -> Result<Vec<Option<String>>, CacheError> {
+        let now = self.clock.now();
+        let mut store = self.store();
+        Ok(keys.iter().map(|key| store.live(key, now).map(|e| e.value.clone())).collect())
+    }
+
     async fn incr_each(&self, keys: &[String], ttl: Duration) -> Result<Vec<i64>, CacheError> {
         let mut values = Vec::with_capacity(keys.len());
         for key in keys {

@@ -50,6 +50,9 @@ pub trait Cache: Send + Sync + std::fmt::Debug {
     /// is created, so repeated increments never extend its life.
     async fn incr_by(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, CacheError>;
 
+    /// The values of several keys in one round trip, in the order of `keys`.
+    async fn get_many(&self, keys: &[String]) -> Result<Vec<Option<String>>, CacheError>;
+
     /// Adds one to each counter in one round trip (TTL as for `incr_by`) and returns the new
     /// values in the order of `keys`.
     async fn incr_each(&self, keys: &[String], ttl: Duration) -> Result<Vec<i64>, CacheError>;

@@ -155,6 +155,19 @@ impl Cache for RedisCache {
         Ok(value)
     }
 
+    async fn get_many(&self, keys: &[String]) -> Result<Vec<Option<String>>, CacheError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = keys.iter().map(|key| self.key(key)).collect();
+        let (values,): (Vec<Option<String>>,) = self
+            .run(|p| {
+                p.cmd("MGET").arg(&keys);
+            })
+            .await?;
+        Ok(values)
+    }
+
     async fn incr_each(&self, keys: &[String], ttl: Duration) -> Result<Vec<i64>, CacheError> {
         if keys.is_empty() {
             return Ok(Vec::new());

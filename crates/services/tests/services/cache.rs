@@ -84,6 +84,9 @@ async fn several_counters_move_in_one_call(cache: Arc<dyn Cache>) {
     assert!(cache.ttl("a").await.unwrap().unwrap() <= MINUTE, "the first TTL stays");
     assert!(cache.ttl("b").await.unwrap().unwrap() > MINUTE, "a new counter takes the TTL given");
     assert_eq!(cache.incr_each(&[], MINUTE).await.unwrap(), Vec::<i64>::new());
+    let read = cache.get_many(&["b".to_owned(), "missing".to_owned(), "a".to_owned()]).await.unwrap();
+    assert_eq!(read, vec![Some("2".to_owned()), None, Some("6".to_owned())]);
+    assert_eq!(cache.get_many(&[]).await.unwrap(), Vec::<Option<String>>::new());
 }
 
 async fn bounded_counters_refuse_what_does_not_fit(cache: Arc<dyn Cache>) {
