@@ -10,6 +10,7 @@ mod m20261127_000002_profiles_decks_sessions;
 mod m20261127_000003_cards_and_study;
 mod m20261127_000004_messages_and_token_usage;
 mod m20261128_000005_auth_version;
+mod m20261128_000006_queue_index;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_cards_and_study::Migration),
             Box::new(m20261127_000004_messages_and_token_usage::Migration),
             Box::new(m20261128_000005_auth_version::Migration),
+            Box::new(m20261128_000006_queue_index::Migration),
         ]
     }
 }

@@ -84,31 +84,37 @@ pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Opti
         Some(id) => format!("id = {}", p.bind(id.as_uuid())),
         None => "is_active".to_owned(),
     };
+    let day = p.bind(query.day);
     let (in_scope, deck_found) = match query.deck_id {
         Some(deck) => {
             let deck = p.bind(deck.as_uuid());
             (
                 format!("c.deck_id = {deck}"),
-                format!("EXISTS (SELECT 1 FROM decks d WHERE d.id = {deck} AND d.profile_id = pr.id)"),
+                format!("EXISTS (SELECT 1 FROM decks d WHERE d.id = {deck} AND d.profile_id = lp.id)"),
             )
         }
-        // Archived decks are shelved: the profile-wide queue leaves them out.
+        // Archived decks are shelved: the profile-wide queue leaves them out. Uncorrelated, so
+        // PostgreSQL hashes the (usually empty) list once instead of probing it per card.
         None => (
-            "c.deck_id NOT IN (SELECT d.id FROM decks d WHERE d.profile_id = pr.id AND d.archived_at IS NOT NULL)"
+            "c.deck_id NOT IN (SELECT d.id FROM decks d JOIN profile pa ON d.profile_id = pa.id \
+                WHERE d.archived_at IS NOT NULL)"
                 .to_owned(),
             "TRUE".to_owned(),
         ),
     };
     let learning_until = p.bind(query.learning_until);
     let day_end = p.bind(query.day_end);
-    let day = p.bind(query.day);
     let limit = p.bind(i64::try_from(query.limit).unwrap_or(i64::MAX));
     let card_columns = columns::<cards::Entity>("c", "c_");
     let progress_columns = columns::<card_progress::Entity>("p", "p_");
     let sql = format!(
         "WITH profile AS (\
-            SELECT id, desired_retention, new_cards_per_day FROM language_profiles \
-            WHERE user_id = {user} AND {profile}), \
+            SELECT lp.id, lp.desired_retention, lp.new_cards_per_day, \
+                COALESCE((SELECT a.new_cards_studied FROM daily_activity a \
+                    WHERE a.user_id = {user} AND a.profile_id = lp.id AND a.local_date = {day}), 0) \
+                    AS new_cards_studied_today, \
+                {deck_found} AS deck_found \
+            FROM language_profiles lp WHERE lp.user_id = {user} AND lp.{profile}), \
         scope AS (\
             SELECT c.id, c.created_at FROM cards c JOIN profile pr ON c.profile_id = pr.id WHERE {in_scope}), \
         progress AS (\
@@ -131,11 +137,8 @@ pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Opti
             WHERE NOT EXISTS (SELECT 1 FROM progress g WHERE g.card_id = s.id) \
             ORDER BY s.created_at, s.id LIMIT {limit}), \
         picked AS (SELECT * FROM learning UNION ALL SELECT * FROM reviews UNION ALL SELECT * FROM fresh) \
-        SELECT pr.id AS profile_id, pr.desired_retention, pr.new_cards_per_day, \
-            COALESCE((SELECT a.new_cards_studied FROM daily_activity a \
-                WHERE a.user_id = {user} AND a.profile_id = pr.id AND a.local_date = {day}), 0) \
-                AS new_cards_studied_today, \
-            {deck_found} AS deck_found, (SELECT COUNT(*) FROM scope) AS cards, \
+        SELECT pr.id AS profile_id, pr.desired_retention, pr.new_cards_per_day, pr.new_cards_studied_today, \
+            pr.deck_found, (SELECT COUNT(*) FROM scope) AS cards, \
             t.studied, t.learning, t.due, x.bucket, {card_columns}, {progress_columns} \
         FROM profile pr CROSS JOIN tally t \
         LEFT JOIN picked x ON TRUE \
