@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::RepoError;
 use crate::decks::DeckRow;
 use crate::entities::decks;
-use crate::raw::{Params, columns};
+use crate::raw::{Params, columns, count, profile_condition};
 
 /// One deck's cards as this learner sees them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -54,18 +54,11 @@ struct Header {
     due: i64,
 }
 
-fn count(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or(0)
-}
-
 /// `None` when the profile does not exist or is not the user's.
 pub async fn list(conn: &impl ConnectionTrait, query: DeckListQuery) -> Result<Option<DeckList>, RepoError> {
     let mut p = Params::default();
     let user = p.bind(query.user_id.as_uuid());
-    let profile = match query.profile_id {
-        Some(id) => format!("id = {}", p.bind(id.as_uuid())),
-        None => "is_active".to_owned(),
-    };
+    let profile = profile_condition(&mut p, query.profile_id);
     let day_end = p.bind(query.day_end);
     let day = p.bind(query.day);
     let archived = if query.include_archived { "" } else { " AND d.archived_at IS NULL" };

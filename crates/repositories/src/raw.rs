@@ -2,6 +2,7 @@
 //! would spread over several. `$n` placeholders work on PostgreSQL and on SQLite (through
 //! sqlx), so one text serves both.
 
+use domain::ProfileId;
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Iterable, Statement, Value};
 
 /// Numbered parameters: `bind` hands out `$1`, `$2`, … in the order values are added, so a
@@ -34,4 +35,17 @@ pub(crate) fn columns<E: EntityTrait>(alias: &str, prefix: &str) -> String {
         .map(|column| format!("{alias}.{name} AS {prefix}{name}", name = column.as_str()))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The condition on `language_profiles` that picks the named profile, or the active one.
+pub(crate) fn profile_condition(p: &mut Params, profile_id: Option<ProfileId>) -> String {
+    match profile_id {
+        Some(id) => format!("id = {}", p.bind(id.as_uuid())),
+        None => "is_active".to_owned(),
+    }
+}
+
+/// A SQL count as an unsigned number.
+pub(crate) fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
 }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::RepoError;
 use crate::entities::{card_progress, cards};
 use crate::progress::ProgressRow;
-use crate::raw::{Params, columns};
+use crate::raw::{Params, columns, count, profile_condition};
 
 /// What to read, in the learner's study day.
 #[derive(Debug, Clone, Copy)]
@@ -72,18 +72,11 @@ const LEARNING: i32 = 1;
 const REVIEW: i32 = 2;
 const FRESH: i32 = 3;
 
-fn count(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or(0)
-}
-
 /// `None` when the profile does not exist or is not the user's.
 pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Option<QueueSnapshot>, RepoError> {
     let mut p = Params::default();
     let user = p.bind(query.user_id.as_uuid());
-    let profile = match query.profile_id {
-        Some(id) => format!("id = {}", p.bind(id.as_uuid())),
-        None => "is_active".to_owned(),
-    };
+    let profile = profile_condition(&mut p, query.profile_id);
     let day = p.bind(query.day);
     let (in_scope, deck_found) = match query.deck_id {
         Some(deck) => {
