@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use domain::{ProfileId, UserId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use crate::RepoError;
@@ -42,21 +42,6 @@ pub async fn add_review(
         .to_owned();
     Activity::insert(row).on_conflict(on_conflict).exec_without_returning(conn).await?;
     Ok(())
-}
-
-pub async fn new_cards_studied(
-    conn: &impl ConnectionTrait,
-    user_id: UserId,
-    profile_id: ProfileId,
-    date: NaiveDate,
-) -> Result<u32, RepoError> {
-    let row = Activity::find()
-        .filter(Column::UserId.eq(user_id.as_uuid()))
-        .filter(Column::ProfileId.eq(profile_id.as_uuid()))
-        .filter(Column::LocalDate.eq(date))
-        .one(conn)
-        .await?;
-    Ok(row.map_or(0, |r| u32::try_from(Ord::max(r.new_cards_studied, 0)).unwrap_or(0)))
 }
 
 /// Counts one tutor answer for the day, creating the row if needed.

@@ -1,6 +1,8 @@
 //! Cards. Duplicates are judged per profile on `lemma_key`; search runs on `search_key`; both
 //! are folded by the application (`domain::text::normalized_key`).
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use domain::text::normalized_key;
 use domain::{CardState, DeckId, ProfileId, UserId};
@@ -131,6 +133,10 @@ pub struct CardQuery {
     pub offset: u64,
 }
 
+static LISTED_CARD_COLUMNS: LazyLock<String> = LazyLock::new(|| crate::raw::columns::<Cards>("c", "c_"));
+static LISTED_PROGRESS_COLUMNS: LazyLock<String> =
+    LazyLock::new(|| crate::raw::columns::<card_progress::Entity>("g", "g_"));
+
 /// Which profile a card list reads.
 #[derive(Debug, Clone, Copy)]
 pub enum ListedProfile {
@@ -178,8 +184,8 @@ pub async fn list(
         JOIN language_profiles lp ON lp.id = c.profile_id AND lp.user_id = {user} AND {profile} \
         LEFT JOIN card_progress g ON g.card_id = c.id AND g.user_id = {user} \
         WHERE {conditions} ORDER BY c.created_at DESC, c.id DESC LIMIT {limit} OFFSET {offset}",
-        card_columns = crate::raw::columns::<Cards>("c", "c_"),
-        progress_columns = crate::raw::columns::<card_progress::Entity>("g", "g_"),
+        card_columns = *LISTED_CARD_COLUMNS,
+        progress_columns = *LISTED_PROGRESS_COLUMNS,
         conditions = conditions.join(" AND "),
     );
     let rows = conn.query_all_raw(p.statement(conn, &sql)).await?;
@@ -187,7 +193,7 @@ pub async fn list(
     let mut page = Vec::with_capacity(rows.len());
     for row in &rows {
         let count: i64 = row.try_get("", "total")?;
-        total = Some(u64::try_from(count).unwrap_or(0));
+        total = Some(crate::raw::count(count));
         let card = CardRow::from_query_result(row, "c_")?;
         let progress = card_progress::Model::from_query_result_optional(row, "g_")?;
         page.push((card, progress));

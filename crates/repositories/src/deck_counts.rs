@@ -1,6 +1,8 @@
 //! The deck list in one statement: the profile's decks, each with this learner's counts, and
 //! the profile's new-card allowance for the day (instead of a handful of queries per deck).
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{ProfileId, UserId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
@@ -9,7 +11,9 @@ use uuid::Uuid;
 use crate::RepoError;
 use crate::decks::DeckRow;
 use crate::entities::decks;
-use crate::raw::{Params, columns, count, profile_condition};
+use crate::raw::{Params, columns, count, new_cards_studied_on, profile_condition};
+
+static DECK_COLUMNS: LazyLock<String> = LazyLock::new(|| columns::<decks::Entity>("d", "d_"));
 
 /// One deck's cards as this learner sees them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -62,10 +66,12 @@ pub async fn list(conn: &impl ConnectionTrait, query: DeckListQuery) -> Result<O
     let day_end = p.bind(query.day_end);
     let day = p.bind(query.day);
     let archived = if query.include_archived { "" } else { " AND d.archived_at IS NULL" };
-    let deck_columns = columns::<decks::Entity>("d", "d_");
+    let studied_today = new_cards_studied_on(&user, &day, "lp");
+    let deck_columns = &*DECK_COLUMNS;
     let sql = format!(
         "WITH profile AS (\
-            SELECT id, new_cards_per_day FROM language_profiles WHERE user_id = {user} AND {profile}), \
+            SELECT lp.id, lp.new_cards_per_day, {studied_today} AS new_cards_studied_today \
+            FROM language_profiles lp WHERE lp.user_id = {user} AND lp.{profile}), \
         tally AS (\
             SELECT c.deck_id, COUNT(*) AS total, COUNT(*) FILTER (WHERE g.id IS NULL) AS unstudied, \
                 COUNT(*) FILTER (WHERE g.state IN ('learning', 'relearning')) AS learning, \
@@ -73,10 +79,7 @@ pub async fn list(conn: &impl ConnectionTrait, query: DeckListQuery) -> Result<O
             FROM cards c JOIN profile pr ON c.profile_id = pr.id \
             LEFT JOIN card_progress g ON g.card_id = c.id AND g.user_id = {user} \
             GROUP BY c.deck_id) \
-        SELECT pr.id AS profile_id, pr.new_cards_per_day, \
-            COALESCE((SELECT a.new_cards_studied FROM daily_activity a \
-                WHERE a.user_id = {user} AND a.profile_id = pr.id AND a.local_date = {day}), 0) \
-                AS new_cards_studied_today, \
+        SELECT pr.id AS profile_id, pr.new_cards_per_day, pr.new_cards_studied_today, \
             COALESCE(t.total, 0) AS total, COALESCE(t.unstudied, 0) AS unstudied, \
             COALESCE(t.learning, 0) AS learning, COALESCE(t.due, 0) AS due, {deck_columns} \
         FROM profile pr \

@@ -1,5 +1,7 @@
 //! Per-learner scheduling state (`card_progress`). A card without a row is new to that learner.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use domain::UserId;
 use sea_orm::ActiveValue::Set;
@@ -106,6 +108,9 @@ pub async fn upsert(
     Ok(())
 }
 
+static REVIEWED_CARD_COLUMNS: LazyLock<String> = LazyLock::new(|| crate::raw::columns::<cards::Entity>("c", "c_"));
+static REVIEWED_PROGRESS_COLUMNS: LazyLock<String> = LazyLock::new(|| crate::raw::columns::<ProgressRows>("p", "p_"));
+
 /// A card of the user's to review: the card, its profile's desired retention, and the
 /// learner's progress on it (`None` while new), in one round trip. `None` when the card is
 /// missing or someone else's.
@@ -123,8 +128,8 @@ pub async fn card_for_review(
         JOIN language_profiles lp ON lp.id = c.profile_id AND lp.user_id = {user} \
         LEFT JOIN card_progress p ON p.user_id = {user} AND p.card_id = c.id \
         WHERE c.id = {card}",
-        card_columns = crate::raw::columns::<cards::Entity>("c", "c_"),
-        progress_columns = crate::raw::columns::<ProgressRows>("p", "p_"),
+        card_columns = *REVIEWED_CARD_COLUMNS,
+        progress_columns = *REVIEWED_PROGRESS_COLUMNS,
     );
     let Some(row) = conn.query_one_raw(p.statement(conn, &sql)).await? else {
         return Ok(None);

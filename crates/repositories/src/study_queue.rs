@@ -2,6 +2,8 @@
 //! and the cards to show (learning steps, due reviews, new cards), each with its progress.
 //! The caller applies the day's new-card allowance and the learn-ahead rule to what it gets.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{DeckId, ProfileId, UserId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
@@ -10,7 +12,10 @@ use uuid::Uuid;
 use crate::RepoError;
 use crate::entities::{card_progress, cards};
 use crate::progress::ProgressRow;
-use crate::raw::{Params, columns, count, profile_condition};
+use crate::raw::{Params, columns, count, new_cards_studied_on, profile_condition};
+
+static CARD_COLUMNS: LazyLock<String> = LazyLock::new(|| columns::<cards::Entity>("c", "c_"));
+static PROGRESS_COLUMNS: LazyLock<String> = LazyLock::new(|| columns::<card_progress::Entity>("p", "p_"));
 
 /// What to read, in the learner's study day.
 #[derive(Debug, Clone, Copy)]
@@ -98,14 +103,12 @@ pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Opti
     let learning_until = p.bind(query.learning_until);
     let day_end = p.bind(query.day_end);
     let limit = p.bind(i64::try_from(query.limit).unwrap_or(i64::MAX));
-    let card_columns = columns::<cards::Entity>("c", "c_");
-    let progress_columns = columns::<card_progress::Entity>("p", "p_");
+    let studied_today = new_cards_studied_on(&user, &day, "lp");
+    let (card_columns, progress_columns) = (&*CARD_COLUMNS, &*PROGRESS_COLUMNS);
     let sql = format!(
         "WITH profile AS (\
             SELECT lp.id, lp.desired_retention, lp.new_cards_per_day, \
-                COALESCE((SELECT a.new_cards_studied FROM daily_activity a \
-                    WHERE a.user_id = {user} AND a.profile_id = lp.id AND a.local_date = {day}), 0) \
-                    AS new_cards_studied_today, \
+                {studied_today} AS new_cards_studied_today, \
                 {deck_found} AS deck_found \
             FROM language_profiles lp WHERE lp.user_id = {user} AND lp.{profile}), \
         scope AS (\

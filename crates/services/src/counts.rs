@@ -21,11 +21,13 @@ impl DayCounts {
     /// The counts a queue read saw, with the day's new-card allowance applied.
     pub fn of(snapshot: &QueueSnapshot) -> Self {
         let unstudied = snapshot.counts.cards.saturating_sub(snapshot.counts.studied);
-        Self {
-            new: unstudied.min(new_allowance(snapshot.new_cards_per_day, snapshot.new_cards_studied_today)),
-            learning: snapshot.counts.learning,
-            due: snapshot.counts.due,
-        }
+        Self { new: unstudied, learning: snapshot.counts.learning, due: snapshot.counts.due }
+            .within(new_allowance(snapshot.new_cards_per_day, snapshot.new_cards_studied_today))
+    }
+
+    /// `self` counting every unstudied card as new, capped at the day's new-card `allowance`.
+    pub fn within(self, allowance: u64) -> Self {
+        Self { new: self.new.min(allowance), ..self }
     }
 }
 

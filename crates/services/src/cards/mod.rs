@@ -146,7 +146,7 @@ impl CardService {
             .decks
             .into_iter()
             .map(|(row, c)| {
-                let day = DayCounts { new: c.unstudied.min(allowance), learning: c.learning, due: c.due };
+                let day = DayCounts { new: c.unstudied, learning: c.learning, due: c.due }.within(allowance);
                 Deck::from_row(row, day, c.total)
             })
             .collect())
