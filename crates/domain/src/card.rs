@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::text::normalized_key;
+use crate::text::{normalized_key, search_key};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CardContent {
@@ -26,8 +26,8 @@ impl CardContent {
         normalized_key(self.lemma.as_deref().filter(|l| !l.trim().is_empty()).unwrap_or(&self.front))
     }
 
-    /// What card search matches on.
+    /// What card search matches on (folded by [`search_key`]: no case, no diacritics).
     pub fn search_key(&self) -> String {
-        normalized_key(&format!("{} {} {}", self.front, self.back, self.lemma.as_deref().unwrap_or_default()))
+        search_key(&format!("{} {} {}", self.front, self.back, self.lemma.as_deref().unwrap_or_default()))
     }
 }

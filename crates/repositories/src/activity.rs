@@ -33,6 +33,7 @@ pub async fn add_review(
         exercises_done: Set(0),
         messages_sent: Set(0),
         seconds_spent: Set(Ord::max(seconds * sign, 0)),
+        extra_new_cards: Set(0),
     };
     let add = |column: Column, by: i32| Expr::col((Activity, column)).add(by);
     let on_conflict = OnConflict::columns([Column::UserId, Column::ProfileId, Column::LocalDate])
@@ -68,10 +69,23 @@ pub async fn add_cards(
     bump(conn, user_id, profile_id, date, Counter::CardsAdded, i32::try_from(count).unwrap_or(i32::MAX)).await
 }
 
+/// Adds `count` new cards to the day's allowance of the profile ("study more today"); the
+/// queue's allowance reads it back (`raw::new_cards_studied_on`).
+pub async fn add_extra_new_cards(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+    profile_id: ProfileId,
+    date: NaiveDate,
+    count: u32,
+) -> Result<(), RepoError> {
+    bump(conn, user_id, profile_id, date, Counter::ExtraNewCards, i32::try_from(count).unwrap_or(i32::MAX)).await
+}
+
 /// The counters that only ever go up by themselves (reviews move several at once).
 #[derive(Debug, Clone, Copy)]
 enum Counter {
     CardsAdded,
+    ExtraNewCards,
     MessagesSent,
 }
 
@@ -95,8 +109,13 @@ async fn bump(
         exercises_done: Set(0),
         messages_sent: Set(0),
         seconds_spent: Set(0),
+        extra_new_cards: Set(0),
     };
     let column = match counter {
+        Counter::ExtraNewCards => {
+            row.extra_new_cards = Set(by);
+            Column::ExtraNewCards
+        }
         Counter::CardsAdded => {
             row.cards_added = Set(by);
             Column::CardsAdded

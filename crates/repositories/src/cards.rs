@@ -1,10 +1,9 @@
 //! Cards. Duplicates are judged per profile on `lemma_key`; search runs on `search_key`; both
-//! are folded by the application (`domain::text::normalized_key`).
+//! are folded by the application (`domain::text::normalized_key`, `domain::text::search_key`).
 
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
-use domain::text::normalized_key;
 use domain::{CardState, DeckId, ProfileId, UserId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -167,7 +166,8 @@ pub async fn list(
     if let Some(deck_id) = filter.deck_id {
         conditions.push(format!("c.deck_id = {}", p.bind(deck_id.as_uuid())));
     }
-    if let Some(search) = filter.search.as_deref().map(normalized_key).filter(|s| !s.is_empty()) {
+    // Folded like the stored key (issue 11: no case, no diacritics).
+    if let Some(search) = filter.search.as_deref().map(domain::text::search_key).filter(|s| !s.is_empty()) {
         let escaped = search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         conditions.push(format!("c.search_key LIKE {} ESCAPE '\\'", p.bind(format!("%{escaped}%"))));
     }

@@ -96,6 +96,16 @@ pub async fn update(
     Ok(active.update(conn).await?)
 }
 
+/// Whether the profile has a deck whose name folds to the same key as `name`.
+pub async fn name_taken(conn: &impl ConnectionTrait, profile_id: ProfileId, name: &str) -> Result<bool, RepoError> {
+    Ok(Decks::find()
+        .filter(Column::ProfileId.eq(profile_id.as_uuid()))
+        .filter(Column::NameKey.eq(normalized_key(name)))
+        .count(conn)
+        .await?
+        > 0)
+}
+
 /// Deletes the deck; its cards (and their progress and reviews) go by cascade.
 pub async fn delete(conn: &impl ConnectionTrait, id: DeckId) -> Result<(), RepoError> {
     Decks::delete_by_id(id.as_uuid()).exec(conn).await?;

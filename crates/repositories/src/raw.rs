@@ -50,11 +50,12 @@ pub(crate) fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
-/// The new cards the profile `alias` started on `day` (0 without activity), as a scalar
+/// The new cards the profile `alias` started on `day`, less the extra ones the learner allowed
+/// for that day ("study more today"; so it may be negative), 0 without activity, as a scalar
 /// subquery: the day's new-card allowance is what is left of the profile's daily number.
 pub(crate) fn new_cards_studied_on(user: &str, day: &str, alias: &str) -> String {
     format!(
-        "COALESCE((SELECT a.new_cards_studied FROM daily_activity a \
+        "COALESCE((SELECT a.new_cards_studied - a.extra_new_cards FROM daily_activity a \
             WHERE a.user_id = {user} AND a.profile_id = {alias}.id AND a.local_date = {day}), 0)"
     )
 }

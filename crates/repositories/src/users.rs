@@ -11,6 +11,11 @@ use crate::entities::users::{self, Column, Entity as Users};
 
 pub use crate::entities::users::Model as UserRow;
 
+/// `users.timezone_source` of a zone that follows the learner's device.
+pub const TIMEZONE_FROM_DEVICE: &str = "device";
+/// `users.timezone_source` of a zone the learner picked by hand.
+pub const TIMEZONE_MANUAL: &str = "manual";
+
 /// What Telegram tells us about a person on every login or update.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TelegramAccount {
@@ -39,6 +44,8 @@ pub async fn upsert_from_telegram(
         language_code: Set(account.language_code.clone()),
         photo_url: Set(account.photo_url.clone()),
         timezone: Set(timezone.name().to_owned()),
+        // Explicit for the same reason as auth_version below.
+        timezone_source: Set(TIMEZONE_FROM_DEVICE.to_owned()),
         last_seen_at: Set(Some(now)),
         // Explicit: SQLite's RETURNING reads a column added by ALTER TABLE as NULL otherwise.
         auth_version: Set(0),
@@ -159,6 +166,8 @@ pub async fn lock(conn: &impl ConnectionTrait, id: UserId) -> Result<Option<User
 #[derive(Debug, Default, Clone)]
 pub struct UserSettingsChanges {
     pub timezone: Option<String>,
+    /// [`TIMEZONE_FROM_DEVICE`] or [`TIMEZONE_MANUAL`].
+    pub timezone_source: Option<&'static str>,
     pub day_rollover_hour: Option<i16>,
     pub reminders_enabled: Option<bool>,
     pub reminder_hour: Option<i16>,
@@ -175,6 +184,9 @@ pub async fn update_settings(
     let mut active: users::ActiveModel = row.into();
     if let Some(v) = changes.timezone {
         active.timezone = Set(v);
+    }
+    if let Some(v) = changes.timezone_source {
+        active.timezone_source = Set(v.to_owned());
     }
     if let Some(v) = changes.day_rollover_hour {
         active.day_rollover_hour = Set(v);

@@ -15,25 +15,33 @@ pub struct DayCounts {
     pub new: u64,
     pub learning: u64,
     pub due: u64,
+    /// Never-studied cards beyond today's new-card allowance: they wait for a later day, or
+    /// for the learner to raise today's allowance ("study more today").
+    #[serde(default)]
+    pub waiting: u64,
 }
 
 impl DayCounts {
     /// The counts a queue read saw, with the day's new-card allowance applied.
     pub fn of(snapshot: &QueueSnapshot) -> Self {
         let unstudied = snapshot.counts.cards.saturating_sub(snapshot.counts.studied);
-        Self { new: unstudied, learning: snapshot.counts.learning, due: snapshot.counts.due }
+        Self { new: unstudied, learning: snapshot.counts.learning, due: snapshot.counts.due, waiting: 0 }
             .within(new_allowance(snapshot.new_cards_per_day, snapshot.new_cards_studied_today))
     }
 
-    /// `self` counting every unstudied card as new, capped at the day's new-card `allowance`.
+    /// `self` with its unstudied cards (`new` and `waiting`) split by the day's new-card
+    /// `allowance`: up to it they are new today, the rest wait.
     pub fn within(self, allowance: u64) -> Self {
-        Self { new: self.new.min(allowance), ..self }
+        let unstudied = self.new.saturating_add(self.waiting);
+        let new = unstudied.min(allowance);
+        Self { new, waiting: unstudied - new, ..self }
     }
 }
 
-/// New cards a profile may still start today.
+/// New cards a profile may still start today. `studied_today` is net of the extra cards the
+/// learner allowed for the day (`raw::new_cards_studied_on`), so it may be negative.
 pub fn new_allowance(per_day: i32, studied_today: i32) -> u64 {
-    u64::try_from(per_day.saturating_sub(studied_today.max(0))).unwrap_or(0)
+    u64::try_from(i64::from(per_day) - i64::from(studied_today)).unwrap_or(0)
 }
 
 /// The counts of a profile (or one of its decks) and its number of cards, in the study day
@@ -57,4 +65,25 @@ pub async fn day_counts(
     };
     let snapshot = study_queue::read(conn, query).await?;
     Ok(snapshot.map(|s| (DayCounts::of(&s), s.counts.cards)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowance_counts_extra_cards_and_never_goes_below_zero() {
+        assert_eq!(new_allowance(20, 0), 20);
+        assert_eq!(new_allowance(20, 25), 0);
+        // 20 a day, 10 more allowed today, 5 studied: 25 left.
+        assert_eq!(new_allowance(20, 5 - 10), 25);
+        assert_eq!(new_allowance(0, -10), 10);
+    }
+
+    #[test]
+    fn within_splits_unstudied_cards_into_new_and_waiting() {
+        let all = DayCounts { new: 5, learning: 1, due: 2, waiting: 0 };
+        assert_eq!(all.within(3), DayCounts { new: 3, learning: 1, due: 2, waiting: 2 });
+        assert_eq!(all.within(0).within(10), all);
+    }
 }

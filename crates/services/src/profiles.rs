@@ -124,6 +124,28 @@ fn default_deck_name(language: InterfaceLanguage) -> &'static str {
     }
 }
 
+/// Renames the profile's default deck into `language` when the interface language changes,
+/// as long as it still carries a stock name (one the learner chose is theirs) and no other
+/// deck of the profile has the new name.
+pub(crate) async fn name_default_deck(
+    conn: &impl repositories::ConnectionTrait,
+    profile_id: ProfileId,
+    language: InterfaceLanguage,
+    now: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    let Some(deck) = decks::find_default(conn, profile_id).await? else {
+        return Ok(());
+    };
+    let name = default_deck_name(language);
+    let stock = InterfaceLanguage::ALL.iter().any(|l| default_deck_name(*l) == deck.name);
+    if deck.name == name || !stock || decks::name_taken(conn, profile_id, name).await? {
+        return Ok(());
+    }
+    let changes = decks::DeckChanges { name: Some(name.to_owned()), ..Default::default() };
+    decks::update(conn, deck, changes, now).await?;
+    Ok(())
+}
+
 impl ProfileService {
     pub fn new(db: Database, clock: Arc<dyn Clock>, plans: Plans, users: UserCache) -> Self {
         Self { db, clock, plans, users }
@@ -206,7 +228,11 @@ impl ProfileService {
             new_cards_per_day: patch.new_cards_per_day,
             desired_retention: patch.desired_retention,
         };
-        let row = profiles::update(&txn, row, changes, self.clock.now()).await?;
+        let now = self.clock.now();
+        let row = profiles::update(&txn, row, changes, now).await?;
+        if let Some(language) = patch.interface_language {
+            name_default_deck(&txn, id, language, now).await?;
+        }
         txn.commit().await.map_err(RepoError::from)?;
         // The active profile's interface language is cached with the user.
         self.users.forget(user_id);

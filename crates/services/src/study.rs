@@ -8,7 +8,7 @@ use domain::{CardState, ProfileId, Rating, StudyDay, UserId};
 use repositories::progress::{self, ProgressRow, ProgressValues};
 use repositories::reviews::{self, NewReview};
 use repositories::study_queue::{self, QueueQuery};
-use repositories::{Database, RepoError, TransactionTrait, activity, users};
+use repositories::{Database, RepoError, TransactionTrait, activity, profiles, users};
 use uuid::Uuid;
 
 use crate::Clock;
@@ -269,6 +269,33 @@ impl StudyService {
             scheduled_seconds: done.scheduled_seconds,
             counts: counts.map(|(counts, _)| counts).unwrap_or_default(),
         })
+    }
+
+    /// "Study more today", as Anki's custom study: `count` more new cards for the profile
+    /// (the active one when `None`) in the study day that contains now, on top of its daily
+    /// number. The queue and every count read it through the same allowance. Answers the
+    /// profile-wide counts after the change.
+    pub async fn study_more(
+        &self,
+        user_id: UserId,
+        profile_id: Option<ProfileId>,
+        count: u32,
+    ) -> Result<DayCounts, StudyError> {
+        let now = self.clock.now();
+        let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
+        let user = users::lock(&txn, user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
+        let profile = match profile_id {
+            Some(id) => profiles::find_owned(&txn, user_id, id).await?,
+            None => profiles::find_active(&txn, user_id).await?,
+        }
+        .ok_or(ProfileError::NotFound)?;
+        let profile_id = ProfileId::from_uuid(profile.id);
+        let day = study_day_of(&user, now);
+        activity::add_extra_new_cards(&txn, user_id, profile_id, day.date, count).await?;
+        let counts =
+            day_counts(&txn, &user, now, profile_id, None).await?.map(|(counts, _)| counts).unwrap_or_default();
+        txn.commit().await.map_err(RepoError::from)?;
+        Ok(counts)
     }
 
     /// Restores the card's state from before the user's latest review still in effect.

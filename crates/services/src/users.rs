@@ -33,6 +33,8 @@ pub struct User {
     pub language_code: Option<String>,
     pub photo_url: Option<String>,
     pub timezone: String,
+    /// The zone was picked by hand: a device's detected zone no longer replaces it.
+    pub timezone_manual: bool,
     pub day_rollover_hour: i16,
     pub reminders_enabled: bool,
     pub reminder_hour: i16,
@@ -53,6 +55,7 @@ impl From<UserRow> for User {
             language_code: row.language_code,
             photo_url: row.photo_url,
             timezone: row.timezone,
+            timezone_manual: row.timezone_source == users::TIMEZONE_MANUAL,
             day_rollover_hour: row.day_rollover_hour,
             reminders_enabled: row.reminders_enabled,
             reminder_hour: row.reminder_hour,
@@ -79,12 +82,39 @@ pub struct Me {
 /// Settings from `PATCH /api/me`, already parsed at the edge.
 #[derive(Debug, Default, Clone)]
 pub struct MeChanges {
+    /// Picked by hand: stored, and kept from then on (see [`TimeZoneChange`]).
     pub timezone: Option<TimeZone>,
+    /// The zone a device reports: stored only while the learner follows the device.
+    pub detected_timezone: Option<TimeZone>,
+    /// `true`: follow the device again (with `detected_timezone`, its zone at once).
+    pub follow_device_timezone: bool,
     pub day_rollover_hour: Option<u8>,
     pub reminders_enabled: Option<bool>,
     pub reminder_hour: Option<u8>,
     pub rating_buttons: Option<u8>,
     pub interface_language: Option<InterfaceLanguage>,
+}
+
+/// What a settings change does to the stored zone and where it came from: a zone picked by
+/// hand always wins and sticks; a device's detected zone is taken only by a learner who never
+/// picked one (or asked to follow the device again), so two devices in different zones never
+/// overwrite a choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeZoneChange<'a> {
+    pub timezone: Option<&'a str>,
+    pub source: Option<&'static str>,
+}
+
+impl<'a> TimeZoneChange<'a> {
+    pub fn of(changes: &'a MeChanges, currently_manual: bool) -> Self {
+        if let Some(chosen) = &changes.timezone {
+            return Self { timezone: Some(chosen.name()), source: Some(users::TIMEZONE_MANUAL) };
+        }
+        let follows_device = changes.follow_device_timezone || !currently_manual;
+        let detected = changes.detected_timezone.as_ref().filter(|_| follows_device).map(TimeZone::name);
+        let source = changes.follow_device_timezone.then_some(users::TIMEZONE_FROM_DEVICE);
+        Self { timezone: detected, source }
+    }
 }
 
 /// The language to speak to a user in: their active profile's interface language, else the
@@ -93,6 +123,32 @@ pub fn interface_language(active_profile: Option<&str>, telegram_language: Optio
     active_profile
         .and_then(|language| language.parse().ok())
         .unwrap_or_else(|| InterfaceLanguage::from_telegram(telegram_language))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zone(name: &str) -> Option<TimeZone> {
+        TimeZone::parse(name).ok()
+    }
+
+    #[test]
+    fn a_zone_picked_by_hand_is_kept_from_detected_ones() {
+        let detected = MeChanges { detected_timezone: zone("Asia/Tokyo"), ..Default::default() };
+        assert_eq!(TimeZoneChange::of(&detected, true), TimeZoneChange { timezone: None, source: None });
+        assert_eq!(TimeZoneChange::of(&detected, false), TimeZoneChange { timezone: Some("Asia/Tokyo"), source: None });
+        let chosen = MeChanges { timezone: zone("Europe/Madrid"), ..Default::default() };
+        assert_eq!(
+            TimeZoneChange::of(&chosen, false),
+            TimeZoneChange { timezone: Some("Europe/Madrid"), source: Some(users::TIMEZONE_MANUAL) }
+        );
+        let follow = MeChanges { follow_device_timezone: true, ..detected };
+        assert_eq!(
+            TimeZoneChange::of(&follow, true),
+            TimeZoneChange { timezone: Some("Asia/Tokyo"), source: Some(users::TIMEZONE_FROM_DEVICE) }
+        );
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -118,8 +174,10 @@ impl UserService {
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
         let row = users::lock(&txn, user_id).await?.ok_or(UserError::UserGone)?;
+        let zone = TimeZoneChange::of(&changes, row.timezone_source == users::TIMEZONE_MANUAL);
         let settings = UserSettingsChanges {
-            timezone: changes.timezone.map(|tz| tz.name().to_owned()),
+            timezone: zone.timezone.map(str::to_owned),
+            timezone_source: zone.source,
             day_rollover_hour: changes.day_rollover_hour.map(i16::from),
             reminders_enabled: changes.reminders_enabled,
             reminder_hour: changes.reminder_hour.map(i16::from),
@@ -134,7 +192,9 @@ impl UserService {
                 interface_language: Some(language.as_str().to_owned()),
                 ..Default::default()
             };
+            let profile_id = ProfileId::from_uuid(active.id);
             profiles::update(&txn, active, changes, now).await?;
+            crate::profiles::name_default_deck(&txn, profile_id, language, now).await?;
         }
         let me = self.describe(&txn, User::from(row)).await?;
         txn.commit().await.map_err(RepoError::from)?;

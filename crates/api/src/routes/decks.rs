@@ -20,6 +20,8 @@ pub struct DeckCounts {
     pub new: u64,
     pub learning: u64,
     pub due: u64,
+    /// Never-studied cards beyond the profile's new-card allowance for today.
+    pub waiting: u64,
     pub total: u64,
 }
 
@@ -47,7 +49,13 @@ impl From<Deck> for DeckResponse {
             archived_at: d.archived_at,
             created_at: d.created_at,
             updated_at: d.updated_at,
-            counts: DeckCounts { new: d.counts.new, learning: d.counts.learning, due: d.counts.due, total: d.total },
+            counts: DeckCounts {
+                new: d.counts.new,
+                learning: d.counts.learning,
+                due: d.counts.due,
+                waiting: d.counts.waiting,
+                total: d.total,
+            },
         }
     }
 }

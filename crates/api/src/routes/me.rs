@@ -92,9 +92,15 @@ impl MeResponse {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeRequest {
-    /// IANA time zone name.
+    /// IANA time zone picked by the learner: stored and kept (`timezone_source` `manual`).
     #[schema(value_type = Option<crate::schemas::values::TimeZoneValue>, example = "Europe/Berlin")]
     pub timezone: Option<TimeZone>,
+    /// The zone the device reports: stored only while `timezone_source` is `device`, so
+    /// another device never overwrites a zone picked by hand.
+    #[schema(value_type = Option<crate::schemas::values::TimeZoneValue>, example = "Asia/Tokyo")]
+    pub detected_timezone: Option<TimeZone>,
+    /// `true`: follow the device's zone again (`detected_timezone` is then stored at once).
+    pub follow_device_timezone: Option<bool>,
     /// The local hour (0–23) at which a new study day begins.
     #[validate(range(max = 23))]
     #[schema(maximum = 23)]
@@ -129,6 +135,8 @@ pub async fn update_me(
     let body = body.0;
     let changes = MeChanges {
         timezone: body.timezone,
+        detected_timezone: body.detected_timezone,
+        follow_device_timezone: body.follow_device_timezone.unwrap_or(false),
         day_rollover_hour: body.day_rollover_hour,
         reminders_enabled: body.reminders_enabled,
         reminder_hour: body.reminder_hour,

@@ -62,6 +62,7 @@ table!(register_api, ApiRoutes, API_ROUTES {
     "/api/study/queue" => { get: study::queue },
     "/api/study/review" => { post: study::review },
     "/api/study/undo" => { post: study::undo },
+    "/api/study/more" => { post: study::study_more },
     "/api/sessions/chat" => { post: chat::chat },
     "/api/dialog/history" => { get: chat::history, delete: chat::clear },
 });

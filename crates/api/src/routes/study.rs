@@ -140,6 +140,38 @@ pub async fn review(
     }))
 }
 
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct StudyMoreBody {
+    /// The active profile when left out.
+    pub profile_id: Option<Uuid>,
+    /// New cards to add to today's allowance.
+    #[validate(range(min = 1, max = 100))]
+    #[schema(minimum = 1, maximum = 100)]
+    pub new_cards: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StudyMoreResponse {
+    /// The profile's counts for today with the raised allowance.
+    pub counts: DayCountsResponse,
+}
+
+/// "Study more today" (Anki's custom study): raises the profile's new-card allowance for the
+/// current study day only; the queue and every count take it into account.
+#[utoipa::path(post, path = "/api/study/more", tag = "study", security(("bearer" = [])), request_body = StudyMoreBody,
+    responses((status = 200, body = StudyMoreResponse),
+              (status = 404, description = "PROFILE_NOT_FOUND", body = crate::error::ErrorBody)))]
+pub async fn study_more(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    body: ValidatedJson<StudyMoreBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let counts = state.study.study_more(user.id(), body.profile_id.map(ProfileId::from_uuid), body.new_cards).await?;
+    Ok(HttpResponse::Ok().json(StudyMoreResponse { counts: counts.into() }))
+}
+
 #[utoipa::path(post, path = "/api/study/undo", tag = "study", security(("bearer" = [])),
     responses((status = 200, body = UndoResponse), (status = 409, description = "CONFLICT: nothing to undo", body = crate::error::ErrorBody)))]
 pub async fn undo(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

@@ -83,14 +83,18 @@ impl From<Card> for CardResponse {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DayCountsResponse {
+    /// New cards still allowed today.
     pub new: u64,
     pub learning: u64,
     pub due: u64,
+    /// Never-studied cards beyond today's new-card allowance (`POST /api/study/more` lets
+    /// some of them in today).
+    pub waiting: u64,
 }
 
 impl From<DayCounts> for DayCountsResponse {
     fn from(c: DayCounts) -> Self {
-        Self { new: c.new, learning: c.learning, due: c.due }
+        Self { new: c.new, learning: c.learning, due: c.due, waiting: c.waiting }
     }
 }
 

@@ -21,6 +21,9 @@ pub struct UserResponse {
     pub photo_url: Option<String>,
     /// IANA time zone, e.g. `Europe/Moscow`.
     pub timezone: String,
+    /// `manual`: picked by the learner, kept whatever a device detects; `device`: follows the
+    /// zone the learner's device reports (`detected_timezone` in `PATCH /api/me`).
+    pub timezone_source: TimeZoneSource,
     pub day_rollover_hour: i16,
     pub reminders_enabled: bool,
     pub reminder_hour: i16,
@@ -31,6 +34,14 @@ pub struct UserResponse {
     pub interface_language: String,
     pub is_admin: bool,
     pub created_at: DateTime<Utc>,
+}
+
+/// Where the stored time zone comes from.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeZoneSource {
+    Device,
+    Manual,
 }
 
 impl UserResponse {
@@ -44,6 +55,7 @@ impl UserResponse {
             language_code: user.language_code,
             photo_url: user.photo_url,
             timezone: user.timezone,
+            timezone_source: if user.timezone_manual { TimeZoneSource::Manual } else { TimeZoneSource::Device },
             day_rollover_hour: user.day_rollover_hour,
             reminders_enabled: user.reminders_enabled,
             reminder_hour: user.reminder_hour,

@@ -23,7 +23,7 @@ async fn decks_are_created_renamed_archived_and_deleted_with_confirmation() {
     let app = spawn_app().await;
     let (user, default_deck) = learner(&app, 30).await;
     assert_eq!(default_deck["name"], "Мои слова");
-    assert_eq!(default_deck["counts"], json!({"new": 0, "learning": 0, "due": 0, "total": 0}));
+    assert_eq!(default_deck["counts"], json!({"new": 0, "learning": 0, "due": 0, "waiting": 0, "total": 0}));
     let token = &user.access_token;
 
     let created = app.call(Method::POST, "/api/decks", token, Some(json!({"name": "Глаголы"}))).await;
@@ -199,7 +199,7 @@ async fn someone_elses_cards_and_decks_are_not_found() {
     assert_contract(foreign_add, 404, "DECK_NOT_FOUND").await;
 }
 
-fn urlencode(s: &str) -> String {
+pub fn urlencode(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 

@@ -22,5 +22,6 @@ mod readiness;
 mod security_headers;
 mod session;
 mod study;
+mod study_more;
 mod transfer;
 mod tutor;

@@ -59,6 +59,29 @@ async fn settings_are_validated_and_saved() {
 }
 
 #[tokio::test]
+async fn a_zone_picked_by_hand_is_kept_across_devices() {
+    let app = spawn_app().await;
+    let user = app.sign_in(13).await;
+    let patch = |body: serde_json::Value| app.call(Method::PATCH, "/api/me", &user.access_token, Some(body));
+    let zone = |me: serde_json::Value| (me["user"]["timezone"].clone(), me["user"]["timezone_source"].clone());
+
+    // A learner who never chose follows the device.
+    let me: serde_json::Value = patch(json!({"detected_timezone": "Asia/Tokyo"})).await.json().await.unwrap();
+    assert_eq!(zone(me), (json!("Asia/Tokyo"), json!("device")));
+    // Picked by hand: stored, and another device's zone no longer replaces it.
+    let me: serde_json::Value = patch(json!({"timezone": "Europe/Madrid"})).await.json().await.unwrap();
+    assert_eq!(zone(me), (json!("Europe/Madrid"), json!("manual")));
+    let me: serde_json::Value = patch(json!({"detected_timezone": "America/Chicago"})).await.json().await.unwrap();
+    assert_eq!(zone(me), (json!("Europe/Madrid"), json!("manual")));
+    let me: serde_json::Value = app.call(Method::GET, "/api/me", &user.access_token, None).await.json().await.unwrap();
+    assert_eq!(zone(me), (json!("Europe/Madrid"), json!("manual")));
+    // Until the learner asks to follow the device again.
+    let body = json!({"detected_timezone": "America/Chicago", "follow_device_timezone": true});
+    let me: serde_json::Value = patch(body).await.json().await.unwrap();
+    assert_eq!(zone(me), (json!("America/Chicago"), json!("device")));
+}
+
+#[tokio::test]
 async fn interface_language_needs_a_profile_to_live_on() {
     let app = spawn_app().await;
     let user = app.sign_in(12).await;

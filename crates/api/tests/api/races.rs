@@ -13,7 +13,7 @@ use crate::cards::learner;
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
 /// An app on the embedded SQLite, as `APP_ENV=local` runs by default.
-async fn sqlite_app(dir: &ScratchDir) -> TestApp {
+pub async fn sqlite_app(dir: &ScratchDir) -> TestApp {
     let url = format!("sqlite://{}/lang-agent.db?mode=rwc", dir.0.display());
     spawn_app_with(&[("DATABASE_URL", url.as_str()), ("RUN_MIGRATIONS", "true")]).await
 }

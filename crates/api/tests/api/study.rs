@@ -35,7 +35,7 @@ async fn a_card_is_learned_day_after_day_with_growing_fsrs_intervals() {
     let id = &card["id"];
 
     let q = queue(&app, &user).await;
-    assert_eq!(q["counts"], json!({"new": 1, "learning": 0, "due": 0}));
+    assert_eq!(q["counts"], json!({"new": 1, "learning": 0, "due": 0, "waiting": 0}));
     assert_eq!(
         q["cards"][0]["intervals"],
         json!({"again": 60, "hard": 330, "good": 600, "easy": q["cards"][0]["intervals"]["easy"]})
@@ -45,11 +45,11 @@ async fn a_card_is_learned_day_after_day_with_growing_fsrs_intervals() {
     let first: Value = review(&app, &user, id, 3, &uuid()).await.json().await.unwrap();
     assert_eq!(first["progress"]["state"], "learning");
     assert_eq!(first["scheduled_seconds"], 600);
-    assert_eq!(first["counts"], json!({"new": 0, "learning": 1, "due": 0}));
+    assert_eq!(first["counts"], json!({"new": 0, "learning": 1, "due": 0, "waiting": 0}));
     // Nothing else is left, so the step due in ten minutes is shown ahead (learn-ahead limit).
     let ahead = queue(&app, &user).await;
     assert_eq!(ahead["cards"][0]["card"]["id"], *id);
-    assert_eq!(ahead["counts"], json!({"new": 0, "learning": 1, "due": 0}));
+    assert_eq!(ahead["counts"], json!({"new": 0, "learning": 1, "due": 0, "waiting": 0}));
 
     app.clock.advance(Duration::minutes(10));
     let graduated: Value = review(&app, &user, id, 3, &uuid()).await.json().await.unwrap();
@@ -130,7 +130,7 @@ async fn undo_walks_back_one_review_at_a_time() {
 
     assert_eq!(
         queue(&app, &user).await["counts"],
-        json!({"new": 1, "learning": 0, "due": 0}),
+        json!({"new": 1, "learning": 0, "due": 0, "waiting": 0}),
         "the new-card allowance is given back"
     );
     assert_eq!(

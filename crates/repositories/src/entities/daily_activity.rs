@@ -14,6 +14,8 @@ pub struct Model {
     pub exercises_done: i32,
     pub messages_sent: i32,
     pub seconds_spent: i32,
+    /// New cards added to the day's allowance by the learner ("study more today").
+    pub extra_new_cards: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,8 @@ pub struct Model {
     pub language_code: Option<String>,
     pub photo_url: Option<String>,
     pub timezone: String,
+    /// `device`: follows the zone the learner's device reports; `manual`: picked by hand.
+    pub timezone_source: String,
     pub day_rollover_hour: i16,
     pub premium_until: Option<DateTimeUtc>,
     pub trial_used: bool,

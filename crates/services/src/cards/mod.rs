@@ -146,7 +146,8 @@ impl CardService {
             .decks
             .into_iter()
             .map(|(row, c)| {
-                let day = DayCounts { new: c.unstudied, learning: c.learning, due: c.due }.within(allowance);
+                let day =
+                    DayCounts { new: c.unstudied, learning: c.learning, due: c.due, waiting: 0 }.within(allowance);
                 Deck::from_row(row, day, c.total)
             })
             .collect())
