@@ -98,6 +98,9 @@ pub struct ServerSettings {
     /// metrics port whenever it is set (which a non-loopback `METRICS_HOST` demands).
     pub metrics_token: Option<SecretString>,
     pub max_request_bytes: usize,
+    /// Body limit of a deck import (`POST /api/decks/{id}/import`), which may be an Anki
+    /// package with media; never below `max_request_bytes`.
+    pub max_import_bytes: usize,
     pub shutdown_timeout_seconds: u64,
     pub workers: Option<usize>,
     pub web_dist_dir: PathBuf,
@@ -444,6 +447,7 @@ fn read_server(env: &mut EnvReader, app_env: AppEnv, mini_app_url: Option<&Url>)
         metrics_host,
         metrics_token,
         max_request_bytes: env.ranged("MAX_REQUEST_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+        max_import_bytes: env.ranged("MAX_IMPORT_BYTES", 32 * 1024 * 1024, 1024, 256 * 1024 * 1024),
         shutdown_timeout_seconds: env.ranged("SHUTDOWN_TIMEOUT_SECONDS", 30, 0, 600),
         workers: env.parse_opt("WORKERS", "a positive number"),
         web_dist_dir: PathBuf::from(env.string("WEB_DIST_DIR", "web/dist")),

@@ -35,6 +35,7 @@ fn an_empty_environment_runs_locally_on_embedded_defaults() {
     assert_eq!(s.server.host, "127.0.0.1");
     assert_eq!(s.server.port, 8000);
     assert_eq!(s.server.max_request_bytes, 1024 * 1024);
+    assert_eq!(s.server.max_import_bytes, 32 * 1024 * 1024);
     assert_eq!(s.log_format, LogFormat::Pretty);
     assert_eq!(s.llm.provider, LlmProviderKind::None);
     assert_eq!(s.llm.model, "gpt-4.1-mini");

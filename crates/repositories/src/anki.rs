@@ -1,6 +1,9 @@
 //! Writes an Anki package (`.apkg`): a zip holding `collection.anki2`, an SQLite database in
 //! the collection schema every Anki version imports (schema 11), and an empty `media` map.
 //! The database is written through sqlx's SQLite driver, the one the workspace already links.
+//! [`read`] reads the notes of any Anki package back (import).
+
+pub mod read;
 
 use std::io::Write;
 

@@ -101,11 +101,32 @@ impl From<services::cards::CardError> for ApiError {
     }
 }
 
+/// 422 for a file that cannot be imported: `reason` for the client, the sentence for people.
+fn invalid_file(reason: &str, message: &str) -> ApiError {
+    ApiError::new(ErrorCode::ValidationError).with_details(json!({ "file": [message], "reason": reason }))
+}
+
 impl From<services::transfer::TransferError> for ApiError {
     fn from(err: services::transfer::TransferError) -> Self {
-        use services::transfer::TransferError;
+        use services::transfer::{ApkgError, TransferError};
         match err {
             TransferError::Card(e) => e.into(),
+            TransferError::NotText => invalid_file("not_text", "the file is neither UTF-8 text nor an Anki package"),
+            TransferError::Package(e) => match e {
+                ApkgError::NotZip => invalid_file("not_a_package", "the file is not an Anki package (a zip archive)"),
+                ApkgError::NoCollection => invalid_file("no_collection", "the package holds no Anki collection"),
+                ApkgError::Corrupt(_) => invalid_file("corrupt_package", "the Anki collection cannot be read"),
+                ApkgError::TooLarge { max } => Self::new(ErrorCode::PayloadTooLarge)
+                    .with_details(json!({ "reason": "collection_too_large", "max_bytes": max })),
+                e @ ApkgError::Storage(_) => Self::internal(e),
+            },
+            TransferError::BadMapping(message) => {
+                Self::new(ErrorCode::ValidationError).with_details(json!({ "columns": [message] }))
+            }
+            TransferError::ColumnsUnclear => Self::new(ErrorCode::ValidationError).with_details(json!({
+                "columns": ["the columns are unclear: pick them (see the dry run's columns) and send ?columns="],
+                "reason": "columns_unclear",
+            })),
             e @ TransferError::Write(_) => Self::internal(e),
         }
     }

@@ -13,6 +13,7 @@ use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use actix_web::{Error, HttpMessage, web};
 use futures_util::Stream;
+use serde_json::json;
 
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
@@ -21,18 +22,33 @@ pub async fn body_limit(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let Some(limit) = req.app_data::<web::Data<AppState>>().map(|s| s.settings.server.max_request_bytes) else {
+    let import = is_import(&req);
+    let Some(limit) = req.app_data::<web::Data<AppState>>().map(|s| {
+        let server = &s.settings.server;
+        if import { server.max_import_bytes.max(server.max_request_bytes) } else { server.max_request_bytes }
+    }) else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
     let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
-        let response = req.error_response(ApiError::new(ErrorCode::PayloadTooLarge));
+        let response =
+            req.error_response(ApiError::new(ErrorCode::PayloadTooLarge).with_details(json!({ "max_bytes": limit })));
         return Ok(response.map_into_right_body());
     }
     let inner = req.take_payload();
     req.set_payload(Payload::from(Box::pin(LimitedPayload { inner, remaining: limit, done: false })
         as Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>>));
     Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// A deck import (`POST /api/decks/{id}/import`) may carry a whole Anki package.
+pub fn is_import(req: &ServiceRequest) -> bool {
+    req.method() == actix_web::http::Method::POST
+        && req
+            .path()
+            .strip_prefix("/api/decks/")
+            .and_then(|rest| rest.strip_suffix("/import"))
+            .is_some_and(|id| !id.contains('/'))
 }
 
 /// Passes chunks through until the limit is crossed, then yields `Overflow` and stops.

@@ -23,6 +23,8 @@ pub struct ImportDuplicate {
     pub front: String,
     /// The card already in the profile; `None` when the clash is with an earlier row of the file.
     pub existing_card_id: Option<Uuid>,
+    /// The earlier row of the file with the same word, when that is the clash.
+    pub first_row: Option<usize>,
 }
 
 /// What an import did (or, in a dry run, would do).
@@ -56,16 +58,19 @@ impl CardService {
             .map(|r| (r.lemma_key, r.id))
             .collect();
 
-        let mut seen = std::collections::HashSet::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
         let mut duplicates = Vec::new();
         let mut fresh = Vec::new();
         for (numbered, key) in rows.into_iter().zip(keys) {
             let NumberedContent { row, content } = numbered;
             if let Some(id) = existing.get(&key) {
-                duplicates.push(ImportDuplicate { row, front: content.front, existing_card_id: Some(*id) });
-            } else if !seen.insert(key) {
-                duplicates.push(ImportDuplicate { row, front: content.front, existing_card_id: None });
+                let existing_card_id = Some(*id);
+                duplicates.push(ImportDuplicate { row, front: content.front, existing_card_id, first_row: None });
+            } else if let Some(first) = seen.get(&key) {
+                let first_row = Some(*first);
+                duplicates.push(ImportDuplicate { row, front: content.front, existing_card_id: None, first_row });
             } else {
+                seen.insert(key, row);
                 fresh.push(content);
             }
         }

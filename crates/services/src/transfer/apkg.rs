@@ -1,10 +1,37 @@
-//! A deck as an Anki package.
+//! A deck as an Anki package, and an Anki package as rows to import.
 
 use chrono::{DateTime, Utc};
 use repositories::RepoError;
+use repositories::anki::read::{ApkgError, read_notes};
 use repositories::anki::{AnkiNote, write_apkg};
 
+use super::columns::{ColumnHints, MAX_COLUMNS};
+use super::html;
+use super::table::{MAX_IMPORT_ROWS, Table, TableRow};
 use crate::cards::Card;
+
+/// The package's notes as rows (row = the note's position, oldest first), each field as plain
+/// text. The note type's field names name the columns; otherwise the first field is the front
+/// and the second the back.
+pub(super) async fn read_package(package: Vec<u8>) -> Result<Table, ApkgError> {
+    let notes = read_notes(package, MAX_IMPORT_ROWS).await?;
+    let rows = notes
+        .notes
+        .iter()
+        .enumerate()
+        .map(|(index, fields)| TableRow {
+            row: index + 1,
+            cells: fields.iter().take(MAX_COLUMNS).map(|field| html::to_text(field)).collect(),
+        })
+        .collect();
+    Ok(Table {
+        rows,
+        errors: Vec::new(),
+        hints: ColumnHints { names: notes.field_names, positional: true, ignored: Vec::new() },
+        may_have_header: false,
+        truncated: notes.truncated,
+    })
+}
 
 /// The deck as an Anki package: one note per card (front; back with the example, forms and
 /// notes), all new in Anki, since Anki schedules with its own state.

@@ -1,13 +1,16 @@
-//! Cards as CSV/TSV: parsing with a per-row report, and writing (cells that a spreadsheet
-//! would run as a formula are neutralised, and read back as they were).
+//! Cards as CSV/TSV: reading a file into rows of cells (the delimiter sniffed, or named by
+//! Anki's `#separator:` line; Anki's other `#key:value` lines understood), and writing (cells
+//! that a spreadsheet would run as a formula are neutralised, and read back as they were).
 
 use csv::{ReaderBuilder, WriterBuilder};
 use domain::CardContent;
-use serde::Serialize;
 
-use crate::cards::NumberedContent;
+use super::columns::{ColumnHints, MAX_COLUMNS};
+use super::html;
+use super::table::{MAX_IMPORT_ROWS, RowError, RowErrorCode, Table, TableRow};
 
-/// Columns in the order of a file without a header row, and the names a header may use.
+/// Columns of our own export, in order; its header names them, and [`super::columns`] knows
+/// each name.
 const COLUMNS: [&str; 10] = [
     "front",
     "back",
@@ -20,20 +23,6 @@ const COLUMNS: [&str; 10] = [
     "notes",
     "forms",
 ];
-pub const MAX_IMPORT_ROWS: usize = 5000;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RowError {
-    /// 1-based line number in the file, as a spreadsheet shows it.
-    pub row: usize,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Parsed {
-    pub rows: Vec<NumberedContent>,
-    pub errors: Vec<RowError>,
-}
 
 /// The delimiter a file most likely uses, judged on its first lines with quotes respected:
 /// tab, then semicolon (Excel in Russian locales writes those, with commas inside
@@ -63,100 +52,132 @@ fn sniff_delimiter(text: &str) -> u8 {
     best.1
 }
 
-/// Parses CSV or TSV. A first row naming `front` and `back` is a header (any column order,
-/// unknown columns ignored); otherwise columns are taken in the order of [`COLUMNS`].
-pub fn parse(text: &str) -> Parsed {
+/// What Anki's "Notes in Plain Text" export says about itself in its first lines
+/// (`#separator:tab`, `#html:true`, `#columns:…`, `#tags column:3`, …).
+#[derive(Debug, Default)]
+struct AnkiHeader {
+    /// Lines taken by the header, for row numbers.
+    lines: usize,
+    separator: Option<u8>,
+    html: bool,
+    columns: Option<String>,
+    /// 1-based columns of tags, deck, note type and guid.
+    meta_columns: Vec<usize>,
+}
+
+fn anki_header(text: &str) -> AnkiHeader {
+    let mut header = AnkiHeader::default();
+    for line in text.lines() {
+        let Some((key, value)) = line.strip_prefix('#').and_then(|l| l.split_once(':')) else { break };
+        let key = key.trim().to_ascii_lowercase();
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphabetic() || c == ' ') {
+            break;
+        }
+        let value = value.trim_end_matches(['\r', '\n']);
+        match key.as_str() {
+            "separator" => {
+                header.separator = match value.trim().to_ascii_lowercase().as_str() {
+                    "tab" => Some(b'\t'),
+                    "comma" => Some(b','),
+                    "semicolon" => Some(b';'),
+                    "pipe" => Some(b'|'),
+                    "colon" => Some(b':'),
+                    "space" => Some(b' '),
+                    other => other.bytes().next().filter(|_| other.len() == 1),
+                }
+            }
+            "html" => header.html = value.trim().eq_ignore_ascii_case("true"),
+            "columns" => header.columns = Some(value.to_owned()),
+            "tags column" | "deck column" | "notetype column" | "guid column" => {
+                if let Ok(column) = value.trim().parse::<usize>() {
+                    header.meta_columns.push(column);
+                }
+            }
+            _ => {}
+        }
+        header.lines += 1;
+    }
+    header
+}
+
+/// Reads CSV or TSV into rows of cells (blank rows skipped; at most one header row plus
+/// [`MAX_IMPORT_ROWS`] rows and one more, which tells that the file is longer).
+pub fn read_table(text: &str) -> Table {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = ReaderBuilder::new()
-        .delimiter(sniff_delimiter(text))
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut parsed = Parsed::default();
-    let mut mapping: Vec<Option<usize>> = (0..COLUMNS.len()).map(Some).collect();
+    let anki = anki_header(text);
+    let body: String = text.split_inclusive('\n').skip(anki.lines).collect();
+    let delimiter = anki.separator.unwrap_or_else(|| sniff_delimiter(&body));
+    let mut reader =
+        ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(body.as_bytes());
+    let mut table = Table { may_have_header: anki.lines == 0, ..Table::default() };
+    if anki.lines > 0 {
+        table.hints = ColumnHints {
+            names: anki.columns.as_ref().map(|c| c.split(delimiter as char).map(|n| n.trim().to_owned()).collect()),
+            positional: true,
+            ignored: anki.meta_columns.iter().filter_map(|c| c.checked_sub(1)).collect(),
+        };
+    }
+    // The line a record starts on, as an editor shows it (blank lines, quoted newlines and
+    // Anki's header lines included). The reader's own line is that of the blank lines it
+    // skipped before the record, so lines are counted from its byte offset instead.
+    let mut lines = LineCounter { text: body.as_bytes(), offset: 0, line: 1 };
+    let mut line_of = |position: Option<&csv::Position>, index: usize| {
+        position
+            .and_then(|p| usize::try_from(p.byte()).ok())
+            .map_or(index + 1, |byte| lines.line_at(byte))
+            .saturating_add(anki.lines)
+    };
     for (index, record) in reader.records().enumerate() {
+        if table.rows.len() + table.errors.len() > MAX_IMPORT_ROWS + 1 {
+            break;
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let row = e.position().map_or(index + 1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-                parsed.errors.push(RowError { row, message: format!("unreadable row: {e}") });
+                let row = line_of(e.position(), index);
+                table.errors.push(RowError::new(row, RowErrorCode::UnreadableRow));
                 continue;
             }
         };
-        // The line the record starts on, as an editor shows it (blank lines and quoted
-        // newlines included).
-        let row = record.position().map_or(index + 1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-        if index == 0 && is_header(&record) {
-            mapping =
-                record.iter().map(|name| COLUMNS.iter().position(|c| c.eq_ignore_ascii_case(name.trim()))).collect();
-            continue;
-        }
+        let row = line_of(record.position(), index);
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        if parsed.rows.len() + parsed.errors.len() >= MAX_IMPORT_ROWS {
-            parsed
-                .errors
-                .push(RowError { row, message: format!("more than {MAX_IMPORT_ROWS} rows; the rest was not read") });
-            break;
-        }
-        match to_content(&record, &mapping) {
-            Ok(content) => parsed.rows.push(NumberedContent { row, content }),
-            Err(message) => parsed.errors.push(RowError { row, message }),
-        }
+        let cells = record
+            .iter()
+            .take(MAX_COLUMNS)
+            .map(|cell| {
+                let cell = restore(cell);
+                if anki.html { html::to_text(cell) } else { cell.trim().to_owned() }
+            })
+            .collect();
+        table.rows.push(TableRow { row, cells });
     }
-    parsed
+    table
 }
 
-fn is_header(record: &csv::StringRecord) -> bool {
-    let has = |name: &str| record.iter().any(|f| f.trim().eq_ignore_ascii_case(name));
-    has("front") && has("back")
+/// Line numbers of byte offsets, for offsets that only grow.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: usize,
 }
 
-fn to_content(record: &csv::StringRecord, mapping: &[Option<usize>]) -> Result<CardContent, String> {
-    let mut fields: [Option<String>; COLUMNS.len()] = Default::default();
-    for (position, value) in record.iter().enumerate() {
-        if let Some(Some(column)) = mapping.get(position)
-            && let Some(slot) = fields.get_mut(*column)
-        {
-            let value = restore(value).trim();
-            *slot = (!value.is_empty()).then(|| value.to_owned());
+impl LineCounter<'_> {
+    /// The line of the first character at or after `byte` that is not a line break.
+    fn line_at(&mut self, byte: usize) -> usize {
+        let mut start = byte.max(self.offset);
+        while matches!(self.text.get(start), Some(b'\n' | b'\r')) {
+            start += 1;
         }
+        let passed = self.text.get(self.offset..start).unwrap_or_default();
+        self.line += passed.iter().filter(|b| **b == b'\n').count();
+        self.offset = start;
+        self.line
     }
-    let [front, back, lemma, part_of_speech, gender, transcription, example, example_translation, notes, forms] =
-        fields;
-    if record.iter().any(|field| field.contains('\0')) {
-        return Err("a cell contains the NUL character".to_owned());
-    }
-    let front = front.ok_or("the front (word) is empty")?;
-    let back = back.ok_or("the back (translation) is empty")?;
-    if front.chars().count() > 500 || back.chars().count() > 1000 {
-        return Err("the front is over 500 or the back over 1000 characters".to_owned());
-    }
-    let forms = match forms {
-        None => None,
-        Some(text) => match serde_json::from_str::<serde_json::Value>(&text) {
-            Ok(value @ serde_json::Value::Object(_)) => Some(value),
-            _ => {
-                return Err("forms must be a JSON object such as {\"plural\": \"Hunde\"}".to_owned());
-            }
-        },
-    };
-    Ok(CardContent {
-        front,
-        back,
-        lemma,
-        part_of_speech,
-        gender,
-        forms,
-        transcription,
-        example,
-        example_translation,
-        notes,
-    })
 }
 
-/// Cards as CSV with a header row, in [`COLUMNS`] order, readable by [`parse`].
+/// Cards as CSV with a header row, in [`COLUMNS`] order, readable by [`read_table`].
 pub fn to_csv<'a>(cards: impl IntoIterator<Item = &'a CardContent>) -> Result<Vec<u8>, csv::Error> {
     let mut writer = WriterBuilder::new().from_writer(Vec::new());
     writer.write_record(COLUMNS)?;
@@ -206,44 +227,39 @@ fn restore(cell: &str) -> &str {
 mod tests {
     use super::*;
 
-    #[test]
-    fn headerless_tsv_with_bad_rows_is_reported_per_row() {
-        let parsed = parse("Hund\tсобака\nKatze\t\n\t\nHaus\tдом\tHaus\n");
-        assert_eq!(parsed.rows.len(), 2);
-        assert_eq!(parsed.rows[1].content.lemma.as_deref(), Some("Haus"));
-        assert_eq!(parsed.errors, vec![RowError { row: 2, message: "the back (translation) is empty".into() }]);
+    fn cells(table: &Table) -> Vec<Vec<&str>> {
+        table.rows.iter().map(|r| r.cells.iter().map(String::as_str).collect()).collect()
     }
 
     #[test]
     fn semicolon_files_with_commas_inside_and_line_numbers_with_blank_and_multiline_rows() {
-        let parsed = parse("Hund;собака, пёс, псина\nKatze;кошка\n");
-        assert_eq!(parsed.rows.len(), 2, "{:?}", parsed.errors);
-        assert_eq!(parsed.rows[0].content.back, "собака, пёс, псина");
+        let table = read_table("Hund;собака, пёс, псина\nKatze;кошка\n");
+        assert_eq!(cells(&table), vec![vec!["Hund", "собака, пёс, псина"], vec!["Katze", "кошка"]]);
 
-        let parsed = parse("front,back\n\n\"Tisch\",\"стол\nмебель\"\nStuhl,\n");
-        assert_eq!(parsed.rows[0].content.back, "стол\nмебель");
-        assert_eq!(parsed.errors, vec![RowError { row: 5, message: "the back (translation) is empty".into() }]);
+        let table = read_table("\u{feff}front,back\n\n\"Tisch\",\"стол\nмебель\"\nStuhl,\n");
+        assert_eq!(cells(&table)[1], vec!["Tisch", "стол\nмебель"]);
+        assert_eq!(table.rows.iter().map(|r| r.row).collect::<Vec<_>>(), vec![1, 3, 5]);
+        assert!(table.may_have_header);
     }
 
     #[test]
-    fn a_header_maps_columns_in_any_order_and_semicolons_are_understood() {
-        let parsed = parse("\u{feff}back;notes;front;unknown\nсобака;pet;Hund;x\n");
-        assert_eq!(parsed.rows.len(), 1);
-        let c = &parsed.rows[0].content;
-        assert_eq!((c.front.as_str(), c.back.as_str(), c.notes.as_deref()), ("Hund", "собака", Some("pet")));
+    fn ankis_plain_text_export_says_how_to_read_it() {
+        let text = "#separator:tab\n#html:true\n#tags column:3\nder <b>Hund</b>\tсобака<br>пёс\tanimals\n";
+        let table = read_table(text);
+        assert_eq!(cells(&table), vec![vec!["der Hund", "собака\nпёс", "animals"]]);
+        assert_eq!(table.rows[0].row, 4);
+        assert!(!table.may_have_header);
+        assert_eq!(table.hints, ColumnHints { names: None, positional: true, ignored: vec![2] });
+
+        let table = read_table("#separator:Semicolon\n#columns:Front;Back\nHund;собака\n");
+        assert_eq!(cells(&table), vec![vec!["Hund", "собака"]]);
+        assert_eq!(table.hints.names, Some(vec!["Front".to_owned(), "Back".to_owned()]));
     }
 
     #[test]
-    fn quoted_fields_and_forms_round_trip_through_export() {
-        let parsed =
-            parse("front,back,forms\n\"Hund, der\",\"собака \"\"Рекс\"\"\",\"{\"\"plural\"\": \"\"Hunde\"\"}\"\n");
-        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
-        let content = parsed.rows[0].content.clone();
-        assert_eq!(content.front, "Hund, der");
-        assert_eq!(content.back, "собака \"Рекс\"");
-        let csv = String::from_utf8(to_csv([&content]).unwrap()).unwrap();
-        assert_eq!(parse(&csv).rows[0].content, content);
-        assert!(parse("front,back,forms\nHund,собака,[1]\n").errors[0].message.contains("JSON object"));
+    fn a_hash_that_is_no_anki_header_is_data() {
+        let table = read_table("#hashtag\tхештег\n");
+        assert_eq!(cells(&table), vec![vec!["#hashtag", "хештег"]]);
     }
 
     #[test]
@@ -265,8 +281,9 @@ mod tests {
             assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell} would run as a formula in {data_line}");
         }
         assert!(data_line.starts_with("\"'=HYPERLINK"), "{data_line}");
-        let parsed = parse(&csv);
-        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
-        assert_eq!(parsed.rows[0].content, content);
+        let table = read_table(&csv);
+        assert_eq!(table.rows[1].cells[0], content.front);
+        assert_eq!(table.rows[1].cells[8], "'quoted' stays");
+        assert_eq!(table.rows[1].cells[7], "''");
     }
 }

@@ -45,7 +45,13 @@ async fn loop_of_a_day(backend: Backend) {
         .unwrap();
 
     let report = transfer
-        .import(user, deck_of(cards, user).await, "Äpfel\tяблоки\nHund;x\tсобака\n\nHaus\n", false)
+        .import(
+            user,
+            deck_of(cards, user).await,
+            "Äpfel\tяблоки\nHund;x\tсобака\n\nHaus\n".into(),
+            services::transfer::DeclaredType::Text,
+            services::transfer::ImportOptions::default(),
+        )
         .await
         .unwrap();
     assert_eq!((report.created, report.errors.len()), (2, 1));
