@@ -25,11 +25,14 @@ pub struct QueueQuery {
     pub profile_id: Option<ProfileId>,
     /// The whole profile (without archived decks) when `None`.
     pub deck_id: Option<DeckId>,
+    /// Learning steps due by now come first; the other kinds fill what they leave of `limit`.
+    pub now: DateTime<Utc>,
     /// Learning steps due up to here are read (the caller decides whether to show early ones).
     pub learning_until: DateTime<Utc>,
     pub day_end: DateTime<Utc>,
     pub day: NaiveDate,
-    /// Up to this many cards of each kind; 0 reads the counts alone.
+    /// Up to this many cards due now in all (learning steps, then reviews, then new cards),
+    /// plus up to as many learning steps due by `learning_until`; 0 reads the counts alone.
     pub limit: u64,
 }
 
@@ -100,6 +103,7 @@ pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Opti
             "TRUE".to_owned(),
         ),
     };
+    let now = p.bind(query.now);
     let learning_until = p.bind(query.learning_until);
     let day_end = p.bind(query.day_end);
     let limit = p.bind(i64::try_from(query.limit).unwrap_or(i64::MAX));
@@ -119,19 +123,26 @@ pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Opti
         tally AS (\
             SELECT COUNT(*) AS studied, \
                 COUNT(*) FILTER (WHERE state IN ('learning', 'relearning')) AS learning, \
-                COUNT(*) FILTER (WHERE state = 'review' AND due < {day_end}) AS due \
+                COUNT(*) FILTER (WHERE state = 'review' AND due < {day_end}) AS due, \
+                COUNT(*) FILTER (WHERE state IN ('learning', 'relearning') AND due <= {now}) AS learning_now \
             FROM progress), \
+        room AS (\
+            SELECT after_learning, \
+                CASE WHEN due >= after_learning THEN 0 ELSE after_learning - due END AS after_reviews \
+            FROM (SELECT due, CASE WHEN learning_now >= {limit} THEN 0 ELSE {limit} - learning_now END \
+                AS after_learning FROM tally) AS r), \
         learning AS (\
             SELECT card_id, {LEARNING} AS bucket, due AS sort_at FROM progress \
             WHERE state IN ('learning', 'relearning') AND due <= {learning_until} \
             ORDER BY due, card_id LIMIT {limit}), \
         reviews AS (\
             SELECT card_id, {REVIEW} AS bucket, due AS sort_at FROM progress \
-            WHERE state = 'review' AND due < {day_end} ORDER BY due, card_id LIMIT {limit}), \
+            WHERE state = 'review' AND due < {day_end} ORDER BY due, card_id \
+            LIMIT (SELECT after_learning FROM room)), \
         fresh AS (\
             SELECT s.id AS card_id, {FRESH} AS bucket, s.created_at AS sort_at FROM scope s \
             WHERE NOT EXISTS (SELECT 1 FROM progress g WHERE g.card_id = s.id) \
-            ORDER BY s.created_at, s.id LIMIT {limit}), \
+            ORDER BY s.created_at, s.id LIMIT (SELECT after_reviews FROM room)), \
         picked AS (SELECT * FROM learning UNION ALL SELECT * FROM reviews UNION ALL SELECT * FROM fresh) \
         SELECT pr.id AS profile_id, pr.desired_retention, pr.new_cards_per_day, pr.new_cards_studied_today, \
             pr.deck_found, (SELECT COUNT(*) FROM scope) AS cards, \

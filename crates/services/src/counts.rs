@@ -58,6 +58,7 @@ pub async fn day_counts(
         user_id: UserId::from_uuid(user.id),
         profile_id: Some(profile_id),
         deck_id,
+        now,
         learning_until: now,
         day_end: day.ends_at,
         day: day.date,

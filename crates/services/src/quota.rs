@@ -22,6 +22,7 @@ use crate::cache::Cache;
 use crate::learner::zone_of;
 use crate::plans::Entitlement;
 use crate::user_cache::UserCache;
+use repositories::users::UserWithLanguage;
 
 const COUNTER_TTL: Duration = Duration::from_secs(48 * 3600);
 
@@ -119,6 +120,30 @@ struct Window {
     reset: DateTime<Utc>,
 }
 
+impl Window {
+    /// The day that starts for a first unit taken at `now` in `zone`.
+    fn starting(now: DateTime<Utc>, zone: TimeZone) -> Self {
+        let day = StudyDay::containing(now, zone, 0);
+        Self { date: day.date, reset: day.ends_at }
+    }
+
+    /// A stored `date|reset` window that is still open at `now`.
+    fn parse(value: Option<String>, now: DateTime<Utc>) -> Option<Self> {
+        let value = value?;
+        let (date, reset) = value.split_once('|')?;
+        let window = Self { date: date.parse().ok()?, reset: Utc.timestamp_opt(reset.parse().ok()?, 0).single()? };
+        (window.reset > now).then_some(window)
+    }
+}
+
+fn window_key(user_id: UserId) -> String {
+    format!("quota:{user_id}:window")
+}
+
+fn counter_key(user_id: impl std::fmt::Display, kind: DailyQuota, date: NaiveDate) -> String {
+    format!("quota:{}:{}:{}", user_id, kind.as_str(), date)
+}
+
 struct Subject {
     key: String,
     max: Option<u32>,
@@ -132,19 +157,11 @@ impl QuotaService {
 
     /// The open quota day, or one starting now in `zone` (recorded when `open` is set).
     async fn window(&self, user_id: UserId, zone: TimeZone, now: DateTime<Utc>, open: bool) -> Window {
-        let key = format!("quota:{user_id}:window");
-        let parse = |value: Option<String>| {
-            let value = value?;
-            let (date, reset) = value.split_once('|')?;
-            let window =
-                Window { date: date.parse().ok()?, reset: Utc.timestamp_opt(reset.parse().ok()?, 0).single()? };
-            (window.reset > now).then_some(window)
-        };
-        if let Some(window) = parse(self.cache.get(&key).await.ok().flatten()) {
+        let key = window_key(user_id);
+        if let Some(window) = Window::parse(self.cache.get(&key).await.ok().flatten(), now) {
             return window;
         }
-        let day = StudyDay::containing(now, zone, 0);
-        let fresh = Window { date: day.date, reset: day.ends_at };
+        let fresh = Window::starting(now, zone);
         if !open {
             return fresh;
         }
@@ -153,7 +170,7 @@ impl QuotaService {
         match self.cache.set_nx_ex(&key, &value, ttl).await {
             Ok(true) | Err(_) => fresh,
             // Opened by a concurrent request a moment ago.
-            Ok(false) => parse(self.cache.get(&key).await.ok().flatten()).unwrap_or(fresh),
+            Ok(false) => Window::parse(self.cache.get(&key).await.ok().flatten(), now).unwrap_or(fresh),
         }
     }
 
@@ -168,17 +185,32 @@ impl QuotaService {
         kinds: &[DailyQuota],
         open: bool,
     ) -> Result<Vec<(DailyQuota, Subject)>, QuotaError> {
-        let user = self.users.get(user_id).await?.ok_or(QuotaError::UserGone)?;
-        let now = self.clock.now();
+        let (user, now) = self.user_now(user_id).await?;
         let zone = zone_of(&user.user);
         let window = self.window(user_id, zone, now, open).await;
+        Ok(self.subjects_in(&user, zone, &window, kinds, now))
+    }
+
+    async fn user_now(&self, user_id: UserId) -> Result<(Arc<UserWithLanguage>, DateTime<Utc>), QuotaError> {
+        let user = self.users.get(user_id).await?.ok_or(QuotaError::UserGone)?;
+        Ok((user, self.clock.now()))
+    }
+
+    fn subjects_in(
+        &self,
+        user: &UserWithLanguage,
+        zone: TimeZone,
+        window: &Window,
+        kinds: &[DailyQuota],
+        now: DateTime<Utc>,
+    ) -> Vec<(DailyQuota, Subject)> {
         let limits = Entitlement::of(&self.plans, user.user.premium_until, now).limits;
         let subject = |kind: DailyQuota| Subject {
-            key: format!("quota:{}:{}:{}", user_id, kind.as_str(), window.date),
+            key: counter_key(user.user.id, kind, window.date),
             max: limits.daily(kind),
             reset_at: window.reset.with_timezone(&zone.tz()).fixed_offset(),
         };
-        Ok(kinds.iter().map(|&kind| (kind, subject(kind))).collect())
+        kinds.iter().map(|&kind| (kind, subject(kind))).collect()
     }
 
     pub async fn status(&self, user_id: UserId, kind: DailyQuota) -> Result<QuotaStatus, QuotaError> {
@@ -186,22 +218,42 @@ impl QuotaService {
         statuses.pop().ok_or(QuotaError::UserGone)
     }
 
-    /// Several quotas at once: two cache round trips whatever their number.
+    /// Several quotas at once, in one cache round trip whatever their number: the window and
+    /// the counters of the day starting now are read together, and only a window opened on
+    /// another local date (a zone changed mid-day) costs a second read.
     pub async fn statuses(&self, user_id: UserId, kinds: &[DailyQuota]) -> Result<Vec<QuotaStatus>, QuotaError> {
-        let subjects = self.subjects(user_id, kinds, false).await?;
-        let keys: Vec<String> = subjects.iter().map(|(_, subject)| subject.key.clone()).collect();
-        let values = self.cache.get_many(&keys).await.unwrap_or_else(|error| {
-            tracing::warn!(%error, "quota counters unreadable; showing them as unused");
-            vec![None; keys.len()]
-        });
-        Ok(subjects
+        let (user, now) = self.user_now(user_id).await?;
+        let zone = zone_of(&user.user);
+        let fresh = Window::starting(now, zone);
+        let mut keys = vec![window_key(user_id)];
+        keys.extend(kinds.iter().map(|&kind| counter_key(user_id, kind, fresh.date)));
+        let mut values = self.read_counters(&keys).await;
+        let counters = values.split_off(1.min(values.len()));
+        let (window, counters) = match Window::parse(values.pop().flatten(), now) {
+            Some(open) if open.date != fresh.date => {
+                let keys: Vec<String> = kinds.iter().map(|&kind| counter_key(user_id, kind, open.date)).collect();
+                let counters = self.read_counters(&keys).await;
+                (open, counters)
+            }
+            Some(open) => (open, counters),
+            None => (fresh, counters),
+        };
+        Ok(self
+            .subjects_in(&user, zone, &window, kinds, now)
             .into_iter()
-            .zip(values.into_iter().chain(std::iter::repeat(None)))
+            .zip(counters.into_iter().chain(std::iter::repeat(None)))
             .map(|((kind, subject), value)| {
                 let used = value.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
                 QuotaStatus { kind, used: clamp(used), max: subject.max, reset_at: subject.reset_at }
             })
             .collect())
+    }
+
+    async fn read_counters(&self, keys: &[String]) -> Vec<Option<String>> {
+        self.cache.get_many(keys).await.unwrap_or_else(|error| {
+            tracing::warn!(%error, "quota counters unreadable; showing them as unused");
+            vec![None; keys.len()]
+        })
     }
 
     /// Takes `amount` units, or refuses with the current status when they do not fit.

@@ -145,6 +145,7 @@ impl StudyService {
             user_id,
             profile_id,
             deck_id,
+            now,
             learning_until: now + LEARN_AHEAD,
             day_end: day.ends_at,
             day: day.date,
