@@ -30,15 +30,17 @@ async function addCard(fields: { front: string; back: string }): Promise<void> {
   await page.getByRole('button', { name: 'Добавить', exact: true }).click();
 }
 
-test('Home offers Cards, and Study is disabled with nothing due', async () => {
+test('Home shows a learner without cards the first steps, never "all done"', async () => {
   await page.goto('/');
-  await expect(page.getByTestId('study-total')).toHaveText('На сегодня всё: карточек к повторению нет');
-  await expect(page.getByTestId('study-action')).toBeDisabled();
-  await screenshot(page, '20-home-nothing-due');
+  await expect(page.getByTestId('first-steps')).toBeVisible();
+  await expect(page.getByTestId('first-add')).toBeVisible();
+  await expect(page.getByTestId('first-import')).toBeVisible();
+  await expect(page.getByTestId('study-total')).toHaveCount(0);
+  await screenshot(page, '20-home-first-steps');
 });
 
 test('a deck is created and starts empty with "add a card"', async () => {
-  await page.getByTestId('cards-action').click();
+  await page.goto('/cards');
   await expect(page).toHaveURL(/\/cards$/);
   await expect(deckRow('Мои слова')).toContainText('основная');
   await screenshot(page, '21-decks');

@@ -51,7 +51,11 @@ test('a new user signs in with the dev sign-in and completes onboarding', async 
   await primary().click();
 
   await expect(page).toHaveURL(/\/onboarding\/goals$/);
-  await expect(primary()).toBeDisabled();
+  // "Pick at least one goal" only once the learner tried to go on.
+  await expect(page.getByTestId('step-problem')).toHaveCount(0);
+  await primary().click();
+  await expect(page.getByTestId('step-problem')).toHaveText('Выберите хотя бы одну цель.');
+  await expect(page).toHaveURL(/\/onboarding\/goals$/);
   await page.getByRole('button', { name: 'Путешествия' }).click();
   await page.getByRole('button', { name: 'Работа' }).click();
   await screenshot(page, '03-onboarding-goals');
@@ -76,7 +80,7 @@ test('a new user signs in with the dev sign-in and completes onboarding', async 
     interface_language: 'ru',
   });
   // The browser's time zone was sent on first launch.
-  expect(api.bodies.get('PATCH /api/me')).toContainEqual({ timezone: 'Asia/Yekaterinburg' });
+  expect(api.bodies.get('PATCH /api/me')).toContainEqual({ detected_timezone: 'Asia/Yekaterinburg' });
   await screenshot(page, '05-home');
 });
 
@@ -131,18 +135,24 @@ async function addFrench(): Promise<void> {
   await expect(page).toHaveURL(/\/profile\/new\/interface$/);
 }
 
-test('adding a second language on the free plan shows the plan limit', async () => {
+test('a free learner hears of the one-language limit before the wizard, with the way to the plan', async () => {
   await page.getByRole('link', { name: 'Профиль и настройки' }).click();
   await expect(page).toHaveURL(/\/profile$/);
   await expect(page.getByRole('heading', { name: 'Профиль' })).toBeVisible();
   await expect(page.locator('select[name="timezone"]')).toHaveValue('Asia/Yekaterinburg');
   await screenshot(page, '06-profile');
 
-  await addFrench();
-  await primary().click();
-  const alert = page.getByRole('alert');
-  await expect(alert).toContainText('Достигнут лимит тарифа: языков — не больше 1.');
-  await screenshot(page, '07-limit-reached');
+  await page.getByTestId('add-language').click();
+  await expect(page).toHaveURL(/\/profile$/);
+  const notice = page.getByTestId('profile-limit');
+  await expect(notice).toContainText('На бесплатном тарифе — 1 язык');
+  await expect(notice).not.toContainText('Код запроса');
+  await expect(notice.getByRole('link', { name: 'Тариф и лимиты' })).toHaveAttribute('href', '/profile#plan');
+  await screenshot(page, '07-limit-before-wizard');
+  // Opening the wizard by its address says the same instead of four steps.
+  await page.goto('/profile/new/language');
+  await expect(page.getByTestId('profile-limit')).toBeVisible();
+  await page.goto('/profile');
 });
 
 test('with premium a second language is added and the active profile switched from Home', async () => {
@@ -150,12 +160,25 @@ test('with premium a second language is added and the active profile switched fr
   expect(telegramId).toMatch(/^\d+$/);
   sql(`UPDATE users SET premium_until = now() + interval '30 days' WHERE telegram_id = ${telegramId}`);
 
+  // The server caches signed-in users; a settings change through the API refreshes the entry.
+  const login = await context.request.post('/api/auth/dev-login', {
+    data: { telegram_id: Number(telegramId), first_name: 'Ева', language_code: 'ru' },
+  });
+  const { access_token: token } = (await login.json()) as { access_token: string };
+  const refreshed = await context.request.patch('/api/me', {
+    headers: { authorization: `Bearer ${token}` },
+    data: { reminders_enabled: true },
+  });
+  expect(refreshed.ok()).toBe(true);
+  await page.reload();
+  await expect(page.getByTestId('profiles-limit')).toHaveText('Языки: 1 из 10');
+  await addFrench();
   await primary().click();
   await expect(page).toHaveURL(/\/profile$/);
   await expect(page.locator('.profile-row')).toHaveCount(2);
   await expect(page.getByTestId('profiles-limit')).toHaveText('Языки: 2 из 10');
 
-  await page.goBack();
+  await page.goto('/');
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByTestId('plan')).toContainText('Premium');
   await expect(activeLanguage()).toHaveText('Немецкий');

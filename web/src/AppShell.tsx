@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { InterfaceLanguage } from './api/types';
 import { api } from './api/endpoints';
@@ -6,7 +6,9 @@ import { ErrorState, Skeleton } from './components/States';
 import { queryKeys } from './hooks/queries';
 import { I18nProvider, toInterfaceLanguage, translator } from './i18n/i18n';
 import { AppRoutes } from './AppRoutes';
+import { ACCOUNT_DELETED_EVENT, AccountDeleted } from './screens/AccountSection';
 import { OpenInTelegram } from './screens/OpenInTelegram';
+import { OutsideTelegramBack } from './telegram/OutsideTelegramBack';
 import { useSession } from './session/SessionProvider';
 import { useTimeZoneSync } from './session/useTimeZoneSync';
 import { BackButtonSync } from './telegram/BackButtonSync';
@@ -17,7 +19,13 @@ import { BackButtonSync } from './telegram/BackButtonSync';
  */
 export function AppShell({ initialLanguage }: { initialLanguage: InterfaceLanguage }) {
   const { state, retry, client } = useSession();
-  const ready = state.status === 'ready';
+  const [deleted, setDeleted] = useState(false);
+  useEffect(() => {
+    const onDeleted = () => setDeleted(true);
+    window.addEventListener(ACCOUNT_DELETED_EVENT, onDeleted);
+    return () => window.removeEventListener(ACCOUNT_DELETED_EVENT, onDeleted);
+  }, []);
+  const ready = state.status === 'ready' && !deleted;
   const me = useQuery({ queryKey: queryKeys.me, queryFn: () => api.me(client), enabled: ready });
   const lang = me.data ? toInterfaceLanguage(me.data.user.interface_language) : initialLanguage;
   useTimeZoneSync(me.data);
@@ -27,7 +35,9 @@ export function AppShell({ initialLanguage }: { initialLanguage: InterfaceLangua
   }, [lang]);
 
   let content;
-  if (state.status === 'loading') {
+  if (deleted) {
+    content = <AccountDeleted />;
+  } else if (state.status === 'loading') {
     content = (
       <main className="screen">
         <Skeleton lines={3} label={translator(lang)('auth.signingIn')} />
@@ -45,6 +55,7 @@ export function AppShell({ initialLanguage }: { initialLanguage: InterfaceLangua
     content = (
       <>
         <BackButtonSync />
+        <OutsideTelegramBack />
         <AppRoutes />
       </>
     );

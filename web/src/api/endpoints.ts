@@ -25,6 +25,8 @@ import type {
   ProfilePatch,
   ReviewRequest,
   ReviewResult,
+  StudyMoreRequest,
+  StudyMoreResult,
   StudyQueue,
   UndoResult,
 } from './types';
@@ -107,6 +109,12 @@ export const api = {
   review: (client: ApiClient, review: ReviewRequest) =>
     client.post<ReviewResult>('/api/study/review', review),
   undo: (client: ApiClient) => client.post<UndoResult>('/api/study/undo'),
+  studyMore: (client: ApiClient, request: StudyMoreRequest) =>
+    client.post<StudyMoreResult>('/api/study/more', request),
+  /** Everything the user owns, as a JSON file. */
+  exportMe: (client: ApiClient) => client.getBlob('/api/me/export'),
+  /** Erases the account and all its data. */
+  deleteMe: (client: ApiClient) => client.delete('/api/me'),
 
   /** The active profile's tutor dialog: `limit` messages older than `before`, oldest first. */
   dialogHistory: (client: ApiClient, options: { before?: string; limit?: number } = {}) =>

@@ -2792,6 +2792,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/study/more": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * "Study more today" (Anki's custom study): raises the profile's new-card allowance for the
+         *     current study day only; the queue and every count take it into account.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StudyMoreBody"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StudyMoreResponse"];
+                    };
+                };
+                /** @description INVALID_FIELD_VALUE: the body is not well-formed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description AUTH_FAILED (no, a bad or a revoked token) or TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description PROFILE_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UNSUPPORTED_MEDIA_TYPE: another content type than the one documented */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description VALIDATION_ERROR: details map each field to what is wrong with it */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description RATE_LIMIT_EXCEEDED, with Retry-After and X-RateLimit-* */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INTERNAL_ERROR: the request id ties it to the server's log */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/study/queue": {
         parameters: {
             query?: never;
@@ -3294,8 +3408,17 @@ export interface components {
             due: number;
             /** Format: int64 */
             learning: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description New cards still allowed today.
+             */
             new: number;
+            /**
+             * Format: int64
+             * @description Never-studied cards beyond today's new-card allowance (`POST /api/study/more` lets
+             *     some of them in today).
+             */
+            waiting: number;
         };
         DeckCounts: {
             /** Format: int64 */
@@ -3306,6 +3429,11 @@ export interface components {
             new: number;
             /** Format: int64 */
             total: number;
+            /**
+             * Format: int64
+             * @description Never-studied cards beyond the profile's new-card allowance for today.
+             */
+            waiting: number;
         };
         DeckList: {
             data: components["schemas"]["DeckResponse"][];
@@ -3627,6 +3755,27 @@ export interface components {
             /** Format: date-time */
             ends_at: string;
         };
+        StudyMoreBody: {
+            /**
+             * Format: int32
+             * @description New cards to add to today's allowance.
+             */
+            new_cards: number;
+            /**
+             * Format: uuid
+             * @description The active profile when left out.
+             */
+            profile_id?: string | null;
+        };
+        StudyMoreResponse: {
+            /** @description The profile's counts for today with the raised allowance. */
+            counts: components["schemas"]["DayCountsResponse"];
+        };
+        /**
+         * @description Where the stored time zone comes from.
+         * @enum {string}
+         */
+        TimeZoneSource: "device" | "manual";
         /**
          * @description An IANA time-zone name.
          * @enum {string}
@@ -3662,6 +3811,9 @@ export interface components {
              * @description The local hour (0–23) at which a new study day begins.
              */
             day_rollover_hour?: number | null;
+            detected_timezone?: null | components["schemas"]["TimeZoneValue"];
+            /** @description `true`: follow the device's zone again (`detected_timezone` is then stored at once). */
+            follow_device_timezone?: boolean | null;
             interface_language?: null | components["schemas"]["InterfaceLanguageValue"];
             /**
              * Format: int32
@@ -3712,6 +3864,11 @@ export interface components {
             telegram_id: number;
             /** @description IANA time zone, e.g. `Europe/Moscow`. */
             timezone: string;
+            /**
+             * @description `manual`: picked by the learner, kept whatever a device detects; `device`: follows the
+             *     zone the learner's device reports (`detected_timezone` in `PATCH /api/me`).
+             */
+            timezone_source: components["schemas"]["TimeZoneSource"];
             username?: string | null;
         };
         ValidateRequest: {

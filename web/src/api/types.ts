@@ -84,6 +84,9 @@ export type StudyQueue = ResponseBody<'/api/study/queue', 'get'>;
 export type ReviewRequest = RequestBody<'/api/study/review', 'post'> & { rating: Rating };
 export type ReviewResult = ResponseBody<'/api/study/review', 'post'>;
 export type UndoResult = ResponseBody<'/api/study/undo', 'post'>;
+/** "Study more today": more new cards for the current study day only. */
+export type StudyMoreRequest = RequestBody<'/api/study/more', 'post'>;
+export type StudyMoreResult = ResponseBody<'/api/study/more', 'post'>;
 
 /** `POST /api/decks/{id}/import`: what a dry run would do, or what the import did. */
 export type ImportReport = ResponseBody<'/api/decks/{id}/import', 'post'>;

@@ -7,10 +7,10 @@ export function DeckCounts({ counts }: { counts: StudyCounts }) {
   return (
     <ul className="deck-counts" data-testid="deck-counts">
       <li className="count-new" data-count="new">
-        <strong>{counts.new}</strong> {t('decks.counts.new')}
+        <strong>{counts.new}</strong> {t('decks.counts.new', { n: counts.new })}
       </li>
       <li className="count-learning" data-count="learning">
-        <strong>{counts.learning}</strong> {t('decks.counts.learning')}
+        <strong>{counts.learning}</strong> {t('decks.counts.learning', { n: counts.learning })}
       </li>
       <li className="count-due" data-count="due">
         <strong>{counts.due}</strong> {t('decks.counts.due')}
@@ -19,6 +19,7 @@ export function DeckCounts({ counts }: { counts: StudyCounts }) {
   );
 }
 
+/** What is left to study today: the one number Home, the deck lists and a session show. */
 export function studyTotal(counts: StudyCounts): number {
   return counts.new + counts.learning + counts.due;
 }

@@ -1,8 +1,37 @@
 import { Link } from 'react-router-dom';
-import { useStudyCounts } from '../hooks/deckQueries';
+import { useDecks, useStudyCounts } from '../hooks/deckQueries';
 import { useI18n } from '../i18n/i18n';
+import { NewCardsWaiting } from './NewCardsWaiting';
 import { ErrorState, Skeleton } from './States';
 import { studyTotal } from './DeckCounts';
+
+/**
+ * A learner without a single card: what to do first (add words, import a deck, ask the
+ * tutor), never "all done for today".
+ */
+export function FirstSteps({ llm }: { llm: boolean }) {
+  const { t } = useI18n();
+  const decks = useDecks();
+  const deck = decks.data?.find((d) => d.is_default) ?? decks.data?.[0];
+  const deckPath = deck ? `/cards/${deck.id}` : '/cards';
+  return (
+    <section className="card first-steps" aria-label={t('home.firstSteps.title')} data-testid="first-steps">
+      <p className="section-title">{t('home.firstSteps.title')}</p>
+      <p className="hint">{t('home.firstSteps.text')}</p>
+      <Link to={deck ? `${deckPath}/add` : '/cards'} className="button button-primary button-wide" data-testid="first-add">
+        {t('home.firstSteps.add')}
+      </Link>
+      <Link to={deckPath} className="button button-wide" data-testid="first-import">
+        {t('home.firstSteps.import')}
+      </Link>
+      {llm && (
+        <Link to="/chat" className="button button-wide" data-testid="tutor-action">
+          {t('home.firstSteps.tutor')}
+        </Link>
+      )}
+    </section>
+  );
+}
 
 /**
  * Home's quick actions: study what is due, the cards themselves, and the tutor. Without an
@@ -33,8 +62,11 @@ export function TodayActions({ llm = true }: { llm?: boolean }) {
             </button>
           )}
           <p className="hint" data-testid="study-total">
-            {total > 0 ? t('home.studyCount', { count: total }) : t('home.nothingDue')}
+            {total > 0
+              ? t('home.studyCount', { count: total })
+              : t(counts.data && counts.data.waiting > 0 ? 'home.nothingDueWaiting' : 'home.nothingDue')}
           </p>
+          {counts.data && <NewCardsWaiting waiting={counts.data.waiting} />}
         </>
       )}
       <Link to="/cards" className="button button-wide" data-testid="cards-action">

@@ -3,7 +3,7 @@ import { isCardState } from './cardStates';
 import { isGoal } from './goals';
 import { ISO_639_1, POPULAR_LANGUAGES, isLanguageCode, languageName, languageOptions, searchLanguages } from './languages';
 import { adjustTarget, isLevel, isTargetAllowed, toLevel } from './levels';
-import { shouldSyncTimeZone } from './timezone';
+import { searchZones, shouldSyncTimeZone, utcOffset, zoneOptions } from './timezone';
 
 describe('levels', () => {
   it('allows a target equal to or above the current level only', () => {
@@ -54,6 +54,8 @@ describe('languages', () => {
   it('names languages in the interface language', () => {
     expect(languageName('de', 'ru')).toBe('Немецкий');
     expect(languageName('de', 'en')).toBe('German');
+    // Every code has a name, never the bare code ("AA"), whatever the runtime knows.
+    for (const code of ISO_639_1) expect(languageName(code, 'ru').toLowerCase()).not.toBe(code);
   });
 
   it('finds languages by name in either language or by code', () => {
@@ -66,9 +68,26 @@ describe('languages', () => {
 
 describe('time zone sync', () => {
   it('sends the device zone when it differs, unless the stored zone was chosen by hand', () => {
-    expect(shouldSyncTimeZone('UTC', 'Europe/Moscow', null)).toBe(true);
-    expect(shouldSyncTimeZone('Europe/Moscow', 'Europe/Moscow', null)).toBe(false);
-    expect(shouldSyncTimeZone('Asia/Tokyo', 'Europe/Moscow', 'Asia/Tokyo')).toBe(false);
-    expect(shouldSyncTimeZone('UTC', 'Europe/Moscow', 'Asia/Tokyo')).toBe(true);
+    expect(shouldSyncTimeZone('UTC', 'Europe/Moscow', 'device')).toBe(true);
+    expect(shouldSyncTimeZone('Europe/Moscow', 'Europe/Moscow', 'device')).toBe(false);
+    expect(shouldSyncTimeZone('Asia/Tokyo', 'Europe/Moscow', 'manual')).toBe(false);
+  });
+});
+
+describe('time zone options', () => {
+  it('show UTC offsets and are found by city, without case or diacritics', () => {
+    const at = new Date('2026-01-15T12:00:00Z');
+    expect(utcOffset('Asia/Yekaterinburg', at)).toBe('UTC+05:00');
+    const options = zoneOptions(['Europe/Madrid', 'America/Sao_Paulo', 'Asia/Yekaterinburg'], at);
+    expect(options.map((o) => o.label)).toEqual([
+      'UTC-03:00 · Sao Paulo (America)',
+      'UTC+01:00 · Madrid (Europe)',
+      'UTC+05:00 · Yekaterinburg (Asia)',
+    ]);
+    expect(searchZones(options, 'são paulo', '').map((o) => o.zone)).toEqual(['America/Sao_Paulo']);
+    expect(searchZones(options, 'MADR', 'Asia/Yekaterinburg').map((o) => o.zone)).toEqual([
+      'Europe/Madrid',
+      'Asia/Yekaterinburg',
+    ]);
   });
 });

@@ -36,10 +36,62 @@ function namesFor(ui: InterfaceLanguage): Intl.DisplayNames | null {
   return displayNames.get(ui) ?? null;
 }
 
+/**
+ * English names of every ISO 639-1 code, for a runtime whose Intl.DisplayNames has no name
+ * for a code (or no DisplayNames at all): a learner never sees a bare code such as "AA".
+ */
+const ENGLISH_NAMES = new Map(
+  (
+    'aa Afar|ab Abkhazian|ae Avestan|af Afrikaans|ak Akan|am Amharic|an Aragonese|ar Arabic|' +
+    'as Assamese|av Avaric|ay Aymara|az Azerbaijani|ba Bashkir|be Belarusian|bg Bulgarian|bi Bislama|' +
+    'bm Bambara|bn Bengali|bo Tibetan|br Breton|bs Bosnian|ca Catalan|ce Chechen|ch Chamorro|' +
+    'co Corsican|cr Cree|cs Czech|cu Church Slavic|cv Chuvash|cy Welsh|da Danish|de German|dv Divehi|' +
+    'dz Dzongkha|ee Ewe|el Greek|en English|eo Esperanto|es Spanish|et Estonian|eu Basque|fa Persian|' +
+    'ff Fula|fi Finnish|fj Fijian|fo Faroese|fr French|fy Western Frisian|ga Irish|' +
+    'gd Scottish Gaelic|gl Galician|gn Guarani|gu Gujarati|gv Manx|ha Hausa|he Hebrew|hi Hindi|' +
+    'ho Hiri Motu|hr Croatian|ht Haitian Creole|hu Hungarian|hy Armenian|hz Herero|ia Interlingua|' +
+    'id Indonesian|ie Interlingue|ig Igbo|ii Sichuan Yi|ik Inupiaq|io Ido|is Icelandic|it Italian|' +
+    'iu Inuktitut|ja Japanese|jv Javanese|ka Georgian|kg Kongo|ki Kikuyu|kj Kuanyama|kk Kazakh|' +
+    'kl Kalaallisut|km Khmer|kn Kannada|ko Korean|kr Kanuri|ks Kashmiri|ku Kurdish|kv Komi|' +
+    'kw Cornish|ky Kyrgyz|la Latin|lb Luxembourgish|lg Ganda|li Limburgish|ln Lingala|lo Lao|' +
+    'lt Lithuanian|lu Luba-Katanga|lv Latvian|mg Malagasy|mh Marshallese|mi Maori|mk Macedonian|' +
+    'ml Malayalam|mn Mongolian|mr Marathi|ms Malay|mt Maltese|my Burmese|na Nauru|' +
+    'nb Norwegian Bokmål|nd North Ndebele|ne Nepali|ng Ndonga|nl Dutch|nn Norwegian Nynorsk|' +
+    'no Norwegian|nr South Ndebele|nv Navajo|ny Nyanja|oc Occitan|oj Ojibwa|om Oromo|or Odia|' +
+    'os Ossetic|pa Punjabi|pi Pali|pl Polish|ps Pashto|pt Portuguese|qu Quechua|rm Romansh|rn Rundi|' +
+    'ro Romanian|ru Russian|rw Kinyarwanda|sa Sanskrit|sc Sardinian|sd Sindhi|se Northern Sami|' +
+    'sg Sango|si Sinhala|sk Slovak|sl Slovenian|sm Samoan|sn Shona|so Somali|sq Albanian|sr Serbian|' +
+    'ss Swati|st Southern Sotho|su Sundanese|sv Swedish|sw Swahili|ta Tamil|te Telugu|tg Tajik|' +
+    'th Thai|ti Tigrinya|tk Turkmen|tl Tagalog|tn Tswana|to Tongan|tr Turkish|ts Tsonga|tt Tatar|' +
+    'tw Twi|ty Tahitian|ug Uyghur|uk Ukrainian|ur Urdu|uz Uzbek|ve Venda|vi Vietnamese|vo Volapük|' +
+    'wa Walloon|wo Wolof|xh Xhosa|yi Yiddish|yo Yoruba|za Zhuang|zh Chinese|zu Zulu'
+  )
+    .split('|')
+    .map((entry) => [entry.slice(0, 2), entry.slice(3)] as const),
+);
+
+/** A name Intl gives back when it does not know the code: the code itself, or "AA"-like. */
+function isRealName(name: string | undefined, code: string): name is string {
+  return name !== undefined && name !== '' && name.toLowerCase() !== code.toLowerCase();
+}
+
 /** The language's name in the interface language, capitalised ("Английский", "English"). */
 export function languageName(code: string, ui: InterfaceLanguage): string {
-  const name = namesFor(ui)?.of(code);
-  if (!name || name === code) return code.toUpperCase();
+  let name: string | undefined;
+  try {
+    name = namesFor(ui)?.of(code);
+  } catch {
+    name = undefined;
+  }
+  if (!isRealName(name, code)) {
+    try {
+      name = namesFor('en')?.of(code);
+    } catch {
+      name = undefined;
+    }
+  }
+  if (!isRealName(name, code)) name = ENGLISH_NAMES.get(code.toLowerCase());
+  if (!name) return code.toUpperCase();
   return name.charAt(0).toLocaleUpperCase(ui) + name.slice(1);
 }
 

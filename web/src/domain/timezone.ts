@@ -30,31 +30,64 @@ export function timeZones(...mustInclude: string[]): string[] {
   return [...set].sort();
 }
 
-const MANUAL_ZONE_KEY = 'la_manual_timezone';
-
-/** The zone the user picked by hand in settings; automatic sync leaves it alone. */
-export function manualTimeZone(): string | null {
+/** "UTC+05:00" for `zone` at `at` ("UTC" for zero), or "" when the runtime cannot tell. */
+export function utcOffset(zone: string, at: Date = new Date()): string {
   try {
-    return localStorage.getItem(MANUAL_ZONE_KEY);
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(at);
+    const name = parts.find((part) => part.type === 'timeZoneName')?.value ?? '';
+    return name.replace('GMT', 'UTC');
   } catch {
-    return null;
+    return '';
   }
 }
 
-export function rememberManualTimeZone(zone: string | null): void {
-  try {
-    if (zone) localStorage.setItem(MANUAL_ZONE_KEY, zone);
-    else localStorage.removeItem(MANUAL_ZONE_KEY);
-  } catch {
-    // Without storage the detected zone simply wins on the next launch.
-  }
+/** Minutes east of UTC from "UTC+05:30" (0 for "UTC" or an unknown offset). */
+function offsetMinutes(offset: string): number {
+  const match = /([+-])(\d{2}):(\d{2})/.exec(offset);
+  if (!match) return 0;
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  return match[1] === '-' ? -minutes : minutes;
+}
+
+export interface ZoneOption {
+  zone: string;
+  offset: string;
+  /** "UTC+05:00 · Yekaterinburg (Asia)". */
+  label: string;
+  /** What a search matches: the zone's words folded (no case, no diacritics). */
+  key: string;
+}
+
+export function foldForSearch(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** Zones with their current UTC offsets, west to east, then by name. */
+export function zoneOptions(zones: string[], at: Date = new Date()): ZoneOption[] {
+  return zones
+    .map((zone) => {
+      const offset = utcOffset(zone, at) || 'UTC';
+      const parts = zone.split('/');
+      const city = (parts.at(-1) ?? zone).replace(/_/g, ' ');
+      const region = parts.slice(0, -1).join('/').replace(/_/g, ' ');
+      const label = `${offset} · ${city}${region ? ` (${region})` : ''}`;
+      return { zone, offset, label, key: foldForSearch(`${zone.replace(/[_/]/g, ' ')} ${offset}`) };
+    })
+    .sort((a, b) => offsetMinutes(a.offset) - offsetMinutes(b.offset) || a.zone.localeCompare(b.zone));
+}
+
+/** The options whose city, region or offset contains `query`; `keep` always stays listed. */
+export function searchZones(options: ZoneOption[], query: string, keep: string): ZoneOption[] {
+  const folded = foldForSearch(query.trim());
+  if (!folded) return options;
+  return options.filter((o) => o.zone === keep || o.key.includes(folded));
 }
 
 /**
- * Whether to PATCH the detected zone: on first launch and whenever the device zone differs
- * from the stored one, unless the stored one is a zone the user chose by hand.
+ * Whether to send the detected zone: only a learner who follows the device (the server's
+ * `timezone_source`), and only when it differs. The server applies the same rule, so two
+ * devices in different zones never overwrite a zone picked by hand.
  */
-export function shouldSyncTimeZone(stored: string, detected: string, manual: string | null): boolean {
-  if (stored === detected) return false;
-  return manual === null || manual !== stored;
+export function shouldSyncTimeZone(stored: string, detected: string, source: string): boolean {
+  return source !== 'manual' && stored !== detected;
 }

@@ -22,6 +22,16 @@ export function useStudyCounts() {
   return useQuery({ queryKey: [...queryKeys.decks, 'today'], queryFn: () => api.studyCounts(client) });
 }
 
+/** "Study more today": `n` more new cards today; every count and the queue move with it. */
+export function useStudyMore() {
+  const client = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (n: number) => api.studyMore(client, { new_cards: n }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.decks }),
+  });
+}
+
 export function useDeck(id: string) {
   const client = useApi();
   return useQuery({ queryKey: [...queryKeys.decks, 'one', id], queryFn: () => api.deck(client, id) });

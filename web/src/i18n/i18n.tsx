@@ -9,17 +9,38 @@ export type Translate = (key: MessageKey, params?: Params) => string;
 
 const catalogs: Record<InterfaceLanguage, Record<MessageKey, string>> = { ru, en };
 
-/** Fills `{name}` slots; unknown slots stay visible so a missing value is noticed. */
-export function format(template: string, params?: Params): string {
+const pluralRules: Partial<Record<InterfaceLanguage, Intl.PluralRules>> = {};
+
+/** The CLDR plural category of `n` in `lang` ("17 новых": many; "2 новые": few). */
+export function pluralCategory(lang: InterfaceLanguage, n: number): Intl.LDMLPluralRule {
+  const rules = (pluralRules[lang] ??= new Intl.PluralRules(lang));
+  return rules.select(n);
+}
+
+/** `{n, plural, one {# карточка} few {# карточки} many {# карточек} other {# карточки}}`. */
+const PLURAL = /\{(\w+), plural,((?:\s*\w+\s*\{[^{}]*\})+)\s*\}/g;
+const PLURAL_FORM = /(\w+)\s*\{([^{}]*)\}/g;
+
+/**
+ * Fills `{name}` slots and ICU-style plural slots (the category by `Intl.PluralRules`, `#` the
+ * number, `other` the fallback); unknown slots stay visible so a missing value is noticed.
+ */
+export function format(template: string, params?: Params, lang: InterfaceLanguage = 'ru'): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (slot, name: string) =>
-    name in params ? String(params[name]) : slot,
-  );
+  const plurals = template.replace(PLURAL, (slot, name: string, body: string) => {
+    const value = params[name];
+    if (typeof value !== 'number') return slot;
+    const forms = new Map<string, string>();
+    for (const [, category, text] of body.matchAll(PLURAL_FORM)) forms.set(category ?? '', text ?? '');
+    const form = forms.get(pluralCategory(lang, value)) ?? forms.get('other') ?? '';
+    return form.replace(/#/g, String(value));
+  });
+  return plurals.replace(/\{(\w+)\}/g, (slot, name: string) => (name in params ? String(params[name]) : slot));
 }
 
 export function translator(lang: InterfaceLanguage): Translate {
   const catalog = catalogs[lang];
-  return (key, params) => format(catalog[key] ?? ru[key] ?? key, params);
+  return (key, params) => format(catalog[key] ?? ru[key] ?? key, params, lang);
 }
 
 /** Maps any language code (Telegram's language_code, navigator.language) to ru or en. */

@@ -107,6 +107,10 @@ function ManualCard({ deck }: { deck: Deck }) {
             haptics.notification('success');
             setAdded(card);
             setValues(emptyCardForm());
+            // The next word goes straight in: focus back to the (cleared) word field.
+            window.requestAnimationFrame(() =>
+              document.querySelector<HTMLInputElement>('form input[name="front"]')?.focus(),
+            );
           },
           onError: () => haptics.notification('error'),
         })

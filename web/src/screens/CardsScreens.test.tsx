@@ -8,8 +8,8 @@ import { CardEditScreen } from './CardEditScreen';
 import { DeckScreen } from './DeckScreen';
 import { DecksScreen } from './DecksScreen';
 
-const main = deck({ counts: { new: 3, learning: 1, due: 2, total: 10 } });
-const travel = deck({ id: 'd-travel', name: 'Путешествия', is_default: false, counts: { new: 0, learning: 0, due: 0, total: 4 } });
+const main = deck({ counts: { new: 3, learning: 1, due: 2, waiting: 0, total: 10 } });
+const travel = deck({ id: 'd-travel', name: 'Путешествия', is_default: false, counts: { new: 0, learning: 0, due: 0, waiting: 0, total: 4 } });
 
 describe('DecksScreen', () => {
   it('lists decks with today’s counts and a study link', async () => {
@@ -26,9 +26,9 @@ describe('DecksScreen', () => {
     expect(row).not.toBeNull();
     const counts = within(row as HTMLElement).getByTestId('deck-counts');
     expect(counts).toHaveTextContent('3 новые');
-    expect(counts).toHaveTextContent('1 изучаются');
+    expect(counts).toHaveTextContent('1 изучается');
     expect(counts).toHaveTextContent('2 к повторению');
-    expect(within(row as HTMLElement).getByRole('link', { name: 'Учить' })).toHaveAttribute('href', '/study?deck=d-main');
+    expect(within(row as HTMLElement).getByRole('link', { name: 'Учить · 6' })).toHaveAttribute('href', '/study?deck=d-main');
     expect(await screen.findByRole('link', { name: 'Учить все колоды · 5' })).toHaveAttribute('href', '/study');
   });
 

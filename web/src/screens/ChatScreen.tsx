@@ -145,7 +145,8 @@ function ChatView({ me }: { me: Me }) {
             </button>
           )}
         </div>
-        <QuotaLine quota={quota} />
+        {/* No quota to count while the tutor cannot answer at all. */}
+        {!notConfigured && <QuotaLine quota={quota} />}
         <InlineError error={chat.clear.error} />
       </header>
 

@@ -6,6 +6,7 @@ import { ConfirmPanel } from '../components/ConfirmPanel';
 import { DeckCounts, studyTotal } from '../components/DeckCounts';
 import { DeckForm } from '../components/DeckForm';
 import { DeckTransfer } from '../components/DeckTransfer';
+import { NewCardsWaiting } from '../components/NewCardsWaiting';
 import { EmptyState, ErrorState, InlineError, Skeleton } from '../components/States';
 import { CARD_STATES, isCardState } from '../domain/cardStates';
 import { useCards, useDeck, useDeleteDeck, usePatchDeck } from '../hooks/deckQueries';
@@ -53,10 +54,11 @@ function DeckDetail({ deck }: { deck: Deck }) {
         {deck.description && <p className="hint">{deck.description}</p>}
         {deck.archived_at && <p className="hint">{t('deck.archivedHint')}</p>}
         <DeckCounts counts={deck.counts} />
+        {!deck.archived_at && <NewCardsWaiting waiting={deck.counts.waiting} />}
       </header>
       <div className="row">
         {due > 0 && !deck.archived_at && (
-          <Link to={`/study?deck=${deck.id}`} className="button button-grow">
+          <Link to={`/study?deck=${deck.id}`} className="button button-grow" data-testid="deck-study">
             {t('decks.study')} · {due}
           </Link>
         )}

@@ -7,7 +7,7 @@ import { card, deck, errorBody, page, stubFetch } from '../test/apiStub';
 import { renderScreen } from '../test/renderApp';
 import { DeckScreen } from './DeckScreen';
 
-const travel = deck({ id: 'd-travel', name: 'Путешествия', is_default: false, counts: { new: 1, learning: 0, due: 0, total: 1 } });
+const travel = deck({ id: 'd-travel', name: 'Путешествия', is_default: false, counts: { new: 1, learning: 0, due: 0, waiting: 0, total: 1 } });
 const tsv = 'front\tback\nder Hund\tсобака\ndie Katze\tкошка\ndas Haus\tдом\n\tпусто\n';
 
 function report(dryRun: boolean): ImportReport {

@@ -3,6 +3,7 @@ import { Link, useNavigate } from 'react-router-dom';
 import type { Deck } from '../api/types';
 import { DeckCounts, studyTotal } from '../components/DeckCounts';
 import { DeckForm } from '../components/DeckForm';
+import { NewCardsWaiting } from '../components/NewCardsWaiting';
 import { EmptyState, ErrorState, InlineError, Skeleton } from '../components/States';
 import { useCreateDeck, useDecks, useStudyCounts } from '../hooks/deckQueries';
 import { useI18n } from '../i18n/i18n';
@@ -27,10 +28,11 @@ export function DecksScreen() {
       {decks.isSuccess && (
         <>
           {total > 0 && (
-            <Link to="/study" className="button button-primary button-wide">
+            <Link to="/study" className="button button-primary button-wide" data-testid="study-all">
               {t('decks.studyAll')} · {total}
             </Link>
           )}
+          {today.data && <NewCardsWaiting waiting={today.data.waiting} />}
           {decks.data.length === 0 ? (
             <EmptyState text={t('decks.empty')} action={null} />
           ) : (
@@ -66,8 +68,8 @@ function DeckRow({ deck }: { deck: Deck }) {
       <div className="row row-between">
         <span className="hint">{t('decks.total', { total: deck.counts.total })}</span>
         {due > 0 && !deck.archived_at && (
-          <Link to={`/study?deck=${deck.id}`} className="button button-small">
-            {t('decks.study')}
+          <Link to={`/study?deck=${deck.id}`} className="button button-small" data-testid="deck-study">
+            {t('decks.study')} · {due}
           </Link>
         )}
       </div>

@@ -23,7 +23,7 @@ import { CardAddScreen } from './CardAddScreen';
 
 type Routes = Parameters<typeof stubFetch>[0];
 
-const main = deck({ counts: { new: 1, learning: 0, due: 0, total: 1 } });
+const main = deck({ counts: { new: 1, learning: 0, due: 0, waiting: 0, total: 1 } });
 
 function renderGenerate(routes: Routes, path = '/cards/d-main/add?mode=generate') {
   const server = stubFetch({

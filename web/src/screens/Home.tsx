@@ -4,7 +4,7 @@ import { LlmQuotas } from '../components/LlmQuotas';
 import { PlanBadge } from '../components/PlanBadge';
 import { ProfileSummary } from '../components/ProfileSummary';
 import { ErrorState, InlineError, Skeleton } from '../components/States';
-import { TodayActions } from '../components/TodayActions';
+import { FirstSteps, TodayActions } from '../components/TodayActions';
 import { languageName } from '../domain/languages';
 import { llmAvailable, useActivateProfile, useMe, useProfiles } from '../hooks/queries';
 import { useI18n } from '../i18n/i18n';
@@ -61,7 +61,8 @@ export function Home() {
           <ProfileSummary profile={active} />
         </section>
       )}
-      <TodayActions llm={llm} />
+      {/* Not one card yet: first steps, never "all done for today". */}
+      {me.data.limits.cards?.used === 0 ? <FirstSteps llm={llm} /> : <TodayActions llm={llm} />}
       {/* Without an LLM there is nothing to count. */}
       {llm && <LlmQuotas me={me.data} />}
       <ProfileSwitcher profiles={profiles.data} activeId={active?.id} />

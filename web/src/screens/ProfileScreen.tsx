@@ -1,9 +1,12 @@
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { PlanBadge } from '../components/PlanBadge';
 import { EmptyState, ErrorState, Skeleton } from '../components/States';
 import { languageName } from '../domain/languages';
 import { useMe, useProfiles } from '../hooks/queries';
 import { useI18n } from '../i18n/i18n';
+import { AccountSection } from './AccountSection';
+import { ProfileLimitNotice, atProfileLimit } from './ProfileWizard';
 import { SettingsForm } from './SettingsForm';
 
 /** Languages (edit, add) and account-wide settings. */
@@ -11,10 +14,29 @@ export function ProfileScreen() {
   const { t, lang } = useI18n();
   const me = useMe();
   const profiles = useProfiles();
+  // At the plan's limit the learner hears so here, before the wizard, with the way to the plan.
+  const limited = me.data !== undefined && atProfileLimit(me.data.limits.profiles);
   const addLink = (
     <Link to="/profile/new/language" className="button button-wide" data-testid="add-language">
       {t('profile.add')}
     </Link>
+  );
+  const [limitShown, setLimitShown] = useState(false);
+  const addControl = limited ? (
+    <>
+      <button
+        type="button"
+        className="button button-wide"
+        data-testid="add-language"
+        aria-expanded={limitShown}
+        onClick={() => setLimitShown(true)}
+      >
+        {t('profile.add')}
+      </button>
+      {limitShown && me.data && <ProfileLimitNotice max={me.data.limits.profiles.max} />}
+    </>
+  ) : (
+    addLink
   );
 
   return (
@@ -45,12 +67,12 @@ export function ProfileScreen() {
                 </li>
               ))}
             </ul>
-            {addLink}
+            {addControl}
           </>
         )}
       </section>
 
-      <section className="card" aria-label={t('settings.plan')}>
+      <section className="card" id="plan" aria-label={t('settings.plan')}>
         <p className="section-title">{t('settings.plan')}</p>
         {me.isPending && <Skeleton lines={1} />}
         {me.isError && <ErrorState error={me.error} onRetry={() => me.refetch()} />}
@@ -62,6 +84,8 @@ export function ProfileScreen() {
         {me.isPending && <Skeleton lines={5} />}
         {me.isSuccess && <SettingsForm me={me.data} />}
       </section>
+
+      <AccountSection />
     </main>
   );
 }

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { errorBody, stubFetch, me, profile } from '../test/apiStub';
+import { errorBody, limits, stubFetch, me, profile } from '../test/apiStub';
 import { renderScreen } from '../test/renderApp';
 import { ProfileEditScreen } from './ProfileEditScreen';
 import { ProfileScreen } from './ProfileScreen';
@@ -9,7 +9,7 @@ import { ProfileScreen } from './ProfileScreen';
 describe('ProfileScreen', () => {
   it('lists profiles and saves changed settings with PATCH /api/me', async () => {
     const server = stubFetch({
-      'GET /api/me': () => ({ body: me() }),
+      'GET /api/me': () => ({ body: me({ limits: limits({ profiles: { used: 1, max: 10 } }) }) }),
       'GET /api/profiles': () => ({ body: [profile()] }),
       'PATCH /api/me': (r) => ({ body: me({ user: { ...me().user, ...(r.body as object) } }) }),
     });
@@ -98,5 +98,18 @@ describe('ProfileEditScreen', () => {
     await user.click(screen.getByRole('button', { name: 'Да, удалить' }));
 
     expect(await screen.findByRole('alert')).toHaveTextContent('Нельзя удалить единственный профиль');
+  });
+
+  it('tells a learner at the plan limit before the wizard, with the way to the plan', async () => {
+    const server = stubFetch({
+      'GET /api/me': () => ({ body: me() }),
+      'GET /api/profiles': () => ({ body: [profile()] }),
+    });
+    const user = userEvent.setup();
+    renderScreen(<ProfileScreen />, { fetchFn: server.fetchFn, path: '/profile' });
+    await user.click(await screen.findByRole('button', { name: 'Добавить язык' }));
+    const notice = screen.getByTestId('profile-limit');
+    expect(notice).toHaveTextContent('На бесплатном тарифе — 1 язык');
+    expect(within(notice).getByRole('link', { name: 'Тариф и лимиты' })).toHaveAttribute('href', '/profile#plan');
   });
 });

@@ -1,6 +1,6 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { errorBody, stubFetch, profile } from '../test/apiStub';
 import { renderScreen } from '../test/renderApp';
 import { ProfileWizard } from './ProfileWizard';
@@ -20,17 +20,20 @@ describe('wizard step validation', () => {
   });
 });
 
-function renderWizard(routes: Parameters<typeof stubFetch>[0]) {
+function renderWizard(routes: Parameters<typeof stubFetch>[0], path = '/profile/new/language') {
   const server = stubFetch(routes);
   renderScreen(<ProfileWizard mode="add" />, {
     fetchFn: server.fetchFn,
-    path: '/profile/new/language',
+    path,
     route: '/profile/new/:step',
   });
   return server;
 }
 
 describe('ProfileWizard', () => {
+  // The wizard keeps its draft in sessionStorage across reloads.
+  beforeEach(() => sessionStorage.clear());
+
   it('walks the four steps and creates the profile', async () => {
     const user = userEvent.setup();
     const server = renderWizard({
@@ -53,8 +56,10 @@ describe('ProfileWizard', () => {
     await user.click(within(target).getByRole('radio', { name: 'C1' }));
     await user.click(screen.getByRole('button', { name: 'Далее' }));
 
-    // Goals: at least one is needed.
-    expect(screen.getByRole('button', { name: 'Далее' })).toBeDisabled();
+    // Goals: at least one is needed, which is said once the learner tries to go on.
+    expect(screen.queryByText('Выберите хотя бы одну цель.')).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Далее' }));
+    expect(await screen.findByText('Выберите хотя бы одну цель.')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Работа' }));
     await user.click(screen.getByRole('button', { name: 'Экзамены' }));
     await user.click(screen.getByRole('button', { name: 'Далее' }));
@@ -111,5 +116,22 @@ describe('ProfileWizard', () => {
     await user.click(screen.getByRole('button', { name: 'Далее' }));
     await user.click(screen.getByRole('button', { name: 'Добавить язык' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Этот язык уже есть в ваших профилях.');
+  });
+
+  it('keeps the answers across a reload', async () => {
+    const user = userEvent.setup();
+    renderWizard({ 'GET /api/profiles': () => ({ body: [] }) });
+    await user.click((await screen.findAllByRole('button', { name: 'Немецкий' }))[0]!);
+    await user.click(screen.getByRole('button', { name: 'Далее' }));
+    await screen.findByRole('group', { name: 'Сейчас' });
+    cleanup();
+    // A new page load: a fresh sign-in, the wizard's draft still in sessionStorage.
+    const draft = sessionStorage.getItem('la_wizard_draft:add');
+    expect(draft).toContain('"de"');
+    sessionStorage.clear();
+    sessionStorage.setItem('la_wizard_draft:add', draft ?? '');
+    renderWizard({ 'GET /api/profiles': () => ({ body: [] }) }, '/profile/new/goals');
+    // The language step is complete, so the reload stays past it.
+    expect(await screen.findByRole('button', { name: 'Путешествия' })).toBeInTheDocument();
   });
 });

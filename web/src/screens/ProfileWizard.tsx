@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { Navigate, useNavigate, useParams } from 'react-router-dom';
+import { useEffect, useState } from 'react';
+import { Link, Navigate, useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../api/errors';
 import { GoalsPicker } from '../components/GoalsPicker';
 import { InterfaceLanguagePicker } from '../components/InterfaceLanguagePicker';
@@ -7,7 +7,7 @@ import { LanguagePicker } from '../components/LanguagePicker';
 import { LevelPicker } from '../components/LevelPicker';
 import { ErrorState, InlineError, Skeleton } from '../components/States';
 import { adjustTarget } from '../domain/levels';
-import { useCreateProfile, useProfiles } from '../hooks/queries';
+import { useCreateProfile, useMe, useProfiles } from '../hooks/queries';
 import { useI18n } from '../i18n/i18n';
 import { haptics } from '../telegram/haptics';
 import { PrimaryAction } from '../telegram/PrimaryAction';
@@ -17,6 +17,8 @@ import {
   emptyDraft,
   firstIncompleteStep,
   isWizardStep,
+  loadDraft,
+  saveDraft,
   stepProblem,
   toNewProfile,
   type ProfileDraft,
@@ -37,11 +39,23 @@ export function ProfileWizard({ mode }: { mode: Mode }) {
   const navigate = useNavigate();
   const profiles = useProfiles();
   const create = useCreateProfile();
-  const [draft, setDraft] = useState<ProfileDraft>(() => emptyDraft(lang));
+  const me = useMe();
+  const [draft, setDraft] = useState<ProfileDraft>(() => loadDraft(mode, emptyDraft(lang)));
+  // A problem is shown once the learner tried to go on, not before they had a chance.
+  const [attempted, setAttempted] = useState<string | null>(null);
+  useEffect(() => saveDraft(mode, draft), [mode, draft]);
 
   if (!isWizardStep(step)) return <Navigate to={`${BASE[mode]}/language`} replace />;
   if (profiles.isPending) return <Skeleton lines={6} />;
   if (profiles.isError) return <ErrorState error={profiles.error} onRetry={() => profiles.refetch()} />;
+  // The plan's language limit is told before the wizard, not after its last step.
+  if (mode === 'add' && me.data && atProfileLimit(me.data.limits.profiles) && !create.isPending) {
+    return (
+      <main className="screen wizard">
+        <ProfileLimitNotice max={me.data.limits.profiles.max} />
+      </main>
+    );
+  }
   // Onboarding is only for users without languages; others go Home.
   if (mode === 'onboarding' && profiles.data.length > 0 && !create.isPending) {
     return <Navigate to="/" replace />;
@@ -63,6 +77,7 @@ export function ProfileWizard({ mode }: { mode: Mode }) {
     create.mutate(body, {
       onSuccess: () => {
         haptics.notification('success');
+        saveDraft(mode, null);
         leaveWizard(mode, index, navigate);
       },
       onError: () => haptics.notification('error'),
@@ -70,7 +85,12 @@ export function ProfileWizard({ mode }: { mode: Mode }) {
   };
 
   const next = () => {
-    if (problem) return;
+    if (problem) {
+      setAttempted(step);
+      haptics.notification('error');
+      return;
+    }
+    setAttempted(null);
     if (isLast) finish();
     else navigate(`${BASE[mode]}/${WIZARD_STEPS[index + 1]}`);
   };
@@ -89,7 +109,11 @@ export function ProfileWizard({ mode }: { mode: Mode }) {
         </p>
       </header>
       <StepBody step={step} draft={draft} update={update} taken={profiles.data.map((p) => p.language)} />
-      {problem && step !== 'language' && <p className="hint hint-warning">{t(problem)}</p>}
+      {problem && attempted === step && (
+        <p className="hint hint-warning" role="alert" data-testid="step-problem">
+          {t(problem)}
+        </p>
+      )}
       <InlineError
         error={create.error}
         extra={limitUpgradeHint(create.error) ? t('error.LIMIT_REACHED.upgrade') : undefined}
@@ -97,7 +121,6 @@ export function ProfileWizard({ mode }: { mode: Mode }) {
       <PrimaryAction
         text={isLast ? t(mode === 'onboarding' ? 'wizard.finish' : 'wizard.addFinish') : t('common.next')}
         onClick={next}
-        disabled={problem !== null}
         loading={create.isPending}
       />
     </main>
@@ -167,6 +190,25 @@ function StepBody({
         </>
       );
   }
+}
+
+/** The plan allows no further language. */
+export function atProfileLimit(profiles: { used: number; max: number }): boolean {
+  return profiles.used >= profiles.max;
+}
+
+/** Why "add a language" cannot go on, with the way to the plan. */
+export function ProfileLimitNotice({ max }: { max: number }) {
+  const { t } = useI18n();
+  return (
+    <section className="card notice" role="note" data-testid="profile-limit">
+      <p className="section-title">{t('profile.limit.title', { max })}</p>
+      <p className="hint">{t('profile.limit.text')}</p>
+      <Link to="/profile#plan" className="button button-primary button-wide" data-testid="profile-limit-plan">
+        {t('profile.limit.plan')}
+      </Link>
+    </section>
+  );
 }
 
 function limitUpgradeHint(error: unknown): boolean {

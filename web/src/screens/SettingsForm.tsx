@@ -2,13 +2,18 @@ import { useMemo, useState, type FormEvent } from 'react';
 import type { Me, MePatch } from '../api/types';
 import { InterfaceLanguagePicker } from '../components/InterfaceLanguagePicker';
 import { InlineError } from '../components/States';
-import { asTimeZone, detectedTimeZone, rememberManualTimeZone, timeZones } from '../domain/timezone';
+import { asTimeZone, detectedTimeZone, searchZones, timeZones, zoneOptions } from '../domain/timezone';
 import { usePatchMe } from '../hooks/queries';
 import { toInterfaceLanguage, useI18n } from '../i18n/i18n';
 import { haptics } from '../telegram/haptics';
 
-/** Every setting `PATCH /api/me` takes, each with a value (the form never clears one). */
-type Settings = { [K in keyof MePatch]-?: NonNullable<MePatch[K]> };
+/**
+ * Every setting `PATCH /api/me` takes, each with a value (the form never clears one). The
+ * zone set here is a choice (`timezone`); the detected one and "follow the device" are sent
+ * apart.
+ */
+type SettingsPatch = Omit<MePatch, 'detected_timezone' | 'follow_device_timezone'>;
+type Settings = { [K in keyof SettingsPatch]-?: NonNullable<SettingsPatch[K]> };
 
 const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
 
@@ -55,7 +60,10 @@ export function SettingsForm({ me }: { me: Me }) {
   }
   const patchMe = usePatchMe();
   const detected = detectedTimeZone();
-  const zones = useMemo(() => timeZones(detected, saved.timezone), [detected, saved.timezone]);
+  const options = useMemo(() => zoneOptions(timeZones(detected, saved.timezone)), [detected, saved.timezone]);
+  const [zoneQuery, setZoneQuery] = useState('');
+  const shownZones = searchZones(options, zoneQuery, form.timezone);
+  const manual = me.user.timezone_source === 'manual';
   const patch = changes(saved, form);
   const dirty = Object.keys(patch).length > 0;
   const set = <K extends keyof Settings>(key: K, value: Settings[K]) => {
@@ -68,8 +76,6 @@ export function SettingsForm({ me }: { me: Me }) {
     if (!dirty) return;
     patchMe.mutate(patch, {
       onSuccess: (next) => {
-        // A zone other than the device's is a deliberate choice the automatic sync must keep.
-        if (patch.timezone) rememberManualTimeZone(patch.timezone === detected ? null : patch.timezone);
         setForm(settingsOf(next));
         haptics.notification('success');
       },
@@ -145,22 +151,54 @@ export function SettingsForm({ me }: { me: Me }) {
           onChange={(lang) => set('interface_language', lang)}
         />
       </fieldset>
-      <label className="field">
-        <span>{t('settings.timezone')}</span>
+      <fieldset className="field">
+        <legend>{t('settings.timezone')}</legend>
+        <input
+          type="search"
+          className="input"
+          name="timezone_search"
+          value={zoneQuery}
+          onChange={(event) => setZoneQuery(event.target.value)}
+          placeholder={t('settings.timezoneSearch')}
+          aria-label={t('settings.timezoneSearch')}
+        />
         <select
           name="timezone"
           className="input"
+          aria-label={t('settings.timezone')}
           value={form.timezone}
           onChange={(event) => set('timezone', asTimeZone(event.target.value))}
         >
-          {zones.map((zone) => (
-            <option key={zone} value={zone}>
-              {zone}
+          {shownZones.map((option) => (
+            <option key={option.zone} value={option.zone}>
+              {option.label}
             </option>
           ))}
         </select>
-        <small className="hint">{t('settings.timezoneDetected', { zone: detected })}</small>
-      </label>
+        {zoneQuery.trim() !== '' && searchZones(options, zoneQuery, '').length === 0 && (
+          <small className="hint">{t('settings.timezoneNothing')}</small>
+        )}
+        <small className="hint" data-testid="timezone-source">
+          {manual ? t('settings.timezoneManual') : t('settings.timezoneDevice')}{' '}
+          {t('settings.timezoneDetected', { zone: detected })}
+        </small>
+        {manual && (
+          <button
+            type="button"
+            className="button button-small"
+            data-testid="timezone-follow"
+            disabled={patchMe.isPending}
+            onClick={() =>
+              patchMe.mutate(
+                { detected_timezone: asTimeZone(detected), follow_device_timezone: true },
+                { onSuccess: (next) => setForm(settingsOf(next)) },
+              )
+            }
+          >
+            {t('settings.timezoneFollow', { zone: detected })}
+          </button>
+        )}
+      </fieldset>
       <InlineError error={patchMe.error} />
       {patchMe.isSuccess && !dirty && <p className="hint" role="status">{t('common.saved')}</p>}
       <button type="submit" className="button button-primary button-wide" disabled={!dirty || patchMe.isPending}>

@@ -9,7 +9,8 @@ import { EmptyState, ErrorState, InlineError, Skeleton } from '../components/Sta
 import { StudySummary } from '../components/StudySummary';
 import { useDeck } from '../hooks/deckQueries';
 import { useI18n } from '../i18n/i18n';
-import { currentItem, inProgress, nextWaitingDue, remaining, summaryOf } from '../study/session';
+import { NewCardsWaiting } from '../components/NewCardsWaiting';
+import { currentItem, inProgress, leftToday, nextWaitingDue, remaining, summaryOf } from '../study/session';
 import { useStudySession, type StudySession } from '../study/useStudySession';
 import { useClosingConfirmation } from '../telegram/closingConfirmation';
 
@@ -38,8 +39,13 @@ function StudySessionView({ deckId }: { deckId: string | undefined }) {
           {deckId && <DeckName id={deckId} />}
         </div>
         {state.phase !== 'done' && state.phase !== 'error' && state.startedAt !== null && (
-          <span className="badge study-left" data-testid="left" aria-live="polite">
-            {t('study.left', { n: remaining(state) })}
+          <span
+            className="badge study-left"
+            data-testid="left"
+            aria-live="polite"
+            title={state.counts ? t('study.leftCounts', state.counts) : undefined}
+          >
+            {t('study.left', { n: leftToday(state) })}
           </span>
         )}
       </header>
@@ -72,26 +78,34 @@ function StudyBody({ session, deckId }: { session: StudySession; deckId: string 
   if (state.phase === 'loading') return <Skeleton lines={5} />;
   if (state.phase === 'error') return <ErrorState error={state.loadError} onRetry={session.reload} />;
   if (state.phase === 'done') {
+    const waiting = state.counts?.waiting ?? 0;
     if (state.answers.length === 0 && remaining(state) === 0) {
       return (
-        <EmptyState
-          text={t('study.empty')}
-          action={
-            <Link to={deckId ? `/cards/${deckId}/add` : '/cards'} className="button button-primary">
-              {t('study.addCards')}
-            </Link>
-          }
-        />
+        <>
+          <EmptyState
+            text={t('study.empty')}
+            action={
+              <Link to={deckId ? `/cards/${deckId}/add` : '/cards'} className="button button-primary">
+                {t('study.addCards')}
+              </Link>
+            }
+          />
+          {/* New cards over today's limit: say so, and offer to study them today. */}
+          <NewCardsWaiting waiting={waiting} onMore={session.reload} />
+        </>
       );
     }
     return (
-      <StudySummary
-        summary={summaryOf(state, now)}
-        dayEndsAt={state.dayEndsAt}
-        more={remaining(state)}
-        onContinue={session.reload}
-        now={now}
-      />
+      <>
+        <StudySummary
+          summary={summaryOf(state, now)}
+          dayEndsAt={state.dayEndsAt}
+          more={remaining(state)}
+          onContinue={session.reload}
+          now={now}
+        />
+        {remaining(state) === 0 && <NewCardsWaiting waiting={waiting} onMore={session.reload} />}
+      </>
     );
   }
 
@@ -163,15 +177,30 @@ function StudyBody({ session, deckId }: { session: StudySession; deckId: string 
   );
 }
 
-/** Space flips the card; 1–4 rate it (4 only with four buttons), as in desktop Anki. */
+/**
+ * Space or Enter flips the card; 1–4 rate it (4 only with four buttons); `u` or Ctrl+Z
+ * (⌘Z) undoes the last answer, as in desktop Anki.
+ */
 function useStudyKeys(session: StudySession): void {
-  const { state, flip, rate } = session;
+  const { state, flip, rate, undo } = session;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
       const target = event.target as HTMLElement | null;
       if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
-      if (event.key === ' ' && state.phase === 'question') {
+      const key = event.key.toLowerCase();
+      const undoKey = (key === 'z' && (event.ctrlKey || event.metaKey) && !event.altKey) ||
+        (key === 'u' && !event.ctrlKey && !event.metaKey && !event.altKey);
+      if (undoKey) {
+        if (state.answers.length > 0) {
+          event.preventDefault();
+          undo();
+        }
+        return;
+      }
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      // Enter on a focused button is that button's own click.
+      if (event.key === 'Enter' && target?.tagName === 'BUTTON') return;
+      if ((event.key === ' ' || event.key === 'Enter') && state.phase === 'question') {
         event.preventDefault();
         flip();
       } else if (state.phase === 'answer' && /^[1-4]$/.test(event.key)) {
@@ -184,5 +213,5 @@ function useStudyKeys(session: StudySession): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [state.phase, state.ratingButtons, flip, rate]);
+  }, [state.phase, state.ratingButtons, state.answers.length, flip, rate, undo]);
 }

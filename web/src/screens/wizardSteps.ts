@@ -53,6 +53,37 @@ export function firstIncompleteStep(draft: ProfileDraft, upTo: WizardStep): Wiza
   return null;
 }
 
+const DRAFT_KEY = 'la_wizard_draft:';
+
+/** The answers given so far, kept in sessionStorage so that a reload mid-way loses nothing. */
+export function loadDraft(mode: string, fallback: ProfileDraft): ProfileDraft {
+  try {
+    const text = sessionStorage.getItem(DRAFT_KEY + mode);
+    if (!text) return fallback;
+    const stored = JSON.parse(text) as Partial<ProfileDraft>;
+    const draft = { ...fallback, ...stored };
+    // Anything unreadable falls back to the defaults rather than into the request.
+    return {
+      language: typeof draft.language === 'string' ? draft.language : null,
+      current_level: draft.current_level,
+      target_level: draft.target_level,
+      goals: Array.isArray(draft.goals) ? draft.goals : [],
+      interface_language: draft.interface_language === 'en' ? 'en' : 'ru',
+    };
+  } catch {
+    return fallback;
+  }
+}
+
+export function saveDraft(mode: string, draft: ProfileDraft | null): void {
+  try {
+    if (draft) sessionStorage.setItem(DRAFT_KEY + mode, JSON.stringify(draft));
+    else sessionStorage.removeItem(DRAFT_KEY + mode);
+  } catch {
+    // Without storage a reload starts over, as before.
+  }
+}
+
 export function toNewProfile(draft: ProfileDraft): NewProfile | null {
   if (!draft.language || !isLanguageCode(draft.language)) return null;
   return {

@@ -20,6 +20,8 @@ export interface Answer {
   item: QueueItem;
   rating: Rating;
   result: ReviewResult;
+  /** The session's counts before this answer, restored by undo. */
+  countsBefore: StudyCounts | null;
 }
 
 export interface Waiting {
@@ -77,6 +79,41 @@ export function currentItem(state: SessionState): QueueItem | undefined {
 export function remaining(state: SessionState): number {
   const inList = new Set(state.items.map((item) => item.card.id));
   return state.items.length + state.waiting.filter((w) => !inList.has(w.cardId)).length;
+}
+
+/**
+ * What is left to study today in the session's scope (the deck, or every deck): new +
+ * learning + due, the same figure as the deck's Study button and Home's total. It moves with
+ * every answer; before the queue is known it is the cards in hand.
+ */
+export function leftToday(state: SessionState): number {
+  if (!state.counts) return remaining(state);
+  return state.counts.new + state.counts.learning + state.counts.due;
+}
+
+const LEARNING_STATES: readonly string[] = ['learning', 'relearning'];
+
+/**
+ * The counts after answering `item` with `result`, as the server counts them: the card
+ * leaves the number it was in (new, learning or due) and joins learning while a step keeps it
+ * today, or due when it is due again before the day ends. Computed here because the review's
+ * own counts cover the whole profile, and a session may be one deck.
+ */
+export function countsAfter(
+  counts: StudyCounts,
+  item: QueueItem,
+  result: ReviewResult,
+  dayEndsAt: string | null,
+): StudyCounts {
+  const next = { ...counts };
+  const before = item.card.progress?.state ?? 'new';
+  if (before === 'new') next.new = Math.max(0, next.new - 1);
+  else if (LEARNING_STATES.includes(before)) next.learning = Math.max(0, next.learning - 1);
+  else if (before === 'review') next.due = Math.max(0, next.due - 1);
+  const after = result.progress;
+  if (after && LEARNING_STATES.includes(after.state)) next.learning += 1;
+  else if (after?.state === 'review' && (dayEndsAt === null || time(after.due) < time(dayEndsAt))) next.due += 1;
+  return next;
 }
 
 /** The contract's `rating_buttons` is an integer, 3 (Again/Hard/Good) or 4 (with Easy). */
@@ -161,8 +198,8 @@ export function sessionReducer(state: SessionState, event: SessionEvent): Sessio
           ...state,
           items: rest,
           waiting,
-          counts: event.result.counts,
-          answers: [...state.answers, { item, rating: event.rating, result: event.result }],
+          counts: state.counts && countsAfter(state.counts, item, event.result, state.dayEndsAt),
+          answers: [...state.answers, { item, rating: event.rating, result: event.result, countsBefore: state.counts }],
         },
         event.now,
       );
@@ -178,6 +215,7 @@ export function sessionReducer(state: SessionState, event: SessionEvent): Sessio
         items: [last.item, ...state.items.filter((item) => item.card.id !== cardId)],
         waiting: state.waiting.filter((w) => w.cardId !== cardId),
         answers: state.answers.slice(0, -1),
+        counts: last.countsBefore ?? state.counts,
         finishedAt: null,
         shownAt: event.now,
       };

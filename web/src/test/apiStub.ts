@@ -148,6 +148,7 @@ export const user: User = {
   language_code: 'ru',
   photo_url: null,
   timezone: 'Europe/Moscow',
+  timezone_source: 'device',
   day_rollover_hour: 4,
   reminders_enabled: true,
   reminder_hour: 19,
@@ -190,7 +191,7 @@ export function quota(overrides: Partial<Quota> = {}): Quota {
 export function limits(overrides: Partial<Me['limits']> = {}): Me['limits'] {
   return {
     profiles: { used: 1, max: 1 },
-    cards: { used: 0, max: 500 },
+    cards: { used: 12, max: 500 },
     messages: quota(),
     card_generation: quota({ max: 20 }),
     ...overrides,
@@ -231,7 +232,7 @@ export function deck(overrides: Partial<Deck> = {}): Deck {
     archived_at: null,
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:00:00Z',
-    counts: { new: 0, learning: 0, due: 0, total: 0 },
+    counts: { new: 0, learning: 0, due: 0, waiting: 0, total: 0 },
     ...overrides,
   };
 }
@@ -266,7 +267,7 @@ export function queueItem(c: Card): QueueItem {
 export function studyQueue(cards: Card[], overrides: Partial<StudyQueue> = {}): StudyQueue {
   return {
     cards: cards.map(queueItem),
-    counts: { new: cards.length, learning: 0, due: 0 },
+    counts: { new: cards.length, learning: 0, due: 0, waiting: 0 },
     day: { date: '2026-11-27', ends_at: '2100-01-01T01:00:00Z' },
     rating_buttons: 3,
     ...overrides,
@@ -282,7 +283,7 @@ export function reviewResult(cardId: string, state: CardProgress['state'], due: 
     card_id: cardId,
     progress: progress(state, due),
     scheduled_seconds: 60,
-    counts: { new: 0, learning: 0, due: 0 },
+    counts: { new: 0, learning: 0, due: 0, waiting: 0 },
   };
 }
 
