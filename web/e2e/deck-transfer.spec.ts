@@ -43,6 +43,8 @@ test('the deck is exported as CSV and as an Anki package', async () => {
   await deckRow(DECK).getByRole('link').first().click();
   await expect(page.getByRole('heading', { name: DECK })).toBeVisible();
   await expect(page.locator('.card-row')).toHaveCount(2);
+  // The import says what it understands before a file is chosen.
+  await expect(page.getByTestId('import-formats')).toContainText('перевод / translation');
 
   const csvDownload = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Экспорт CSV' }).click();
@@ -95,4 +97,67 @@ test('a TSV file is previewed, then imported into the deck (at 320 px)', async (
 
   await page.goto('/cards');
   await expect(deckRow(DECK)).toContainText('Всего карточек: 4');
+});
+
+test('a CSV with a Russian header is imported without the header as a card', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await deckRow(DECK).getByRole('link').first().click();
+  await expect(page.getByRole('heading', { name: DECK })).toBeVisible();
+  const csv = 'Слово;Перевод;Пример\nder Tisch;стол;Der Tisch ist neu.\nder Stuhl;стул;\n';
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'слова.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(csv, 'utf8'),
+  });
+  const preview = page.getByTestId('import-preview');
+  await expect(preview).toContainText('Будет добавлено карточек: 2');
+  await expect(preview).toContainText('Der Tisch ist neu.');
+  await expect(preview).not.toContainText('Слово');
+  await page.getByRole('button', { name: 'Импортировать карточки: 2' }).click();
+  await expect(page.getByTestId('import-result')).toContainText('Импортировано карточек: 2');
+  await expect(page.locator('.card-row[data-front="der Tisch"]')).toBeVisible();
+  await expect(page.locator('.card-row[data-front="Слово"]')).toHaveCount(0);
+});
+
+test('unclear columns are picked by hand, then imported as picked', async () => {
+  const csv = 'Fenster,Substantiv,окно\nTür,Substantiv,дверь\nFENSTER,Substantiv,окошко\n';
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'columns.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(csv, 'utf8'),
+  });
+  const picker = page.getByTestId('import-picker');
+  await expect(picker).toContainText('Не удалось понять столбцы файла');
+  await expect(picker).toContainText('Substantiv');
+  await page.getByRole('combobox', { name: 'Столбец 2' }).selectOption('ignore');
+  await page.getByRole('combobox', { name: 'Столбец 3' }).selectOption('back');
+  await screenshot(page, '53-deck-import-column-picker');
+  await picker.getByRole('button', { name: 'Проверить с этими столбцами' }).click();
+
+  const preview = page.getByTestId('import-preview');
+  await expect(preview).toContainText('Будет добавлено карточек: 2');
+  await expect(page.getByTestId('import-duplicates')).toContainText('Строка 3: FENSTER — повтор строки 1');
+  await page.getByRole('button', { name: 'Импортировать карточки: 2' }).click();
+  await expect(page.getByTestId('import-result')).toContainText('Импортировано карточек: 2');
+  await expect(page.locator('.card-row[data-front="Fenster"]')).toBeVisible();
+  await expect(page.locator('.card-row[data-front="Fenster"]')).toContainText('окно');
+});
+
+test('an Anki package written by genanki is imported', async () => {
+  const apkg = await readFile(new URL('../../crates/api/tests/api/data/genanki-basic.apkg', import.meta.url));
+  await page.getByTestId('import-file').setInputFiles({ name: 'Tiere.apkg', mimeType: '', buffer: apkg });
+  const preview = page.getByTestId('import-preview');
+  await expect(preview).toContainText('Колода Anki');
+  // "der Hund" and "die Katze" are already in the deck (so is "DER HUND"); "der Vogel" has no
+  // translation; the HTML, entities and the sound and image references are gone.
+  await expect(preview).toContainText('Будет добавлено карточек: 2');
+  await expect(preview).toContainText('café-Haus <3');
+  await expect(page.getByTestId('import-errors')).toContainText('Строка 5: нет перевода');
+  await expect(page.getByTestId('import-duplicates')).toContainText('Строка 1: der Hund — уже есть в ваших карточках');
+  await expect(page.getByTestId('import-duplicates')).toContainText('Строка 4: DER HUND — уже есть в ваших карточках');
+  await screenshot(page, '54-deck-import-apkg-preview');
+  await page.getByRole('button', { name: 'Импортировать карточки: 2' }).click();
+  await expect(page.getByTestId('import-result')).toContainText('Импортировано карточек: 2');
+  await expect(page.locator('.card-row[data-front="das Pferd"]')).toContainText('лошадь');
+  await expect(page.locator('.card-row[data-front="café-Haus <3"]')).toBeVisible();
 });

@@ -25,7 +25,7 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 interface FetchInit {
   method: Method;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Blob;
   signal?: AbortSignal;
 }
 
@@ -99,8 +99,8 @@ export class ApiClient {
     return this.authorized((token) => this.send<T>(method, path, body, token));
   }
 
-  /** POSTs a raw text body (a file to import) and reads the JSON answer. */
-  postText<T>(path: string, text: string, contentType: string): Promise<T> {
+  /** POSTs a raw body (a file to import: text or an Anki package) and reads the JSON answer. */
+  postText<T>(path: string, text: string | Blob, contentType: string): Promise<T> {
     return this.authorized(async (token) =>
       readJson<T>(
         await this.fetchOk(path, { method: 'POST', headers: { 'content-type': contentType }, body: text }, token),

@@ -13,6 +13,7 @@ import type {
   DeckPatch,
   ExportFormat,
   ImportFile,
+  ImportMapping,
   ImportReport,
   Me,
   MePatch,
@@ -81,11 +82,18 @@ export const api = {
   /** Without `confirm` a deck that still has cards answers 409 with details.cards. */
   deleteDeck: (client: ApiClient, deckId: string, confirm: boolean) =>
     client.delete(`/api/decks/${id(deckId)}${queryString({ confirm: confirm || undefined })}`),
-  /** The raw file as the body; a dry run only reports. 402 LIMIT_REACHED when it does not fit. */
-  importDeck: (client: ApiClient, deckId: string, file: ImportFile, dryRun: boolean) =>
+  /**
+   * The raw file as the body; a dry run only reports. A mapping from the column picker says
+   * which column is what. 402 LIMIT_REACHED when it does not fit.
+   */
+  importDeck: (client: ApiClient, deckId: string, file: ImportFile, dryRun: boolean, mapping?: ImportMapping) =>
     client.postText<ImportReport>(
-      `/api/decks/${id(deckId)}/import${queryString({ dry_run: dryRun })}`,
-      file.text,
+      `/api/decks/${id(deckId)}/import${queryString({
+        dry_run: dryRun,
+        columns: mapping?.columns.join(','),
+        header: mapping?.header,
+      })}`,
+      file.body,
       file.contentType,
     ),
   exportDeck: (client: ApiClient, deckId: string, format: ExportFormat) =>

@@ -1630,15 +1630,32 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Imports a CSV or TSV file (the raw body; UTF-8). Columns: a header naming `front` and `back`
-         *     (plus any of lemma, part_of_speech, gender, transcription, example, example_translation,
-         *     notes, forms), or, without a header, that order.
+         * Imports a file into the deck: CSV or TSV (UTF-8; comma, semicolon or tab; a header row
+         *     names the columns in English or Russian: front/word/term/слово, back/translation/
+         *     definition/meaning/перевод/значение, example/sentence/пример, notes, …; Anki's "Notes in
+         *     Plain Text" with its `#separator:`/`#html:` lines; Quizlet's term-tab-definition) or an Anki
+         *     package (`.apkg`: `collection.anki21b`, `.anki21` or `.anki2`; the note's first field is
+         *     the front and the second the back, HTML and media references dropped). A package is
+         *     recognised by its first bytes. Row problems and duplicates come with stable codes.
          */
         post: {
             parameters: {
                 query?: {
                     /** @description Report what would happen without creating anything. */
                     dry_run?: boolean;
+                    /**
+                     * @description The column picker's answer: one role per column from the left, comma-separated
+                     *     (`front,back,ignore,example`; columns past the list are ignored). Exactly one `front`
+                     *     and one `back`; any other field at most once. Without it, columns are recognised from
+                     *     the header or the file's format, and when they cannot be, the dry run says
+                     *     `needs_mapping` and a real import answers 422.
+                     */
+                    columns?: string | null;
+                    /**
+                     * @description Whether the first row of a CSV/TSV file is a header (never a card); detected when left
+                     *     out. Ignored for Anki packages.
+                     */
+                    header?: boolean | null;
                 };
                 header?: never;
                 path: {
@@ -1646,9 +1663,13 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            /** @description CSV or TSV, UTF-8 */
+            /** @description CSV or TSV (UTF-8), or an Anki package (.apkg, a zip); MAX_IMPORT_BYTES (32 MiB) at most */
             requestBody: {
                 content: {
+                    "application/apkg": number[];
+                    "application/octet-stream": number[];
+                    "application/x-zip-compressed": number[];
+                    "application/zip": number[];
                     "text/csv": string;
                     "text/plain": string;
                     "text/tab-separated-values": string;
@@ -1699,7 +1720,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description PAYLOAD_TOO_LARGE */
+                /** @description PAYLOAD_TOO_LARGE: the body (details.max_bytes) or the unpacked Anki collection (details.reason = collection_too_large) is too large */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -1717,7 +1738,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description VALIDATION_ERROR: details map each field to what is wrong with it */
+                /** @description VALIDATION_ERROR: details.reason not_text, not_a_package, no_collection, corrupt_package or columns_unclear; or details.columns for a bad mapping */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3360,6 +3381,11 @@ export interface components {
             /** Format: int64 */
             deleted: number;
         };
+        /**
+         * @description A card field, or `ignore`.
+         * @enum {string}
+         */
+        ColumnRoleValue: "front" | "back" | "lemma" | "part_of_speech" | "gender" | "transcription" | "example" | "example_translation" | "notes" | "forms" | "ignore";
         CreateCardRequest: components["schemas"]["CardFields"] & {
             /** Format: uuid */
             deck_id?: string | null;
@@ -3518,9 +3544,23 @@ export interface components {
             data: components["schemas"]["MessageResponse"][];
             pagination: components["schemas"]["CursorPagination"];
         };
+        ImportColumnInfo: {
+            /** @description 0-based, from the left (an Anki note's field number). */
+            index: number;
+            /** @description From the header, Anki's `#columns:` line or the note type's fields. */
+            name?: string | null;
+            role: components["schemas"]["ColumnRoleValue"];
+        };
+        /**
+         * @description Why a row is skipped as a duplicate.
+         * @enum {string}
+         */
+        ImportDuplicateCode: "DUPLICATE_EXISTING" | "DUPLICATE_IN_FILE";
         ImportDuplicateRow: {
+            code: components["schemas"]["ImportDuplicateCode"];
             /** Format: uuid */
             existing_card_id?: string | null;
+            first_row?: number | null;
             front: string;
             row: number;
         };
@@ -3531,17 +3571,47 @@ export interface components {
             lemma?: string | null;
         };
         ImportResponse: {
+            columns: components["schemas"]["ImportColumnInfo"][];
             /** @description Cards created (or, in a dry run, that would be). */
             created: number;
             dry_run: boolean;
             duplicates: components["schemas"]["ImportDuplicateRow"][];
             errors: components["schemas"]["ImportRowError"][];
+            /** @description The first row was taken as a header (and is no card). */
+            header: boolean;
+            /**
+             * @description The columns are a guess: show `columns` with `sample` and send the learner's choice
+             *     back as `?columns=`.
+             */
+            needs_mapping: boolean;
             preview: components["schemas"]["ImportPreviewRow"][];
+            /** @description The first rows (after a header), for the column picker. */
+            sample: components["schemas"]["ImportSampleRow"][];
+            /** @description What the body turned out to be. */
+            source: components["schemas"]["ImportSourceValue"];
         };
         ImportRowError: {
+            code: components["schemas"]["ImportRowErrorCode"];
+            /** @description `TOO_LONG`: the field and its maximum in characters. */
+            field?: string | null;
+            max?: number | null;
+            /** @description The same in English; clients show their own text for `code`. */
             message: string;
+            /** @description 1-based: the line of a text file (as an editor shows it), the note of a package. */
             row: number;
         };
+        /**
+         * @description What is wrong with a row.
+         * @enum {string}
+         */
+        ImportRowErrorCode: "EMPTY_FRONT" | "EMPTY_BACK" | "TOO_LONG" | "NUL_CHARACTER" | "BAD_FORMS" | "UNREADABLE_ROW" | "TOO_MANY_ROWS";
+        ImportSampleRow: {
+            /** @description The cells as read (HTML already turned into text), each cut to 100 characters. */
+            cells: string[];
+            row: number;
+        };
+        /** @enum {string} */
+        ImportSourceValue: "csv" | "apkg";
         /**
          * @description The language of the interface.
          * @enum {string}

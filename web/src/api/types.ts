@@ -92,11 +92,21 @@ export type StudyMoreResult = ResponseBody<'/api/study/more', 'post'>;
 export type ImportReport = ResponseBody<'/api/decks/{id}/import', 'post'>;
 export type ExportFormat = NonNullable<Query<'/api/decks/{id}/export'>['format']>;
 
-/** A file chosen for import, already read as UTF-8 text. */
+/** A file chosen for import: text already read as UTF-8, or an Anki package as it is. */
 export interface ImportFile {
   name: string;
-  text: string;
+  body: string | Blob;
   contentType: string;
+}
+
+/** What a column of an imported file fills (`ignore`: nothing). */
+export type ImportColumnRole = Schemas['ColumnRoleValue'];
+export type ImportRowErrorCode = Schemas['ImportRowErrorCode'];
+
+/** The column picker's answer, sent back with the import. */
+export interface ImportMapping {
+  columns: ImportColumnRole[];
+  header: boolean;
 }
 
 /** A word an assistant answer taught, for one-tap cards. */

@@ -1,7 +1,16 @@
 import { useRef, useState, type ChangeEvent } from 'react';
-import type { Deck, ExportFormat, ImportFile, ImportReport } from '../api/types';
+import { ApiError } from '../api/errors';
+import type {
+  Deck,
+  ExportFormat,
+  ImportColumnRole,
+  ImportFile,
+  ImportMapping,
+  ImportReport,
+  ImportRowErrorCode,
+} from '../api/types';
 import { useExportDeck, useImportDeck } from '../hooks/deckQueries';
-import { useI18n } from '../i18n/i18n';
+import { useI18n, type MessageKey, type Translate } from '../i18n/i18n';
 import { haptics } from '../telegram/haptics';
 import { exportFileName, saveFile } from '../telegram/saveFile';
 import { InlineError } from './States';
@@ -10,22 +19,81 @@ import { InlineError } from './States';
 const LIST_LIMIT = 10;
 const PREVIEW_ROWS = 5;
 
-/** `.tsv` is tab-separated; everything else goes as CSV (the server detects the separator). */
+/** `.tsv` is tab-separated; `.apkg` an Anki package; everything else goes as CSV (the server detects the separator). */
 export function importContentType(fileName: string): string {
-  return fileName.toLowerCase().endsWith('.tsv') ? 'text/tab-separated-values' : 'text/csv';
+  const name = fileName.toLowerCase();
+  if (name.endsWith('.apkg')) return 'application/zip';
+  return name.endsWith('.tsv') ? 'text/tab-separated-values' : 'text/csv';
 }
 
 class NotUtf8Error extends Error {}
 
-/** The file as UTF-8 text; anything else is refused here rather than garbled. */
+/** Zip's signature: an Anki package, whatever its name says. */
+function isZip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5);
+}
+
+/** A package goes as it is; text must be UTF-8 and is refused here rather than garbled. */
 async function readImportFile(file: File): Promise<ImportFile> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (isZip(bytes)) return { name: file.name, body: file, contentType: 'application/zip' };
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new NotUtf8Error();
   }
-  return { name: file.name, text, contentType: importContentType(file.name) };
+  return { name: file.name, body: text, contentType: importContentType(file.name) };
+}
+
+const ROW_CODE_KEYS: Record<ImportRowErrorCode, MessageKey> = {
+  EMPTY_FRONT: 'transfer.code.EMPTY_FRONT',
+  EMPTY_BACK: 'transfer.code.EMPTY_BACK',
+  TOO_LONG: 'transfer.code.TOO_LONG',
+  NUL_CHARACTER: 'transfer.code.NUL_CHARACTER',
+  BAD_FORMS: 'transfer.code.BAD_FORMS',
+  UNREADABLE_ROW: 'transfer.code.UNREADABLE_ROW',
+  TOO_MANY_ROWS: 'transfer.code.TOO_MANY_ROWS',
+};
+
+/** The picker offers these; a role the server recognised otherwise stays as "other field". */
+const PICKER_ROLES: ImportColumnRole[] = ['front', 'back', 'example', 'notes', 'ignore'];
+
+const FILE_ERROR_KEYS: Record<string, MessageKey> = {
+  not_text: 'transfer.fileError.not_text',
+  not_a_package: 'transfer.fileError.not_a_package',
+  no_collection: 'transfer.fileError.no_collection',
+  corrupt_package: 'transfer.fileError.corrupt_package',
+  collection_too_large: 'transfer.fileError.collection_too_large',
+  columns_unclear: 'transfer.fileError.columns_unclear',
+};
+
+/** What is wrong with the file as a whole, in the interface language, when the server said. */
+export function fileErrorText(t: Translate, error: unknown): string | null {
+  if (!(error instanceof ApiError)) return null;
+  const reason = typeof error.details?.reason === 'string' ? error.details.reason : undefined;
+  const maxBytes = typeof error.details?.max_bytes === 'number' ? error.details.max_bytes : undefined;
+  const mb = maxBytes === undefined ? '?' : Math.round(maxBytes / (1024 * 1024));
+  const key = reason === undefined ? undefined : FILE_ERROR_KEYS[reason];
+  if (key) return t(key, { mb });
+  if (error.code === 'PAYLOAD_TOO_LARGE') return t('transfer.fileError.too_large', { mb });
+  return null;
+}
+
+/** A row problem, written here from its code (the server's English message is not shown). */
+export function rowErrorText(t: Translate, error: ImportReport['errors'][number]): string {
+  // A code this app does not know yet (a newer server) falls back to the server's sentence.
+  const key: MessageKey | undefined = ROW_CODE_KEYS[error.code];
+  const text = key ? t(key, { field: error.field ?? '', max: error.max ?? '' }) : error.message;
+  return t('transfer.rowCode', { row: error.row, text });
+}
+
+export function duplicateText(t: Translate, duplicate: ImportReport['duplicates'][number]): string {
+  const text =
+    duplicate.code === 'DUPLICATE_IN_FILE'
+      ? t('transfer.code.DUPLICATE_IN_FILE', { first: duplicate.first_row ?? '?' })
+      : t('transfer.code.DUPLICATE_EXISTING');
+  return t('transfer.rowWord', { row: duplicate.row, word: duplicate.front, text });
 }
 
 /** Import a CSV/TSV file into the deck (dry run, then confirm) and export it as CSV or .apkg. */
@@ -48,6 +116,10 @@ function DeckImport({ deck }: { deck: Deck }) {
   const [preview, setPreview] = useState<ImportReport | null>(null);
   const [result, setResult] = useState<ImportReport | null>(null);
   const [notUtf8, setNotUtf8] = useState(false);
+  // The picker's answer in effect (sent with every request for this file), and whether the
+  // picker is open.
+  const [mapping, setMapping] = useState<ImportMapping | undefined>(undefined);
+  const [picking, setPicking] = useState(false);
 
   const choose = async (event: ChangeEvent<HTMLInputElement>) => {
     const chosen = event.target.files?.[0];
@@ -58,6 +130,8 @@ function DeckImport({ deck }: { deck: Deck }) {
     setPreview(null);
     setResult(null);
     setNotUtf8(false);
+    setMapping(undefined);
+    setPicking(false);
     if (!chosen) return;
     let read: ImportFile;
     try {
@@ -69,13 +143,27 @@ function DeckImport({ deck }: { deck: Deck }) {
       return;
     }
     setFile(read);
-    importDeck.mutate({ file: read, dryRun: true }, { onSuccess: setPreview, onError: () => haptics.notification('error') });
+    check(read, undefined);
+  };
+
+  const check = (target: ImportFile, chosenMapping: ImportMapping | undefined) => {
+    importDeck.mutate(
+      { file: target, dryRun: true, mapping: chosenMapping },
+      {
+        onSuccess: (report) => {
+          setPreview(report);
+          setMapping(chosenMapping);
+          setPicking(report.needs_mapping);
+        },
+        onError: () => haptics.notification('error'),
+      },
+    );
   };
 
   const confirm = () => {
     if (!file) return;
     importDeck.mutate(
-      { file, dryRun: false },
+      { file, dryRun: false, mapping },
       {
         onSuccess: (report) => {
           haptics.notification('success');
@@ -92,7 +180,10 @@ function DeckImport({ deck }: { deck: Deck }) {
     importDeck.reset();
     setFile(null);
     setPreview(null);
+    setMapping(undefined);
+    setPicking(false);
   };
+  const fileError = fileErrorText(t, importDeck.error);
 
   return (
     <div className="transfer-import">
@@ -101,7 +192,7 @@ function DeckImport({ deck }: { deck: Deck }) {
         ref={input}
         type="file"
         hidden
-        accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain"
+        accept=".csv,.tsv,.txt,.apkg,text/csv,text/tab-separated-values,text/plain,application/zip"
         aria-label={t('transfer.import')}
         data-testid="import-file"
         onChange={(event) => void choose(event)}
@@ -114,7 +205,14 @@ function DeckImport({ deck }: { deck: Deck }) {
       >
         {t('transfer.import')}
       </button>
-      {!file && !result && <p className="hint">{t('transfer.importHint')}</p>}
+      {!file && !result && (
+        <>
+          <p className="hint">{t('transfer.importHint')}</p>
+          <p className="hint" data-testid="import-formats">
+            {t('transfer.formats')}
+          </p>
+        </>
+      )}
       {file && <p className="hint transfer-file">{t('transfer.file', { name: file.name })}</p>}
       {importDeck.isPending && (
         <p className="hint" role="status">
@@ -126,9 +224,24 @@ function DeckImport({ deck }: { deck: Deck }) {
           <p>{t('transfer.notUtf8')}</p>
         </div>
       )}
-      <InlineError error={importDeck.error} />
-      {preview && file && (
+      {fileError ? (
+        <div className="inline-error" role="alert">
+          <p>{fileError}</p>
+        </div>
+      ) : (
+        <InlineError error={importDeck.error} />
+      )}
+      {preview && file && picking && (
+        <ColumnPicker
+          report={preview}
+          busy={importDeck.isPending}
+          onApply={(chosen) => check(file, chosen)}
+          onCancel={preview.needs_mapping ? cancel : () => setPicking(false)}
+        />
+      )}
+      {preview && file && !picking && (
         <div className="transfer-report" data-testid="import-preview">
+          {preview.source === 'apkg' && <p className="hint">{t('transfer.source.apkg')}</p>}
           <p>
             <strong>{t('transfer.willCreate', { count: preview.created })}</strong>
           </p>
@@ -150,14 +263,19 @@ function DeckImport({ deck }: { deck: Deck }) {
           )}
           <RowList
             title={t('transfer.duplicates', { count: preview.duplicates.length })}
-            rows={preview.duplicates.map((d) => ({ row: d.row, text: d.front }))}
+            rows={preview.duplicates.map((d) => ({ row: d.row, text: duplicateText(t, d) }))}
             testId="import-duplicates"
           />
           <RowList
             title={t('transfer.errors', { count: preview.errors.length })}
-            rows={preview.errors.map((e) => ({ row: e.row, text: e.message }))}
+            rows={preview.errors.map((e) => ({ row: e.row, text: rowErrorText(t, e) }))}
             testId="import-errors"
           />
+          {preview.source === 'csv' && preview.columns.length > 1 && (
+            <button type="button" className="button" onClick={() => setPicking(true)}>
+              {t('transfer.picker.change')}
+            </button>
+          )}
           {preview.created > 0 ? (
             <div className="row">
               <button
@@ -201,10 +319,95 @@ function RowList({ title, rows, testId }: { title: string; rows: { row: number; 
       <p>{title}</p>
       <ul className="transfer-rows hint">
         {rows.slice(0, LIST_LIMIT).map((r) => (
-          <li key={r.row}>{t('transfer.row', { row: r.row, text: r.text })}</li>
+          <li key={r.row}>{r.text}</li>
         ))}
         {rows.length > LIST_LIMIT && <li>{t('transfer.more', { count: rows.length - LIST_LIMIT })}</li>}
       </ul>
+    </div>
+  );
+}
+
+/** Which column is the word, the translation, the example, or left out: shown with the first rows. */
+function ColumnPicker({
+  report,
+  busy,
+  onApply,
+  onCancel,
+}: {
+  report: ImportReport;
+  busy: boolean;
+  onApply: (mapping: ImportMapping) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useI18n();
+  const [roles, setRoles] = useState<ImportColumnRole[]>(() => report.columns.map((c) => c.role));
+  const [header, setHeader] = useState(report.header);
+  const count = (role: ImportColumnRole) => roles.filter((r) => r === role).length;
+  const valid = count('front') === 1 && count('back') === 1;
+  const setRole = (index: number, role: ImportColumnRole) => {
+    // A role other than "ignore" belongs to one column: taking it elsewhere frees this one.
+    setRoles((current) => current.map((r, i) => (i === index ? role : r === role && role !== 'ignore' ? 'ignore' : r)));
+  };
+  return (
+    <div className="transfer-report" data-testid="import-picker">
+      <p className="section-title">{t('transfer.picker.title')}</p>
+      {report.needs_mapping && <p className="hint">{t('transfer.picker.hint')}</p>}
+      {report.source === 'csv' && (
+        <label className="field field-inline">
+          <span>{t('transfer.picker.header')}</span>
+          <input type="checkbox" checked={header} onChange={(event) => setHeader(event.target.checked)} />
+        </label>
+      )}
+      <ul className="card-list">
+        {report.columns.map((column) => {
+          const role = roles[column.index] ?? 'ignore';
+          const options = PICKER_ROLES.includes(role) ? PICKER_ROLES : [...PICKER_ROLES, role];
+          const label = column.name ?? t('transfer.picker.column', { n: column.index + 1 });
+          const samples = report.sample
+            .map((row) => row.cells[column.index] ?? '')
+            .filter((cell) => cell !== '')
+            .slice(0, 3);
+          return (
+            <li key={column.index} className="card-row" data-testid="import-column">
+              <label className="field">
+                <span className="card-row-text">
+                  <strong>{label}</strong>
+                  <span className="hint">{samples.join(' · ')}</span>
+                </span>
+                <select
+                  value={role}
+                  aria-label={label}
+                  onChange={(event) => setRole(column.index, event.target.value as ImportColumnRole)}
+                >
+                  {options.map((option) => (
+                    <option key={option} value={option}>
+                      {PICKER_ROLES.includes(option) ? t(`transfer.role.${option}` as MessageKey) : t('transfer.role.other')}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </li>
+          );
+        })}
+      </ul>
+      {!valid && (
+        <p className="hint" role="status">
+          {t('transfer.picker.needBoth')}
+        </p>
+      )}
+      <div className="row">
+        <button
+          type="button"
+          className="button button-primary button-grow"
+          disabled={busy || !valid}
+          onClick={() => onApply({ columns: roles, header })}
+        >
+          {t('transfer.picker.apply')}
+        </button>
+        <button type="button" className="button" disabled={busy} onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/endpoints';
-import type { CardFilter, CardPatch, DeckPatch, ExportFormat, ImportFile, NewCard, NewDeck } from '../api/types';
+import type { CardFilter, CardPatch, DeckPatch, ExportFormat, ImportFile, ImportMapping, NewCard, NewDeck } from '../api/types';
 import { useApi } from '../session/SessionProvider';
 import { queryKeys } from './queries';
 
@@ -96,7 +96,8 @@ export function useImportDeck(id: string) {
   const client = useApi();
   const invalidate = useInvalidateDecksAndCards();
   return useMutation({
-    mutationFn: ({ file, dryRun }: { file: ImportFile; dryRun: boolean }) => api.importDeck(client, id, file, dryRun),
+    mutationFn: ({ file, dryRun, mapping }: { file: ImportFile; dryRun: boolean; mapping?: ImportMapping }) =>
+      api.importDeck(client, id, file, dryRun, mapping),
     onSuccess: (report) => (report.dry_run ? undefined : invalidate()),
   });
 }

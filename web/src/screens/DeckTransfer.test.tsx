@@ -10,16 +10,25 @@ import { DeckScreen } from './DeckScreen';
 const travel = deck({ id: 'd-travel', name: 'Путешествия', is_default: false, counts: { new: 1, learning: 0, due: 0, waiting: 0, total: 1 } });
 const tsv = 'front\tback\nder Hund\tсобака\ndie Katze\tкошка\ndas Haus\tдом\n\tпусто\n';
 
-function report(dryRun: boolean): ImportReport {
+function report(dryRun: boolean, extra: Partial<ImportReport> = {}): ImportReport {
   return {
     dry_run: dryRun,
+    source: 'csv',
     created: 2,
-    duplicates: [{ row: 2, front: 'der Hund', existing_card_id: 'c-1' }],
-    errors: [{ row: 5, message: 'front is empty' }],
+    duplicates: [{ row: 2, code: 'DUPLICATE_EXISTING', front: 'der Hund', existing_card_id: 'c-1', first_row: null }],
+    errors: [{ row: 5, code: 'EMPTY_FRONT', message: 'the front (word) is empty' }],
     preview: [
       { front: 'die Katze', back: 'кошка', lemma: null, example: null },
       { front: 'das Haus', back: 'дом', lemma: null, example: 'Das Haus ist groß.' },
     ],
+    header: true,
+    needs_mapping: false,
+    columns: [
+      { index: 0, name: 'front', role: 'front' },
+      { index: 1, name: 'back', role: 'back' },
+    ],
+    sample: [],
+    ...extra,
   };
 }
 
@@ -57,7 +66,9 @@ describe('deck import', () => {
     expect(preview).toHaveTextContent('Das Haus ist groß.');
     expect(within(preview).getByTestId('import-duplicates')).toHaveTextContent('Уже есть, будут пропущены: 1');
     expect(within(preview).getByTestId('import-duplicates')).toHaveTextContent('Строка 2: der Hund');
-    expect(within(preview).getByTestId('import-errors')).toHaveTextContent('Строка 5: front is empty');
+    expect(within(preview).getByTestId('import-duplicates')).toHaveTextContent('уже есть в ваших карточках');
+    expect(within(preview).getByTestId('import-errors')).toHaveTextContent('Строка 5: нет слова');
+    expect(preview).not.toHaveTextContent('the front (word) is empty');
     expect(screen.getByText('Файл: words.tsv')).toBeInTheDocument();
 
     const dryRun = server.requests.find((r) => r.path === '/api/decks/d-travel/import');
@@ -106,7 +117,64 @@ describe('deck import', () => {
     expect(server.requests.some((r) => r.path.endsWith('/import'))).toBe(false);
   });
 
+  it('shows the column picker when the columns are unclear and sends the choice back', async () => {
+    const unclear = report(true, {
+      needs_mapping: true,
+      header: false,
+      created: 0,
+      errors: [],
+      duplicates: [],
+      columns: [
+        { index: 0, name: null, role: 'front' },
+        { index: 1, name: null, role: 'back' },
+        { index: 2, name: null, role: 'ignore' },
+      ],
+      sample: [{ row: 1, cells: ['Hund', 'Substantiv', 'собака'] }],
+    });
+    const server = renderDeck((r) =>
+      r.query.columns
+        ? { body: report(r.query.dry_run === 'true', { duplicates: [{ row: 3, code: 'DUPLICATE_IN_FILE', front: 'HUND', existing_card_id: null, first_row: 1 }] }) }
+        : { body: unclear },
+    );
+    const user = userEvent.setup();
+    await chooseFile(user, new File(['Hund,Substantiv,собака\n'], 'words.csv', { type: 'text/csv' }));
+
+    const picker = await screen.findByTestId('import-picker');
+    expect(picker).toHaveTextContent('Не удалось понять столбцы файла');
+    expect(picker).toHaveTextContent('Substantiv');
+    expect(screen.queryByRole('button', { name: /Импортировать/ })).toBeNull();
+    await user.selectOptions(within(picker).getByRole('combobox', { name: 'Столбец 2' }), 'ignore');
+    await user.selectOptions(within(picker).getByRole('combobox', { name: 'Столбец 3' }), 'back');
+    await user.click(within(picker).getByRole('checkbox'));
+    await user.click(within(picker).getByRole('button', { name: 'Проверить с этими столбцами' }));
+
+    const preview = await screen.findByTestId('import-preview');
+    expect(within(preview).getByTestId('import-duplicates')).toHaveTextContent('Строка 3: HUND — повтор строки 1');
+    await user.click(screen.getByRole('button', { name: 'Импортировать карточки: 2' }));
+    await screen.findByTestId('import-result');
+    const sent = server.requests.filter((r) => r.path === '/api/decks/d-travel/import').map((r) => r.query);
+    expect(sent).toEqual([
+      { dry_run: 'true' },
+      { dry_run: 'true', columns: 'front,ignore,back', header: 'true' },
+      { dry_run: 'false', columns: 'front,ignore,back', header: 'true' },
+    ]);
+  });
+
+  it('sends an Anki package as it is and explains a broken one in the interface language', async () => {
+    const server = renderDeck(() => ({
+      status: 422,
+      body: errorBody('VALIDATION_ERROR', 'bad', { file: ['the Anki collection cannot be read'], reason: 'corrupt_package' }),
+    }));
+    const user = userEvent.setup();
+    const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00]);
+    await chooseFile(user, new File([zip], 'deck.apkg', { type: '' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Колоду Anki не удалось прочитать');
+    expect(server.requests.find((r) => r.path.endsWith('/import'))?.contentType).toBe('application/zip');
+  });
+
   it('picks the content type from the extension', () => {
+    expect(importContentType('deck.apkg')).toBe('application/zip');
     expect(importContentType('a.TSV')).toBe('text/tab-separated-values');
     expect(importContentType('a.csv')).toBe('text/csv');
     expect(importContentType('a.txt')).toBe('text/csv');
