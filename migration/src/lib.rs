@@ -12,6 +12,7 @@ mod m20261127_000004_messages_and_token_usage;
 mod m20261128_000005_auth_version;
 mod m20261128_000006_queue_index;
 mod m20261128_000010_study_more_and_manual_zone;
+mod m20261128_000020_telegram_inbox;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_auth_version::Migration),
             Box::new(m20261128_000006_queue_index::Migration),
             Box::new(m20261128_000010_study_more_and_manual_zone::Migration),
+            Box::new(m20261128_000020_telegram_inbox::Migration),
         ]
     }
 }

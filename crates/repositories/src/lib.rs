@@ -14,6 +14,7 @@ pub mod deck_counts;
 pub mod decks;
 pub mod entities;
 mod error;
+pub mod inbox;
 pub mod messages;
 pub mod profiles;
 pub mod progress;

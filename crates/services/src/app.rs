@@ -15,6 +15,7 @@ use crate::cache::{Cache, MemoryCache, RedisCache};
 use crate::cards::CardService;
 use crate::export::ExportService;
 use crate::generation::GenerationService;
+use crate::inbox::InboxService;
 use crate::llm::{LlmFeatures, LlmGateway, LlmMetrics, TokioSleeper};
 use crate::moderation::Moderator;
 use crate::profiles::ProfileService;
@@ -49,6 +50,8 @@ pub struct App {
     pub quotas: QuotaService,
     pub tutor: TutorService,
     pub generation: GenerationService,
+    /// Telegram updates stored by the webhook or the poller, for the bot's processor.
+    pub inbox: InboxService,
 }
 
 impl App {
@@ -104,6 +107,7 @@ impl App {
             quotas: features.quotas.clone(),
             tutor: TutorService::new(db.clone(), clock.clone(), profiles.clone(), moderator, features.clone()),
             generation: GenerationService::new(profiles.clone(), cards.clone(), features),
+            inbox: InboxService::new(db.clone(), clock.clone()),
             profiles,
             cards,
             registry,

@@ -14,6 +14,7 @@ pub mod detached;
 pub mod export;
 pub mod generation;
 pub mod idempotency;
+pub mod inbox;
 pub mod learner;
 pub mod lifecycle;
 pub mod llm;

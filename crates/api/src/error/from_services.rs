@@ -234,3 +234,15 @@ impl From<services::generation::GenerateError> for ApiError {
         }
     }
 }
+
+impl From<services::inbox::InboxError> for ApiError {
+    fn from(err: services::inbox::InboxError) -> Self {
+        use services::inbox::InboxError;
+        match err {
+            InboxError::Malformed(reason) => {
+                Self::new(ErrorCode::InvalidFieldValue).with_details(json!({ "field": "update", "reason": reason }))
+            }
+            InboxError::Repo(e) => Self::internal(e),
+        }
+    }
+}

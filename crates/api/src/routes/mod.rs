@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod profiles;
 pub mod study;
+pub mod telegram;
 pub mod transfer;
 pub mod web_app;
 
@@ -78,6 +79,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &Settings) {
         cfg.service(metrics::resource());
     }
     register_api(cfg);
+    if settings.telegram.webhook_secret.is_some() {
+        telegram::configure(cfg);
+    }
     if settings.app_env.is_development() {
         register_development(cfg);
     }

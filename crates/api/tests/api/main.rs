@@ -23,5 +23,6 @@ mod security_headers;
 mod session;
 mod study;
 mod study_more;
+mod telegram_webhook;
 mod transfer;
 mod tutor;

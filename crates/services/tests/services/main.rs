@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod cache;
+mod inbox;
 mod init_data;
 mod llm;
 mod llm_anthropic;
