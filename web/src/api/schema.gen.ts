@@ -1684,7 +1684,7 @@ export interface paths {
                         "application/json": components["schemas"]["ImportResponse"];
                     };
                 };
-                /** @description INVALID_FIELD_VALUE: the body is not well-formed */
+                /** @description INVALID_FIELD_VALUE: details.reason not_text, not_a_package, no_collection, corrupt_package or columns_unclear; or details.columns when the roles in `columns` do not add up (front and back exactly once, known roles only) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1738,7 +1738,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description VALIDATION_ERROR: details.reason not_text, not_a_package, no_collection, corrupt_package or columns_unclear; or details.columns for a bad mapping */
+                /** @description VALIDATION_ERROR: details map each field to what is wrong with it */
                 422: {
                     headers: {
                         [name: string]: unknown;

@@ -101,9 +101,11 @@ impl From<services::cards::CardError> for ApiError {
     }
 }
 
-/// 422 for a file that cannot be imported: `reason` for the client, the sentence for people.
+/// 400 for a file that cannot be imported: `reason` for the client, the sentence for people.
+/// Not 422: the body is a well-formed file the schema allows, which no schema can judge
+/// (schemathesis holds 422 to "what passes the schema passes validation").
 fn invalid_file(reason: &str, message: &str) -> ApiError {
-    ApiError::new(ErrorCode::ValidationError).with_details(json!({ "file": [message], "reason": reason }))
+    ApiError::new(ErrorCode::InvalidFieldValue).with_details(json!({ "file": [message], "reason": reason }))
 }
 
 impl From<services::transfer::TransferError> for ApiError {
@@ -120,10 +122,11 @@ impl From<services::transfer::TransferError> for ApiError {
                     .with_details(json!({ "reason": "collection_too_large", "max_bytes": max })),
                 e @ ApkgError::Storage(_) => Self::internal(e),
             },
+            // 400, not 422: `columns` is a well-formed string whose roles do not add up.
             TransferError::BadMapping(message) => {
-                Self::new(ErrorCode::ValidationError).with_details(json!({ "columns": [message] }))
+                Self::new(ErrorCode::InvalidFieldValue).with_details(json!({ "columns": [message] }))
             }
-            TransferError::ColumnsUnclear => Self::new(ErrorCode::ValidationError).with_details(json!({
+            TransferError::ColumnsUnclear => Self::new(ErrorCode::InvalidFieldValue).with_details(json!({
                 "columns": ["the columns are unclear: pick them (see the dry run's columns) and send ?columns="],
                 "reason": "columns_unclear",
             })),

@@ -245,11 +245,12 @@ const PACKAGE_TYPES: [&str; 3] = ["application/zip", "application/x-zip-compress
             (Vec<u8> = "application/zip"), (Vec<u8> = "application/octet-stream"), (Vec<u8> = "application/x-zip-compressed"),
             (Vec<u8> = "application/apkg"))),
     responses((status = 200, body = ImportResponse),
+        (status = 400, description = "INVALID_FIELD_VALUE: details.reason not_text, not_a_package, no_collection, \
+            corrupt_package or columns_unclear; or details.columns when the roles in `columns` do not add up \
+            (front and back exactly once, known roles only)", body = crate::error::ErrorBody),
         (status = 402, description = "LIMIT_REACHED", body = crate::error::ErrorBody),
         (status = 413, description = "PAYLOAD_TOO_LARGE: the body (details.max_bytes) or the unpacked Anki collection \
-            (details.reason = collection_too_large) is too large", body = crate::error::ErrorBody),
-        (status = 422, description = "VALIDATION_ERROR: details.reason not_text, not_a_package, no_collection, \
-            corrupt_package or columns_unclear; or details.columns for a bad mapping", body = crate::error::ErrorBody)))]
+            (details.reason = collection_too_large) is too large", body = crate::error::ErrorBody)))]
 pub async fn import(
     req: HttpRequest,
     user: AuthUser,

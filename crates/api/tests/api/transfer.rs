@@ -259,10 +259,10 @@ async fn unclear_columns_are_shown_for_a_pick_and_the_pick_is_used() {
 
     // No real import on a guess.
     let refused = send(&app, &user, &deck, file.into(), "text/csv", "dry_run=false").await;
-    let body = assert_contract(refused, 422, "VALIDATION_ERROR").await;
+    let body = assert_contract(refused, 400, "INVALID_FIELD_VALUE").await;
     assert_eq!(body["error"]["details"]["reason"], "columns_unclear");
     let bad = send(&app, &user, &deck, file.into(), "text/csv", "dry_run=true&columns=front,front,back").await;
-    assert_contract(bad, 422, "VALIDATION_ERROR").await;
+    assert_contract(bad, 400, "INVALID_FIELD_VALUE").await;
 
     let query = "dry_run=false&columns=front,part_of_speech,back&header=false";
     let done = report(send(&app, &user, &deck, file.into(), "text/csv", query).await).await;
@@ -373,21 +373,21 @@ async fn hostile_or_broken_bodies_get_a_clear_4xx() {
         zip.finish().unwrap().into_inner()
     };
     let cases: Vec<(Vec<u8>, &str, u16, &str)> = vec![
-        (b"not a zip".to_vec(), "application/zip", 422, "not_a_package"),
-        (vec![0xff, 0xfe, 0x00, 0x81], "application/octet-stream", 422, "not_text"),
-        (b"PK\x03\x04 truncated".to_vec(), "application/zip", 422, "not_a_package"),
-        (zip_of(&[("media", b"{}")]), "application/zip", 422, "no_collection"),
+        (b"not a zip".to_vec(), "application/zip", 400, "not_a_package"),
+        (vec![0xff, 0xfe, 0x00, 0x81], "application/octet-stream", 400, "not_text"),
+        (b"PK\x03\x04 truncated".to_vec(), "application/zip", 400, "not_a_package"),
+        (zip_of(&[("media", b"{}")]), "application/zip", 400, "no_collection"),
         (
             zip_of(&[("collection.anki2", b"SQLite format 3\0 and then garbage")]),
             "application/zip",
-            422,
+            400,
             "corrupt_package",
         ),
-        (zip_of(&[("collection.anki21b", b"not zstd")]), "application/zip", 422, "corrupt_package"),
+        (zip_of(&[("collection.anki21b", b"not zstd")]), "application/zip", 400, "corrupt_package"),
     ];
     for (body, content_type, status, expected) in cases {
         let response = send(&app, &user, &deck, body, content_type, "dry_run=true").await;
-        let code = if status == 422 { "VALIDATION_ERROR" } else { "PAYLOAD_TOO_LARGE" };
+        let code = if status == 400 { "INVALID_FIELD_VALUE" } else { "PAYLOAD_TOO_LARGE" };
         assert_eq!(reason(assert_contract(response, status, code).await), expected);
     }
 
