@@ -8,6 +8,7 @@ mod llm;
 mod llm_anthropic;
 mod moderation;
 mod modules;
+mod poller;
 mod profiles;
 mod prompts;
 mod round_trips;
