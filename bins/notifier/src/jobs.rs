@@ -1,4 +1,5 @@
-//! The notifier's schedule: every tick runs each job to completion. A shutdown signal is
+//! The notifier's schedule: every tick runs each job to completion (so far: refresh-session
+//! retention and pruning of finished Telegram updates). A shutdown signal is
 //! noticed between ticks, never in the middle of a job, so no work is cut off halfway.
 
 use std::time::Duration;
@@ -25,5 +26,12 @@ pub async fn run_until_stopped(worker: &mut Worker) -> &'static str {
 async fn run_jobs(app: &App) {
     if let Err(error) = app.auth.purge_dead_sessions().await {
         tracing::warn!(%error, "purging dead refresh sessions failed");
+    }
+    // Finished Telegram updates are kept a week, far past Telegram's own redelivery window
+    // (24 h), so a late redelivery is still recognised.
+    match app.inbox.prune(chrono::Duration::days(7)).await {
+        Ok(0) => {}
+        Ok(pruned) => tracing::info!(pruned, "pruned finished Telegram updates"),
+        Err(error) => tracing::warn!(%error, "pruning the Telegram inbox failed"),
     }
 }
