@@ -13,6 +13,7 @@ mod m20261128_000005_auth_version;
 mod m20261128_000006_queue_index;
 mod m20261128_000010_study_more_and_manual_zone;
 mod m20261128_000020_telegram_inbox;
+mod m20261128_000021_bot_blocked;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_queue_index::Migration),
             Box::new(m20261128_000010_study_more_and_manual_zone::Migration),
             Box::new(m20261128_000020_telegram_inbox::Migration),
+            Box::new(m20261128_000021_bot_blocked::Migration),
         ]
     }
 }

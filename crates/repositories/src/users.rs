@@ -135,6 +135,23 @@ pub async fn usage(conn: &impl ConnectionTrait, id: UserId) -> Result<Usage, Rep
     }))
 }
 
+/// Records (`Some`) or clears (`None`) that Telegram refuses messages to this Telegram user.
+/// `true` when a row changed.
+pub async fn set_bot_blocked(
+    conn: &impl ConnectionTrait,
+    telegram_id: i64,
+    at: Option<DateTime<Utc>>,
+) -> Result<bool, RepoError> {
+    use sea_orm::sea_query::Expr;
+    let mut update =
+        Users::update_many().col_expr(Column::BotBlockedAt, Expr::value(at)).filter(Column::TelegramId.eq(telegram_id));
+    // Clearing touches only blocked rows, so the usual case (not blocked) writes nothing.
+    if at.is_none() {
+        update = update.filter(Column::BotBlockedAt.is_not_null());
+    }
+    Ok(update.exec(conn).await?.rows_affected > 0)
+}
+
 pub async fn find_by_telegram_id(conn: &impl ConnectionTrait, telegram_id: i64) -> Result<Option<UserRow>, RepoError> {
     Ok(Users::find().filter(Column::TelegramId.eq(telegram_id)).one(conn).await?)
 }

@@ -202,6 +202,21 @@ impl UserService {
         Ok(me)
     }
 
+    /// Telegram refused a message to this Telegram user with 403 (they blocked the bot):
+    /// senders skip them until they write again. Unknown ids change nothing.
+    pub async fn bot_blocked(&self, telegram_id: i64) -> Result<(), UserError> {
+        users::set_bot_blocked(self.db.conn(), telegram_id, Some(self.clock.now())).await?;
+        Ok(())
+    }
+
+    /// The user wrote to the bot, so it may message them again. Writes only when they were
+    /// marked blocked. (A cached copy of the user sees either change within the sign-in
+    /// cache's bound, `AUTH_USER_CACHE_SECONDS`.)
+    pub async fn bot_reachable(&self, telegram_id: i64) -> Result<(), UserError> {
+        users::set_bot_blocked(self.db.conn(), telegram_id, None).await?;
+        Ok(())
+    }
+
     /// Erases the user and, by cascade, every profile, deck and session they own.
     /// Taken under the user's lock first, so the erasure waits for the user's own writes
     /// instead of deadlocking with one of them (a refresh inserting its next session).

@@ -25,6 +25,9 @@ pub struct Model {
     pub last_seen_at: Option<DateTimeUtc>,
     /// Bumped by logout and erasure; access tokens carry the version they were issued under.
     pub auth_version: i32,
+    /// When Telegram last refused a message to this user with 403 (they blocked the bot);
+    /// `None` once they write to it again.
+    pub bot_blocked_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,6 +1,7 @@
 //! Services against the real Redis and PostgreSQL (and the in-memory twins).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
+mod bot_users;
 mod cache;
 mod inbox;
 mod init_data;
