@@ -289,6 +289,27 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn fields_come_back_as_anki_stores_them_cloze_markup_included() {
+        // Turning HTML and clozes into text is the importer's job (services' transfer::html):
+        // the reader hands over each field exactly as stored, with the note type's names.
+        let note = crate::anki::AnkiNote {
+            guid: "g1".to_owned(),
+            front: "Der {{c1::<b>Hund</b>::Tier}} bellt".to_owned(),
+            back: "{{c2::собака}}<br>пёс".to_owned(),
+            tags: Vec::new(),
+        };
+        let package = crate::anki::write_apkg("Deutsch", &[note], chrono::Utc::now()).await.unwrap();
+        let read = read_notes(package, 10).await.unwrap();
+        assert_eq!(read.format, CollectionFormat::Anki2);
+        assert_eq!(read.field_names, Some(vec!["Front".to_owned(), "Back".to_owned()]));
+        assert_eq!(
+            read.notes,
+            vec![vec!["Der {{c1::<b>Hund</b>::Tier}} bellt".to_owned(), "{{c2::собака}}<br>пёс".to_owned()]]
+        );
+        assert!(!read.truncated);
+    }
+
+    #[tokio::test]
     async fn a_file_that_is_no_database_is_corrupt_not_a_panic() {
         let package = zip_of(&[("collection.anki2", b"this is not SQLite, just some text long enough")]);
         assert!(matches!(read_notes(package, 10).await, Err(ApkgError::Corrupt(_))));

@@ -71,3 +71,37 @@ pub(super) async fn to_apkg(deck_name: &str, cards: &[Card], now: DateTime<Utc>)
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_packages_cloze_notes_come_in_as_their_answers() {
+        let note = |guid: &str, front: &str, back: &str| AnkiNote {
+            guid: guid.to_owned(),
+            front: front.to_owned(),
+            back: back.to_owned(),
+            tags: Vec::new(),
+        };
+        let notes = [
+            note("a", "Der {{c1::Hund}} bellt.", "{{c2::собака::животное}}"),
+            note("b", "{{c1::die <b>Katze</b>::Tier}}<br>[sound:katze.mp3]", "кошка"),
+            note("c", "{{Front}} {{c1::offen", "как есть"),
+        ];
+        let now = chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().unwrap_or_default();
+        let package = write_apkg("Deutsch", &notes, now).await.unwrap();
+        let table = read_package(package).await.unwrap();
+        let cells: Vec<Vec<&str>> = table.rows.iter().map(|r| r.cells.iter().map(String::as_str).collect()).collect();
+        assert_eq!(
+            cells,
+            vec![
+                vec!["Der Hund bellt.", "собака"],
+                vec!["die Katze", "кошка"],
+                vec!["{{Front}} {{c1::offen", "как есть"]
+            ]
+        );
+    }
+}

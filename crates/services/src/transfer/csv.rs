@@ -148,7 +148,14 @@ pub fn read_table(text: &str) -> Table {
             .take(MAX_COLUMNS)
             .map(|cell| {
                 let cell = restore(cell);
-                if anki.html { html::to_text(cell) } else { cell.trim().to_owned() }
+                if anki.html {
+                    html::to_text(cell)
+                } else if anki.lines > 0 {
+                    // Anki's export without HTML still carries its cloze markup.
+                    html::uncloze(cell).trim().to_owned()
+                } else {
+                    cell.trim().to_owned()
+                }
             })
             .collect();
         table.rows.push(TableRow { row, cells });
@@ -254,6 +261,16 @@ mod tests {
         let table = read_table("#separator:Semicolon\n#columns:Front;Back\nHund;собака\n");
         assert_eq!(cells(&table), vec![vec!["Hund", "собака"]]);
         assert_eq!(table.hints.names, Some(vec!["Front".to_owned(), "Back".to_owned()]));
+    }
+
+    #[test]
+    fn clozes_in_ankis_export_are_their_answers_with_or_without_html() {
+        let text = "#separator:tab\n#html:true\nDer {{c1::<b>Hund</b>::Tier}} bellt\tсобака\n";
+        assert_eq!(cells(&read_table(text)), vec![vec!["Der Hund bellt", "собака"]]);
+        let text = "#separator:tab\n#html:false\n{{c1::die Katze}} \t{{c2::кошка::животное}}\n";
+        assert_eq!(cells(&read_table(text)), vec![vec!["die Katze", "кошка"]]);
+        // A file that is no Anki export is taken as it is.
+        assert_eq!(cells(&read_table("{{c1::x}}\ty\n")), vec![vec!["{{c1::x}}", "y"]]);
     }
 
     #[test]

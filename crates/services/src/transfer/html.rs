@@ -1,9 +1,73 @@
 //! Anki fields are HTML: cards here are plain text. Tags are dropped (line breaks and blocks
-//! become newlines), entities decoded, and media references (`[sound:…]`, `<img>`) removed,
-//! since media are not imported.
+//! become newlines), entities decoded, media references (`[sound:…]`, `<img>`) removed, since
+//! media are not imported, and cloze deletions (`{{c1::answer::hint}}`) become their answers.
 
-/// The text a learner sees in an Anki field.
+/// The text a learner sees in an Anki field (a cloze shown as its answer).
 pub fn to_text(html: &str) -> String {
+    tidy(&uncloze(&strip_html(html)))
+}
+
+/// Anki's cloze deletions as their answers: `{{c1::Hund}}` is `Hund`, `{{c2::Hund::Tier}}` is
+/// `Hund` (the hint goes), nested clozes (`{{c1::der {{c2::Hund}}}}`) too. Markup that is not a
+/// complete cloze (`{{c1::` without its `}}`, `{{Front}}`) stays as it is.
+pub fn uncloze(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{c") {
+        out.push_str(rest.get(..start).unwrap_or_default());
+        let from = rest.get(start..).unwrap_or_default();
+        match cloze_at(from) {
+            Some((answer, after)) => {
+                out.push_str(&uncloze(answer));
+                rest = after;
+            }
+            None => {
+                out.push_str("{{c");
+                rest = from.get(3..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A cloze at the start of `text` (`{{c<number>::answer}}` or `{{c<number>::answer::hint}}`):
+/// its answer, nested clozes left in, and what follows it. The answer ends at the first `::`
+/// outside nested braces, the cloze at the `}}` that closes it.
+fn cloze_at(text: &str) -> Option<(&str, &str)> {
+    let after_c = text.strip_prefix("{{c")?;
+    let number = after_c.len() - after_c.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if number == 0 {
+        return None;
+    }
+    let inner = after_c.get(number..)?.strip_prefix("::")?;
+    let bytes = inner.as_bytes();
+    let (mut at, mut depth, mut answer_end) = (0, 0usize, None);
+    // Only ASCII bytes are matched, so every position cut at is a character boundary.
+    while at < bytes.len() {
+        let here = bytes.get(at..).unwrap_or_default();
+        if here.starts_with(b"{{") {
+            depth += 1;
+            at += 2;
+        } else if here.starts_with(b"}}") {
+            if depth == 0 {
+                let answer = inner.get(..answer_end.unwrap_or(at))?;
+                return Some((answer, inner.get(at + 2..)?));
+            }
+            depth -= 1;
+            at += 2;
+        } else if depth == 0 && answer_end.is_none() && here.starts_with(b"::") {
+            answer_end = Some(at);
+            at += 2;
+        } else {
+            at += 1;
+        }
+    }
+    None
+}
+
+/// Tags dropped (line breaks and blocks as newlines), entities decoded, media references gone.
+fn strip_html(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(c) = rest.chars().next() {
@@ -41,7 +105,7 @@ pub fn to_text(html: &str) -> String {
             rest = rest.get(c.len_utf8()..).unwrap_or("");
         }
     }
-    tidy(&out)
+    out
 }
 
 /// `<…>` at the start of `text`, if it is a tag (a letter, `/` or `!` after `<`), and what
@@ -128,7 +192,7 @@ fn tidy(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::to_text;
+    use super::{to_text, uncloze};
 
     #[test]
     fn tags_entities_and_media_go_line_breaks_stay() {
@@ -141,5 +205,26 @@ mod tests {
         assert_eq!(to_text("<style>.x{}</style>x<script>alert(1)</script>y"), "xy");
         assert_eq!(to_text("&#0; &#99999999; & ;"), "&#0; &#99999999; & ;");
         assert_eq!(to_text("<unterminated"), "<unterminated");
+    }
+
+    #[test]
+    fn a_cloze_is_its_answer() {
+        assert_eq!(to_text("{{c1::der Hund}} bellt"), "der Hund bellt");
+        assert_eq!(to_text("Der {{c2::Hund::Tier}} bellt, die {{c1::Katze}} nicht"), "Der Hund bellt, die Katze nicht");
+        // HTML and entities inside the cloze and the hint, as Anki's editor writes them.
+        assert_eq!(to_text("{{c1::<b>caf&eacute;</b>::<i>ein Ort</i>}}<br>кофейня"), "café\nкофейня");
+        assert_eq!(to_text("{{c10::Straße}}"), "Straße");
+        // Nested clozes, and a hint holding braces of its own.
+        assert_eq!(to_text("{{c1::der {{c2::alte::Adjektiv}} Hund}}"), "der alte Hund");
+        assert_eq!(to_text("{{c1::Hund::{{Hinweis}}}}!"), "Hund!");
+        assert_eq!(to_text("{{c1::}}leer"), "leer");
+    }
+
+    #[test]
+    fn what_is_no_complete_cloze_stays() {
+        assert_eq!(to_text("{{c1::offen"), "{{c1::offen");
+        assert_eq!(to_text("{{Front}} {{cx::a}} {{c::a}} {{c1:a}}"), "{{Front}} {{cx::a}} {{c::a}} {{c1:a}}");
+        assert_eq!(to_text("{{c1::a}} {{c2::b"), "a {{c2::b");
+        assert_eq!(uncloze("a }} b {{ c"), "a }} b {{ c");
     }
 }
