@@ -155,7 +155,20 @@ test('an Anki package written by genanki is imported', async () => {
   await expect(page.getByTestId('import-errors')).toContainText('Строка 5: нет перевода');
   await expect(page.getByTestId('import-duplicates')).toContainText('Строка 1: der Hund — уже есть в ваших карточках');
   await expect(page.getByTestId('import-duplicates')).toContainText('Строка 4: DER HUND — уже есть в ваших карточках');
+  await expect(page.getByTestId('import-apkg-fields')).toContainText('Слово берётся из поля «Wort», перевод — из поля «Übersetzung».');
   await screenshot(page, '54-deck-import-apkg-preview');
+  // The note type has three fields, so they can be picked: the third goes into the notes.
+  await preview.getByRole('button', { name: 'Изменить поля' }).click();
+  const picker = page.getByTestId('import-picker');
+  await expect(picker).toContainText('Какое поле заметки что содержит?');
+  await expect(picker).toContainText('лошадь');
+  await page.getByRole('combobox', { name: 'Audio' }).selectOption('notes');
+  await screenshot(page, '55-deck-import-apkg-fields');
+  expect(await overflowingElements(page)).toEqual([]);
+  const checked = page.waitForRequest((r) => r.url().includes('columns=front%2Cback%2Cnotes'));
+  await picker.getByRole('button', { name: 'Проверить с этими полями' }).click();
+  await checked;
+  await expect(preview).toContainText('Будет добавлено карточек: 2');
   await page.getByRole('button', { name: 'Импортировать карточки: 2' }).click();
   await expect(page.getByTestId('import-result')).toContainText('Импортировано карточек: 2');
   await expect(page.locator('.card-row[data-front="das Pferd"]')).toContainText('лошадь');

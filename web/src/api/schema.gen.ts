@@ -1635,7 +1635,8 @@ export interface paths {
          *     definition/meaning/перевод/значение, example/sentence/пример, notes, …; Anki's "Notes in
          *     Plain Text" with its `#separator:`/`#html:` lines; Quizlet's term-tab-definition) or an Anki
          *     package (`.apkg`: `collection.anki21b`, `.anki21` or `.anki2`; the note's first field is
-         *     the front and the second the back, HTML and media references dropped). A package is
+         *     the front and the second the back unless `columns` says otherwise, HTML and media
+         *     references dropped, cloze deletions as their answers). A package is
          *     recognised by its first bytes. Row problems and duplicates come with stable codes.
          */
         post: {
@@ -1644,11 +1645,11 @@ export interface paths {
                     /** @description Report what would happen without creating anything. */
                     dry_run?: boolean;
                     /**
-                     * @description The column picker's answer: one role per column from the left, comma-separated
-                     *     (`front,back,ignore,example`; columns past the list are ignored). Exactly one `front`
-                     *     and one `back`; any other field at most once. Without it, columns are recognised from
-                     *     the header or the file's format, and when they cannot be, the dry run says
-                     *     `needs_mapping` and a real import answers 422.
+                     * @description The column picker's answer: one role per column from the left (for an Anki package, per
+                     *     note field), comma-separated (`front,back,ignore,example`; columns past the list are
+                     *     ignored). Exactly one `front` and one `back`; any other field at most once. Without it,
+                     *     columns are recognised from the header or the file's format, and when they cannot be,
+                     *     the dry run says `needs_mapping` and a real import answers 400 (`columns_unclear`).
                      */
                     columns?: string | null;
                     /**

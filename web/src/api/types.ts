@@ -106,7 +106,8 @@ export type ImportRowErrorCode = Schemas['ImportRowErrorCode'];
 /** The column picker's answer, sent back with the import. */
 export interface ImportMapping {
   columns: ImportColumnRole[];
-  header: boolean;
+  /** Whether the first row is a header; text files only (a package has none). */
+  header?: boolean;
 }
 
 /** A word an assistant answer taught, for one-tap cards. */

@@ -59,6 +59,33 @@ const ROW_CODE_KEYS: Record<ImportRowErrorCode, MessageKey> = {
 /** The picker offers these; a role the server recognised otherwise stays as "other field". */
 const PICKER_ROLES: ImportColumnRole[] = ['front', 'back', 'example', 'notes', 'ignore'];
 
+/**
+ * Whether the learner may change the columns after a dry run: any text file with two columns
+ * or more; an Anki package when its note type has more than two fields (with two, the first is
+ * the word and the second the translation, or the field names say so).
+ */
+export function canChangeColumns(report: ImportReport): boolean {
+  return report.columns.length > (report.source === 'apkg' ? 2 : 1);
+}
+
+/** A column's name for the learner: its header or field name, else "Column N" ("Field N" in a package). */
+function columnLabel(t: Translate, report: ImportReport, index: number): string {
+  const name = report.columns[index]?.name;
+  if (name) return name;
+  return t(report.source === 'apkg' ? 'transfer.picker.field' : 'transfer.picker.column', { n: index + 1 });
+}
+
+/** "The word comes from field X, the translation from Y", for a package's preview. */
+function apkgFieldsText(t: Translate, report: ImportReport): string | null {
+  const front = report.columns.find((c) => c.role === 'front');
+  const back = report.columns.find((c) => c.role === 'back');
+  if (!front || !back) return null;
+  return t('transfer.source.apkgFields', {
+    front: columnLabel(t, report, front.index),
+    back: columnLabel(t, report, back.index),
+  });
+}
+
 const FILE_ERROR_KEYS: Record<string, MessageKey> = {
   not_text: 'transfer.fileError.not_text',
   not_a_package: 'transfer.fileError.not_a_package',
@@ -241,7 +268,11 @@ function DeckImport({ deck }: { deck: Deck }) {
       )}
       {preview && file && !picking && (
         <div className="transfer-report" data-testid="import-preview">
-          {preview.source === 'apkg' && <p className="hint">{t('transfer.source.apkg')}</p>}
+          {preview.source === 'apkg' && (
+            <p className="hint" data-testid="import-apkg-fields">
+              {t('transfer.source.apkg')} {apkgFieldsText(t, preview)}
+            </p>
+          )}
           <p>
             <strong>{t('transfer.willCreate', { count: preview.created })}</strong>
           </p>
@@ -271,9 +302,9 @@ function DeckImport({ deck }: { deck: Deck }) {
             rows={preview.errors.map((e) => ({ row: e.row, text: rowErrorText(t, e) }))}
             testId="import-errors"
           />
-          {preview.source === 'csv' && preview.columns.length > 1 && (
+          {canChangeColumns(preview) && (
             <button type="button" className="button" onClick={() => setPicking(true)}>
-              {t('transfer.picker.change')}
+              {preview.source === 'apkg' ? t('transfer.picker.changeApkg') : t('transfer.picker.change')}
             </button>
           )}
           {preview.created > 0 ? (
@@ -350,7 +381,9 @@ function ColumnPicker({
   };
   return (
     <div className="transfer-report" data-testid="import-picker">
-      <p className="section-title">{t('transfer.picker.title')}</p>
+      <p className="section-title">
+        {report.source === 'apkg' ? t('transfer.picker.titleApkg') : t('transfer.picker.title')}
+      </p>
       {report.needs_mapping && <p className="hint">{t('transfer.picker.hint')}</p>}
       {report.source === 'csv' && (
         <label className="field field-inline">
@@ -362,19 +395,20 @@ function ColumnPicker({
         {report.columns.map((column) => {
           const role = roles[column.index] ?? 'ignore';
           const options = PICKER_ROLES.includes(role) ? PICKER_ROLES : [...PICKER_ROLES, role];
-          const label = column.name ?? t('transfer.picker.column', { n: column.index + 1 });
+          const label = columnLabel(t, report, column.index);
           const samples = report.sample
             .map((row) => row.cells[column.index] ?? '')
             .filter((cell) => cell !== '')
             .slice(0, 3);
           return (
             <li key={column.index} className="card-row" data-testid="import-column">
-              <label className="field">
+              <label className="field transfer-column">
                 <span className="card-row-text">
                   <strong>{label}</strong>
                   <span className="hint">{samples.join(' · ')}</span>
                 </span>
                 <select
+                  className="input"
                   value={role}
                   aria-label={label}
                   onChange={(event) => setRole(column.index, event.target.value as ImportColumnRole)}
@@ -400,9 +434,10 @@ function ColumnPicker({
           type="button"
           className="button button-primary button-grow"
           disabled={busy || !valid}
-          onClick={() => onApply({ columns: roles, header })}
+          // A package has no header row: `header` is only sent for text files.
+          onClick={() => onApply({ columns: roles, header: report.source === 'csv' ? header : undefined })}
         >
-          {t('transfer.picker.apply')}
+          {report.source === 'apkg' ? t('transfer.picker.applyApkg') : t('transfer.picker.apply')}
         </button>
         <button type="button" className="button" disabled={busy} onClick={onCancel}>
           {t('common.cancel')}

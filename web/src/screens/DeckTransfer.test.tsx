@@ -173,6 +173,62 @@ describe('deck import', () => {
     expect(server.requests.find((r) => r.path.endsWith('/import'))?.contentType).toBe('application/zip');
   });
 
+  it('offers the field picker for an Anki package with more than two fields and sends the choice back', async () => {
+    const packageReport = (dryRun: boolean, roles: ImportReport['columns'][number]['role'][]) =>
+      report(dryRun, {
+        source: 'apkg',
+        header: false,
+        columns: ['Wort', 'Übersetzung', 'Beispiel'].map((name, index) => ({ index, name, role: roles[index] ?? 'ignore' })),
+        sample: [{ row: 1, cells: ['der Hund', 'собака', 'Der Hund bellt.'] }],
+      });
+    const server = renderDeck((r) =>
+      r.query.columns
+        ? { body: packageReport(r.query.dry_run === 'true', ['back', 'front', 'example']) }
+        : { body: packageReport(true, ['front', 'back', 'ignore']) },
+    );
+    const user = userEvent.setup();
+    await chooseFile(user, new File([new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00])], 'deck.apkg', { type: '' }));
+
+    const preview = await screen.findByTestId('import-preview');
+    expect(within(preview).getByTestId('import-apkg-fields')).toHaveTextContent(
+      'Колода Anki: картинки и звук не переносятся. Слово берётся из поля «Wort», перевод — из поля «Übersetzung».',
+    );
+    expect(screen.queryByRole('button', { name: 'Изменить столбцы' })).toBeNull();
+    await user.click(within(preview).getByRole('button', { name: 'Изменить поля' }));
+
+    const picker = await screen.findByTestId('import-picker');
+    expect(picker).toHaveTextContent('Какое поле заметки что содержит?');
+    expect(picker).toHaveTextContent('Der Hund bellt.');
+    // A package has no header row to tick.
+    expect(within(picker).queryByRole('checkbox')).toBeNull();
+    await user.selectOptions(within(picker).getByRole('combobox', { name: 'Übersetzung' }), 'front');
+    await user.selectOptions(within(picker).getByRole('combobox', { name: 'Wort' }), 'back');
+    await user.selectOptions(within(picker).getByRole('combobox', { name: 'Beispiel' }), 'example');
+    await user.click(within(picker).getByRole('button', { name: 'Проверить с этими полями' }));
+
+    expect(await screen.findByTestId('import-apkg-fields')).toHaveTextContent(
+      'Слово берётся из поля «Übersetzung», перевод — из поля «Wort».',
+    );
+    await user.click(screen.getByRole('button', { name: 'Импортировать карточки: 2' }));
+    await screen.findByTestId('import-result');
+    const sent = server.requests.filter((r) => r.path === '/api/decks/d-travel/import');
+    expect(sent.map((r) => r.query)).toEqual([
+      { dry_run: 'true' },
+      { dry_run: 'true', columns: 'back,front,example' },
+      { dry_run: 'false', columns: 'back,front,example' },
+    ]);
+    expect(sent.every((r) => r.contentType === 'application/zip')).toBe(true);
+  });
+
+  it('offers no field picker for a two-field Anki package', async () => {
+    renderDeck(() => ({ body: report(true, { source: 'apkg', header: false }) }));
+    const user = userEvent.setup();
+    await chooseFile(user, new File([new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00])], 'deck.apkg', { type: '' }));
+    const preview = await screen.findByTestId('import-preview');
+    expect(preview).toHaveTextContent('Слово берётся из поля «front», перевод — из поля «back».');
+    expect(within(preview).queryByRole('button', { name: /Изменить/ })).toBeNull();
+  });
+
   it('picks the content type from the extension', () => {
     expect(importContentType('deck.apkg')).toBe('application/zip');
     expect(importContentType('a.TSV')).toBe('text/tab-separated-values');

@@ -25,11 +25,11 @@ pub struct ImportQuery {
     /// Report what would happen without creating anything.
     #[serde(default)]
     pub dry_run: bool,
-    /// The column picker's answer: one role per column from the left, comma-separated
-    /// (`front,back,ignore,example`; columns past the list are ignored). Exactly one `front`
-    /// and one `back`; any other field at most once. Without it, columns are recognised from
-    /// the header or the file's format, and when they cannot be, the dry run says
-    /// `needs_mapping` and a real import answers 422.
+    /// The column picker's answer: one role per column from the left (for an Anki package, per
+    /// note field), comma-separated (`front,back,ignore,example`; columns past the list are
+    /// ignored). Exactly one `front` and one `back`; any other field at most once. Without it,
+    /// columns are recognised from the header or the file's format, and when they cannot be,
+    /// the dry run says `needs_mapping` and a real import answers 400 (`columns_unclear`).
     #[param(
         max_length = 1000,
         pattern = "^ *(front|back|lemma|part_of_speech|gender|transcription|example|example_translation|notes|forms|ignore) *(, *(front|back|lemma|part_of_speech|gender|transcription|example|example_translation|notes|forms|ignore) *){0,49}$"
@@ -237,7 +237,8 @@ const PACKAGE_TYPES: [&str; 3] = ["application/zip", "application/x-zip-compress
 /// definition/meaning/перевод/значение, example/sentence/пример, notes, …; Anki's "Notes in
 /// Plain Text" with its `#separator:`/`#html:` lines; Quizlet's term-tab-definition) or an Anki
 /// package (`.apkg`: `collection.anki21b`, `.anki21` or `.anki2`; the note's first field is
-/// the front and the second the back, HTML and media references dropped). A package is
+/// the front and the second the back unless `columns` says otherwise, HTML and media
+/// references dropped, cloze deletions as their answers). A package is
 /// recognised by its first bytes. Row problems and duplicates come with stable codes.
 #[utoipa::path(post, path = "/api/decks/{id}/import", tag = "decks", security(("bearer" = [])), params(ImportQuery),
     request_body(description = "CSV or TSV (UTF-8), or an Anki package (.apkg, a zip); MAX_IMPORT_BYTES (32 MiB) at most",

@@ -326,6 +326,47 @@ async fn a_package_from_genanki_is_imported_by_position_without_html_or_media() 
 }
 
 #[tokio::test]
+async fn a_packages_fields_take_the_learners_columns() {
+    let app = spawn_app().await;
+    let (user, deck) = learner(&app, 62).await;
+    let package = fixture("genanki-basic.apkg");
+    // One role per note field from the left, as for a text file; `header` means nothing here.
+    let query = "dry_run=true&columns=back,front,ignore&header=true";
+    let preview = report(send(&app, &user, &deck, package.clone(), "application/zip", query).await).await;
+    assert_eq!(
+        (&preview["source"], &preview["header"], &preview["needs_mapping"]),
+        (&json!("apkg"), &json!(false), &json!(false))
+    );
+    assert_eq!(
+        preview["columns"],
+        json!([
+            {"index": 0, "name": "Wort", "role": "back"},
+            {"index": 1, "name": "Übersetzung", "role": "front"},
+            {"index": 2, "name": "Audio", "role": "ignore"}
+        ])
+    );
+    assert_eq!(preview["sample"][0], json!({"row": 1, "cells": ["der Hund", "собака\nпёс", ""]}));
+    assert_eq!(preview["errors"], json!([{"row": 5, "code": "EMPTY_FRONT", "message": "the front (word) is empty"}]));
+
+    let bad = send(&app, &user, &deck, package.clone(), "application/zip", "dry_run=true&columns=front,front").await;
+    assert_contract(bad, 400, "INVALID_FIELD_VALUE").await;
+
+    let query = "dry_run=false&columns=back,front";
+    let done = report(send(&app, &user, &deck, package, "application/octet-stream", query).await).await;
+    assert_eq!(done["created"], 5, "{done}");
+    assert_eq!(
+        cards_of(&app, &user).await,
+        vec![
+            ("кофейня".to_owned(), "café-Haus <3".to_owned(), None),
+            ("кошка & кот".to_owned(), "die Katze".to_owned(), None),
+            ("лошадь".to_owned(), "das Pferd".to_owned(), None),
+            ("собака\nпёс".to_owned(), "der Hund".to_owned(), None),
+            ("собака (снова)".to_owned(), "DER HUND".to_owned(), None),
+        ]
+    );
+}
+
+#[tokio::test]
 async fn an_anki_21b_package_is_read_from_its_zstd_collection_with_field_names() {
     let app = spawn_app().await;
     let (user, deck) = learner(&app, 59).await;
