@@ -164,6 +164,31 @@ test('a reload mid-onboarding keeps the answers; every language has a name', asy
   await page.goto('/');
   await expect(page).toHaveURL(/\/onboarding\/language$/);
   await shoot(page, '09-onboarding-language');
+  // The popular languages read like the full list: the same font size, the name centred
+  // vertically, tappable, and long Russian names inside their buttons at 390 px.
+  const listFont = await page
+    .locator('.language-list button')
+    .first()
+    .evaluate((el) => getComputedStyle(el).fontSize);
+  for (const name of ['Английский', 'Нидерландский', 'Португальский']) {
+    const button = page.locator('.language-grid button', { hasText: name });
+    const box = await button.evaluate((el) => {
+      const outer = el.getBoundingClientRect();
+      const text = el.querySelector('span')?.getBoundingClientRect() ?? outer;
+      return {
+        height: outer.height,
+        right: outer.right,
+        gap: Math.abs(text.top - outer.top - (outer.bottom - text.bottom)),
+        font: getComputedStyle(el).fontSize,
+        overflows: el.scrollWidth > el.clientWidth + 1,
+      };
+    });
+    expect(box.height, name).toBeGreaterThanOrEqual(44);
+    expect(box.gap, `${name} is centred vertically`).toBeLessThanOrEqual(2);
+    expect(box.font, name).toBe(listFont);
+    expect(box.overflows, `${name} fits its button`).toBe(false);
+    expect(box.right, name).toBeLessThanOrEqual(390);
+  }
   // The full list shows names, never bare codes such as "AA".
   const names = await page.locator('.language-list button').allTextContents();
   expect(names.length).toBeGreaterThan(100);
@@ -235,6 +260,9 @@ test('the tutor screen shows no quota while the tutor is unavailable', async ({ 
   await page.goto('/chat');
   await expect(page.getByTestId('chat-not-configured')).toBeVisible();
   await expect(page.getByText(/Осталось сообщений/)).toHaveCount(0);
+  // Only the unavailable state: no invitation to ask, no composer.
+  await expect(page.getByText(/Спросите репетитора о чём угодно/)).toHaveCount(0);
+  await expect(page.getByRole('textbox')).toHaveCount(0);
   await shoot(page, '12-chat-unavailable');
   await context.close();
 });

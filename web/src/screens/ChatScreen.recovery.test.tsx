@@ -200,6 +200,23 @@ describe('ChatScreen recovery', () => {
     expect(server.requests.some((r) => r.path === '/api/sessions/chat')).toBe(false);
   });
 
+  it('shows only the unavailable state to a learner with no dialog yet when Me says there is no LLM', async () => {
+    const server = stubFetch({
+      'GET /api/me': () => ({ body: me({ features: { llm: false } }) }),
+      'GET /api/dialog/history': () => ({ body: dialogPage([]) }),
+    });
+    renderScreen(<ChatScreen />, { fetchFn: server.fetchFn, path: '/chat' });
+    const state = await screen.findByTestId('chat-not-configured');
+    expect(state).toHaveTextContent('Репетитор недоступен');
+    // Once the (empty) history has landed, it must not bring the invitation back.
+    await waitFor(() => expect(screen.queryByRole('status', { name: 'Загрузка…' })).toBeNull());
+    expect(screen.queryByText(/Спросите репетитора о чём угодно/)).toBeNull();
+    expect(screen.queryByText(/Например:/)).toBeNull();
+    expect(screen.queryByTestId('chat-quota')).toBeNull();
+    expect(screen.queryByRole('textbox')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Очистить историю' })).toBeNull();
+  });
+
   it('remembers a 503 LLM_NOT_CONFIGURED in Me, so the rest of the app knows', async () => {
     const { queryClient } = renderChat({
       'GET /api/dialog/history': () => ({ body: dialogPage([]) }),

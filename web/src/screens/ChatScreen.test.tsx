@@ -179,6 +179,10 @@ describe('ChatScreen', () => {
     expect(state).toHaveTextContent('Репетитор не настроен на этом сервере.');
     expect(screen.queryByRole('textbox')).toBeNull();
     expect(screen.queryByText('привет')).toBeNull();
+    // The invitation to ask anything goes with the composer; no quota either.
+    expect(screen.queryByText(/Спросите репетитора о чём угодно/)).toBeNull();
+    expect(screen.queryByText(/Например:/)).toBeNull();
+    expect(screen.queryByTestId('chat-quota')).toBeNull();
   });
 
   it('shows the quota screen with the local reset time on 429, and from Me', async () => {

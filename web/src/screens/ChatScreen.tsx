@@ -100,7 +100,8 @@ function ChatView({ me }: { me: Me }) {
   const last = messages.at(-1);
   const unanswered = !exchange && last?.role === 'user' ? last : undefined;
   const shown = exchange?.userMessageId ? messages.filter((m) => m.id !== exchange.userMessageId) : messages;
-  const empty = history.isSuccess && messages.length === 0 && !exchange;
+  // No invitation to ask while the tutor cannot answer: the unavailable state says so alone.
+  const empty = history.isSuccess && messages.length === 0 && !exchange && !notConfigured;
 
   let footer;
   if (notConfigured) {
