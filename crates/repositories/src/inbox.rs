@@ -84,8 +84,8 @@ pub async fn claim(
          WHERE update_id IN (SELECT update_id FROM picked) \
          RETURNING update_id, chat_id, payload, attempts"
     );
-    let rows = ClaimedUpdate::find_by_statement(p.statement(conn, &sql)).all(conn).await?;
-    let mut rows = rows;
+    let mut rows = ClaimedUpdate::find_by_statement(p.statement(conn, &sql)).all(conn).await?;
+    // RETURNING follows no order.
     rows.sort_by_key(|row| row.update_id);
     Ok(rows)
 }
@@ -125,23 +125,6 @@ pub async fn mark_failed(
             p.bind(now)
         ),
     };
-    conn.execute_raw(p.statement(conn, &sql)).await?;
-    Ok(())
-}
-
-/// Gives claimed rows back at once (a processor shutting down before it started them).
-pub async fn release(conn: &impl ConnectionTrait, update_ids: &[i64], now: DateTime<Utc>) -> Result<(), RepoError> {
-    if update_ids.is_empty() {
-        return Ok(());
-    }
-    let mut p = Params::default();
-    let now = p.bind(now);
-    let ids: Vec<String> = update_ids.iter().map(|id| p.bind(*id)).collect();
-    let sql = format!(
-        "UPDATE telegram_inbox SET status = 'pending', not_before = {now}, attempts = attempts - 1 \
-         WHERE status = 'processing' AND attempts > 0 AND update_id IN ({})",
-        ids.join(", ")
-    );
     conn.execute_raw(p.statement(conn, &sql)).await?;
     Ok(())
 }

@@ -43,8 +43,4 @@ impl LeaderLock {
     pub fn renew_every(&self) -> Duration {
         self.ttl / 3
     }
-
-    pub fn ttl(&self) -> Duration {
-        self.ttl
-    }
 }

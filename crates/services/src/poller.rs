@@ -62,14 +62,10 @@ pub enum Round {
 }
 
 impl Poller {
-    /// The lock's TTL must outlast a long poll, so the holder renews it between polls.
+    /// `lock`'s TTL must outlast one long poll (`config.poll_timeout` plus the request's own
+    /// slack), because the holder renews it only between polls.
     pub fn new(inbox: InboxService, source: Arc<dyn UpdateSource>, lock: LeaderLock, config: PollerConfig) -> Self {
         Self { inbox, source, lock, config }
-    }
-
-    /// The lock a poller with `poll_timeout` needs: it must not expire during one long poll.
-    pub fn lock_ttl(poll_timeout: Duration) -> Duration {
-        poll_timeout + Duration::from_secs(40)
     }
 
     /// Polls until `stop` turns true, then gives the lock up.
