@@ -62,11 +62,16 @@ pub async fn upsert_from_telegram(
         Column::LastSeenAt,
         Column::UpdatedAt,
     ];
-    let user = Users::insert(row)
-        .on_conflict(OnConflict::column(Column::TelegramId).update_columns(refreshed).to_owned())
-        .exec_with_returning(conn)
-        .await?;
-    Ok(user)
+    let insert = Users::insert(row).on_conflict(OnConflict::column(Column::TelegramId).update_columns(refreshed).to_owned());
+    if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        return Ok(insert.exec_with_returning(conn).await?);
+    }
+    // SQLite's RETURNING after DO UPDATE sometimes reads a column added by ALTER TABLE
+    // (bot_blocked_at) as NULL, so the row is read back instead.
+    insert.exec_without_returning(conn).await?;
+    find_by_telegram_id(conn, account.telegram_id)
+        .await?
+        .ok_or_else(|| RepoError::from(sea_orm::DbErr::RecordNotFound("the user just upserted".into())))
 }
 
 pub async fn find_by_id(conn: &impl ConnectionTrait, id: UserId) -> Result<Option<UserRow>, RepoError> {
