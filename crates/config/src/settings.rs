@@ -154,9 +154,18 @@ pub struct TelegramSettings {
     pub bot_token: SecretString,
     pub api_base_url: Url,
     pub webhook_secret: Option<SecretString>,
+    /// Our public `…/telegram/webhook` address: set, api-server registers it with `setWebhook`.
+    pub webhook_url: Option<Url>,
     pub mini_app_url: Option<Url>,
     pub backend_domain: Option<String>,
     pub frontend_domain: Option<String>,
+}
+
+impl TelegramSettings {
+    /// The fixed token local development runs on without one: Telegram refuses it.
+    pub fn is_development_token(&self) -> bool {
+        self.bot_token.expose_secret() == DEV_BOT_TOKEN
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -367,6 +376,28 @@ fn read_telegram(env: &mut EnvReader, strict: bool) -> TelegramSettings {
         None if strict => env.problem("TELEGRAM_WEBHOOK_SECRET is required when APP_ENV is staging or production"),
         _ => {}
     }
+    let webhook_url = match env.raw("TELEGRAM_WEBHOOK_URL") {
+        Some(raw) => match Url::parse(&raw) {
+            Ok(url) if url.scheme() != "https" => {
+                env.problem(
+                    "TELEGRAM_WEBHOOK_URL must be an https:// URL (Telegram delivers webhooks over HTTPS only)",
+                );
+                None
+            }
+            Ok(url) if webhook_secret.is_none() => {
+                env.problem(
+                    "TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET (the webhook route exists only with it)",
+                );
+                Some(url)
+            }
+            Ok(url) => Some(url),
+            Err(e) => {
+                env.problem(format!("TELEGRAM_WEBHOOK_URL is not a valid URL ({e})"));
+                None
+            }
+        },
+        None => None,
+    };
     let mini_app_url = match env.raw("MINI_APP_URL") {
         Some(raw) => match Url::parse(&raw) {
             Ok(url) if strict && url.scheme() != "https" => {
@@ -390,6 +421,7 @@ fn read_telegram(env: &mut EnvReader, strict: bool) -> TelegramSettings {
         bot_token,
         api_base_url,
         webhook_secret,
+        webhook_url,
         mini_app_url,
         backend_domain: env.raw("BACKEND_DOMAIN"),
         frontend_domain: env.raw("FRONTEND_DOMAIN"),

@@ -34,6 +34,43 @@ pub async fn upsert_from_telegram(
     account: &TelegramAccount,
     now: DateTime<Utc>,
 ) -> Result<UserRow, RepoError> {
+    let refreshed = [
+        Column::FirstName,
+        Column::LastName,
+        Column::Username,
+        Column::LanguageCode,
+        Column::PhotoUrl,
+        Column::LastSeenAt,
+        Column::UpdatedAt,
+    ];
+    upsert(conn, account, now, OnConflict::column(Column::TelegramId).update_columns(refreshed).to_owned()).await
+}
+
+/// The person behind a bot update: created on first contact, otherwise their names and
+/// language refreshed (the photo, which only the Mini App's sign-in carries, is kept) and any
+/// "blocked the bot" mark cleared, since they just wrote to it.
+pub async fn upsert_from_bot(
+    conn: &impl ConnectionTrait,
+    account: &TelegramAccount,
+    now: DateTime<Utc>,
+) -> Result<UserRow, RepoError> {
+    use sea_orm::sea_query::Expr;
+    let refreshed = [Column::FirstName, Column::LastName, Column::Username, Column::LanguageCode, Column::LastSeenAt];
+    let conflict = OnConflict::column(Column::TelegramId)
+        .update_columns(refreshed)
+        .value(Column::BotBlockedAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .to_owned();
+    upsert(conn, account, now, conflict).await
+}
+
+/// Inserts `account` as a new user, or applies `conflict` to the existing one, and returns the
+/// row as stored.
+async fn upsert(
+    conn: &impl ConnectionTrait,
+    account: &TelegramAccount,
+    now: DateTime<Utc>,
+    conflict: OnConflict,
+) -> Result<UserRow, RepoError> {
     let timezone = TimeZone::default_for_language(account.language_code.as_deref());
     let row = users::ActiveModel {
         id: Set(UserId::new().as_uuid()),
@@ -53,16 +90,7 @@ pub async fn upsert_from_telegram(
         updated_at: Set(now),
         ..Default::default()
     };
-    let refreshed = [
-        Column::FirstName,
-        Column::LastName,
-        Column::Username,
-        Column::LanguageCode,
-        Column::PhotoUrl,
-        Column::LastSeenAt,
-        Column::UpdatedAt,
-    ];
-    let insert = Users::insert(row).on_conflict(OnConflict::column(Column::TelegramId).update_columns(refreshed).to_owned());
+    let insert = Users::insert(row).on_conflict(conflict);
     if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
         return Ok(insert.exec_with_returning(conn).await?);
     }

@@ -12,7 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use repositories::inbox::{self, ClaimedUpdate, NewUpdate};
+pub use repositories::inbox::ClaimedUpdate;
+use repositories::inbox::{self, NewUpdate};
 use repositories::{Database, RepoError};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;

@@ -22,9 +22,13 @@ impl Worker {
     /// and signals, and builds the service graph (exit 1 when that fails).
     pub async fn start(name: &'static str) -> Result<Self, ExitCode> {
         let mut settings = Settings::load_or_report(name).ok_or(ExitCode::from(2))?;
-        // api-server (or `api-server migrate`) owns the schema: workers started beside it must
-        // not race it to the same migration.
-        settings.database.run_migrations = false;
+        // api-server (or `api-server migrate`) owns a shared database's schema: workers started
+        // beside it must not race it to the same migration. The embedded SQLite file is this
+        // machine's alone (and SQLite serialises writers), so a worker started on its own, such
+        // as bot-poller as a development bot, brings it up to date as api-server would.
+        if !settings.database.is_sqlite() {
+            settings.database.run_migrations = false;
+        }
         telemetry::init(&settings, name);
         let app_env = settings.app_env.as_str();
         let shutdown = ShutdownSignal::install().map_err(|e| {

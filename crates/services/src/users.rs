@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use domain::{InterfaceLanguage, Plan, PlanLimits, Plans, ProfileId, TimeZone, UserId};
+pub use repositories::users::TelegramAccount;
 use repositories::users::{self, UserRow, UserSettingsChanges};
 use repositories::{Database, RepoError, TransactionTrait, profiles};
 use serde::Serialize;
@@ -204,6 +205,13 @@ impl UserService {
 
     /// Telegram refused a message to this Telegram user with 403 (they blocked the bot):
     /// senders skip them until they write again. Unknown ids change nothing.
+    /// Registers or refreshes the person writing to the bot (and clears a "blocked" mark).
+    pub async fn from_bot(&self, account: &TelegramAccount) -> Result<Me, UserError> {
+        let row = users::upsert_from_bot(self.db.conn(), account, self.clock.now()).await?;
+        let user_id = UserId::from_uuid(row.id);
+        self.me(user_id).await
+    }
+
     pub async fn bot_blocked(&self, telegram_id: i64) -> Result<(), UserError> {
         users::set_bot_blocked(self.db.conn(), telegram_id, Some(self.clock.now())).await?;
         Ok(())
