@@ -1,8 +1,19 @@
 //! The Telegram bot adapter: update router, commands, callbacks, keyboards, HTML formatting
 //! and the Bot API client wrapper. Calls `services`; never touches the database directly.
-//!
-//! So far it holds the rule every Bot API call must follow: the token never reaches a log.
 
+mod bot;
+pub mod callback;
+pub mod client;
+pub mod format;
+mod handlers;
+pub mod pacing;
 mod redaction;
+pub mod runtime;
+pub mod sender;
+pub mod startup;
+pub mod texts;
 
+pub use bot::{Bot, BotOptions};
+pub use client::{ApiError, BotApi};
 pub use redaction::redact_bot_token;
+pub use sender::Sender;

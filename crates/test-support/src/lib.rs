@@ -6,6 +6,7 @@
 #![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // a test harness should fail loudly
 
 pub mod backends;
+pub mod bot_api;
 pub mod modules;
 mod postgres;
 pub mod process;

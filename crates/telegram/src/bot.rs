@@ -1,0 +1,197 @@
+//! The one update router: each stored update is read, its person registered or refreshed,
+//! and handed to the command, button or tutor handler. Only private chats are served.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use domain::{InterfaceLanguage, UserId};
+use frankenstein::types::{ChatMember, ChatType, MaybeInaccessibleMessage, Message};
+use frankenstein::updates::{Update, UpdateContent};
+use services::App;
+use services::inbox::{ClaimedUpdate, HandlerError, UpdateHandler};
+use services::users::{Me, TelegramAccount};
+
+use crate::callback::Callback;
+use crate::handlers;
+use crate::sender::Sender;
+use crate::texts::{Texts, texts};
+
+/// What the bot needs besides the services.
+#[derive(Debug, Clone, Default)]
+pub struct BotOptions {
+    /// Opens the Mini App from buttons (`None`: the bot says the app is not configured).
+    pub mini_app_url: Option<url::Url>,
+}
+
+#[derive(Clone)]
+pub struct Bot {
+    pub(crate) app: App,
+    pub(crate) send: Sender,
+    pub(crate) options: BotOptions,
+    /// Cleared once Telegram refuses `sendMessageDraft`; answers then stream by edits.
+    pub(crate) drafts: Arc<AtomicBool>,
+}
+
+impl std::fmt::Debug for Bot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bot").field("send", &self.send).finish_non_exhaustive()
+    }
+}
+
+/// One update's person and chat.
+pub(crate) struct Ctx {
+    pub update_id: i64,
+    pub chat_id: i64,
+    pub me: Me,
+    pub t: &'static Texts,
+}
+
+impl Ctx {
+    pub fn user_id(&self) -> UserId {
+        self.me.user.id
+    }
+
+    pub fn has_profile(&self) -> bool {
+        self.me.active_profile_id.is_some()
+    }
+}
+
+fn account(user: &frankenstein::types::User) -> Option<TelegramAccount> {
+    Some(TelegramAccount {
+        telegram_id: i64::try_from(user.id).ok()?,
+        first_name: user.first_name.clone(),
+        last_name: user.last_name.clone(),
+        username: user.username.clone(),
+        language_code: user.language_code.clone(),
+        photo_url: None,
+    })
+}
+
+/// A failure the processor should try again (the database or Telegram was unreachable).
+pub(crate) fn retry(error: impl std::fmt::Display) -> HandlerError {
+    HandlerError::retry(error.to_string())
+}
+
+impl Bot {
+    pub fn new(app: App, send: Sender, options: BotOptions) -> Self {
+        Self { app, send, options, drafts: Arc::new(AtomicBool::new(true)) }
+    }
+
+    pub(crate) fn drafts_enabled(&self) -> bool {
+        self.drafts.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn disable_drafts(&self) {
+        self.drafts.store(false, Ordering::Relaxed);
+    }
+
+    async fn context(
+        &self,
+        update_id: i64,
+        chat_id: i64,
+        from: &frankenstein::types::User,
+    ) -> Result<Ctx, HandlerError> {
+        let account = account(from).ok_or_else(|| HandlerError::park("a user id beyond i64"))?;
+        let me = self.app.users.from_bot(&account).await.map_err(retry)?;
+        let t = texts(me.interface_language);
+        Ok(Ctx { update_id, chat_id, me, t })
+    }
+
+    async fn on_message(&self, update_id: i64, message: &Message) -> Result<(), HandlerError> {
+        let Some(from) = message.from.as_deref() else {
+            return Ok(()); // channel posts and anonymous admins: nobody to answer
+        };
+        if from.is_bot {
+            return Ok(());
+        }
+        let text = message.text.as_deref().unwrap_or_default();
+        if message.chat.type_field != ChatType::Private {
+            // Never serve one member's data in a group; answer commands with a pointer only.
+            if text.starts_with('/') {
+                let language = InterfaceLanguage::from_telegram(from.language_code.as_deref());
+                return handlers::start::group_pointer(self, message.chat.id, texts(language)).await;
+            }
+            return Ok(());
+        }
+        let ctx = self.context(update_id, message.chat.id, from).await?;
+        if let Some(command) = text.strip_prefix('/') {
+            return handlers::command(self, &ctx, command).await;
+        }
+        if text.trim().is_empty() {
+            return handlers::send(self, &ctx, ctx.t.unsupported_message, None).await;
+        }
+        if !ctx.has_profile() {
+            return handlers::start::ask_language(self, &ctx, ctx.t.needs_profile).await;
+        }
+        handlers::tutor::ask(self, &ctx, text).await
+    }
+
+    async fn on_callback(
+        &self,
+        update_id: i64,
+        query: &frankenstein::types::CallbackQuery,
+    ) -> Result<(), HandlerError> {
+        let message = match &query.message {
+            Some(MaybeInaccessibleMessage::Message(message)) => Some(message.as_ref()),
+            _ => None,
+        };
+        let Some(message) = message.filter(|m| m.chat.type_field == ChatType::Private) else {
+            self.send.answer_callback(&query.id, None, false).await;
+            return Ok(());
+        };
+        let ctx = match self.context(update_id, message.chat.id, &query.from).await {
+            Ok(ctx) => ctx,
+            Err(e) => {
+                self.send.answer_callback(&query.id, None, false).await;
+                return Err(e);
+            }
+        };
+        let callback = Callback::decode(query.data.as_deref().unwrap_or_default());
+        // Every press is answered exactly once, whatever the handler did.
+        let (answer, outcome) = match handlers::callback(self, &ctx, message.message_id, callback).await {
+            Ok(answer) => (answer, Ok(())),
+            Err(e) => (Some(ctx.t.something_failed.to_owned()), Err(e)),
+        };
+        self.send.answer_callback(&query.id, answer, false).await;
+        outcome
+    }
+
+    async fn on_membership(&self, update: &frankenstein::types::ChatMemberUpdated) -> Result<(), HandlerError> {
+        if update.chat.type_field != ChatType::Private {
+            return Ok(());
+        }
+        let Ok(telegram_id) = i64::try_from(update.from.id) else {
+            return Ok(());
+        };
+        match update.new_chat_member {
+            ChatMember::Kicked(_) => self.app.users.bot_blocked(telegram_id).await.map_err(retry),
+            ChatMember::Member(_) => self.app.users.bot_reachable(telegram_id).await.map_err(retry),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl UpdateHandler for Bot {
+    async fn handle(&self, claimed: &ClaimedUpdate) -> Result<(), HandlerError> {
+        let update: Update = match serde_json::from_str(&claimed.payload) {
+            Ok(update) => update,
+            Err(e) => {
+                // A kind of update this version does not model: nothing to answer.
+                tracing::info!(update_id = claimed.update_id, error = %e, "skipping an update of an unknown shape");
+                return Ok(());
+            }
+        };
+        let handled = match &update.content {
+            UpdateContent::Message(message) => self.on_message(claimed.update_id, message).await,
+            UpdateContent::CallbackQuery(query) => self.on_callback(claimed.update_id, query).await,
+            UpdateContent::MyChatMember(member) => self.on_membership(member).await,
+            _ => Ok(()),
+        };
+        match handled {
+            // Telegram said the learner blocked the bot (now recorded): nothing left to do.
+            Err(e) if e.message == handlers::BLOCKED => Ok(()),
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! Button data: one typed, versioned codec. Telegram allows 64 bytes, so ids are 22
+//! characters of base64url and anything longer (a word with its translation) lives in the
+//! cache behind a short id. A button from an older version reads as [`Callback::Stale`].
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use domain::CefrLevel;
+use uuid::Uuid;
+
+/// Bumped when the meaning of existing data changes; old buttons then say they are outdated.
+const VERSION: &str = "c1";
+pub const MAX_BYTES: usize = 64;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callback {
+    ShowAnswer {
+        card: Uuid,
+    },
+    Hint {
+        card: Uuid,
+    },
+    Rate {
+        card: Uuid,
+        rating: u8,
+    },
+    NextCard,
+    Decks {
+        page: u16,
+    },
+    PickDeck {
+        deck: Uuid,
+    },
+    AllDecks,
+    Profile {
+        profile: Uuid,
+    },
+    NewProfile,
+    OnboardLanguage {
+        language: String,
+    },
+    OnboardLevel {
+        language: String,
+        level: CefrLevel,
+    },
+    OnboardGoal {
+        language: String,
+        level: CefrLevel,
+        goal: u8,
+    },
+    /// A word the tutor suggested, stored in the cache under `id`.
+    AddWord {
+        id: String,
+    },
+    RetryTutor {
+        message: Uuid,
+    },
+    Settings(SettingsAction),
+    ClearHistory {
+        confirmed: bool,
+    },
+    /// Data this version does not understand (an old button, or forged data).
+    Stale,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsAction {
+    Show,
+    Reminders(bool),
+    PickHour,
+    Hour(u8),
+    PickZone,
+    Zone(u8),
+    Language(domain::InterfaceLanguage),
+}
+
+fn id(uuid: &Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(uuid.as_bytes())
+}
+
+fn parse_id(text: &str) -> Option<Uuid> {
+    let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
+    Uuid::from_slice(&bytes).ok()
+}
+
+fn language_ok(code: &str) -> bool {
+    (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+impl Callback {
+    pub fn encode(&self) -> String {
+        let body = match self {
+            Self::ShowAnswer { card } => format!("show:{}", id(card)),
+            Self::Hint { card } => format!("hint:{}", id(card)),
+            Self::Rate { card, rating } => format!("rate:{}:{rating}", id(card)),
+            Self::NextCard => "next".to_owned(),
+            Self::Decks { page } => format!("decks:{page}"),
+            Self::PickDeck { deck } => format!("deck:{}", id(deck)),
+            Self::AllDecks => "deck:all".to_owned(),
+            Self::Profile { profile } => format!("prof:{}", id(profile)),
+            Self::NewProfile => "prof:new".to_owned(),
+            Self::OnboardLanguage { language } => format!("ob:{language}"),
+            Self::OnboardLevel { language, level } => format!("ob:{language}:{}", level.as_str()),
+            Self::OnboardGoal { language, level, goal } => format!("ob:{language}:{}:{goal}", level.as_str()),
+            Self::AddWord { id } => format!("addw:{id}"),
+            Self::RetryTutor { message } => format!("retry:{}", id(message)),
+            Self::Settings(action) => format!("set:{}", settings_body(*action)),
+            Self::ClearHistory { confirmed } => format!("clear:{}", u8::from(*confirmed)),
+            Self::Stale => "stale".to_owned(),
+        };
+        format!("{VERSION}:{body}")
+    }
+
+    /// Never fails: anything unreadable is [`Callback::Stale`].
+    pub fn decode(data: &str) -> Self {
+        Self::parse(data).unwrap_or(Self::Stale)
+    }
+
+    fn parse(data: &str) -> Option<Self> {
+        if data.len() > MAX_BYTES {
+            return None;
+        }
+        let mut parts = data.split(':');
+        if parts.next()? != VERSION {
+            return None;
+        }
+        let kind = parts.next()?;
+        let args: Vec<&str> = parts.collect();
+        let parsed = match (kind, args.as_slice()) {
+            ("show", [card]) => Self::ShowAnswer { card: parse_id(card)? },
+            ("hint", [card]) => Self::Hint { card: parse_id(card)? },
+            ("rate", [card, rating]) => {
+                let rating: u8 = rating.parse().ok().filter(|r| (1..=4).contains(r))?;
+                Self::Rate { card: parse_id(card)?, rating }
+            }
+            ("next", []) => Self::NextCard,
+            ("decks", [page]) => Self::Decks { page: page.parse().ok()? },
+            ("deck", ["all"]) => Self::AllDecks,
+            ("deck", [deck]) => Self::PickDeck { deck: parse_id(deck)? },
+            ("prof", ["new"]) => Self::NewProfile,
+            ("prof", [profile]) => Self::Profile { profile: parse_id(profile)? },
+            ("ob", [language]) if language_ok(language) => Self::OnboardLanguage { language: (*language).to_owned() },
+            ("ob", [language, level]) if language_ok(language) => {
+                Self::OnboardLevel { language: (*language).to_owned(), level: level.parse().ok()? }
+            }
+            ("ob", [language, level, goal]) if language_ok(language) => Self::OnboardGoal {
+                language: (*language).to_owned(),
+                level: level.parse().ok()?,
+                goal: goal.parse().ok()?,
+            },
+            ("addw", [id]) if !id.is_empty() && id.len() <= 16 && id.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+                Self::AddWord { id: (*id).to_owned() }
+            }
+            ("retry", [message]) => Self::RetryTutor { message: parse_id(message)? },
+            ("set", rest) => Self::Settings(parse_settings(rest)?),
+            ("clear", ["1"]) => Self::ClearHistory { confirmed: true },
+            ("clear", ["0"]) => Self::ClearHistory { confirmed: false },
+            _ => return None,
+        };
+        Some(parsed)
+    }
+}
+
+fn settings_body(action: SettingsAction) -> String {
+    match action {
+        SettingsAction::Show => "show".to_owned(),
+        SettingsAction::Reminders(on) => format!("rem:{}", u8::from(on)),
+        SettingsAction::PickHour => "hours".to_owned(),
+        SettingsAction::Hour(hour) => format!("hour:{hour}"),
+        SettingsAction::PickZone => "zones".to_owned(),
+        SettingsAction::Zone(index) => format!("zone:{index}"),
+        SettingsAction::Language(language) => format!("lang:{}", language.as_str()),
+    }
+}
+
+fn parse_settings(args: &[&str]) -> Option<SettingsAction> {
+    Some(match args {
+        ["show"] => SettingsAction::Show,
+        ["rem", "1"] => SettingsAction::Reminders(true),
+        ["rem", "0"] => SettingsAction::Reminders(false),
+        ["hours"] => SettingsAction::PickHour,
+        ["hour", hour] => SettingsAction::Hour(hour.parse().ok().filter(|h| *h < 24)?),
+        ["zones"] => SettingsAction::PickZone,
+        ["zone", index] => SettingsAction::Zone(index.parse().ok()?),
+        ["lang", language] => SettingsAction::Language(language.parse().ok()?),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::InterfaceLanguage;
+
+    fn all_kinds() -> Vec<Callback> {
+        let card = Uuid::now_v7();
+        vec![
+            Callback::ShowAnswer { card },
+            Callback::Hint { card },
+            Callback::Rate { card, rating: 4 },
+            Callback::NextCard,
+            Callback::Decks { page: 65_535 },
+            Callback::PickDeck { deck: card },
+            Callback::AllDecks,
+            Callback::Profile { profile: card },
+            Callback::NewProfile,
+            Callback::OnboardLanguage { language: "de".into() },
+            Callback::OnboardLevel { language: "zh".into(), level: CefrLevel::B2 },
+            Callback::OnboardGoal { language: "pt".into(), level: CefrLevel::C1, goal: 7 },
+            Callback::AddWord { id: "a1B2c3D4e5F6g7H8".into() },
+            Callback::RetryTutor { message: card },
+            Callback::Settings(SettingsAction::Show),
+            Callback::Settings(SettingsAction::Reminders(false)),
+            Callback::Settings(SettingsAction::PickHour),
+            Callback::Settings(SettingsAction::Hour(23)),
+            Callback::Settings(SettingsAction::PickZone),
+            Callback::Settings(SettingsAction::Zone(17)),
+            Callback::Settings(SettingsAction::Language(InterfaceLanguage::En)),
+            Callback::ClearHistory { confirmed: true },
+            Callback::ClearHistory { confirmed: false },
+        ]
+    }
+
+    #[test]
+    fn every_kind_round_trips_within_64_bytes() {
+        for callback in all_kinds() {
+            let data = callback.encode();
+            assert!(data.len() <= MAX_BYTES, "{data} is {} bytes", data.len());
+            assert_eq!(Callback::decode(&data), callback, "{data}");
+        }
+    }
+
+    #[test]
+    fn old_versions_and_forgeries_are_stale() {
+        let card = Uuid::now_v7();
+        let old = Callback::Rate { card, rating: 3 }.encode().replacen("c1:", "c0:", 1);
+        for data in [
+            old.as_str(),
+            "",
+            "c1",
+            "c1:rate:xyz:3",
+            "c1:rate:AAAAAAAAAAAAAAAAAAAAAA:5",
+            "c1:set:hour:24",
+            "c1:ob:DE",
+            "c1:addw:../../etc",
+            "c1:clear:2",
+            &"c1:next:".repeat(20),
+        ] {
+            assert_eq!(Callback::decode(data), Callback::Stale, "{data}");
+        }
+    }
+}

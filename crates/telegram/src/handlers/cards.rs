@@ -1,0 +1,166 @@
+//! `/decks` (five a page; the picked deck is what `/card` studies and `/add` fills) and
+//! `/add <words>` (LLM cards with a result per word).
+
+use std::time::Duration;
+
+use domain::DeckId;
+use services::generation::{GenerateError, GenerateRequest, GenerationStart, MAX_WORDS, WordStatus};
+use services::inbox::HandlerError;
+use uuid::Uuid;
+
+use super::{Toast, button, keyboard, replace, send};
+use crate::bot::{Bot, Ctx, retry};
+use crate::callback::Callback;
+use crate::texts::fill;
+
+const PAGE: usize = 5;
+/// The deck picked in the bot is remembered this long after it was last picked.
+const DECK_CHOICE_TTL: Duration = Duration::from_secs(180 * 24 * 3600);
+
+fn deck_key(ctx: &Ctx) -> String {
+    format!("bot:deck:{}", ctx.user_id())
+}
+
+/// The deck picked with `/decks`, if any (a cache miss or outage means "all decks").
+pub async fn chosen_deck(bot: &Bot, ctx: &Ctx) -> Option<DeckId> {
+    let stored = bot.app.cache.get(&deck_key(ctx)).await.ok().flatten()?;
+    Uuid::parse_str(&stored).ok().map(DeckId::from_uuid)
+}
+
+pub async fn forget_deck(bot: &Bot, ctx: &Ctx) {
+    if let Err(error) = bot.app.cache.delete(&deck_key(ctx)).await {
+        tracing::warn!(%error, "could not forget the picked deck");
+    }
+}
+
+pub async fn decks(bot: &Bot, ctx: &Ctx, page: u16, message_id: Option<i32>) -> Result<(), HandlerError> {
+    let decks = bot.app.cards.list_decks(ctx.user_id(), None, false).await.map_err(retry)?;
+    if decks.is_empty() {
+        return send(bot, ctx, ctx.t.no_decks, None).await;
+    }
+    let chosen = chosen_deck(bot, ctx).await;
+    let pages = decks.len().div_ceil(PAGE);
+    let page = usize::from(page).min(pages.saturating_sub(1));
+    let mut rows: Vec<_> = decks
+        .iter()
+        .skip(page * PAGE)
+        .take(PAGE)
+        .map(|deck| {
+            let due = deck.counts.due + deck.counts.learning + deck.counts.new;
+            let mark = if chosen == Some(deck.id) { "✓ " } else { "" };
+            let label = format!("{mark}{} · {due}", deck.name);
+            vec![button(label, &Callback::PickDeck { deck: deck.id.as_uuid() })]
+        })
+        .collect();
+    let mut nav = Vec::new();
+    if page > 0 {
+        nav.push(button(ctx.t.previous, &Callback::Decks { page: u16::try_from(page - 1).unwrap_or_default() }));
+    }
+    if page + 1 < pages {
+        nav.push(button(ctx.t.next, &Callback::Decks { page: u16::try_from(page + 1).unwrap_or(u16::MAX) }));
+    }
+    if !nav.is_empty() {
+        rows.push(nav);
+    }
+    let all = if chosen.is_none() { format!("✓ {}", ctx.t.all_decks) } else { ctx.t.all_decks.to_owned() };
+    rows.push(vec![button(all, &Callback::AllDecks)]);
+    let title = fill(ctx.t.decks_title, &[("page", &(page + 1).to_string()), ("pages", &pages.to_string())]);
+    match message_id {
+        Some(id) => replace(bot, ctx, id, &title, Some(keyboard(rows))).await,
+        None => send(bot, ctx, &title, Some(keyboard(rows))).await,
+    }
+}
+
+pub async fn pick(bot: &Bot, ctx: &Ctx, message_id: i32, deck: Option<Uuid>) -> Result<Toast, HandlerError> {
+    let text = match deck {
+        Some(id) => {
+            let deck = match bot.app.cards.get_deck(ctx.user_id(), DeckId::from_uuid(id)).await {
+                Ok(deck) => deck,
+                Err(services::cards::CardError::DeckNotFound) => return Ok(Some(ctx.t.stale_button.to_owned())),
+                Err(e) => return Err(retry(e)),
+            };
+            bot.app.cache.set_ex(&deck_key(ctx), &id.to_string(), DECK_CHOICE_TTL).await.map_err(retry)?;
+            fill(ctx.t.deck_chosen, &[("deck", &deck.name)])
+        }
+        None => {
+            forget_deck(bot, ctx).await;
+            ctx.t.all_decks_chosen.to_owned()
+        }
+    };
+    let markup = keyboard(vec![vec![button(ctx.t.study_now, &Callback::NextCard)]]);
+    replace(bot, ctx, message_id, &text, Some(markup)).await?;
+    Ok(None)
+}
+
+/// "der Hund, die Katze\ndas Haus" → three words.
+fn words_of(args: &str) -> Vec<String> {
+    args.split([',', ';', '\n']).map(str::trim).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+}
+
+pub async fn add(bot: &Bot, ctx: &Ctx, args: &str) -> Result<(), HandlerError> {
+    let words = words_of(args);
+    if words.is_empty() {
+        return send(bot, ctx, ctx.t.add_usage, None).await;
+    }
+    if words.len() > MAX_WORDS {
+        return send(bot, ctx, &fill(ctx.t.add_too_many, &[("max", &MAX_WORDS.to_string())]), None).await;
+    }
+    let listed = words.join(", ");
+    let progress = bot
+        .send
+        .send_html(ctx.chat_id, &fill(ctx.t.add_working, &[("words", &listed)]), None)
+        .await
+        .map_err(super::delivery)?;
+    bot.send.typing(ctx.chat_id).await;
+    let request = GenerateRequest { profile_id: None, deck_id: chosen_deck(bot, ctx).await, words };
+    let key = format!("tg:{}", ctx.update_id);
+    let started = bot.app.generation.start(ctx.user_id(), request.clone(), Some(&key)).await;
+    let started = match started {
+        // The picked deck is gone: the words go to the default deck instead.
+        Err(GenerateError::Card(services::cards::CardError::DeckNotFound)) => {
+            forget_deck(bot, ctx).await;
+            let request = GenerateRequest { deck_id: None, ..request };
+            bot.app.generation.start(ctx.user_id(), request, Some(&format!("{key}:default"))).await
+        }
+        other => other,
+    };
+    let report = match started {
+        Ok(GenerationStart::Replay(report)) => Ok(report),
+        Ok(GenerationStart::Running(run)) => run.report.outcome().await,
+        Err(e) => Err(e),
+    };
+    let text = match report {
+        Ok(report) => report_html(ctx, &report.results, report.count(WordStatus::Created)),
+        Err(GenerateError::AllFailed(results)) => report_html(ctx, &results, 0),
+        Err(e) => super::tutor::generation_refusal(ctx, &e).ok_or_else(|| retry(e))?,
+    };
+    replace(bot, ctx, progress, &text, None).await
+}
+
+fn report_html(ctx: &Ctx, results: &[services::generation::WordResult], created: usize) -> String {
+    let mut lines: Vec<String> = results
+        .iter()
+        .map(|result| match result.status {
+            WordStatus::Created => {
+                let back = result.card.as_ref().map(|c| c.content.back.as_str()).unwrap_or_default();
+                fill(ctx.t.add_created, &[("word", &result.word), ("back", back)])
+            }
+            WordStatus::Duplicate => fill(ctx.t.add_duplicate, &[("word", &result.word)]),
+            WordStatus::Failed => fill(ctx.t.add_failed, &[("word", &result.word)]),
+        })
+        .collect();
+    lines.push(String::new());
+    lines.push(fill(ctx.t.add_summary, &[("created", &ctx.t.cards(u64::try_from(created).unwrap_or_default()))]));
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_on_commas_semicolons_and_lines() {
+        assert_eq!(words_of(" der Hund, die Katze;\ndas Haus ,, "), vec!["der Hund", "die Katze", "das Haus"]);
+        assert!(words_of("  , ").is_empty());
+    }
+}

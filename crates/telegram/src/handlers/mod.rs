@@ -1,0 +1,161 @@
+//! Commands and buttons. Each handler calls the same services as the Mini App's API and only
+//! turns their answers into messages.
+
+pub mod cards;
+pub mod settings;
+pub mod start;
+pub mod study;
+pub mod tutor;
+
+use frankenstein::types::{InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo};
+use services::inbox::HandlerError;
+
+use crate::bot::{Bot, Ctx};
+use crate::callback::{Callback, SettingsAction};
+use crate::client::ApiError;
+
+/// What a button press answers in its toast (`None`: just stop the spinner).
+pub type Toast = Option<String>;
+
+pub fn button(text: impl Into<String>, callback: &Callback) -> InlineKeyboardButton {
+    InlineKeyboardButton::builder().text(text).callback_data(callback.encode()).build()
+}
+
+pub fn keyboard(rows: Vec<Vec<InlineKeyboardButton>>) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::builder().inline_keyboard(rows).build()
+}
+
+/// A button opening the Mini App at `path` (`None` without a configured app URL).
+pub fn app_button(bot: &Bot, text: &str, path: &str) -> Option<InlineKeyboardButton> {
+    let mut url = bot.options.mini_app_url.clone()?;
+    if !path.is_empty() {
+        url.set_fragment(Some(path));
+    }
+    // Telegram opens web apps over HTTPS only; a local http URL becomes a plain link.
+    let button = InlineKeyboardButton::builder().text(text.to_owned());
+    Some(if url.scheme() == "https" {
+        button.web_app(WebAppInfo::builder().url(url.to_string()).build()).build()
+    } else {
+        button.url(url.to_string()).build()
+    })
+}
+
+/// Sends our own HTML (a template already filled and escaped).
+pub async fn send(
+    bot: &Bot,
+    ctx: &Ctx,
+    html: &str,
+    keyboard: Option<InlineKeyboardMarkup>,
+) -> Result<(), HandlerError> {
+    bot.send.send_html(ctx.chat_id, html, keyboard).await.map(|_| ()).map_err(delivery)
+}
+
+/// Why handling stopped when the learner has blocked the bot: the update is done, not failed.
+pub const BLOCKED: &str = "the user blocked the bot";
+
+/// A send that failed for good (refused) is not worth retrying the update for; a transient
+/// one that outlived the sender's own retries is; a blocked user ends the handling quietly.
+pub fn delivery(error: ApiError) -> HandlerError {
+    match error {
+        ApiError::Forbidden(_) => HandlerError::park(BLOCKED),
+        e if e.is_transient() || matches!(e, ApiError::TooManyRequests { .. }) => HandlerError::retry(e.to_string()),
+        e => HandlerError::park(e.to_string()),
+    }
+}
+
+/// `card@LangAgentBot extra words` → ("card", "extra words").
+fn split_command(command: &str) -> (String, &str) {
+    let (head, rest) = command.split_once(char::is_whitespace).unwrap_or((command, ""));
+    let name = head.split('@').next().unwrap_or_default().to_ascii_lowercase();
+    (name, rest.trim())
+}
+
+pub async fn command(bot: &Bot, ctx: &Ctx, command: &str) -> Result<(), HandlerError> {
+    let (name, args) = split_command(command);
+    match name.as_str() {
+        "start" => return start::start(bot, ctx, args).await,
+        "help" => return send(bot, ctx, ctx.t.help, None).await,
+        "app" => return start::open_app(bot, ctx).await,
+        _ => {}
+    }
+    if !ctx.has_profile() {
+        return start::ask_language(bot, ctx, ctx.t.needs_profile).await;
+    }
+    match name.as_str() {
+        "card" | "study" => study::next_card(bot, ctx).await,
+        "decks" => cards::decks(bot, ctx, 0, None).await,
+        "add" => cards::add(bot, ctx, args).await,
+        "profile" => start::profiles(bot, ctx, None).await,
+        "settings" => settings::show(bot, ctx, None).await,
+        "clear_history" => settings::confirm_clear(bot, ctx).await,
+        _ => send(bot, ctx, ctx.t.help, None).await,
+    }
+}
+
+pub async fn callback(bot: &Bot, ctx: &Ctx, message_id: i32, callback: Callback) -> Result<Toast, HandlerError> {
+    let onboarding = matches!(
+        callback,
+        Callback::OnboardLanguage { .. }
+            | Callback::OnboardLevel { .. }
+            | Callback::OnboardGoal { .. }
+            | Callback::NewProfile
+    );
+    if !ctx.has_profile() && !onboarding && callback != Callback::Stale {
+        start::ask_language(bot, ctx, ctx.t.needs_profile).await?;
+        return Ok(None);
+    }
+    match callback {
+        Callback::ShowAnswer { card } => study::show_answer(bot, ctx, message_id, card).await,
+        Callback::Hint { card } => study::hint(bot, ctx, card).await,
+        Callback::Rate { card, rating } => study::rate(bot, ctx, message_id, card, rating).await,
+        Callback::NextCard => study::next_card(bot, ctx).await.map(|()| None),
+        Callback::Decks { page } => cards::decks(bot, ctx, page, Some(message_id)).await.map(|()| None),
+        Callback::PickDeck { deck } => cards::pick(bot, ctx, message_id, Some(deck)).await,
+        Callback::AllDecks => cards::pick(bot, ctx, message_id, None).await,
+        Callback::Profile { profile } => start::switch_profile(bot, ctx, message_id, profile).await,
+        Callback::NewProfile => start::ask_language(bot, ctx, ctx.t.ask_language).await.map(|()| None),
+        Callback::OnboardLanguage { language } => start::ask_level(bot, ctx, message_id, &language).await,
+        Callback::OnboardLevel { language, level } => start::ask_goal(bot, ctx, message_id, &language, level).await,
+        Callback::OnboardGoal { language, level, goal } => {
+            start::create_profile(bot, ctx, message_id, &language, level, goal).await
+        }
+        Callback::AddWord { id } => tutor::add_word(bot, ctx, &id).await,
+        Callback::RetryTutor { message } => tutor::retry(bot, ctx, message_id, message).await.map(|()| None),
+        Callback::Settings(action) => settings::act(bot, ctx, message_id, action).await,
+        Callback::ClearHistory { confirmed } => settings::clear(bot, ctx, message_id, confirmed).await,
+        Callback::Stale => Ok(Some(ctx.t.stale_button.to_owned())),
+    }
+}
+
+/// Edits the message a button belongs to; a message Telegram no longer lets us edit (too
+/// old, deleted) gets a new message instead.
+pub async fn replace(
+    bot: &Bot,
+    ctx: &Ctx,
+    message_id: i32,
+    html: &str,
+    keyboard: Option<InlineKeyboardMarkup>,
+) -> Result<(), HandlerError> {
+    match bot.send.edit_html(ctx.chat_id, message_id, html, keyboard.clone()).await {
+        Ok(()) => Ok(()),
+        Err(ApiError::Refused { .. }) => send(bot, ctx, html, keyboard).await,
+        Err(e) => Err(delivery(e)),
+    }
+}
+
+/// Buttons for settings that several handlers show.
+pub fn settings_button(ctx: &Ctx) -> InlineKeyboardButton {
+    button(ctx.t.back, &Callback::Settings(SettingsAction::Show))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_addressed_to_the_bot_by_name_are_read_the_same() {
+        assert_eq!(split_command("card"), ("card".to_owned(), ""));
+        assert_eq!(split_command("add@LangAgentBot  der Hund, die Katze "), ("add".to_owned(), "der Hund, die Katze"));
+        assert_eq!(split_command("START study"), ("start".to_owned(), "study"));
+    }
+}

@@ -1,0 +1,148 @@
+//! A fake OpenAI-compatible provider: the tutor's answer as an SSE stream (sent in pieces,
+//! with pauses, so the bot's streaming can be watched), and a card for each generated word.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+#[derive(Clone)]
+struct Script {
+    /// The tutor's text and its suggested words.
+    answer: Arc<Mutex<(String, Value)>>,
+    /// Pause between streamed pieces.
+    pause: Arc<Mutex<Duration>>,
+    /// Answer every request with this status instead (a provider outage).
+    failing: Arc<Mutex<Option<u16>>>,
+}
+
+pub struct FakeLlm {
+    address: String,
+    script: Script,
+}
+
+fn card(word: &str) -> String {
+    json!({"front": word, "back": format!("перевод {word}"), "lemma": word, "part_of_speech": "noun",
+           "gender": null, "forms": [], "transcription": null, "example": format!("{word}!"),
+           "example_translation": "Пример."})
+    .to_string()
+}
+
+fn word_of(body: &Value) -> String {
+    let text = body["messages"].as_array().unwrap().iter().filter_map(|m| m["content"].as_str()).collect::<String>();
+    let start = text.find("<word>").map_or(0, |i| i + "<word>".len());
+    let end = text.find("</word>").unwrap_or(text.len());
+    text[start..end].to_owned()
+}
+
+fn sse_frame(content: &str) -> String {
+    let frame = json!({"id": "c", "object": "chat.completion.chunk", "model": "m",
+        "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": null}]});
+    format!("data: {frame}\n\n")
+}
+
+impl FakeLlm {
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let script = Script {
+            answer: Arc::new(Mutex::new(("Привет! «Hund» — это «собака».".to_owned(), json!([])))),
+            pause: Arc::new(Mutex::new(Duration::ZERO)),
+            failing: Arc::new(Mutex::new(None)),
+        };
+        let serving = script.clone();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                tokio::spawn(serve(socket, serving.clone()));
+            }
+        });
+        Self { address, script }
+    }
+
+    pub fn uri(&self) -> String {
+        self.address.clone()
+    }
+
+    pub fn answer_with(&self, text: &str, words: Value) {
+        *self.script.answer.lock().unwrap() = (text.to_owned(), words);
+    }
+
+    pub fn pause_between_pieces(&self, pause: Duration) {
+        *self.script.pause.lock().unwrap() = pause;
+    }
+
+    pub fn fail_with(&self, status: Option<u16>) {
+        *self.script.failing.lock().unwrap() = status;
+    }
+}
+
+async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Value> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0_u8; 8192];
+    loop {
+        let n = socket.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&buffer);
+        if let Some(head_end) = text.find("\r\n\r\n") {
+            let length = text[..head_end]
+                .lines()
+                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(0);
+            if buffer.len() >= head_end + 4 + length {
+                return serde_json::from_slice(&buffer[head_end + 4..head_end + 4 + length]).ok();
+            }
+        }
+    }
+}
+
+async fn serve(mut socket: tokio::net::TcpStream, script: Script) {
+    let Some(body) = read_request(&mut socket).await else { return };
+    let failing = *script.failing.lock().unwrap();
+    if let Some(status) = failing {
+        let payload = r#"{"error":{"message":"overloaded"}}"#;
+        let response = format!(
+            "HTTP/1.1 {status} Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{payload}",
+            payload.len()
+        );
+        let _ = socket.write_all(response.as_bytes()).await;
+        return;
+    }
+    if body["stream"] != true {
+        let completion = json!({"id": "c", "object": "chat.completion", "model": "m",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": card(&word_of(&body))}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20}});
+        let payload = completion.to_string();
+        let response = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{payload}",
+            payload.len()
+        );
+        let _ = socket.write_all(response.as_bytes()).await;
+        return;
+    }
+    let (text, words) = script.answer.lock().unwrap().clone();
+    let pause = *script.pause.lock().unwrap();
+    let content = json!({"answer": text, "words": words}).to_string();
+    let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
+    if socket.write_all(head.as_bytes()).await.is_err() {
+        return;
+    }
+    let chars: Vec<char> = content.chars().collect();
+    let pieces = 8;
+    for piece in chars.chunks(chars.len().div_ceil(pieces).max(1)) {
+        let frame = sse_frame(&piece.iter().collect::<String>());
+        if socket.write_all(frame.as_bytes()).await.is_err() {
+            return;
+        }
+        tokio::time::sleep(pause).await;
+    }
+    let done = json!({"id": "c", "object": "chat.completion.chunk", "model": "m",
+        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 30, "total_tokens": 130}});
+    let _ = socket.write_all(format!("data: {done}\n\ndata: [DONE]\n\n").as_bytes()).await;
+}
