@@ -9,6 +9,9 @@ use std::process::ExitCode;
 use api::Application;
 use config::{Settings, telemetry};
 use repositories::Database;
+use telegram::runtime::BotRuntime;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 const USAGE: &str = "usage: api-server [serve | migrate | openapi]";
 
@@ -47,9 +50,41 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     if let Some(port) = app.metrics_port() {
         tracing::info!(url = format!("http://{host}:{port}/metrics"), "metrics listener is up");
     }
-    app.run_until_stopped().await?;
+    let bot = start_bot(&app.state().app)?;
+    let result = app.run_until_stopped().await;
+    if let Some((stop, processor)) = bot {
+        let _ = stop.send(true);
+        if let Err(error) = processor.await {
+            tracing::warn!(%error, "the bot's update processor ended abnormally");
+        }
+    }
+    result?;
     tracing::info!("api-server stopped");
     Ok(())
+}
+
+/// With a webhook secret the webhook route stores updates, so this process also handles them;
+/// with a webhook URL too, it tells Telegram where to send them.
+fn start_bot(app: &services::App) -> anyhow::Result<Option<(watch::Sender<bool>, JoinHandle<()>)>> {
+    let telegram = &app.settings.telegram;
+    let Some(secret) = telegram.webhook_secret.clone() else {
+        return Ok(None);
+    };
+    let runtime = BotRuntime::new(app)?;
+    if let Some(url) = telegram.webhook_url.clone() {
+        let (api, app) = (runtime.api.clone(), app.clone());
+        tokio::spawn(async move {
+            match telegram::startup::set_webhook(&api, &url, &secret).await {
+                Ok(()) => tracing::info!("webhook registered with Telegram"),
+                Err(error) => tracing::error!(%error, "setWebhook failed: Telegram will not deliver updates here"),
+            }
+            BotRuntime::register_with(&api, &app).await;
+        });
+    }
+    let (stop, stopped) = watch::channel(false);
+    let processor = runtime.spawn_processor(app, stopped);
+    tracing::info!("processing Telegram updates from the webhook");
+    Ok(Some((stop, processor)))
 }
 
 fn print_openapi(settings: &Settings) -> anyhow::Result<()> {

@@ -71,3 +71,45 @@ fn an_unknown_command_prints_usage() {
     assert_eq!(process.wait_exit().code(), Some(2));
     assert!(process.output().contains("usage: api-server"));
 }
+
+/// With a webhook secret and URL, api-server registers the webhook (secret, allowed updates,
+/// pending updates kept), stores what Telegram posts, and answers it through the processor.
+#[tokio::test(flavor = "multi_thread")]
+async fn answers_an_update_posted_to_its_webhook() {
+    use test_support::bot_api::{BOT_TOKEN, FakeBotApi, start_update};
+    let telegram = FakeBotApi::start(vec![]).await;
+    let dir = ScratchDir::new();
+    let uri = telegram.uri();
+    let vars = [
+        ("PORT", "0"),
+        ("TELEGRAM_BOT_TOKEN", BOT_TOKEN),
+        ("TELEGRAM_API_BASE_URL", uri.as_str()),
+        ("TELEGRAM_WEBHOOK_SECRET", "webhook-secret_1"),
+        ("TELEGRAM_WEBHOOK_URL", "https://api.example.org/telegram/webhook"),
+    ];
+    let mut process = RunningBinary::start(BINARY, &[], &dir.0, &vars);
+    let url = listening_url(&mut process);
+    let registered = telegram.wait_for("setWebhook", |_| true).await;
+    assert_eq!(registered["url"], "https://api.example.org/telegram/webhook");
+    assert_eq!(registered["secret_token"], "webhook-secret_1");
+    assert_eq!(registered["drop_pending_updates"], false);
+
+    let client = reqwest::Client::new();
+    let post = |secret: &'static str| {
+        client
+            .post(format!("{url}/telegram/webhook"))
+            .header("X-Telegram-Bot-Api-Secret-Token", secret)
+            .json(&start_update(900, 5151))
+    };
+    assert_eq!(post("wrong").send().await.unwrap().status(), 401);
+    assert_eq!(post("webhook-secret_1").send().await.unwrap().status(), 200);
+    assert_eq!(post("webhook-secret_1").send().await.unwrap().status(), 200, "a redelivery is acknowledged too");
+    let answer = telegram.wait_for("sendMessage", |b| b["chat_id"] == 5151).await;
+    assert!(answer["text"].as_str().unwrap().starts_with("Hi, Ann!"), "{answer}");
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let answers = telegram.calls("sendMessage").await.into_iter().filter(|b| b["chat_id"] == 5151).count();
+    assert_eq!(answers, 1, "the redelivered update is answered once");
+    process.signal("TERM");
+    assert!(process.wait_exit().success(), "{}", process.output());
+    assert!(!process.output().contains(BOT_TOKEN.split(':').nth(1).unwrap()), "the token reached the logs");
+}

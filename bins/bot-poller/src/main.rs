@@ -1,10 +1,11 @@
 //! bot-poller: Telegram long polling into the same inbox as the webhook, for development and
-//! deployments without a public URL. It builds the same service graph as api-server; until the
-//! bot lands it only starts, reports and stops.
+//! deployments without a public URL. With the embedded defaults and a bot token it is a whole
+//! bot: it polls, stores, processes and sends, on the same service graph as api-server.
 
 use std::process::ExitCode;
 
 use services::lifecycle::Worker;
+use telegram::runtime::BotRuntime;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -12,6 +13,32 @@ async fn main() -> ExitCode {
         Ok(worker) => worker,
         Err(code) => return code,
     };
+    let runtime = match BotRuntime::new(&worker.app) {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            tracing::error!(%error, "cannot set up the Bot API client");
+            return ExitCode::FAILURE;
+        }
+    };
+    if worker.app.settings.telegram.is_development_token() {
+        tracing::warn!(
+            "TELEGRAM_BOT_TOKEN is the local development token: Telegram will refuse it; set a token from @BotFather"
+        );
+    }
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let registration = {
+        let (api_runtime, app) = (runtime.api.clone(), worker.app.clone());
+        tokio::spawn(async move { BotRuntime::register_with(&api_runtime, &app).await })
+    };
+    let processor = runtime.spawn_processor(&worker.app, stopped.clone());
+    let poller = runtime.spawn_poller(&worker.app, stopped);
     let signal = worker.shutdown.wait().await;
+    let _ = stop.send(true);
+    registration.abort();
+    for task in [poller, processor] {
+        if let Err(error) = task.await {
+            tracing::warn!(%error, "a bot task ended abnormally");
+        }
+    }
     worker.stop(signal).await
 }
