@@ -72,13 +72,13 @@ fn start_bot(app: &services::App) -> anyhow::Result<Option<(watch::Sender<bool>,
     };
     let runtime = BotRuntime::new(app)?;
     if let Some(url) = telegram.webhook_url.clone() {
-        let (api, app) = (runtime.api.clone(), app.clone());
+        let (api, bot) = (runtime.api.clone(), runtime.bot.clone());
         tokio::spawn(async move {
             match telegram::startup::set_webhook(&api, &url, &secret).await {
                 Ok(()) => tracing::info!("webhook registered with Telegram"),
                 Err(error) => tracing::error!(%error, "setWebhook failed: Telegram will not deliver updates here"),
             }
-            BotRuntime::register_with(&api, &app).await;
+            bot.register().await;
         });
     }
     let (stop, stopped) = watch::channel(false);

@@ -27,8 +27,8 @@ async fn main() -> ExitCode {
     }
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let registration = {
-        let (api_runtime, app) = (runtime.api.clone(), worker.app.clone());
-        tokio::spawn(async move { BotRuntime::register_with(&api_runtime, &app).await })
+        let bot = runtime.bot.clone();
+        tokio::spawn(async move { bot.register().await })
     };
     let processor = runtime.spawn_processor(&worker.app, stopped.clone());
     let poller = runtime.spawn_poller(&worker.app, stopped);

@@ -61,6 +61,8 @@ pub struct Queue {
 #[derive(Debug, Clone)]
 pub struct ReviewResult {
     pub card_id: Uuid,
+    /// This `client_review_id` was recorded before: nothing changed now.
+    pub replayed: bool,
     pub progress: Option<CardProgress>,
     pub scheduled_seconds: i64,
     pub counts: DayCounts,
@@ -243,6 +245,7 @@ impl StudyService {
             day_counts(&txn, &user, now, profile_id, None).await?.map(|(counts, _)| counts).unwrap_or_default();
         txn.commit().await.map_err(RepoError::from)?;
         Ok(ReviewResult {
+            replayed: false,
             card_id: card.id,
             progress: Some(CardProgress::from(&after)),
             scheduled_seconds: outcome.scheduled.num_seconds(),
@@ -265,6 +268,7 @@ impl StudyService {
         let profile_id = ProfileId::from_uuid(done.profile_id);
         let counts = day_counts(conn, &user.user, self.clock.now(), profile_id, None).await?;
         Ok(ReviewResult {
+            replayed: true,
             card_id: done.card_id,
             progress: after.as_ref().map(CardProgress::from),
             scheduled_seconds: done.scheduled_seconds,

@@ -203,15 +203,15 @@ impl UserService {
         Ok(me)
     }
 
-    /// Telegram refused a message to this Telegram user with 403 (they blocked the bot):
-    /// senders skip them until they write again. Unknown ids change nothing.
-    /// Registers or refreshes the person writing to the bot (and clears a "blocked" mark).
+    /// Registers or refreshes the person writing to the bot (and clears a "blocked" mark),
+    /// described from the row just written.
     pub async fn from_bot(&self, account: &TelegramAccount) -> Result<Me, UserError> {
         let row = users::upsert_from_bot(self.db.conn(), account, self.clock.now()).await?;
-        let user_id = UserId::from_uuid(row.id);
-        self.me(user_id).await
+        self.describe(self.db.conn(), User::from(row)).await
     }
 
+    /// Telegram refused a message to this Telegram user with 403 (they blocked the bot):
+    /// senders skip them until they write again. Unknown ids change nothing.
     pub async fn bot_blocked(&self, telegram_id: i64) -> Result<(), UserError> {
         users::set_bot_blocked(self.db.conn(), telegram_id, Some(self.clock.now())).await?;
         Ok(())

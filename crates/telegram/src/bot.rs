@@ -1,11 +1,11 @@
 //! The one update router: each stored update is read, its person registered or refreshed,
 //! and handed to the command, button or tutor handler. Only private chats are served.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use domain::{InterfaceLanguage, UserId};
-use frankenstein::types::{ChatMember, ChatType, MaybeInaccessibleMessage, Message};
+use frankenstein::types::{ChatMember, ChatType, MaybeInaccessibleMessage, Message, MessageEntityType};
 use frankenstein::updates::{Update, UpdateContent};
 use services::App;
 use services::inbox::{ClaimedUpdate, HandlerError, UpdateHandler};
@@ -30,6 +30,8 @@ pub struct Bot {
     pub(crate) options: BotOptions,
     /// Cleared once Telegram refuses `sendMessageDraft`; answers then stream by edits.
     pub(crate) drafts: Arc<AtomicBool>,
+    /// The bot's @username, learnt from `getMe` at start (for links and `/cmd@name`).
+    pub(crate) username: Arc<OnceLock<String>>,
 }
 
 impl std::fmt::Debug for Bot {
@@ -74,7 +76,35 @@ pub(crate) fn retry(error: impl std::fmt::Display) -> HandlerError {
 
 impl Bot {
     pub fn new(app: App, send: Sender, options: BotOptions) -> Self {
-        Self { app, send, options, drafts: Arc::new(AtomicBool::new(true)) }
+        Self { app, send, options, drafts: Arc::new(AtomicBool::new(true)), username: Arc::new(OnceLock::new()) }
+    }
+
+    /// Start-up: the bot's username, the command list and the menu button. A failure is
+    /// logged, not fatal: the bot still answers, and the next start tries again.
+    pub async fn register(&self) {
+        let api = self.send.api();
+        match crate::startup::username(api).await {
+            Ok(Some(name)) => {
+                let _ = self.username.set(name);
+            }
+            Ok(None) => {}
+            Err(error) => tracing::warn!(%error, "getMe failed"),
+        }
+        if let Err(error) = crate::startup::register_commands(api).await {
+            tracing::warn!(%error, "setMyCommands failed");
+        }
+        if let Err(error) = crate::startup::register_menu_button(api, self.options.mini_app_url.as_ref()).await {
+            tracing::warn!(%error, "setChatMenuButton failed");
+        }
+    }
+
+    /// Whether `/command@name` is addressed to this bot (a bare `/command` always is).
+    fn addressed_to_us(&self, command: &str) -> bool {
+        let head = command.split_whitespace().next().unwrap_or_default();
+        match head.split_once('@') {
+            None => true,
+            Some((_, name)) => self.username.get().is_some_and(|ours| ours.eq_ignore_ascii_case(name)),
+        }
     }
 
     pub(crate) fn drafts_enabled(&self) -> bool {
@@ -105,16 +135,26 @@ impl Bot {
             return Ok(());
         }
         let text = message.text.as_deref().unwrap_or_default();
+        // A command is what Telegram marks as one at the start, not any text with a slash
+        // ("/haʊs/ — как читать?" is a question for the tutor).
+        let command = message
+            .entities
+            .iter()
+            .flatten()
+            .any(|e| e.type_field == MessageEntityType::BotCommand && e.offset == 0)
+            .then(|| text.strip_prefix('/'))
+            .flatten()
+            .filter(|command| self.addressed_to_us(command));
         if message.chat.type_field != ChatType::Private {
-            // Never serve one member's data in a group; answer commands with a pointer only.
-            if text.starts_with('/') {
+            // Never serve one member's data in a group; answer our commands with a pointer.
+            if command.is_some() {
                 let language = InterfaceLanguage::from_telegram(from.language_code.as_deref());
                 return handlers::start::group_pointer(self, message.chat.id, texts(language)).await;
             }
             return Ok(());
         }
         let ctx = self.context(update_id, message.chat.id, from).await?;
-        if let Some(command) = text.strip_prefix('/') {
+        if let Some(command) = command {
             return handlers::command(self, &ctx, command).await;
         }
         if text.trim().is_empty() {
@@ -147,12 +187,23 @@ impl Bot {
             }
         };
         let callback = Callback::decode(query.data.as_deref().unwrap_or_default());
-        // Every press is answered exactly once, whatever the handler did.
+        // Every press is answered exactly once, whatever the handler did. A press that starts
+        // a long answer is answered first, before Telegram gives up on it.
+        let early = matches!(callback, Callback::RetryTutor { .. });
+        if early {
+            self.send.answer_callback(&query.id, None, false).await;
+        }
         let (answer, outcome) = match handlers::callback(self, &ctx, message.message_id, callback).await {
             Ok(answer) => (answer, Ok(())),
-            Err(e) => (Some(ctx.t.something_failed.to_owned()), Err(e)),
+            // Parked, not retried: the press has been answered, and repeating its action
+            // seconds later, unasked, would surprise the learner.
+            Err(e) => (Some(ctx.t.something_failed.to_owned()), Err(HandlerError::park(e.message))),
         };
-        self.send.answer_callback(&query.id, answer, false).await;
+        if !early {
+            self.send.answer_callback(&query.id, answer, false).await;
+        } else if let Some(text) = answer {
+            handlers::send(self, &ctx, &text, None).await?;
+        }
         outcome
     }
 

@@ -56,6 +56,7 @@ pub enum Callback {
     },
     Settings(SettingsAction),
     ClearHistory {
+        profile: Uuid,
         confirmed: bool,
     },
     /// Data this version does not understand (an old button, or forged data).
@@ -104,7 +105,7 @@ impl Callback {
             Self::AddWord { id } => format!("addw:{id}"),
             Self::RetryTutor { message } => format!("retry:{}", id(message)),
             Self::Settings(action) => format!("set:{}", settings_body(*action)),
-            Self::ClearHistory { confirmed } => format!("clear:{}", u8::from(*confirmed)),
+            Self::ClearHistory { profile, confirmed } => format!("clear:{}:{}", id(profile), u8::from(*confirmed)),
             Self::Stale => "stale".to_owned(),
         };
         format!("{VERSION}:{body}")
@@ -152,8 +153,8 @@ impl Callback {
             }
             ("retry", [message]) => Self::RetryTutor { message: parse_id(message)? },
             ("set", rest) => Self::Settings(parse_settings(rest)?),
-            ("clear", ["1"]) => Self::ClearHistory { confirmed: true },
-            ("clear", ["0"]) => Self::ClearHistory { confirmed: false },
+            ("clear", [profile, "1"]) => Self::ClearHistory { profile: parse_id(profile)?, confirmed: true },
+            ("clear", [profile, "0"]) => Self::ClearHistory { profile: parse_id(profile)?, confirmed: false },
             _ => return None,
         };
         Some(parsed)
@@ -215,8 +216,8 @@ mod tests {
             Callback::Settings(SettingsAction::PickZone),
             Callback::Settings(SettingsAction::Zone(17)),
             Callback::Settings(SettingsAction::Language(InterfaceLanguage::En)),
-            Callback::ClearHistory { confirmed: true },
-            Callback::ClearHistory { confirmed: false },
+            Callback::ClearHistory { profile: card, confirmed: true },
+            Callback::ClearHistory { profile: card, confirmed: false },
         ]
     }
 

@@ -55,20 +55,12 @@ impl BotRuntime {
         self.bot.send.clone()
     }
 
-    /// Commands and the menu button. A failure is logged, not fatal: the bot still answers
-    /// with the previous registration, and the next start tries again.
-    pub async fn register_with(api: &BotApi, app: &App) {
-        if let Err(error) = startup::register_commands(api).await {
-            tracing::warn!(%error, "setMyCommands failed");
-        }
-        if let Err(error) = startup::register_menu_button(api, app.settings.telegram.mini_app_url.as_ref()).await {
-            tracing::warn!(%error, "setChatMenuButton failed");
-        }
-    }
-
     /// Runs the inbox processor until `stop` turns true.
     pub fn spawn_processor(&self, app: &App, stop: watch::Receiver<bool>) -> JoinHandle<()> {
-        let processor = InboxProcessor::new(app.inbox.clone(), Arc::new(self.bot.clone()), ProcessorConfig::default());
+        // Handlers mostly wait on the LLM or Telegram, not on this machine: more of them run at
+        // once than the processor's default, so a few long answers never hold up other chats.
+        let config = ProcessorConfig { concurrency: 32, ..ProcessorConfig::default() };
+        let processor = InboxProcessor::new(app.inbox.clone(), Arc::new(self.bot.clone()), config);
         tokio::spawn(processor.run(stop))
     }
 

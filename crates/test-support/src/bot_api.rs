@@ -86,6 +86,7 @@ impl FakeBotApi {
 /// `/start` from a private chat, as Telegram sends it.
 pub fn start_update(update_id: i64, user: i64) -> Value {
     json!({"update_id": update_id, "message": {"message_id": update_id, "date": 1_764_320_000, "text": "/start",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
         "chat": {"id": user, "type": "private", "first_name": "Ann"},
         "from": {"id": user, "is_bot": false, "first_name": "Ann", "language_code": "en"}}})
 }

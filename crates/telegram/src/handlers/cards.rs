@@ -14,11 +14,17 @@ use crate::callback::Callback;
 use crate::texts::fill;
 
 const PAGE: usize = 5;
+/// Telegram shows about this much of a button's label on a phone.
+const DECK_LABEL_CHARS: usize = 40;
+/// The longest word `/add` takes, as the API's `POST /api/cards/generate`.
+const MAX_WORD_CHARS: usize = 100;
 /// The deck picked in the bot is remembered this long after it was last picked.
 const DECK_CHOICE_TTL: Duration = Duration::from_secs(180 * 24 * 3600);
 
+/// One choice per language profile: a deck of another language is never studied or filled.
 fn deck_key(ctx: &Ctx) -> String {
-    format!("bot:deck:{}", ctx.user_id())
+    let profile = ctx.me.active_profile_id.map(|p| p.to_string()).unwrap_or_default();
+    format!("bot:deck:{}:{profile}", ctx.user_id())
 }
 
 /// The deck picked with `/decks`, if any (a cache miss or outage means "all decks").
@@ -48,7 +54,9 @@ pub async fn decks(bot: &Bot, ctx: &Ctx, page: u16, message_id: Option<i32>) -> 
         .map(|deck| {
             let due = deck.counts.due + deck.counts.learning + deck.counts.new;
             let mark = if chosen == Some(deck.id) { "✓ " } else { "" };
-            let label = format!("{mark}{} · {due}", deck.name);
+            let name: String = deck.name.chars().take(DECK_LABEL_CHARS).collect();
+            let cut = if deck.name.chars().count() > DECK_LABEL_CHARS { "…" } else { "" };
+            let label = format!("{mark}{name}{cut} · {due}");
             vec![button(label, &Callback::PickDeck { deck: deck.id.as_uuid() })]
         })
         .collect();
@@ -75,6 +83,10 @@ pub async fn pick(bot: &Bot, ctx: &Ctx, message_id: i32, deck: Option<Uuid>) -> 
     let text = match deck {
         Some(id) => {
             let deck = match bot.app.cards.get_deck(ctx.user_id(), DeckId::from_uuid(id)).await {
+                // A deck list from before a language switch: not this language's deck.
+                Ok(deck) if Some(deck.profile_id) != ctx.me.active_profile_id => {
+                    return Ok(Some(ctx.t.stale_button.to_owned()));
+                }
                 Ok(deck) => deck,
                 Err(services::cards::CardError::DeckNotFound) => return Ok(Some(ctx.t.stale_button.to_owned())),
                 Err(e) => return Err(retry(e)),
@@ -105,13 +117,17 @@ pub async fn add(bot: &Bot, ctx: &Ctx, args: &str) -> Result<(), HandlerError> {
     if words.len() > MAX_WORDS {
         return send(bot, ctx, &fill(ctx.t.add_too_many, &[("max", &MAX_WORDS.to_string())]), None).await;
     }
+    if let Some(long) = words.iter().find(|w| w.chars().count() > MAX_WORD_CHARS) {
+        let shown: String = long.chars().take(30).collect();
+        let text = fill(ctx.t.add_word_too_long, &[("word", &shown), ("max", &MAX_WORD_CHARS.to_string())]);
+        return send(bot, ctx, &text, None).await;
+    }
     let listed = words.join(", ");
     let progress = bot
         .send
         .send_html(ctx.chat_id, &fill(ctx.t.add_working, &[("words", &listed)]), None)
         .await
         .map_err(super::delivery)?;
-    bot.send.typing(ctx.chat_id).await;
     let request = GenerateRequest { profile_id: None, deck_id: chosen_deck(bot, ctx).await, words };
     let key = format!("tg:{}", ctx.update_id);
     let started = bot.app.generation.start(ctx.user_id(), request.clone(), Some(&key)).await;
@@ -126,13 +142,18 @@ pub async fn add(bot: &Bot, ctx: &Ctx, args: &str) -> Result<(), HandlerError> {
     };
     let report = match started {
         Ok(GenerationStart::Replay(report)) => Ok(report),
-        Ok(GenerationStart::Running(run)) => run.report.outcome().await,
+        Ok(GenerationStart::Running(run)) => super::while_typing(bot, ctx, run.report.outcome()).await,
         Err(e) => Err(e),
     };
     let text = match report {
         Ok(report) => report_html(ctx, &report.results, report.count(WordStatus::Created)),
         Err(GenerateError::AllFailed(results)) => report_html(ctx, &results, 0),
-        Err(e) => super::tutor::generation_refusal(ctx, &e).ok_or_else(|| retry(e))?,
+        Err(e) => super::tutor::generation_refusal(ctx, &e).unwrap_or_else(|| {
+            // Said to the learner rather than retried: a retry would repeat the progress
+            // message, and a run that got this far has settled its own quota.
+            tracing::error!(error = %e, "card generation from the bot failed");
+            ctx.t.something_failed.to_owned()
+        }),
     };
     replace(bot, ctx, progress, &text, None).await
 }

@@ -13,6 +13,7 @@ use services::inbox::HandlerError;
 use crate::bot::{Bot, Ctx};
 use crate::callback::{Callback, SettingsAction};
 use crate::client::ApiError;
+use crate::format::{MESSAGE_LIMIT, split_html};
 
 /// What a button press answers in its toast (`None`: just stop the spinner).
 pub type Toast = Option<String>;
@@ -25,12 +26,11 @@ pub fn keyboard(rows: Vec<Vec<InlineKeyboardButton>>) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::builder().inline_keyboard(rows).build()
 }
 
-/// A button opening the Mini App at `path` (`None` without a configured app URL).
-pub fn app_button(bot: &Bot, text: &str, path: &str) -> Option<InlineKeyboardButton> {
-    let mut url = bot.options.mini_app_url.clone()?;
-    if !path.is_empty() {
-        url.set_fragment(Some(path));
-    }
+/// A button opening the Mini App at `route` (relative, e.g. `onboarding`; the app routes by
+/// path and serves every route) — `None` without a configured app URL.
+pub fn app_button(bot: &Bot, text: &str, route: &str) -> Option<InlineKeyboardButton> {
+    let base = bot.options.mini_app_url.clone()?;
+    let url = if route.is_empty() { base } else { base.join(route).unwrap_or(base) };
     // Telegram opens web apps over HTTPS only; a local http URL becomes a plain link.
     let button = InlineKeyboardButton::builder().text(text.to_owned());
     Some(if url.scheme() == "https" {
@@ -40,14 +40,28 @@ pub fn app_button(bot: &Bot, text: &str, path: &str) -> Option<InlineKeyboardBut
     })
 }
 
-/// Sends our own HTML (a template already filled and escaped).
+/// Sends our own HTML (a template already filled and escaped), in as many messages as it
+/// takes; the keyboard goes under the last.
 pub async fn send(
     bot: &Bot,
     ctx: &Ctx,
     html: &str,
     keyboard: Option<InlineKeyboardMarkup>,
 ) -> Result<(), HandlerError> {
-    bot.send.send_html(ctx.chat_id, html, keyboard).await.map(|_| ()).map_err(delivery)
+    let parts = split_html(html, MESSAGE_LIMIT);
+    bot.send.send_html_parts(ctx.chat_id, &parts, keyboard).await.map(|_| ()).map_err(delivery)
+}
+
+/// Awaits `work` with "typing…" shown above the chat (renewed before it fades after 5 s).
+pub async fn while_typing<T>(bot: &Bot, ctx: &Ctx, work: impl std::future::Future<Output = T>) -> T {
+    let mut work = std::pin::pin!(work);
+    let mut typing = tokio::time::interval(std::time::Duration::from_millis(4500));
+    loop {
+        tokio::select! {
+            done = &mut work => return done,
+            _ = typing.tick() => bot.send.typing(ctx.chat_id).await,
+        }
+    }
 }
 
 /// Why handling stopped when the learner has blocked the bot: the update is done, not failed.
@@ -120,9 +134,11 @@ pub async fn callback(bot: &Bot, ctx: &Ctx, message_id: i32, callback: Callback)
             start::create_profile(bot, ctx, message_id, &language, level, goal).await
         }
         Callback::AddWord { id } => tutor::add_word(bot, ctx, &id).await,
-        Callback::RetryTutor { message } => tutor::retry(bot, ctx, message_id, message).await.map(|()| None),
+        Callback::RetryTutor { message } => tutor::retry(bot, ctx, message_id, message).await,
         Callback::Settings(action) => settings::act(bot, ctx, message_id, action).await,
-        Callback::ClearHistory { confirmed } => settings::clear(bot, ctx, message_id, confirmed).await,
+        Callback::ClearHistory { profile, confirmed } => {
+            settings::clear(bot, ctx, message_id, profile, confirmed).await
+        }
         Callback::Stale => Ok(Some(ctx.t.stale_button.to_owned())),
     }
 }
@@ -136,8 +152,14 @@ pub async fn replace(
     html: &str,
     keyboard: Option<InlineKeyboardMarkup>,
 ) -> Result<(), HandlerError> {
-    match bot.send.edit_html(ctx.chat_id, message_id, html, keyboard.clone()).await {
-        Ok(()) => Ok(()),
+    let parts = split_html(html, MESSAGE_LIMIT);
+    let Some((first, rest)) = parts.split_first() else {
+        return Ok(());
+    };
+    let first_keyboard = if rest.is_empty() { keyboard.clone() } else { None };
+    match bot.send.edit_html(ctx.chat_id, message_id, first, first_keyboard).await {
+        Ok(()) if rest.is_empty() => Ok(()),
+        Ok(()) => bot.send.send_html_parts(ctx.chat_id, rest, keyboard).await.map(|_| ()).map_err(delivery),
         Err(ApiError::Refused { .. }) => send(bot, ctx, html, keyboard).await,
         Err(e) => Err(delivery(e)),
     }

@@ -8,7 +8,7 @@ use services::users::{Me, MeChanges};
 use super::{Toast, button, keyboard, replace, send, settings_button};
 use crate::bot::{Bot, Ctx, retry};
 use crate::callback::{Callback, SettingsAction};
-use crate::texts::{fill, texts};
+use crate::texts::{fill, interface_language_name, texts};
 
 /// Zones offered as buttons: where most Russian-speaking learners live. Any other zone can be
 /// picked in the Mini App.
@@ -49,10 +49,7 @@ fn summary(me: &Me) -> (String, frankenstein::types::InlineKeyboardMarkup) {
     let languages = InterfaceLanguage::ALL
         .iter()
         .map(|language| {
-            let name = match language {
-                InterfaceLanguage::Ru => "Русский",
-                InterfaceLanguage::En => "English",
-            };
+            let name = interface_language_name(*language);
             let label = if *language == me.interface_language { format!("✓ {name}") } else { name.to_owned() };
             button(label, &Callback::Settings(SettingsAction::Language(*language)))
         })
@@ -97,7 +94,7 @@ fn zones_keyboard(ctx: &Ctx) -> frankenstein::types::InlineKeyboardMarkup {
         .map(|row| {
             row.iter()
                 .map(|(index, zone)| {
-                    let label = zone.rsplit('/').next().unwrap_or(zone).replace('_', " ");
+                    let label = ctx.t.zone_name(zone);
                     let index = u8::try_from(*index).unwrap_or_default();
                     button(label, &Callback::Settings(SettingsAction::Zone(index)))
                 })
@@ -138,20 +135,38 @@ pub async fn act(bot: &Bot, ctx: &Ctx, message_id: i32, action: SettingsAction) 
     Ok(Some(texts(me.interface_language).saved.to_owned()))
 }
 
+/// Asks first, naming the language: the buttons carry the profile, so switching language
+/// before pressing "Yes" never clears another language's conversation.
 pub async fn confirm_clear(bot: &Bot, ctx: &Ctx) -> Result<(), HandlerError> {
+    let profile = bot.app.profiles.resolve(ctx.user_id(), None).await.map_err(retry)?;
+    let id = profile.id.as_uuid();
     let markup = keyboard(vec![vec![
-        button(ctx.t.clear_yes, &Callback::ClearHistory { confirmed: true }),
-        button(ctx.t.clear_no, &Callback::ClearHistory { confirmed: false }),
+        button(ctx.t.clear_yes, &Callback::ClearHistory { profile: id, confirmed: true }),
+        button(ctx.t.clear_no, &Callback::ClearHistory { profile: id, confirmed: false }),
     ]]);
-    send(bot, ctx, ctx.t.clear_confirm, Some(markup)).await
+    let language = ctx.t.language_in_sentence(profile.language.as_str());
+    send(bot, ctx, &fill(ctx.t.clear_confirm, &[("language", &language)]), Some(markup)).await
 }
 
-pub async fn clear(bot: &Bot, ctx: &Ctx, message_id: i32, confirmed: bool) -> Result<Toast, HandlerError> {
+pub async fn clear(
+    bot: &Bot,
+    ctx: &Ctx,
+    message_id: i32,
+    profile: uuid::Uuid,
+    confirmed: bool,
+) -> Result<Toast, HandlerError> {
     if !confirmed {
         replace(bot, ctx, message_id, ctx.t.clear_cancelled, None).await?;
         return Ok(None);
     }
-    bot.app.tutor.clear(ctx.user_id(), None).await.map_err(retry)?;
+    let profile = Some(domain::ProfileId::from_uuid(profile));
+    match bot.app.tutor.clear(ctx.user_id(), profile).await {
+        Ok(_) => {}
+        Err(services::tutor::TutorError::Profile(services::profiles::ProfileError::NotFound)) => {
+            return Ok(Some(ctx.t.stale_button.to_owned()));
+        }
+        Err(e) => return Err(retry(e)),
+    }
     replace(bot, ctx, message_id, ctx.t.cleared, None).await?;
     Ok(None)
 }

@@ -9,7 +9,7 @@ use super::{Toast, app_button, button, keyboard, replace, send};
 use crate::bot::{Bot, Ctx, retry};
 use crate::callback::Callback;
 use crate::handlers::study;
-use crate::texts::{POPULAR_LANGUAGES, Texts, fill};
+use crate::texts::{POPULAR_LANGUAGES, Texts, fill, texts};
 
 pub async fn start(bot: &Bot, ctx: &Ctx, payload: &str) -> Result<(), HandlerError> {
     let name = ctx.me.user.first_name.as_str();
@@ -27,7 +27,7 @@ pub async fn start(bot: &Bot, ctx: &Ctx, payload: &str) -> Result<(), HandlerErr
         _ => {}
     }
     let profile = bot.app.profiles.resolve(ctx.user_id(), None).await.map_err(retry)?;
-    let language = ctx.t.language_name(profile.language.as_str());
+    let language = ctx.t.language_in_sentence(profile.language.as_str());
     let text = fill(ctx.t.greeting_back, &[("name", name), ("language", &language)]);
     let markup = app_button(bot, ctx.t.open_app, "").map(|b| keyboard(vec![vec![b]]));
     send(bot, ctx, &text, markup).await
@@ -40,11 +40,23 @@ pub async fn open_app(bot: &Bot, ctx: &Ctx) -> Result<(), HandlerError> {
     }
 }
 
+/// How often a group is told where the bot works (commands in a busy group come often).
+const GROUP_POINTER_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+
 pub async fn group_pointer(bot: &Bot, chat_id: i64, t: &'static Texts) -> Result<(), HandlerError> {
-    // Web-app buttons work in private chats only; a group gets a plain link.
-    let markup = bot.options.mini_app_url.as_ref().map(|url| {
-        let link = frankenstein::types::InlineKeyboardButton::builder().text(t.open_app).url(url.to_string()).build();
-        keyboard(vec![vec![link]])
+    let first = bot.app.cache.set_nx_ex(&format!("bot:group-pointer:{chat_id}"), "1", GROUP_POINTER_EVERY).await;
+    if matches!(first, Ok(false)) {
+        return Ok(());
+    }
+    // A private chat with the bot, where the Mini App opens signed in; web-app buttons work
+    // in private chats only.
+    let link = match bot.username.get() {
+        Some(name) => Some(format!("https://t.me/{name}")),
+        None => bot.options.mini_app_url.as_ref().map(ToString::to_string),
+    };
+    let markup = link.map(|url| {
+        let button = frankenstein::types::InlineKeyboardButton::builder().text(t.open_app).url(url).build();
+        keyboard(vec![vec![button]])
     });
     bot.send.send_html(chat_id, t.group_pointer, markup).await.map(|_| ()).map_err(super::delivery)
 }
@@ -62,7 +74,8 @@ pub async fn ask_language(bot: &Bot, ctx: &Ctx, intro: &str) -> Result<(), Handl
         })
         .collect();
     let mut text = intro.to_owned();
-    if let Some(app) = app_button(bot, ctx.t.open_app, "/onboarding") {
+    let route = if ctx.has_profile() { "profile/new" } else { "onboarding" };
+    if let Some(app) = app_button(bot, ctx.t.open_app, route) {
         text = format!("{text}\n\n{}", ctx.t.more_languages);
         rows.push(vec![app]);
     }
@@ -138,7 +151,7 @@ pub async fn create_profile(
         interface_language: ctx.me.interface_language,
     };
     let user_id = ctx.user_id();
-    let name = ctx.t.language_name(language);
+    let name = ctx.t.language_in_sentence(language);
     let profile = match bot.app.profiles.create(user_id, new).await {
         Ok(profile) => profile,
         Err(ProfileError::DuplicateLanguage) => {
@@ -191,9 +204,9 @@ pub async fn switch_profile(bot: &Bot, ctx: &Ctx, message_id: i32, profile: Uuid
         Err(ProfileError::NotFound) => return Ok(Some(ctx.t.stale_button.to_owned())),
         Err(e) => return Err(retry(e)),
     };
-    // The deck picked for the old language does not belong to the new one.
-    super::cards::forget_deck(bot, ctx).await;
-    let name = ctx.t.language_name(profile.language.as_str());
-    replace(bot, ctx, message_id, &fill(ctx.t.profile_switched, &[("language", &name)]), None).await?;
+    // Said in the new profile's interface language, which is the bot's language from now on.
+    let t = texts(profile.interface_language);
+    let name = t.language_in_sentence(profile.language.as_str());
+    replace(bot, ctx, message_id, &fill(t.profile_switched, &[("language", &name)]), None).await?;
     Ok(None)
 }

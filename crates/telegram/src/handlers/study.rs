@@ -16,8 +16,8 @@ use crate::texts::fill;
 const QUEUE_WINDOW: u64 = 50;
 
 /// The front of a card (and, once shown, its back), as the message shows it.
-fn card_html(item: &QueueItem, with_answer: bool) -> String {
-    let content = &item.card.content;
+fn card_html(card: &services::cards::Card, with_answer: bool) -> String {
+    let content = &card.content;
     let mut html = format!("<b>{}</b>", escape(&content.front));
     if let Some(transcription) = content.transcription.as_deref().filter(|t| !t.is_empty()) {
         html.push_str(&format!("\n<i>{}</i>", escape(transcription)));
@@ -68,7 +68,7 @@ pub async fn next_card(bot: &Bot, ctx: &Ctx) -> Result<(), HandlerError> {
             ("due", &counts.due.to_string()),
         ],
     );
-    let html = format!("{}\n\n<i>{footer}</i>", card_html(item, false));
+    let html = format!("{}\n\n<i>{footer}</i>", card_html(&item.card, false));
     let card = item.card.id;
     let markup = keyboard(vec![vec![
         button(ctx.t.show_answer, &Callback::ShowAnswer { card }),
@@ -105,7 +105,7 @@ pub async fn show_answer(bot: &Bot, ctx: &Ctx, message_id: i32, card: Uuid) -> R
         return Ok(None);
     };
     let markup = keyboard(rating_buttons(ctx, &item));
-    replace(bot, ctx, message_id, &card_html(&item, true), Some(markup)).await?;
+    replace(bot, ctx, message_id, &card_html(&item.card, true), Some(markup)).await?;
     Ok(None)
 }
 
@@ -142,7 +142,6 @@ pub async fn rate(bot: &Bot, ctx: &Ctx, message_id: i32, card: Uuid, rating: u8)
     let Ok(rating) = Rating::try_from(rating) else {
         return Ok(Some(ctx.t.stale_button.to_owned()));
     };
-    let item = find(bot, ctx, card).await?;
     let request = ReviewRequest {
         card_id: card,
         rating,
@@ -156,13 +155,20 @@ pub async fn rate(bot: &Bot, ctx: &Ctx, message_id: i32, card: Uuid, rating: u8)
             return Ok(None);
         }
         // The other button of the same card was pressed first: that answer stands.
-        Err(StudyError::ReplayMismatch) => return Ok(Some(ctx.t.card_gone.to_owned())),
+        Err(StudyError::ReplayMismatch) => return Ok(Some(ctx.t.already_rated.to_owned())),
         Err(e) => return Err(retry(e)),
     };
+    if result.replayed {
+        // A double tap (or a repeated update): the review and the next card happened already.
+        return Ok(Some(ctx.t.already_rated.to_owned()));
+    }
     let name = ctx.t.ratings.get(usize::from(rating.value() - 1)).copied().unwrap_or_default();
     let verdict = fill(ctx.t.rated, &[("rating", name), ("interval", &ctx.t.interval(result.scheduled_seconds))]);
-    let shown = item.map(|item| card_html(&item, true)).unwrap_or_default();
-    replace(bot, ctx, message_id, &format!("{shown}\n\n<i>{verdict}</i>"), None).await?;
+    let shown = match bot.app.cards.get_card(ctx.user_id(), card).await {
+        Ok(card) => format!("{}\n\n", card_html(&card, true)),
+        Err(_) => String::new(),
+    };
+    replace(bot, ctx, message_id, &format!("{shown}<i>{verdict}</i>"), None).await?;
     next_card(bot, ctx).await?;
     Ok(None)
 }

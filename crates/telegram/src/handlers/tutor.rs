@@ -14,8 +14,9 @@ use services::tutor::{Channel, ChatInput, ChatReply, ChatStart, Delivery, TutorE
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use super::{Toast, button, keyboard, send};
+use super::{Toast, button, keyboard};
 use crate::bot::{Bot, Ctx, retry as service_failure};
+
 use crate::callback::Callback;
 use crate::client::ApiError;
 use crate::format::{MESSAGE_LIMIT, render_parts};
@@ -49,7 +50,6 @@ fn refusal_text(ctx: &Ctx, error: &TutorError) -> Option<String> {
             fill(ctx.t.quota_exhausted, &[("hours", &hours.to_string())])
         }
         TutorError::Conflict(services::idempotency::IdempotencyConflict::InProgress) => ctx.t.tutor_busy.to_owned(),
-        TutorError::Profile(services::profiles::ProfileError::NoActiveProfile) => ctx.t.needs_profile.to_owned(),
         _ => return None,
     })
 }
@@ -73,17 +73,17 @@ fn answered_key(ctx: &Ctx) -> String {
 
 /// A learner's message for the tutor.
 pub async fn ask(bot: &Bot, ctx: &Ctx, text: &str) -> Result<(), HandlerError> {
-    answer(bot, ctx, ChatInput::New(text.to_owned()), None).await
+    answer(bot, ctx, ChatInput::New(text.to_owned()), None).await.map(|_| ())
 }
 
 /// The retry button under a failed answer.
-pub async fn retry(bot: &Bot, ctx: &Ctx, message_id: i32, user_message: Uuid) -> Result<(), HandlerError> {
+pub async fn retry(bot: &Bot, ctx: &Ctx, message_id: i32, user_message: Uuid) -> Result<Toast, HandlerError> {
     answer(bot, ctx, ChatInput::Retry(user_message), Some(message_id)).await
 }
 
-async fn answer(bot: &Bot, ctx: &Ctx, input: ChatInput, failed_message: Option<i32>) -> Result<(), HandlerError> {
+async fn answer(bot: &Bot, ctx: &Ctx, input: ChatInput, failed_message: Option<i32>) -> Result<Toast, HandlerError> {
     if bot.app.cache.get(&answered_key(ctx)).await.ok().flatten().is_some() {
-        return Ok(()); // this update was answered before a crash kept it from being marked done
+        return Ok(None); // this update was answered before a crash kept it from being marked done
     }
     bot.send.typing(ctx.chat_id).await;
     let key = format!("tg:{}", ctx.update_id);
@@ -92,8 +92,13 @@ async fn answer(bot: &Bot, ctx: &Ctx, input: ChatInput, failed_message: Option<i
     let outcome = match started {
         Ok(ChatStart::Replay(reply)) => Ok(reply),
         Ok(ChatStart::Running(run)) => stream.follow(run).await,
+        // A retry button whose message was answered since (or cleared): nothing to redo.
         Err(TutorError::NotRetryable | TutorError::MessageNotFound) => {
-            return send(bot, ctx, ctx.t.stale_button, None).await;
+            return Ok(Some(ctx.t.stale_button.to_owned()));
+        }
+        Err(TutorError::Profile(services::profiles::ProfileError::NoActiveProfile)) => {
+            super::start::ask_language(bot, ctx, ctx.t.needs_profile).await?;
+            return Ok(None);
         }
         Err(e) => Err(e),
     };
@@ -104,16 +109,21 @@ async fn answer(bot: &Bot, ctx: &Ctx, input: ChatInput, failed_message: Option<i
             let again = keyboard(vec![vec![button(ctx.t.retry, &Callback::RetryTutor { message: user_message.id })]]);
             stream.fail(ctx.t.tutor_failed, Some(again)).await?;
         }
-        Err(TutorError::HistoryCleared) => {}
-        Err(e) => match refusal_text(ctx, &e) {
-            Some(text) => stream.fail(&text, None).await?,
-            None => return Err(service_failure(e)),
-        },
+        Err(TutorError::HistoryCleared) => stream.fail(ctx.t.cleared, None).await?,
+        Err(e) => {
+            let text = refusal_text(ctx, &e).unwrap_or_else(|| {
+                // Said rather than retried: a retry would not be answered any better, and
+                // the learner must not be left looking at a half-written preview.
+                tracing::error!(error = %e, "the tutor failed in the bot");
+                ctx.t.something_failed.to_owned()
+            });
+            stream.fail(&text, None).await?;
+        }
     }
     if let Err(error) = bot.app.cache.set_ex(&answered_key(ctx), "1", ANSWERED_TTL).await {
         tracing::warn!(%error, "could not remember that an update was answered");
     }
-    Ok(())
+    Ok(None)
 }
 
 /// The answer as the learner watches it being written: a draft where Telegram offers
@@ -122,6 +132,8 @@ struct Stream<'a> {
     bot: &'a Bot,
     ctx: &'a Ctx,
     draft_id: i32,
+    /// Whether this answer still streams as a draft.
+    drafts: bool,
     /// The message being edited (edit mode), or the failed answer a retry replaces.
     message_id: Option<i32>,
 }
@@ -129,7 +141,7 @@ struct Stream<'a> {
 impl<'a> Stream<'a> {
     fn new(bot: &'a Bot, ctx: &'a Ctx, message_id: Option<i32>) -> Self {
         let draft_id = i32::try_from(ctx.update_id.rem_euclid(i64::from(i32::MAX - 1))).unwrap_or(0) + 1;
-        Self { bot, ctx, draft_id, message_id }
+        Self { bot, ctx, draft_id, drafts: true, message_id }
     }
 
     async fn follow(&mut self, mut run: TutorRun) -> Result<ChatReply, TutorError> {
@@ -160,12 +172,17 @@ impl<'a> Stream<'a> {
         };
         let preview = format!("{first} …");
         let chat_id = self.ctx.chat_id;
-        if self.bot.drafts_enabled() {
+        if self.drafts && self.bot.drafts_enabled() {
             match self.bot.send.send_draft(chat_id, self.draft_id, &preview).await {
                 Ok(()) => return,
-                Err(ApiError::Refused { description, .. }) => {
-                    tracing::info!(description, "sendMessageDraft is not available; streaming by edits");
-                    self.bot.disable_drafts();
+                Err(ApiError::Refused { code, description }) => {
+                    // This answer streams by edits; an API without the method, for good.
+                    self.drafts = false;
+                    let missing = code == 404 || description.contains("not found") || description.contains("method");
+                    if missing {
+                        tracing::info!(description, "sendMessageDraft is not available; streaming by edits");
+                        self.bot.disable_drafts();
+                    }
                 }
                 Err(_) => return, // a dropped preview is harmless; the answer still comes
             }

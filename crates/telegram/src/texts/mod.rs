@@ -38,6 +38,7 @@ pub struct Texts {
     pub ratings: [&'static str; 4],
     pub rated: &'static str,
     pub next_card: &'static str,
+    pub already_rated: &'static str,
     pub card_gone: &'static str,
     pub nothing_due: &'static str,
     pub nothing_due_waiting: &'static str,
@@ -56,6 +57,7 @@ pub struct Texts {
     pub add_duplicate: &'static str,
     pub add_failed: &'static str,
     pub add_summary: &'static str,
+    pub add_word_too_long: &'static str,
     pub add_too_many: &'static str,
     pub profiles_title: &'static str,
     pub new_language: &'static str,
@@ -106,13 +108,39 @@ pub fn texts(language: InterfaceLanguage) -> &'static Texts {
     }
 }
 
-/// Fills `{key}` placeholders with escaped values.
+/// Fills `{key}` placeholders with escaped values, in one pass: a value that itself looks
+/// like a placeholder (a learner called "{name}") stays as it is.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut text = template.to_owned();
-    for (key, value) in values {
-        text = text.replace(&format!("{{{key}}}"), &escape(value));
+    let mut text = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let (before, from_brace) = rest.split_at(open);
+        text.push_str(before);
+        let value = from_brace.find('}').and_then(|close| {
+            let key = from_brace.get(1..close)?;
+            values.iter().find(|(k, _)| *k == key).map(|(_, v)| (close, *v))
+        });
+        match value {
+            Some((close, value)) => {
+                text.push_str(&escape(value));
+                rest = from_brace.get(close + 1..).unwrap_or_default();
+            }
+            None => {
+                text.push('{');
+                rest = from_brace.get(1..).unwrap_or_default();
+            }
+        }
     }
+    text.push_str(rest);
     text
+}
+
+/// The interface languages by their own names, as the settings offer them.
+pub fn interface_language_name(language: InterfaceLanguage) -> &'static str {
+    match language {
+        InterfaceLanguage::Ru => "Русский",
+        InterfaceLanguage::En => "English",
+    }
 }
 
 impl Texts {
@@ -135,6 +163,28 @@ impl Texts {
         names.iter().find(|(c, _)| *c == code).map(|(_, name)| (*name).to_owned()).unwrap_or_else(|| {
             domain::LanguageCode::parse(code).map(|c| c.english_name().to_owned()).unwrap_or_else(|_| code.to_owned())
         })
+    }
+
+    /// The language's name inside a sentence: Russian writes it in lower case ("учим немецкий").
+    pub fn language_in_sentence(&self, code: &str) -> String {
+        let name = self.language_name(code);
+        match self.language {
+            InterfaceLanguage::Ru => name.to_lowercase(),
+            InterfaceLanguage::En => name,
+        }
+    }
+
+    /// A time zone's city as this language names it.
+    pub fn zone_name(&self, zone: &str) -> String {
+        let names: &[(&str, &str)] = match self.language {
+            InterfaceLanguage::Ru => &ru::ZONE_NAMES,
+            InterfaceLanguage::En => &[],
+        };
+        names
+            .iter()
+            .find(|(z, _)| *z == zone)
+            .map(|(_, name)| (*name).to_owned())
+            .unwrap_or_else(|| zone.rsplit('/').next().unwrap_or(zone).replace('_', " "))
     }
 
     /// "5 карточек" / "1 card".
@@ -180,7 +230,9 @@ impl Texts {
         }
         let precise = |value: f64| {
             let rounded = (value * 10.0).round() / 10.0;
-            if rounded.fract() == 0.0 { format!("{rounded:.0}") } else { format!("{rounded:.1}") }
+            let text = if rounded.fract() == 0.0 { format!("{rounded:.0}") } else { format!("{rounded:.1}") };
+            // Russian writes a decimal comma.
+            if self.language == InterfaceLanguage::Ru { text.replace('.', ",") } else { text }
         };
         #[allow(clippy::cast_precision_loss)]
         let days = days as f64;
@@ -199,6 +251,12 @@ mod tests {
     #[test]
     fn values_are_escaped_and_plurals_follow_each_language() {
         assert_eq!(fill("<b>{name}</b>", &[("name", "<i>&")]), "<b>&lt;i&gt;&amp;</b>");
+        assert_eq!(fill("{name}: {language}", &[("name", "{language}"), ("language", "de")]), "{language}: de");
+        assert_eq!(fill("{unknown} {", &[]), "{unknown} {");
+        let ru = texts(InterfaceLanguage::Ru);
+        assert_eq!(ru.language_in_sentence("de"), "немецкий");
+        assert_eq!(ru.interval(45 * 86_400), "1,5 мес");
+        assert_eq!(ru.zone_name("Asia/Yekaterinburg"), "Екатеринбург");
         let ru = texts(InterfaceLanguage::Ru);
         assert_eq!(ru.cards(1), "1 карточка");
         assert_eq!(ru.cards(3), "3 карточки");

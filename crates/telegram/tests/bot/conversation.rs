@@ -28,7 +28,7 @@ async fn a_learner_does_everything_in_the_bot() {
     assert!(h.tg.last().text.contains("Зачем вам язык?"));
     h.tap(ANNA, "Путешествия").await;
     let done = h.tg.last();
-    assert!(done.text.contains("Учим <b>Немецкий</b>") || done.text.contains("Учим <b>немецкий</b>"), "{}", done.text);
+    assert!(done.text.contains("Учим <b>немецкий</b>, уровень A2"), "{}", done.text);
     let user = h.user_id(ANNA).await;
     let profiles = h.app.profiles.list(user).await.unwrap();
     assert_eq!(profiles.len(), 1);
@@ -71,8 +71,11 @@ async fn a_learner_does_everything_in_the_bot() {
     assert_eq!(labels.len(), 4, "{labels:?}");
     assert!(labels[0].starts_with("Снова · ") && labels[2].starts_with("Хорошо · "), "{labels:?}");
     let good = back.button("Хорошо");
+    let sent_before = h.tg.calls_of("sendMessage").len();
     h.press(ANNA, back.message_id, &good).await;
     h.press(ANNA, back.message_id, &good).await; // a double tap
+    assert_eq!(h.tg.calls_of("sendMessage").len(), sent_before + 1, "one next card, not two");
+    assert_eq!(h.tg.toasts().last().unwrap().as_deref(), Some("Эта карточка уже оценена."));
     let filter = services::cards::CardFilter { deck_id: None, state: None, search: None, limit: 10, offset: 0 };
     let (cards, _) = h.app.cards.list_cards(user, None, filter).await.unwrap();
     let reps = cards[0].progress.as_ref().map(|p| p.reps);
@@ -92,7 +95,7 @@ async fn a_learner_does_everything_in_the_bot() {
     h.say(ANNA, "/profile").await;
     assert!(h.tg.last().buttons.iter().any(|(label, _)| label == "✓ Испанский"));
     h.tap(ANNA, "Немецкий").await;
-    assert!(h.tg.last().text.contains("Теперь учим: <b>Немецкий</b>"), "{}", h.tg.last().text);
+    assert!(h.tg.last().text.contains("Теперь учим: <b>немецкий</b>"), "{}", h.tg.last().text);
     assert_eq!(h.app.profiles.resolve(user, None).await.unwrap().language.as_str(), "de");
 
     // Settings: reminders off, an hour, a zone, then English.
@@ -102,7 +105,7 @@ async fn a_learner_does_everything_in_the_bot() {
     h.tap(ANNA, "Время напоминания").await;
     h.tap(ANNA, "20:00").await;
     h.tap(ANNA, "Часовой пояс").await;
-    h.tap(ANNA, "Yekaterinburg").await;
+    h.tap(ANNA, "Екатеринбург").await;
     h.tap(ANNA, "English").await;
     let settings = h.tg.last();
     assert!(settings.text.contains("Reminders: off"), "{}", settings.text);
@@ -114,7 +117,7 @@ async fn a_learner_does_everything_in_the_bot() {
 
     // /clear_history asks first; then the tutor history of German is empty.
     h.say(ANNA, "/clear_history").await;
-    assert!(h.tg.last().text.contains("Clear the whole tutor conversation"));
+    assert!(h.tg.last().text.contains("Clear the whole tutor conversation in German?"), "{}", h.tg.last().text);
     h.tap(ANNA, "Yes, clear it").await;
     assert_eq!(h.tg.last().text, "History cleared.");
     let history = h.app.tutor.history(user, None, None, 50).await.unwrap();
@@ -164,10 +167,16 @@ async fn a_failed_answer_offers_a_retry_that_answers_once() {
     assert!(failed.text.contains("Не получилось ответить"), "{}", failed.text);
     h.llm.fail_with(None);
     h.llm.answer_with("Ciao! Come stai?", json!([]));
-    h.tap(ANNA, "Повторить").await;
+    let retry = failed.button("Повторить");
+    h.press(ANNA, failed.message_id, &retry).await;
     let answered = h.tg.last();
     assert_eq!(answered.message_id, failed.message_id, "the answer replaces the failure");
     assert!(answered.text.contains("Come stai?"));
+    // The same retry button pressed again (an old copy of the message): nothing is re-asked.
+    let sent = h.tg.calls_of("sendMessage").len() + h.tg.calls_of("editMessageText").len();
+    h.press(ANNA, failed.message_id, &retry).await;
+    assert_eq!(h.tg.calls_of("sendMessage").len() + h.tg.calls_of("editMessageText").len(), sent + 1);
+    assert_eq!(h.tg.last().text, "Эта кнопка устарела.");
     let user = h.user_id(ANNA).await;
     let history = h.app.tutor.history(user, None, None, 50).await.unwrap();
     assert_eq!(history.messages.len(), 2, "one question, one answer");
@@ -176,17 +185,83 @@ async fn a_failed_answer_offers_a_retry_that_answers_once() {
 #[tokio::test]
 async fn group_chats_get_a_pointer_and_no_ones_data() {
     let h = Harness::start().await;
-    let update = json!({"update_id": 1, "message": {"message_id": 1, "date": 1, "text": "/card@LangAgentBot",
-        "chat": {"id": -100_123, "type": "supergroup", "title": "Deutsch"},
-        "from": {"id": ANNA, "is_bot": false, "first_name": "Аня", "language_code": "ru"}}});
-    h.deliver(update).await;
+    h.runtime.bot.register().await; // learns its @username
+    let group_command = |update_id: i64, text: &str| {
+        let length = text.split_whitespace().next().unwrap().len();
+        json!({"update_id": update_id, "message": {"message_id": update_id, "date": 1, "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": length}],
+            "chat": {"id": -100_123, "type": "supergroup", "title": "Deutsch"},
+            "from": {"id": ANNA, "is_bot": false, "first_name": "Аня", "language_code": "ru"}}})
+    };
+    h.deliver(group_command(1, "/card@OtherBot")).await;
+    assert!(h.tg.calls_of("sendMessage").is_empty(), "another bot's command is not ours");
+    h.deliver(group_command(2, "/card@LangAgentBot")).await;
     let pointer = h.tg.last();
     assert!(pointer.text.contains("В группах я не веду уроки"));
-    assert!(pointer.buttons.iter().any(|(_, url)| url == "https://app.example.org/"));
-    let chatter = json!({"update_id": 2, "message": {"message_id": 2, "date": 1, "text": "hallo",
+    assert_eq!(pointer.buttons[0].1, "https://t.me/LangAgentBot", "to the private chat, where the app signs in");
+    h.deliver(group_command(3, "/help")).await;
+    assert_eq!(h.tg.calls_of("sendMessage").len(), 1, "one pointer per group every few minutes");
+    let chatter = json!({"update_id": 4, "message": {"message_id": 4, "date": 1, "text": "hallo",
         "chat": {"id": -100_123, "type": "supergroup", "title": "Deutsch"},
         "from": {"id": ANNA, "is_bot": false, "first_name": "Аня"}}});
     h.deliver(chatter).await;
     assert_eq!(h.tg.calls_of("sendMessage").len(), 1, "ordinary group messages are not answered");
     assert!(repositories::users::find_by_telegram_id(h.app.db.conn(), ANNA).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn text_with_a_slash_that_is_no_command_goes_to_the_tutor() {
+    let h = Harness::start().await;
+    h.say(ANNA, "/start").await;
+    h.tap(ANNA, "Английский").await;
+    h.tap(ANNA, "A2").await;
+    h.tap(ANNA, "Учёба").await;
+    h.llm.answer_with("Это транскрипция: [haʊs].", json!([]));
+    h.deliver(h.plain_update(ANNA, "/haʊs/ — как читать?")).await;
+    assert!(h.tg.last().text.contains("транскрипция"), "{}", h.tg.last().text);
+}
+
+#[tokio::test]
+async fn the_same_update_handled_twice_answers_once() {
+    let h = Harness::start().await;
+    h.say(ANNA, "/start").await;
+    h.tap(ANNA, "Английский").await;
+    h.tap(ANNA, "B1").await;
+    h.tap(ANNA, "Работа").await;
+    // A processor that dies after answering but before marking the update done: the lease
+    // hands the same update to the bot again.
+    let question = h.message_update(ANNA, "What is a phrasal verb?");
+    h.tg.clear();
+    h.deliver(question.clone()).await;
+    h.deliver(question).await;
+    let answers = h.tg.calls_of("sendMessage").len();
+    assert_eq!(answers, 1, "answered once");
+    let user = h.user_id(ANNA).await;
+    assert_eq!(h.app.tutor.history(user, None, None, 50).await.unwrap().messages.len(), 2);
+}
+
+#[tokio::test]
+async fn twenty_words_with_long_translations_arrive_in_parts() {
+    let h = Harness::start().await;
+    h.say(ANNA, "/start").await;
+    h.tap(ANNA, "Немецкий").await;
+    h.tap(ANNA, "B2").await;
+    h.tap(ANNA, "Работа").await;
+    let words: Vec<String> = (0..20).map(|i| format!("Wort{i}{}", "x".repeat(90))).collect();
+    h.tg.clear();
+    h.say(ANNA, &format!("/add {}", words.join(", "))).await;
+    let texts = h.tg.texts(ANNA);
+    let results: String = texts.iter().skip(1).cloned().collect();
+    for word in &words {
+        assert!(results.contains(word.as_str()), "{word} has its line");
+    }
+    assert!(
+        h.tg.calls()
+            .iter()
+            .all(|c| c.message_id.is_some() || !matches!(c.method.as_str(), "sendMessage" | "editMessageText")),
+        "nothing refused"
+    );
+    let too_long = format!("/add {}", "y".repeat(150));
+    h.say(ANNA, &too_long).await;
+    assert!(h.tg.last().text.contains("не больше 100 символов"), "{}", h.tg.last().text);
 }

@@ -104,9 +104,26 @@ impl Respond for State {
             }
         }
         let html = body["parse_mode"] == "HTML";
-        if html && !html_is_valid(body["text"].as_str().unwrap_or_default()) {
+        let text = body["text"].as_str().unwrap_or_default();
+        if html && !html_is_valid(text) {
             record(None);
             return entities_rejected();
+        }
+        // Telegram's limits: 4096 characters after entities, 64 bytes of button data, 200
+        // characters of a callback answer.
+        let visible = if html { telegram::format::visible_len(text) } else { text.encode_utf16().count() };
+        if visible > 4096 {
+            record(None);
+            return error(400, "Bad Request: message is too long", None);
+        }
+        let oversized_button = buttons(&body).iter().any(|(_, data)| data.len() > 64 && !data.starts_with("http"));
+        if oversized_button {
+            record(None);
+            return error(400, "Bad Request: BUTTON_DATA_INVALID", None);
+        }
+        if method == "answerCallbackQuery" && body["text"].as_str().is_some_and(|t| t.chars().count() > 200) {
+            record(None);
+            return error(400, "Bad Request: MESSAGE_TOO_LONG", None);
         }
         let message = |id: i32| {
             json!({"message_id": id, "date": 1_764_320_000, "chat": {"id": body["chat_id"], "type": "private"},

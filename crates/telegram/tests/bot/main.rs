@@ -81,7 +81,18 @@ impl Harness {
         self.runtime.bot.handle(&claimed).await.unwrap();
     }
 
+    /// A text message; a leading `/command` is marked as Telegram marks it.
     pub fn message_update(&self, user: i64, text: &str) -> Value {
+        let mut update = self.plain_update(user, text);
+        if text.starts_with('/') {
+            let length = text.split_whitespace().next().unwrap_or_default().encode_utf16().count();
+            update["message"]["entities"] = json!([{"type": "bot_command", "offset": 0, "length": length}]);
+        }
+        update
+    }
+
+    /// A text message with no entities at all.
+    pub fn plain_update(&self, user: i64, text: &str) -> Value {
         let update_id = self.next_update_id();
         json!({"update_id": update_id, "message": {
             "message_id": update_id, "date": 1_764_320_000, "text": text,

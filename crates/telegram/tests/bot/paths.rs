@@ -70,7 +70,7 @@ async fn polled_updates_are_stored_then_answered() {
 #[tokio::test]
 async fn start_up_registers_commands_in_both_languages_and_the_menu_button() {
     let h = Harness::start().await;
-    telegram::runtime::BotRuntime::register_with(&h.runtime.api, &h.app).await;
+    h.runtime.bot.register().await;
     let commands = h.tg.calls_of("setMyCommands");
     assert_eq!(commands.len(), 2);
     assert!(commands[0].body.get("language_code").is_none(), "Russian is the default for everyone");
