@@ -135,6 +135,8 @@ pub struct ProcessorConfig {
     pub idle_poll: Duration,
     /// How long shutdown waits for handlers already running.
     pub shutdown_grace: Duration,
+    /// The least time between two claims, so a burst of arrivals costs one query.
+    pub claim_gap: Duration,
 }
 
 impl Default for ProcessorConfig {
@@ -145,6 +147,7 @@ impl Default for ProcessorConfig {
             max_attempts: 5,
             idle_poll: Duration::from_millis(500),
             shutdown_grace: Duration::from_secs(20),
+            claim_gap: Duration::from_millis(20),
         }
     }
 }
@@ -167,9 +170,21 @@ impl InboxProcessor {
         let mut running: JoinSet<()> = JoinSet::new();
         let mut idle = tokio::time::interval(self.config.idle_poll);
         idle.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_claim: Option<tokio::time::Instant> = None;
         while !*stop.borrow() {
+            // Arrivals and finished handlers come in bursts: one claim per `claim_gap` takes
+            // them together instead of one query per webhook request.
+            if let Some(wait) = last_claim.map(|at| self.config.claim_gap.saturating_sub(at.elapsed()))
+                && !wait.is_zero()
+            {
+                tokio::select! {
+                    _ = stop.changed() => continue,
+                    _ = tokio::time::sleep(wait) => {}
+                }
+            }
             let room = self.config.concurrency.saturating_sub(running.len());
             if room > 0 {
+                last_claim = Some(tokio::time::Instant::now());
                 match self.claim(room).await {
                     // Whatever is left waits for a handler to finish (which wakes the loop).
                     Ok(claimed) => {

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use domain::{InterfaceLanguage, UserId};
 use frankenstein::types::{ChatMember, ChatType, MaybeInaccessibleMessage, Message, MessageEntityType};
-use frankenstein::updates::{Update, UpdateContent};
+use frankenstein::updates::UpdateContent;
 use services::App;
 use services::inbox::{ClaimedUpdate, HandlerError, UpdateHandler};
 use services::users::{Me, TelegramAccount};
@@ -225,15 +225,23 @@ impl Bot {
 #[async_trait::async_trait]
 impl UpdateHandler for Bot {
     async fn handle(&self, claimed: &ClaimedUpdate) -> Result<(), HandlerError> {
-        let update: Update = match serde_json::from_str(&claimed.payload) {
-            Ok(update) => update,
+        // The content alone: frankenstein reads `update_id` as u32, and an id the inbox took
+        // (an i64) must never make an update unreadable.
+        let content = serde_json::from_str::<serde_json::Value>(&claimed.payload).and_then(|mut update| {
+            if let Some(fields) = update.as_object_mut() {
+                fields.remove("update_id");
+            }
+            serde_json::from_value::<UpdateContent>(update)
+        });
+        let content = match content {
+            Ok(content) => content,
             Err(e) => {
                 // A kind of update this version does not model: nothing to answer.
                 tracing::info!(update_id = claimed.update_id, error = %e, "skipping an update of an unknown shape");
                 return Ok(());
             }
         };
-        let handled = match &update.content {
+        let handled = match &content {
             UpdateContent::Message(message) => self.on_message(claimed.update_id, message).await,
             UpdateContent::CallbackQuery(query) => self.on_callback(claimed.update_id, query).await,
             UpdateContent::MyChatMember(member) => self.on_membership(member).await,

@@ -57,6 +57,7 @@ fn config() -> ProcessorConfig {
         max_attempts: 3,
         idle_poll: Duration::from_millis(20),
         shutdown_grace: Duration::from_secs(5),
+        claim_gap: Duration::from_millis(5),
     }
 }
 

@@ -71,8 +71,12 @@ fn answered_key(ctx: &Ctx) -> String {
     format!("bot:answered:{}", ctx.update_id)
 }
 
-/// A learner's message for the tutor.
+/// A learner's message for the tutor (at most as long as the Mini App's chat takes).
 pub async fn ask(bot: &Bot, ctx: &Ctx, text: &str) -> Result<(), HandlerError> {
+    let max = services::tutor::MAX_MESSAGE_CHARS;
+    if text.chars().count() > max {
+        return super::send(bot, ctx, &fill(ctx.t.message_too_long, &[("max", &max.to_string())]), None).await;
+    }
     answer(bot, ctx, ChatInput::New(text.to_owned()), None).await.map(|_| ())
 }
 

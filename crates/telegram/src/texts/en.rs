@@ -83,6 +83,7 @@ pub static EN: Texts = Texts {
     clear_no: "Cancel",
     cleared: "History cleared.",
     clear_cancelled: "Nothing was deleted.",
+    message_too_long: "That message is too long: the tutor reads up to {max} characters at a time.",
     tutor_failed: "I could not answer — the tutor is unavailable right now. Please try again.",
     tutor_unavailable: "The tutor is not connected yet. Cards work: /card, /decks.",
     tutor_rejected: "I can't answer that message. Let's get back to the language.",

@@ -77,6 +77,7 @@ pub struct Texts {
     pub clear_no: &'static str,
     pub cleared: &'static str,
     pub clear_cancelled: &'static str,
+    pub message_too_long: &'static str,
     pub tutor_failed: &'static str,
     pub tutor_unavailable: &'static str,
     pub tutor_rejected: &'static str,

@@ -219,6 +219,9 @@ async fn text_with_a_slash_that_is_no_command_goes_to_the_tutor() {
     h.llm.answer_with("Это транскрипция: [haʊs].", json!([]));
     h.deliver(h.plain_update(ANNA, "/haʊs/ — как читать?")).await;
     assert!(h.tg.last().text.contains("транскрипция"), "{}", h.tg.last().text);
+    // Longer than the tutor reads (Telegram allows 4096): said, not sent to the LLM.
+    h.say(ANNA, &"слово ".repeat(700)).await;
+    assert!(h.tg.last().text.contains("до 4000 символов"), "{}", h.tg.last().text);
 }
 
 #[tokio::test]

@@ -96,3 +96,18 @@ async fn start_up_registers_commands_in_both_languages_and_the_menu_button() {
     assert_eq!(webhook["drop_pending_updates"], false);
     assert_eq!(webhook["allowed_updates"].as_array().unwrap().len(), 5);
 }
+
+#[tokio::test]
+async fn an_update_id_beyond_what_frankenstein_models_is_still_answered() {
+    let h = Harness::start().await;
+    let mut update = h.message_update(CARL, "/help");
+    update["update_id"] = json!(9_876_543_210_i64); // past u32
+    let claimed = services::inbox::ClaimedUpdate {
+        update_id: 9_876_543_210,
+        chat_id: Some(CARL),
+        payload: update.to_string(),
+        attempts: 1,
+    };
+    services::inbox::UpdateHandler::handle(&h.runtime.bot, &claimed).await.unwrap();
+    assert!(h.tg.last().text.contains("Что я умею"));
+}
