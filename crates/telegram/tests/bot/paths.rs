@@ -111,3 +111,25 @@ async fn an_update_id_beyond_what_frankenstein_models_is_still_answered() {
     services::inbox::UpdateHandler::handle(&h.runtime.bot, &claimed).await.unwrap();
     assert!(h.tg.last().text.contains("Что я умею"));
 }
+
+#[tokio::test]
+async fn two_pollers_never_both_call_get_updates() {
+    let h = Harness::start().await;
+    let other = crate::fake_telegram::FakeTelegram::start().await;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let first = h.runtime.spawn_poller(&h.app, stopped.clone());
+    // A second process's poller: its own Bot API client, the same cache (the leader lock).
+    let api =
+        telegram::BotApi::new(&other.uri().parse().unwrap(), crate::fake_telegram::TOKEN.to_owned().into()).unwrap();
+    let config = services::poller::PollerConfig::default();
+    let lock = services::leader::LeaderLock::new(h.app.cache.clone(), "bot-poller", Duration::from_secs(80));
+    let second = services::poller::Poller::new(h.app.inbox.clone(), std::sync::Arc::new(api), lock, config);
+    let second = tokio::spawn(second.run(stopped));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Whichever took the lock first polls; the standby never does while the leader holds it.
+    let (a, b) = (h.tg.calls_of("getUpdates").len(), other.calls_of("getUpdates").len());
+    assert!((a > 0) != (b > 0), "exactly one poller polls: {a} and {b} getUpdates calls");
+    stop.send(true).unwrap();
+    first.abort();
+    second.abort();
+}
