@@ -45,6 +45,10 @@ pub struct LlmSettings {
     pub moderation_model: Option<String>,
     pub vision_model: String,
     pub speech_model: String,
+    /// An OpenAI-compatible server for speech to text when the chat provider has none
+    /// (Anthropic); `None`: the chat provider's own `/audio/transcriptions` (OpenAI-compatible).
+    pub speech_base_url: Option<Url>,
+    pub speech_api_key: Option<SecretString>,
     /// Keyed by model name; a dated variant (`gpt-4.1-mini-2025-04-14`) uses its base entry.
     pub prices: HashMap<String, ModelPrice>,
     /// Tutor context: the latest messages within both budgets.
@@ -171,10 +175,23 @@ pub(crate) fn read_llm(env: &mut EnvReader) -> LlmSettings {
         moderation_model,
         vision_model: env.string("LLM_VISION_MODEL", default_model),
         speech_model: env.string("LLM_SPEECH_MODEL", "whisper-1"),
+        speech_base_url: read_optional_url(env, "LLM_SPEECH_BASE_URL"),
+        speech_api_key: env.secret("LLM_SPEECH_API_KEY"),
         prices,
         chat_context_messages: env.ranged("CHAT_CONTEXT_MESSAGES", 20, 0, 200),
         chat_context_tokens: env.ranged("CHAT_CONTEXT_TOKENS", 8000, 500, 200_000),
         generation_concurrency: env.ranged("LLM_GENERATION_CONCURRENCY", 4, 1, 20),
+    }
+}
+
+fn read_optional_url(env: &mut EnvReader, key: &str) -> Option<Url> {
+    let raw = env.raw(key)?;
+    match Url::parse(&raw) {
+        Ok(url) => Some(url),
+        Err(e) => {
+            env.problem(format!("{key} is not a valid URL ({e})"));
+            None
+        }
     }
 }
 

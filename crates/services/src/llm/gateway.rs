@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 use super::{
     AnthropicProvider, ChatMessage, Completion, CompletionRequest, DeltaSink, JsonSchema, LlmError, LlmMetrics,
-    LlmProvider, OpenAiProvider, RetryPolicy, Role, Sleeper, Usage,
+    LlmProvider, OpenAiProvider, RetryPolicy, Role, Sleeper, Transcript, TranscriptionRequest, Usage,
 };
 use crate::Clock;
 
@@ -22,6 +22,7 @@ use crate::Clock;
 pub enum Operation {
     Chat,
     CardGeneration,
+    Voice,
 }
 
 impl Operation {
@@ -29,6 +30,7 @@ impl Operation {
         match self {
             Self::Chat => "chat",
             Self::CardGeneration => "card_generation",
+            Self::Voice => "voice",
         }
     }
 }
@@ -61,6 +63,8 @@ pub(crate) struct CallRecord<'a> {
 #[derive(Debug, Clone)]
 pub struct LlmGateway {
     provider: Arc<dyn LlmProvider>,
+    /// Speech to text: `LLM_SPEECH_BASE_URL`'s server when set, else the chat provider.
+    speech: Arc<dyn LlmProvider>,
     settings: Arc<LlmSettings>,
     db: Database,
     clock: Arc<dyn Clock>,
@@ -85,17 +89,23 @@ impl LlmGateway {
                 settings.openai_api_key.clone(),
                 settings.timeout,
                 retry,
-                sleeper,
+                sleeper.clone(),
             )?),
             LlmProviderKind::Anthropic => {
                 let key = settings
                     .anthropic_api_key
                     .clone()
                     .ok_or_else(|| LlmError::Transport("ANTHROPIC_API_KEY is not set".into()))?;
-                Arc::new(AnthropicProvider::new(&settings.base_url, key, settings.timeout, retry, sleeper)?)
+                Arc::new(AnthropicProvider::new(&settings.base_url, key, settings.timeout, retry, sleeper.clone())?)
             }
         };
-        Ok(Some(Self::new(provider, settings.clone(), db, clock, metrics)))
+        let mut gateway = Self::new(provider, settings.clone(), db, clock, metrics);
+        if let Some(url) = &settings.speech_base_url {
+            let key = settings.speech_api_key.clone().or_else(|| settings.openai_api_key.clone());
+            let speech = OpenAiProvider::new(url, key, settings.timeout, retry, sleeper)?;
+            gateway.speech = Arc::new(speech);
+        }
+        Ok(Some(gateway))
     }
 
     pub fn new(
@@ -105,7 +115,7 @@ impl LlmGateway {
         clock: Arc<dyn Clock>,
         metrics: LlmMetrics,
     ) -> Self {
-        Self { provider, settings: Arc::new(settings), db, clock, metrics }
+        Self { speech: provider.clone(), provider, settings: Arc::new(settings), db, clock, metrics }
     }
 
     pub fn settings(&self) -> &LlmSettings {
@@ -201,6 +211,55 @@ impl LlmGateway {
             tracing::warn!(operation = context.operation.as_str(), %problem, "structured answer rejected twice");
             LlmError::Malformed(problem)
         })
+    }
+
+    /// A recording as text (`LLM_SPEECH_MODEL`), accounted like every call: a `token_usage`
+    /// row (operation `voice`, no tokens) and the metrics.
+    pub async fn transcribe(
+        &self,
+        context: CallContext,
+        audio: Vec<u8>,
+        file_name: &str,
+        mime: &str,
+    ) -> Result<Transcript, LlmError> {
+        let request = TranscriptionRequest {
+            model: self.settings.speech_model.clone(),
+            audio,
+            file_name: file_name.to_owned(),
+            mime: mime.to_owned(),
+        };
+        let started = Instant::now();
+        let result = self.speech.transcribe(&request).await;
+        let outcome = if result.is_ok() { "ok" } else { "error" };
+        let record = CallRecord {
+            operation: context.operation.as_str(),
+            model: &request.model,
+            outcome,
+            usage: Usage::default(),
+            cost_usd_micros: 0,
+            latency: started.elapsed(),
+        };
+        self.metrics.observe(&record);
+        if let Err(error) = &result {
+            tracing::warn!(operation = record.operation, model = record.model, %error, "speech to text failed");
+        }
+        let row = NewTokenUsage {
+            user_id: Some(context.user_id),
+            profile_id: context.profile_id,
+            operation: record.operation,
+            provider: self.speech.name(),
+            model: &request.model,
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            cost_usd_micros: 0,
+            latency_ms: u64::try_from(record.latency.as_millis()).unwrap_or(u64::MAX),
+            outcome,
+            created_at: self.clock.now(),
+        };
+        if let Err(error) = token_usage::insert(self.db.conn(), row).await {
+            tracing::error!(%error, "could not record token usage");
+        }
+        result
     }
 
     async fn call(

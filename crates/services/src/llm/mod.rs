@@ -60,8 +60,26 @@ pub struct Completion {
     pub usage: Usage,
 }
 
+/// A recording to turn into text (Whisper-compatible `/audio/transcriptions`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranscriptionRequest {
+    pub model: String,
+    pub audio: Vec<u8>,
+    /// With an extension the server recognises the format by (`voice.ogg`).
+    pub file_name: String,
+    pub mime: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transcript {
+    pub text: String,
+}
+
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum LlmError {
+    /// The provider has no such endpoint (Anthropic has no speech to text).
+    #[error("the provider does not offer {0}")]
+    Unsupported(&'static str),
     /// The provider answered with an error status (after retries, when it was retryable).
     #[error("the provider answered {status}: {message}")]
     Status { status: u16, message: String },
@@ -105,7 +123,7 @@ impl LlmError {
             Self::Truncated => FailureReason::Truncated,
             Self::Refused => FailureReason::Refused,
             Self::Malformed(_) => FailureReason::Malformed,
-            Self::Status { .. } | Self::Transport(_) => FailureReason::Unavailable,
+            Self::Status { .. } | Self::Transport(_) | Self::Unsupported(_) => FailureReason::Unavailable,
         }
     }
 
@@ -114,7 +132,7 @@ impl LlmError {
         match self {
             Self::Transport(_) => true,
             Self::Status { status, .. } => matches!(status, 408 | 409 | 429) || (500..600).contains(status),
-            Self::Truncated | Self::Refused | Self::Malformed(_) => false,
+            Self::Truncated | Self::Refused | Self::Malformed(_) | Self::Unsupported(_) => false,
         }
     }
 }
@@ -144,4 +162,9 @@ pub trait LlmProvider: Send + Sync + std::fmt::Debug {
     /// [`complete`](Self::complete). Retries happen only before the first piece was passed on.
     /// With a JSON schema the pieces are the JSON text as it is written.
     async fn stream(&self, request: &CompletionRequest, deltas: &DeltaSink) -> Result<Completion, LlmError>;
+
+    /// Speech to text, with the same retries. Providers without it say so.
+    async fn transcribe(&self, _request: &TranscriptionRequest) -> Result<Transcript, LlmError> {
+        Err(LlmError::Unsupported("speech to text"))
+    }
 }

@@ -12,12 +12,16 @@ use serde_json::json;
 
 use super::http::{self, emit};
 use super::retry::Failure;
-use super::{Completion, CompletionRequest, DeltaSink, LlmError, LlmProvider, RetryPolicy, Sleeper, Usage};
+use super::{
+    Completion, CompletionRequest, DeltaSink, LlmError, LlmProvider, RetryPolicy, Sleeper, Transcript,
+    TranscriptionRequest, Usage,
+};
 
 #[derive(Clone)]
 pub struct OpenAiProvider {
     http: reqwest::Client,
     endpoint: String,
+    transcriptions: String,
     api_key: Option<SecretString>,
     retry: RetryPolicy,
     sleeper: Arc<dyn Sleeper>,
@@ -38,8 +42,9 @@ impl OpenAiProvider {
         retry: RetryPolicy,
         sleeper: Arc<dyn Sleeper>,
     ) -> Result<Self, LlmError> {
-        let endpoint = format!("{}/chat/completions", base_url.as_str().trim_end_matches('/'));
-        Ok(Self { http: http::client(timeout)?, endpoint, api_key, retry, sleeper })
+        let base = base_url.as_str().trim_end_matches('/');
+        let (endpoint, transcriptions) = (format!("{base}/chat/completions"), format!("{base}/audio/transcriptions"));
+        Ok(Self { http: http::client(timeout)?, endpoint, transcriptions, api_key, retry, sleeper })
     }
 
     fn body(request: &CompletionRequest, stream: bool) -> serde_json::Value {
@@ -68,11 +73,33 @@ impl OpenAiProvider {
     }
 
     fn post(&self, body: &serde_json::Value) -> reqwest::RequestBuilder {
-        let call = self.http.post(&self.endpoint).json(body);
+        self.authorized(self.http.post(&self.endpoint).json(body))
+    }
+
+    fn authorized(&self, call: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match &self.api_key {
             Some(key) => call.bearer_auth(key.expose_secret()),
             None => call,
         }
+    }
+
+    async fn attempt_transcription(&self, request: &TranscriptionRequest) -> Result<Transcript, Failure> {
+        let file = reqwest::multipart::Part::bytes(request.audio.clone())
+            .file_name(request.file_name.clone())
+            .mime_str(&request.mime)
+            .map_err(|e| Failure::new(LlmError::Malformed(format!("audio type {:?}: {e}", request.mime))))?;
+        let form = reqwest::multipart::Form::new()
+            .text("model", request.model.clone())
+            .text("response_format", "json")
+            .part("file", file);
+        let response = http::send(self.authorized(self.http.post(&self.transcriptions).multipart(form))).await?;
+        #[derive(Deserialize)]
+        struct Answer {
+            text: String,
+        }
+        let answer: Answer =
+            response.json().await.map_err(|e| Failure::new(LlmError::Malformed(e.without_url().to_string())))?;
+        Ok(Transcript { text: answer.text.trim().to_owned() })
     }
 
     async fn attempt(&self, body: &serde_json::Value) -> Result<Completion, Failure> {
@@ -230,5 +257,9 @@ impl LlmProvider for OpenAiProvider {
     async fn stream(&self, request: &CompletionRequest, deltas: &DeltaSink) -> Result<Completion, LlmError> {
         let body = Self::body(request, true);
         self.retry.run(self.sleeper.as_ref(), || self.attempt_stream(&body, deltas)).await
+    }
+
+    async fn transcribe(&self, request: &TranscriptionRequest) -> Result<Transcript, LlmError> {
+        self.retry.run(self.sleeper.as_ref(), || self.attempt_transcription(request)).await
     }
 }

@@ -14,6 +14,7 @@ mod profiles;
 mod prompts;
 mod round_trips;
 mod sessions;
+mod speech;
 mod srs;
 mod study;
 
