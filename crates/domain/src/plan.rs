@@ -35,6 +35,8 @@ pub enum DailyQuota {
     Messages,
     /// Words turned into cards by the LLM.
     CardGeneration,
+    /// Voice messages turned into text.
+    Voice,
 }
 
 impl DailyQuota {
@@ -42,6 +44,7 @@ impl DailyQuota {
         match self {
             Self::Messages => "messages",
             Self::CardGeneration => "card_generation",
+            Self::Voice => "voice",
         }
     }
 }
@@ -53,6 +56,7 @@ pub struct PlanLimits {
     pub cards: Option<u32>,
     pub daily_messages: Option<u32>,
     pub daily_card_generation: Option<u32>,
+    pub daily_voice: Option<u32>,
 }
 
 impl PlanLimits {
@@ -60,6 +64,7 @@ impl PlanLimits {
         match quota {
             DailyQuota::Messages => self.daily_messages,
             DailyQuota::CardGeneration => self.daily_card_generation,
+            DailyQuota::Voice => self.daily_voice,
         }
     }
 
@@ -128,7 +133,13 @@ mod tests {
 
     #[test]
     fn room_counts_what_is_added_and_unlimited_is_unlimited() {
-        let limits = PlanLimits { profiles: 1, cards: Some(3), daily_messages: None, daily_card_generation: Some(5) };
+        let limits = PlanLimits {
+            profiles: 1,
+            cards: Some(3),
+            daily_messages: None,
+            daily_card_generation: Some(5),
+            daily_voice: Some(2),
+        };
         assert!(limits.card_room(2, 1).is_ok());
         assert_eq!(limits.card_room(2, 2), Err(LimitExceeded { limit: LimitKind::Cards, used: 2, max: 3 }));
         assert!(limits.profile_room(0, 1).is_ok());

@@ -17,6 +17,7 @@ use crate::export::ExportService;
 use crate::generation::GenerationService;
 use crate::inbox::InboxService;
 use crate::llm::{LlmFeatures, LlmGateway, LlmMetrics, TokioSleeper};
+use crate::media::MediaService;
 use crate::moderation::Moderator;
 use crate::profiles::ProfileService;
 use crate::prompts::Prompts;
@@ -50,6 +51,8 @@ pub struct App {
     pub quotas: QuotaService,
     pub tutor: TutorService,
     pub generation: GenerationService,
+    /// Voice messages to text (photos next), within the `voice` quota.
+    pub media: MediaService,
     /// Telegram updates stored by the webhook or the poller, for the bot's processor.
     pub inbox: InboxService,
 }
@@ -106,6 +109,7 @@ impl App {
             export: ExportService::new(db.clone(), clock.clone()),
             quotas: features.quotas.clone(),
             tutor: TutorService::new(db.clone(), clock.clone(), profiles.clone(), moderator, features.clone()),
+            media: MediaService::new(features.llm.clone(), features.quotas.clone(), profiles.clone()),
             generation: GenerationService::new(profiles.clone(), cards.clone(), features),
             inbox: InboxService::new(db.clone(), clock.clone()),
             profiles,

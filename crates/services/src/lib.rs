@@ -19,6 +19,7 @@ pub mod leader;
 pub mod learner;
 pub mod lifecycle;
 pub mod llm;
+pub mod media;
 pub mod moderation;
 pub mod plans;
 pub mod poller;

@@ -14,12 +14,14 @@ pub fn from_settings(settings: &PlanSettings) -> Plans {
             cards: Some(settings.free_max_cards),
             daily_messages: Some(settings.free_daily_messages),
             daily_card_generation: Some(settings.free_daily_card_generation),
+            daily_voice: Some(settings.free_daily_voice),
         },
         premium: PlanLimits {
             profiles: settings.premium_max_profiles,
             cards: settings.premium_max_cards,
             daily_messages: settings.premium_daily_messages,
             daily_card_generation: settings.premium_daily_card_generation,
+            daily_voice: settings.premium_daily_voice,
         },
     }
 }

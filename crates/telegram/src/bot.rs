@@ -157,6 +157,12 @@ impl Bot {
         if let Some(command) = command {
             return handlers::command(self, &ctx, command).await;
         }
+        if let Some(voice) = message.voice.as_deref() {
+            if !ctx.has_profile() {
+                return handlers::start::ask_language(self, &ctx, ctx.t.needs_profile).await;
+            }
+            return handlers::voice::voice(self, &ctx, voice).await;
+        }
         if text.trim().is_empty() {
             return handlers::send(self, &ctx, ctx.t.unsupported_message, None).await;
         }

@@ -42,6 +42,14 @@ impl ApiError {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DownloadError {
+    #[error("the file is larger than allowed")]
+    TooLarge,
+    #[error(transparent)]
+    Api(#[from] ApiError),
+}
+
 impl From<frankenstein::Error> for ApiError {
     fn from(error: frankenstein::Error) -> Self {
         // Only reached for frankenstein's own encoding of parameters: a bug of ours.
@@ -132,6 +140,27 @@ impl BotApi {
         serde_json::from_str::<Ok<T>>(&body)
             .map(|ok| ok.result)
             .map_err(|e| ApiError::Server { code: status, description: format!("unreadable answer: {e}") })
+    }
+
+    /// A file Telegram keeps for the bot (`getFile`'s `file_path`), at most `max_bytes` of it:
+    /// a larger one is refused as it streams in, never held whole.
+    pub async fn download(&self, file_path: &str, max_bytes: usize) -> Result<Vec<u8>, DownloadError> {
+        let url = format!("{}/file/bot{}/{file_path}", self.base_url, self.token.expose_secret());
+        let transport = |e: reqwest::Error| DownloadError::Api(ApiError::Transport(e.without_url().to_string()));
+        let mut response = self.http.get(url).send().await.map_err(transport)?;
+        let status = response.status().as_u16();
+        if !(200..300).contains(&status) {
+            let body = response.text().await.unwrap_or_default();
+            return Err(DownloadError::Api(classify(status, &body)));
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            if bytes.len() + chunk.len() > max_bytes {
+                return Err(DownloadError::TooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(bytes)
     }
 
     /// `getUpdates` with each update kept as the JSON Telegram sent (the inbox stores it raw,

@@ -239,26 +239,7 @@ impl LlmGateway {
             cost_usd_micros: 0,
             latency: started.elapsed(),
         };
-        self.metrics.observe(&record);
-        if let Err(error) = &result {
-            tracing::warn!(operation = record.operation, model = record.model, %error, "speech to text failed");
-        }
-        let row = NewTokenUsage {
-            user_id: Some(context.user_id),
-            profile_id: context.profile_id,
-            operation: record.operation,
-            provider: self.speech.name(),
-            model: &request.model,
-            prompt_tokens: 0,
-            completion_tokens: 0,
-            cost_usd_micros: 0,
-            latency_ms: u64::try_from(record.latency.as_millis()).unwrap_or(u64::MAX),
-            outcome,
-            created_at: self.clock.now(),
-        };
-        if let Err(error) = token_usage::insert(self.db.conn(), row).await {
-            tracing::error!(%error, "could not record token usage");
-        }
+        self.account(context, self.speech.name(), &request.model, &record, result.as_ref().err()).await;
         result
     }
 
@@ -312,21 +293,35 @@ impl LlmGateway {
             cost_usd_micros,
             latency,
         };
-        self.metrics.observe(&record);
-        if let Err(error) = &result {
+        let model = answered.unwrap_or(&request.model);
+        self.account(context, self.provider.name(), model, &record, result.as_ref().err()).await;
+    }
+
+    /// Metrics, a warning for a failure, and the `token_usage` row (`model`: the one that
+    /// answered). Never fails the call it accounts for.
+    async fn account(
+        &self,
+        context: CallContext,
+        provider: &str,
+        model: &str,
+        record: &CallRecord<'_>,
+        error: Option<&LlmError>,
+    ) {
+        self.metrics.observe(record);
+        if let Some(error) = error {
             tracing::warn!(operation = record.operation, model = record.model, %error, "LLM call failed");
         }
         let row = NewTokenUsage {
             user_id: Some(context.user_id),
             profile_id: context.profile_id,
             operation: record.operation,
-            provider: self.provider.name(),
-            model: answered.unwrap_or(&request.model),
-            prompt_tokens: usage.prompt_tokens,
-            completion_tokens: usage.completion_tokens,
-            cost_usd_micros,
-            latency_ms: u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
-            outcome,
+            provider,
+            model,
+            prompt_tokens: record.usage.prompt_tokens,
+            completion_tokens: record.usage.completion_tokens,
+            cost_usd_micros: record.cost_usd_micros,
+            latency_ms: u64::try_from(record.latency.as_millis()).unwrap_or(u64::MAX),
+            outcome: record.outcome,
             created_at: self.clock.now(),
         };
         if let Err(error) = token_usage::insert(self.db.conn(), row).await {

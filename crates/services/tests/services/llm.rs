@@ -15,7 +15,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Records the waits instead of sleeping.
 #[derive(Debug, Default)]
-struct RecordingSleeper(Mutex<Vec<Duration>>);
+pub(crate) struct RecordingSleeper(pub(crate) Mutex<Vec<Duration>>);
 
 #[async_trait]
 impl Sleeper for RecordingSleeper {
@@ -24,7 +24,7 @@ impl Sleeper for RecordingSleeper {
     }
 }
 
-fn provider(server: &MockServer, sleeper: Arc<RecordingSleeper>) -> OpenAiProvider {
+pub(crate) fn provider(server: &MockServer, sleeper: Arc<RecordingSleeper>) -> OpenAiProvider {
     let base = url::Url::parse(&format!("{}/v1", server.uri())).unwrap();
     OpenAiProvider::new(
         &base,

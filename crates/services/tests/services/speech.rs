@@ -2,27 +2,13 @@
 //! same retries as every call, Anthropic's "not offered", a separate speech server, and the
 //! accounting row.
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
-use async_trait::async_trait;
-use secrecy::SecretString;
-use services::llm::{
-    CallContext, LlmError, LlmGateway, LlmMetrics, LlmProvider, OpenAiProvider, Operation, RetryPolicy, Sleeper,
-    TranscriptionRequest,
-};
+use services::llm::{CallContext, LlmError, LlmGateway, LlmMetrics, LlmProvider, Operation, TranscriptionRequest};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-#[derive(Debug, Default)]
-struct RecordingSleeper(Mutex<Vec<Duration>>);
-
-#[async_trait]
-impl Sleeper for RecordingSleeper {
-    async fn sleep(&self, duration: Duration) {
-        self.0.lock().unwrap().push(duration);
-    }
-}
+use crate::llm::{RecordingSleeper, provider};
 
 const AUDIO: &[u8] = b"OggS\x00\x02fake-opus-frames";
 
@@ -33,18 +19,6 @@ fn request() -> TranscriptionRequest {
         file_name: "voice.ogg".into(),
         mime: "audio/ogg".into(),
     }
-}
-
-fn provider(server: &MockServer, sleeper: Arc<RecordingSleeper>) -> OpenAiProvider {
-    let base = url::Url::parse(&format!("{}/v1", server.uri())).unwrap();
-    OpenAiProvider::new(
-        &base,
-        Some(SecretString::from("sk-test-key")),
-        Duration::from_secs(5),
-        RetryPolicy::default(),
-        sleeper,
-    )
-    .unwrap()
 }
 
 fn transcriptions() -> wiremock::MockBuilder {

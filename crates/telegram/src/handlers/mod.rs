@@ -6,6 +6,7 @@ pub mod settings;
 pub mod start;
 pub mod study;
 pub mod tutor;
+pub mod voice;
 
 use frankenstein::types::{InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo};
 use services::inbox::HandlerError;

@@ -16,6 +16,9 @@ struct Script {
     pause: Arc<Mutex<Duration>>,
     /// Answer every request with this status instead (a provider outage).
     failing: Arc<Mutex<Option<u16>>>,
+    /// What speech to text hears, and the recordings it was sent.
+    transcript: Arc<Mutex<String>>,
+    recordings: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
 pub struct FakeLlm {
@@ -51,6 +54,8 @@ impl FakeLlm {
             answer: Arc::new(Mutex::new(("Привет! «Hund» — это «собака».".to_owned(), json!([])))),
             pause: Arc::new(Mutex::new(Duration::ZERO)),
             failing: Arc::new(Mutex::new(None)),
+            transcript: Arc::new(Mutex::new("Wie spät ist es?".to_owned())),
+            recordings: Arc::new(Mutex::new(Vec::new())),
         };
         let serving = script.clone();
         tokio::spawn(async move {
@@ -73,12 +78,22 @@ impl FakeLlm {
         *self.script.pause.lock().unwrap() = pause;
     }
 
+    pub fn hear(&self, transcript: &str) {
+        *self.script.transcript.lock().unwrap() = transcript.to_owned();
+    }
+
+    /// The multipart bodies speech to text received.
+    pub fn recordings(&self) -> Vec<Vec<u8>> {
+        self.script.recordings.lock().unwrap().clone()
+    }
+
     pub fn fail_with(&self, status: Option<u16>) {
         *self.script.failing.lock().unwrap() = status;
     }
 }
 
-async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Value> {
+/// The request's path and body.
+async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<(String, Vec<u8>)> {
     let mut buffer = Vec::new();
     let mut chunk = [0_u8; 8192];
     loop {
@@ -89,30 +104,41 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Value> {
         buffer.extend_from_slice(&chunk[..n]);
         let text = String::from_utf8_lossy(&buffer);
         if let Some(head_end) = text.find("\r\n\r\n") {
-            let length = text[..head_end]
+            let head = text[..head_end].to_owned();
+            let path = head.split_whitespace().nth(1).unwrap_or_default().to_owned();
+            let length = head
                 .lines()
                 .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
                 .and_then(|v| v.parse::<usize>().ok())
                 .unwrap_or(0);
             if buffer.len() >= head_end + 4 + length {
-                return serde_json::from_slice(&buffer[head_end + 4..head_end + 4 + length]).ok();
+                return Some((path, buffer[head_end + 4..head_end + 4 + length].to_vec()));
             }
         }
     }
 }
 
+fn json_response(status: u16, payload: &str) -> String {
+    format!(
+        "HTTP/1.1 {status} OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{payload}",
+        payload.len()
+    )
+}
+
 async fn serve(mut socket: tokio::net::TcpStream, script: Script) {
-    let Some(body) = read_request(&mut socket).await else { return };
+    let Some((path, raw)) = read_request(&mut socket).await else { return };
     let failing = *script.failing.lock().unwrap();
     if let Some(status) = failing {
-        let payload = r#"{"error":{"message":"overloaded"}}"#;
-        let response = format!(
-            "HTTP/1.1 {status} Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{payload}",
-            payload.len()
-        );
-        let _ = socket.write_all(response.as_bytes()).await;
+        let _ = socket.write_all(json_response(status, r#"{"error":{"message":"overloaded"}}"#).as_bytes()).await;
         return;
     }
+    if path.ends_with("/audio/transcriptions") {
+        script.recordings.lock().unwrap().push(raw);
+        let text = script.transcript.lock().unwrap().clone();
+        let _ = socket.write_all(json_response(200, &json!({"text": text}).to_string()).as_bytes()).await;
+        return;
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(&raw) else { return };
     if body["stream"] != true {
         let completion = json!({"id": "c", "object": "chat.completion", "model": "m",
             "choices": [{"index": 0, "message": {"role": "assistant", "content": card(&word_of(&body))}, "finish_reason": "stop"}],

@@ -145,6 +145,10 @@ impl Respond for State {
                 return error(400, "Bad Request: method sendMessageDraft is not available for this chat", None);
             }
             "getMe" => json!({"id": 42, "is_bot": true, "first_name": "Lang Agent", "username": "LangAgentBot"}),
+            "getFile" => {
+                let id = body["file_id"].as_str().unwrap_or_default();
+                json!({"file_id": id, "file_unique_id": id, "file_path": format!("voice/{id}.oga")})
+            }
             "getUpdates" => json!([]),
             _ => json!(true),
         };
@@ -170,6 +174,21 @@ impl FakeTelegram {
 
     pub fn uri(&self) -> String {
         self.server.uri()
+    }
+
+    /// Serves `bytes` as the file `getFile` names for `file_id` (`/file/bot<token>/voice/<id>.oga`).
+    pub async fn serve_file(&self, file_id: &str, bytes: Vec<u8>) {
+        Mock::given(wiremock::matchers::method("GET"))
+            .and(wiremock::matchers::path(format!("/file/bot{TOKEN}/voice/{file_id}.oga")))
+            .respond_with(ResponseTemplate::new(200).set_body_bytes(bytes))
+            .mount(&self.server)
+            .await;
+    }
+
+    /// How many times a file was downloaded.
+    pub async fn downloads(&self) -> usize {
+        let requests = self.server.received_requests().await.unwrap_or_default();
+        requests.iter().filter(|r| r.url.path().starts_with("/file/")).count()
     }
 
     /// The next call of `method` gets `response` (in the order scripted).

@@ -6,6 +6,7 @@ mod delivery;
 mod fake_llm;
 mod fake_telegram;
 mod paths;
+mod voice;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
