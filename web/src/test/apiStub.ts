@@ -194,6 +194,7 @@ export function limits(overrides: Partial<Me['limits']> = {}): Me['limits'] {
     cards: { used: 12, max: 500 },
     messages: quota(),
     card_generation: quota({ max: 20 }),
+    voice: quota({ max: 10 }),
     ...overrides,
   };
 }

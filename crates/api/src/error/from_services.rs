@@ -249,3 +249,25 @@ impl From<services::inbox::InboxError> for ApiError {
         }
     }
 }
+
+impl From<services::media::MediaError> for ApiError {
+    fn from(err: services::media::MediaError) -> Self {
+        use services::media::MediaError;
+        match err {
+            MediaError::NotConfigured => Self::new(ErrorCode::LlmNotConfigured),
+            MediaError::SpeechUnavailable => {
+                Self::new(ErrorCode::LlmNotConfigured).with_details(json!({ "reason": "speech_unavailable" }))
+            }
+            MediaError::TooLarge { max_bytes } => {
+                Self::new(ErrorCode::PayloadTooLarge).with_details(json!({ "max_bytes": max_bytes }))
+            }
+            MediaError::NotAudio => {
+                Self::new(ErrorCode::InvalidFieldValue).with_details(json!({ "reason": "not_audio" }))
+            }
+            MediaError::Silent => Self::new(ErrorCode::InvalidFieldValue).with_details(json!({ "reason": "silent" })),
+            MediaError::Quota(e) => e.into(),
+            MediaError::Profile(e) => e.into(),
+            MediaError::Llm(e) => llm_failed(&e),
+        }
+    }
+}

@@ -25,7 +25,13 @@ pub async fn body_limit(
     let import = is_import(&req);
     let Some(limit) = req.app_data::<web::Data<AppState>>().map(|s| {
         let server = &s.settings.server;
-        if import { server.max_import_bytes.max(server.max_request_bytes) } else { server.max_request_bytes }
+        if import {
+            server.max_import_bytes.max(server.max_request_bytes)
+        } else if req.path() == crate::routes::media::TRANSCRIBE_PATH {
+            services::media::MAX_VOICE_BYTES.max(server.max_request_bytes)
+        } else {
+            server.max_request_bytes
+        }
     }) else {
         return Ok(next.call(req).await?.map_into_left_body());
     };

@@ -45,6 +45,8 @@ pub struct Limits {
     pub messages: QuotaResponse,
     /// Words turned into cards by the LLM today.
     pub card_generation: QuotaResponse,
+    /// Voice messages turned into text today.
+    pub voice: QuotaResponse,
 }
 
 /// What this server can do, so the Mini App never offers a feature that would only say 503.
@@ -66,8 +68,8 @@ pub struct MeResponse {
 impl MeResponse {
     /// `me` with today's quotas.
     async fn describe(state: &AppState, me: Me) -> Result<Self, ApiError> {
-        let kinds = [DailyQuota::Messages, DailyQuota::CardGeneration];
-        let [messages, card_generation]: [_; 2] = state
+        let kinds = [DailyQuota::Messages, DailyQuota::CardGeneration, DailyQuota::Voice];
+        let [messages, card_generation, voice]: [_; 3] = state
             .quotas
             .statuses(me.user.id, &kinds)
             .await?
@@ -81,6 +83,7 @@ impl MeResponse {
                 cards: CardLimit { used: me.cards_used, max: me.limits.cards },
                 messages: messages.into(),
                 card_generation: card_generation.into(),
+                voice: voice.into(),
             },
             features: Features { llm: state.tutor.is_configured() },
             active_profile_id: me.active_profile_id.map(|id| id.as_uuid()),

@@ -9,6 +9,7 @@ pub mod decks;
 pub mod generate;
 pub mod health;
 pub mod me;
+pub mod media;
 pub mod metrics;
 pub mod openapi;
 pub mod profiles;
@@ -66,6 +67,7 @@ table!(register_api, ApiRoutes, API_ROUTES {
     "/api/study/more" => { post: study::study_more },
     "/api/sessions/chat" => { post: chat::chat },
     "/api/dialog/history" => { get: chat::history, delete: chat::clear },
+    "/api/media/transcribe" => { post: media::transcribe },
 });
 
 // Signs initData with the local bot token: registered (and documented) only in local/test.

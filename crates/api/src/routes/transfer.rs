@@ -285,7 +285,7 @@ fn declared_type(req: &HttpRequest) -> Result<DeclaredType, ApiError> {
 }
 
 /// The whole body; the `body_limit` middleware has cut it off at `limit` already.
-async fn read_body(payload: &mut web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
+pub(crate) async fn read_body(payload: &mut web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| match e {

@@ -12,6 +12,7 @@ mod generate;
 mod handlers;
 mod helpers;
 mod me;
+mod media;
 mod metrics;
 mod modules;
 mod openapi;

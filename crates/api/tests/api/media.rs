@@ -1,0 +1,82 @@
+//! `POST /api/media/transcribe` against a fake speech server: the recording told by its
+//! bytes, the size limit, the quota charged only on success.
+
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::fake_llm::{learner, llm_app};
+use crate::helpers::{TestApp, assert_contract, spawn_app};
+use crate::session::User;
+
+const OGG: &[u8] = b"OggS\x00\x02\x00\x00opus-frames-of-a-question";
+
+async fn post(app: &TestApp, user: &User, content_type: &str, body: Vec<u8>) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/media/transcribe"))
+        .bearer_auth(&user.access_token)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn transcriptions() -> wiremock::MockBuilder {
+    Mock::given(method("POST")).and(path("/audio/transcriptions")).and(header("authorization", "Bearer sk-test-key"))
+}
+
+async fn voice_used(app: &TestApp, user: &User) -> u64 {
+    app.me(user).await["limits"]["voice"]["used"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn a_recording_becomes_text_and_counts_against_the_voice_quota() {
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 61).await;
+    transcriptions()
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"text": "Wo ist der Bahnhof?"})))
+        .expect(1)
+        .mount(&app.outbound)
+        .await;
+    let response = post(&app, &user, "audio/webm;codecs=opus", OGG.to_vec()).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body, json!({"text": "Wo ist der Bahnhof?"}));
+    assert_eq!(voice_used(&app, &user).await, 1);
+    let me = app.me(&user).await;
+    assert_eq!(me["limits"]["voice"]["max"], 10);
+    let sent = &app.outbound.received_requests().await.unwrap()[0];
+    let multipart = String::from_utf8_lossy(&sent.body);
+    assert!(multipart.contains("filename=\"voice.ogg\""), "named by its bytes, not its declared type");
+}
+
+#[tokio::test]
+async fn what_is_not_a_recording_is_refused_before_the_provider() {
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 62).await;
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec();
+    let details = assert_contract(post(&app, &user, "audio/ogg", png).await, 400, "INVALID_FIELD_VALUE").await;
+    assert_eq!(details["error"]["details"]["reason"], "not_audio");
+    assert_contract(post(&app, &user, "text/plain", OGG.to_vec()).await, 415, "UNSUPPORTED_MEDIA_TYPE").await;
+    let mut big = OGG.to_vec();
+    big.resize(4 * 1024 * 1024, 0);
+    let too_large = assert_contract(post(&app, &user, "audio/ogg", big).await, 413, "PAYLOAD_TOO_LARGE").await;
+    assert_eq!(too_large["error"]["details"]["max_bytes"], 3 * 1024 * 1024);
+    assert!(app.outbound.received_requests().await.unwrap().is_empty(), "nothing reached the provider");
+    assert_eq!(voice_used(&app, &user).await, 0);
+}
+
+#[tokio::test]
+async fn a_provider_error_charges_nothing_and_no_provider_is_503() {
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 63).await;
+    transcriptions().respond_with(ResponseTemplate::new(500)).mount(&app.outbound).await;
+    assert_contract(post(&app, &user, "audio/ogg", OGG.to_vec()).await, 502, "LLM_SERVICE_ERROR").await;
+    assert_eq!(voice_used(&app, &user).await, 0);
+
+    let plain = spawn_app().await;
+    let someone = plain.sign_in(64).await;
+    assert_eq!(plain.create_profile(&someone, "de").await.status(), 201);
+    assert_contract(post(&plain, &someone, "audio/ogg", OGG.to_vec()).await, 503, "LLM_NOT_CONFIGURED").await;
+}
