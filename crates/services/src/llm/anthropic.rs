@@ -56,7 +56,22 @@ impl AnthropicProvider {
     }
 
     fn body(request: &CompletionRequest, stream: bool) -> Value {
-        let (system, messages) = conversation(&request.messages);
+        let (system, mut messages) = conversation(&request.messages);
+        // Pictures go in the last user turn as image blocks, before its text.
+        if !request.images.is_empty()
+            && let Some(turn) = messages.iter_mut().rev().find(|m| m["role"] == "user")
+        {
+            let text = turn["content"].take();
+            let mut blocks: Vec<Value> = request
+                .images
+                .iter()
+                .map(|image| {
+                    json!({"type": "image", "source": {"type": "base64", "media_type": image.mime, "data": image.base64()}})
+                })
+                .collect();
+            blocks.push(json!({"type": "text", "text": text}));
+            turn["content"] = Value::Array(blocks);
+        }
         let mut body = json!({
             "model": request.model,
             "max_tokens": request.max_tokens,

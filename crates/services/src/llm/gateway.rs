@@ -12,8 +12,8 @@ use repositories::token_usage::{self, NewTokenUsage};
 use serde::de::DeserializeOwned;
 
 use super::{
-    AnthropicProvider, ChatMessage, Completion, CompletionRequest, DeltaSink, JsonSchema, LlmError, LlmMetrics,
-    LlmProvider, OpenAiProvider, RetryPolicy, Role, Sleeper, Transcript, TranscriptionRequest, Usage,
+    AnthropicProvider, ChatMessage, Completion, CompletionRequest, DeltaSink, ImageInput, JsonSchema, LlmError,
+    LlmMetrics, LlmProvider, OpenAiProvider, RetryPolicy, Role, Sleeper, Transcript, TranscriptionRequest, Usage,
 };
 use crate::Clock;
 
@@ -138,6 +138,7 @@ impl LlmGateway {
             temperature,
             max_tokens: self.settings.max_output_tokens,
             json_schema,
+            images: Vec::new(),
         }
     }
 
@@ -181,11 +182,30 @@ impl LlmGateway {
     pub async fn structured_for<T: Structured>(
         &self,
         context: CallContext,
+        messages: Vec<ChatMessage>,
+        fits: impl Fn(&T) -> Result<(), String>,
+    ) -> Result<T, LlmError> {
+        self.structured_seeing(context, messages, &[], fits).await
+    }
+
+    /// [`structured_for`](Self::structured_for) about pictures: the vision model
+    /// (`LLM_VISION_MODEL`) gets the images with the last user message, again on a re-ask.
+    pub async fn structured_seeing<T: Structured>(
+        &self,
+        context: CallContext,
         mut messages: Vec<ChatMessage>,
+        images: &[ImageInput],
         fits: impl Fn(&T) -> Result<(), String>,
     ) -> Result<T, LlmError> {
         let parse = |content: &str| parse::<T>(content).and_then(|value| fits(&value).map(|()| value));
-        let request = self.request(messages.clone(), Some(T::schema()));
+        let with_images = |mut request: CompletionRequest| {
+            if !images.is_empty() {
+                request.model = self.settings.vision_model.clone();
+                request.images = images.to_vec();
+            }
+            request
+        };
+        let request = with_images(self.request(messages.clone(), Some(T::schema())));
         let (problem, rejected) = match self.call(context, &request, None).await {
             Ok(first) => match parse(&first.content) {
                 Ok(value) => return Ok(value),
@@ -206,7 +226,7 @@ impl LlmGateway {
                  following the schema exactly."
             ),
         });
-        let second = self.call(context, &self.request(messages, Some(T::schema())), None).await?;
+        let second = self.call(context, &with_images(self.request(messages, Some(T::schema()))), None).await?;
         parse(&second.content).map_err(|problem| {
             tracing::warn!(operation = context.operation.as_str(), %problem, "structured answer rejected twice");
             LlmError::Malformed(problem)

@@ -38,6 +38,21 @@ pub struct JsonSchema {
     pub schema: serde_json::Value,
 }
 
+/// A picture for a vision model, sent inline (base64) with the last user message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageInput {
+    /// `image/jpeg`, `image/png` or `image/webp`.
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
+impl ImageInput {
+    fn base64(&self) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(&self.bytes)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompletionRequest {
     pub model: String,
@@ -45,6 +60,8 @@ pub struct CompletionRequest {
     pub temperature: f64,
     pub max_tokens: u32,
     pub json_schema: Option<JsonSchema>,
+    /// Pictures the last user message is about (empty: text only).
+    pub images: Vec<ImageInput>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

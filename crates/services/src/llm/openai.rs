@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::Role;
 use super::http::{self, emit};
 use super::retry::Failure;
 use super::{
@@ -47,10 +48,27 @@ impl OpenAiProvider {
         Ok(Self { http: http::client(timeout)?, endpoint, transcriptions, api_key, retry, sleeper })
     }
 
+    /// The messages, the last user one carrying the images as data URLs when there are any.
+    fn messages(request: &CompletionRequest) -> serde_json::Value {
+        let last_user = request.messages.iter().rposition(|m| m.role == Role::User);
+        let messages = request.messages.iter().enumerate().map(|(index, message)| {
+            if request.images.is_empty() || Some(index) != last_user {
+                return json!(message);
+            }
+            let mut content = vec![json!({"type": "text", "text": message.content})];
+            content.extend(request.images.iter().map(|image| {
+                let url = format!("data:{};base64,{}", image.mime, image.base64());
+                json!({"type": "image_url", "image_url": {"url": url}})
+            }));
+            json!({"role": message.role, "content": content})
+        });
+        serde_json::Value::Array(messages.collect())
+    }
+
     fn body(request: &CompletionRequest, stream: bool) -> serde_json::Value {
         let mut body = json!({
             "model": request.model,
-            "messages": request.messages,
+            "messages": Self::messages(request),
             "temperature": request.temperature,
             "max_tokens": request.max_tokens,
         });

@@ -45,6 +45,7 @@ fn request() -> CompletionRequest {
         ],
         temperature: 0.2,
         max_tokens: 300,
+        images: Vec::new(),
         json_schema: Some(JsonSchema {
             name: "card".into(),
             schema: json!({"type": "object", "properties": {"back": {"type": "string"}}, "required": ["back"]}),

@@ -16,7 +16,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Records the waits instead of sleeping.
 #[derive(Debug, Default)]
-struct RecordingSleeper(Mutex<Vec<Duration>>);
+pub(crate) struct RecordingSleeper(Mutex<Vec<Duration>>);
 
 #[async_trait]
 impl Sleeper for RecordingSleeper {
@@ -25,7 +25,7 @@ impl Sleeper for RecordingSleeper {
     }
 }
 
-fn provider(server: &MockServer, sleeper: Arc<RecordingSleeper>) -> AnthropicProvider {
+pub(crate) fn provider(server: &MockServer, sleeper: Arc<RecordingSleeper>) -> AnthropicProvider {
     // Parsed from a bare origin, so the URL ends in `/`: the endpoint must not get `//v1`.
     let base = url::Url::parse(&server.uri()).unwrap();
     AnthropicProvider::new(
@@ -48,6 +48,7 @@ fn request() -> CompletionRequest {
         messages: vec![message(Role::System, "You are a German tutor."), message(Role::User, "Was heißt Hund?")],
         temperature: 0.2,
         max_tokens: 300,
+        images: Vec::new(),
         json_schema: None,
     }
 }

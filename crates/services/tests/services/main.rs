@@ -17,6 +17,7 @@ mod sessions;
 mod speech;
 mod srs;
 mod study;
+mod vision;
 
 /// The service graph as every binary builds it, on `backend`'s database, an in-memory cache
 /// and `clock`: one free profile, three premium ones, 200 free cards, no LLM.
