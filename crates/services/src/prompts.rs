@@ -6,13 +6,14 @@ use serde::Serialize;
 
 use crate::profiles::Profile;
 
-const TEMPLATES: [(&str, &str); 6] = [
+const TEMPLATES: [(&str, &str); 7] = [
     ("_learner.j2", include_str!("../../../prompts/_learner.j2")),
     ("_safety.j2", include_str!("../../../prompts/_safety.j2")),
     ("tutor_system.j2", include_str!("../../../prompts/tutor_system.j2")),
     ("tutor_user.j2", include_str!("../../../prompts/tutor_user.j2")),
     ("card_system.j2", include_str!("../../../prompts/card_system.j2")),
     ("card_user.j2", include_str!("../../../prompts/card_user.j2")),
+    ("photo_system.j2", include_str!("../../../prompts/photo_system.j2")),
 ];
 
 /// The delimiters around learner text; the learner cannot close them early (see [`fence`]).
@@ -82,6 +83,10 @@ impl Prompts {
 
     pub fn card_system(&self, learner: &LearnerContext) -> Result<String, PromptError> {
         self.render("card_system.j2", context! { ..minijinja::Value::from_serialize(learner) })
+    }
+
+    pub fn photo_system(&self, learner: &LearnerContext) -> Result<String, PromptError> {
+        self.render("photo_system.j2", context! { ..minijinja::Value::from_serialize(learner) })
     }
 
     pub fn card_user(&self, word: &str) -> Result<String, PromptError> {

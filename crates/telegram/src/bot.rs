@@ -157,6 +157,12 @@ impl Bot {
         if let Some(command) = command {
             return handlers::command(self, &ctx, command).await;
         }
+        if let Some((file_id, size)) = handlers::photo::picture_of(message) {
+            if !ctx.has_profile() {
+                return handlers::start::ask_language(self, &ctx, ctx.t.needs_profile).await;
+            }
+            return handlers::photo::photo(self, &ctx, &file_id, size, message.caption.as_deref()).await;
+        }
         if let Some(voice) = message.voice.as_deref() {
             if !ctx.has_profile() {
                 return handlers::start::ask_language(self, &ctx, ctx.t.needs_profile).await;

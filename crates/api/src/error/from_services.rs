@@ -265,6 +265,13 @@ impl From<services::media::MediaError> for ApiError {
                 Self::new(ErrorCode::InvalidFieldValue).with_details(json!({ "reason": "not_audio" }))
             }
             MediaError::Silent => Self::new(ErrorCode::InvalidFieldValue).with_details(json!({ "reason": "silent" })),
+            MediaError::NotImage => {
+                Self::new(ErrorCode::InvalidFieldValue).with_details(json!({ "reason": "not_an_image" }))
+            }
+            MediaError::PictureCount { max } => {
+                Self::new(ErrorCode::InvalidFieldValue).with_details(json!({ "reason": "picture_count", "max": max }))
+            }
+            MediaError::Prompt(e) => Self::internal(e),
             MediaError::Quota(e) => e.into(),
             MediaError::Profile(e) => e.into(),
             MediaError::Llm(e) => llm_failed(&e),

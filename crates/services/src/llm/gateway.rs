@@ -23,6 +23,7 @@ pub enum Operation {
     Chat,
     CardGeneration,
     Voice,
+    Photo,
 }
 
 impl Operation {
@@ -31,6 +32,7 @@ impl Operation {
             Self::Chat => "chat",
             Self::CardGeneration => "card_generation",
             Self::Voice => "voice",
+            Self::Photo => "photo",
         }
     }
 }

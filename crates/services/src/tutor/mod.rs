@@ -8,7 +8,7 @@
 
 mod answer;
 mod history;
-mod words;
+pub(crate) mod words;
 
 use std::sync::Arc;
 use std::time::Duration;

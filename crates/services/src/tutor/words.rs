@@ -68,7 +68,7 @@ pub fn read(words: Value) -> (Vec<WordSuggestion>, Vec<Rejection>) {
     (kept, rejections)
 }
 
-fn clean(w: WordSuggestion) -> Option<WordSuggestion> {
+pub(crate) fn clean(w: WordSuggestion) -> Option<WordSuggestion> {
     let word = WordSuggestion {
         word: w.word.trim().to_owned(),
         translation: w.translation.trim().to_owned(),

@@ -2,6 +2,7 @@
 //! turns their answers into messages.
 
 pub mod cards;
+pub mod photo;
 pub mod settings;
 pub mod start;
 pub mod study;
@@ -62,6 +63,20 @@ pub async fn while_typing<T>(bot: &Bot, ctx: &Ctx, work: impl std::future::Futur
             done = &mut work => return done,
             _ = typing.tick() => bot.send.typing(ctx.chat_id).await,
         }
+    }
+}
+
+/// A file the learner sent, fetched through `getFile`, at most `max_bytes` of it (`Ok(None)`:
+/// larger than that, whatever Telegram said its size was).
+pub async fn fetch_file(bot: &Bot, file_id: &str, max_bytes: usize) -> Result<Option<Vec<u8>>, HandlerError> {
+    use frankenstein::AsyncTelegramApi;
+    let params = frankenstein::methods::GetFileParams::builder().file_id(file_id.to_owned()).build();
+    let file = bot.send.api().get_file(&params).await.map_err(delivery)?;
+    let path = file.result.file_path.ok_or_else(|| HandlerError::retry("getFile gave no file_path"))?;
+    match bot.send.api().download(&path, max_bytes).await {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(crate::client::DownloadError::TooLarge) => Ok(None),
+        Err(crate::client::DownloadError::Api(e)) => Err(delivery(e)),
     }
 }
 

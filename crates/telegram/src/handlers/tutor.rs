@@ -30,7 +30,7 @@ const TYPING_EVERY: Duration = Duration::from_millis(4500);
 const WORD_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 /// An answer delivered is remembered this long, so a retried update never answers twice.
 const ANSWERED_TTL: Duration = Duration::from_secs(2 * 24 * 3600);
-const MAX_WORD_BUTTONS: usize = 8;
+const MAX_WORD_BUTTONS: usize = 10;
 
 #[derive(Serialize, Deserialize)]
 struct StoredWord {
@@ -246,7 +246,7 @@ impl<'a> Stream<'a> {
 
 /// "Add to cards" buttons, each word stored in the cache behind a short id (the word and its
 /// translation do not fit in 64 bytes of button data).
-async fn word_buttons(
+pub(crate) async fn word_buttons(
     bot: &Bot,
     ctx: &Ctx,
     words: &[WordSuggestion],

@@ -2,15 +2,12 @@
 //! the recording fetched (`getFile`), turned into text by the media service, the transcript
 //! shown back, then answered by the tutor as if typed.
 
-use frankenstein::AsyncTelegramApi;
-use frankenstein::methods::GetFileParams;
 use frankenstein::types::Voice;
 use services::inbox::HandlerError;
 use services::media::{MAX_VOICE_BYTES, MAX_VOICE_SECONDS, MediaError};
 
 use super::{send, while_typing};
-use crate::bot::{Bot, Ctx, retry};
-use crate::client::DownloadError;
+use crate::bot::{Bot, Ctx};
 use crate::texts::fill;
 
 fn megabytes(bytes: usize) -> String {
@@ -27,14 +24,10 @@ pub async fn voice(bot: &Bot, ctx: &Ctx, voice: &Voice) -> Result<(), HandlerErr
         return send(bot, ctx, &too_large(), None).await;
     }
     let heard = while_typing(bot, ctx, async {
-        let file = bot.send.api().get_file(&GetFileParams::builder().file_id(voice.file_id.clone()).build()).await;
-        let path = file.map_err(super::delivery)?.result.file_path.ok_or_else(|| retry("getFile gave no file_path"))?;
-        let audio = match bot.send.api().download(&path, MAX_VOICE_BYTES).await {
-            Ok(audio) => audio,
-            Err(DownloadError::TooLarge) => return Ok(Err(MediaError::TooLarge { max_bytes: MAX_VOICE_BYTES })),
-            Err(DownloadError::Api(e)) => return Err(super::delivery(e)),
+        let Some(audio) = super::fetch_file(bot, &voice.file_id, MAX_VOICE_BYTES).await? else {
+            return Ok(Err(MediaError::TooLarge { max_bytes: MAX_VOICE_BYTES }));
         };
-        Ok(bot.app.media.transcribe(ctx.user_id(), audio).await)
+        Ok::<_, HandlerError>(bot.app.media.transcribe(ctx.user_id(), audio).await)
     })
     .await?;
     let text = match heard {

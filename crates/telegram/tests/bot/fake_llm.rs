@@ -19,6 +19,9 @@ struct Script {
     /// What speech to text hears, and the recordings it was sent.
     transcript: Arc<Mutex<String>>,
     recordings: Arc<Mutex<Vec<Vec<u8>>>>,
+    /// What the vision model reads off a picture, and the requests that carried pictures.
+    reading: Arc<Mutex<Value>>,
+    pictures: Arc<Mutex<Vec<Value>>>,
 }
 
 pub struct FakeLlm {
@@ -56,6 +59,8 @@ impl FakeLlm {
             failing: Arc::new(Mutex::new(None)),
             transcript: Arc::new(Mutex::new("Wie spät ist es?".to_owned())),
             recordings: Arc::new(Mutex::new(Vec::new())),
+            reading: Arc::new(Mutex::new(json!({"text": "", "words": []}))),
+            pictures: Arc::new(Mutex::new(Vec::new())),
         };
         let serving = script.clone();
         tokio::spawn(async move {
@@ -76,6 +81,15 @@ impl FakeLlm {
 
     pub fn pause_between_pieces(&self, pause: Duration) {
         *self.script.pause.lock().unwrap() = pause;
+    }
+
+    pub fn read_off_pictures(&self, reading: Value) {
+        *self.script.reading.lock().unwrap() = reading;
+    }
+
+    /// The requests that carried pictures.
+    pub fn picture_requests(&self) -> Vec<Value> {
+        self.script.pictures.lock().unwrap().clone()
     }
 
     pub fn hear(&self, transcript: &str) {
@@ -139,6 +153,18 @@ async fn serve(mut socket: tokio::net::TcpStream, script: Script) {
         return;
     }
     let Ok(body) = serde_json::from_slice::<Value>(&raw) else { return };
+    let sees_picture = body["messages"]
+        .as_array()
+        .is_some_and(|messages| messages.iter().any(|m| m["content"].to_string().contains("image_url")));
+    if sees_picture {
+        script.pictures.lock().unwrap().push(body.clone());
+        let reading = script.reading.lock().unwrap().clone();
+        let completion = json!({"id": "c", "object": "chat.completion", "model": "m",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": reading.to_string()}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 900, "completion_tokens": 60, "total_tokens": 960}});
+        let _ = socket.write_all(json_response(200, &completion.to_string()).as_bytes()).await;
+        return;
+    }
     if body["stream"] != true {
         let completion = json!({"id": "c", "object": "chat.completion", "model": "m",
             "choices": [{"index": 0, "message": {"role": "assistant", "content": card(&word_of(&body))}, "finish_reason": "stop"}],

@@ -6,6 +6,7 @@ mod delivery;
 mod fake_llm;
 mod fake_telegram;
 mod paths;
+mod photo;
 mod voice;
 
 use std::sync::Arc;
