@@ -2189,6 +2189,139 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/media/ocr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reads the text in 1–3 pictures (a menu, a sign, a page) and suggests up to 10 words from it
+         *     that the learner has no card for. Costs one tutor `messages` unit (not charged when the
+         *     provider fails). Pictures are told by their bytes (JPEG, PNG, WebP), never by their names.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["OcrForm"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OcrResponse"];
+                    };
+                };
+                /** @description INVALID_FIELD_VALUE: details.reason picture_count (not 1–3 `image` parts), not_an_image or malformed_form */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description AUTH_FAILED (no, a bad or a revoked token) or TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description PROFILE_NOT_FOUND: no active profile */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE (details.max_bytes: a picture's limit) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UNSUPPORTED_MEDIA_TYPE: not multipart/form-data */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description VALIDATION_ERROR: details map each field to what is wrong with it */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description QUOTA_EXCEEDED (details.kind messages) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INTERNAL_ERROR: the request id ties it to the server's log */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description LLM_SERVICE_ERROR: the vision model failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description LLM_NOT_CONFIGURED */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/media/transcribe": {
         parameters: {
             query?: never;
@@ -3822,6 +3955,17 @@ export interface components {
             /** Format: uuid */
             profile_id?: string | null;
         };
+        /** @description The form `POST /api/media/ocr` takes. */
+        OcrForm: {
+            /** @description 1–3 pictures (JPEG, PNG or WebP, 10 MiB each at most), each in a part named `image`. */
+            image: string[];
+        };
+        OcrResponse: {
+            /** @description The text in the language learned, line by line ("" when there is none). */
+            text: string;
+            /** @description At most 10 words from it that the learner has no card for, to add in one tap. */
+            words: components["schemas"]["SuggestedWord"][];
+        };
         Pagination: {
             has_more: boolean;
             /** Format: int32 */
@@ -3983,6 +4127,10 @@ export interface components {
         StudyMoreResponse: {
             /** @description The profile's counts for today with the raised allowance. */
             counts: components["schemas"]["DayCountsResponse"];
+        };
+        SuggestedWord: {
+            translation: string;
+            word: string;
         };
         /**
          * @description Where the stored time zone comes from.

@@ -29,6 +29,8 @@ pub async fn body_limit(
             server.max_import_bytes.max(server.max_request_bytes)
         } else if req.path() == crate::routes::media::TRANSCRIBE_PATH {
             services::media::MAX_VOICE_BYTES.max(server.max_request_bytes)
+        } else if req.path() == crate::routes::media::OCR_PATH {
+            crate::routes::media::OCR_BODY_BYTES.max(server.max_request_bytes)
         } else {
             server.max_request_bytes
         }

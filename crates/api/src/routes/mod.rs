@@ -68,6 +68,7 @@ table!(register_api, ApiRoutes, API_ROUTES {
     "/api/sessions/chat" => { post: chat::chat },
     "/api/dialog/history" => { get: chat::history, delete: chat::clear },
     "/api/media/transcribe" => { post: media::transcribe },
+    "/api/media/ocr" => { post: media::ocr },
 });
 
 // Signs initData with the local bot token: registered (and documented) only in local/test.

@@ -42,7 +42,7 @@ use crate::state::AppState;
         (name = "cards", description = "Cards"),
         (name = "study", description = "The FSRS study loop"),
         (name = "tutor", description = "The LLM tutor chat and its history"),
-        (name = "media", description = "Voice to text for the tutor"),
+        (name = "media", description = "Voice and pictures for the tutor"),
     )
 )]
 struct ApiDoc;

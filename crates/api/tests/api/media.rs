@@ -80,3 +80,61 @@ async fn a_provider_error_charges_nothing_and_no_provider_is_503() {
     assert_eq!(plain.create_profile(&someone, "de").await.status(), 201);
     assert_contract(post(&plain, &someone, "audio/ogg", OGG.to_vec()).await, 503, "LLM_NOT_CONFIGURED").await;
 }
+
+const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00menu-pixels";
+
+fn form(parts: &[(&str, &[u8])]) -> reqwest::multipart::Form {
+    parts.iter().fold(reqwest::multipart::Form::new(), |form, (name, bytes)| {
+        let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("photo.jpg");
+        form.part((*name).to_owned(), part)
+    })
+}
+
+async fn ocr(app: &TestApp, user: &User, form: reqwest::multipart::Form) -> reqwest::Response {
+    app.client.post(app.url("/api/media/ocr")).bearer_auth(&user.access_token).multipart(form).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_photo_becomes_its_text_and_the_words_not_yet_in_the_cards() {
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 65).await;
+    let known = json!({"front": "das Schnitzel", "back": "шницель"});
+    assert_eq!(app.call(reqwest::Method::POST, "/api/cards", &user.access_token, Some(known)).await.status(), 201);
+    let reading = json!({"text": "Schnitzel 12 €\nApfelstrudel 6 €", "words": [
+        {"word": "das Schnitzel", "translation": "шницель"},
+        {"word": "der Apfelstrudel", "translation": "яблочный штрудель"}]});
+    crate::fake_llm::chat_completions()
+        .respond_with(ResponseTemplate::new(200).set_body_json(crate::fake_llm::completion(&reading.to_string())))
+        .expect(1)
+        .mount(&app.outbound)
+        .await;
+    let response = ocr(&app, &user, form(&[("image", JPEG), ("note", b"ignored")])).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["text"], "Schnitzel 12 €\nApfelstrudel 6 €");
+    assert_eq!(body["words"], json!([{"word": "der Apfelstrudel", "translation": "яблочный штрудель"}]));
+    assert_eq!(app.me(&user).await["limits"]["messages"]["used"], 1);
+    let sent: Value = app.outbound.received_requests().await.unwrap()[0].body_json().unwrap();
+    assert!(sent.to_string().contains("data:image/jpeg;base64,"), "the picture went inline");
+}
+
+#[tokio::test]
+async fn pictures_are_counted_and_checked_before_the_provider() {
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 66).await;
+    let none = assert_contract(ocr(&app, &user, form(&[("note", b"x")])).await, 400, "INVALID_FIELD_VALUE").await;
+    assert_eq!(none["error"]["details"]["reason"], "picture_count");
+    let four = form(&[("image", JPEG), ("image", JPEG), ("image", JPEG), ("image", JPEG)]);
+    let too_many = assert_contract(ocr(&app, &user, four).await, 400, "INVALID_FIELD_VALUE").await;
+    assert_eq!(too_many["error"]["details"]["reason"], "picture_count");
+    let pdf =
+        assert_contract(ocr(&app, &user, form(&[("image", b"%PDF-1.7")])).await, 400, "INVALID_FIELD_VALUE").await;
+    assert_eq!(pdf["error"]["details"]["reason"], "not_an_image");
+    let mut big = JPEG.to_vec();
+    big.resize(11 * 1024 * 1024, 0);
+    assert_contract(ocr(&app, &user, form(&[("image", &big)])).await, 413, "PAYLOAD_TOO_LARGE").await;
+    let json_body = app.client.post(app.url("/api/media/ocr")).bearer_auth(&user.access_token).json(&json!({})).send();
+    assert_contract(json_body.await.unwrap(), 415, "UNSUPPORTED_MEDIA_TYPE").await;
+    assert!(app.outbound.received_requests().await.unwrap().is_empty(), "nothing reached the provider");
+    assert_eq!(app.me(&user).await["limits"]["messages"]["used"], 0);
+}
