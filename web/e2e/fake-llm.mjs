@@ -1,8 +1,9 @@
 // A tiny fake of the OpenAI Chat Completions API for the end-to-end tests, so api-server runs
 // with LLM_PROVIDER=openai against something predictable. No dependencies: node:http only.
 //
-//   POST /v1/chat/completions   card generation (response_format json_schema "card") or the tutor
-//                               (json_schema "tutor_answer", streamed or not)
+//   POST /v1/chat/completions   card generation (response_format json_schema "card"), a photo's
+//                               reading ("photo_reading") or the tutor ("tutor_answer", streamed
+//                               or not)
 //   POST /v1/moderations        never flags anything
 //   GET  /health                200 "ok" (scripts/e2e.sh waits for it)
 //   GET  /control               the current switches and counters as JSON
@@ -123,6 +124,14 @@ async function chatCompletions(request, response) {
   const model = typeof body.model === 'string' ? body.model : 'fake-model';
   const user = lastUserText(body);
   const format = body.response_format;
+
+  if (format?.type === 'json_schema' && format?.json_schema?.name === 'photo_reading') {
+    // A picture of a menu, whatever was sent: the text and one word from it.
+    const reading = { text: 'Menú\nla casa de comidas', words: [{ word: 'la casa', translation: 'дом' }] };
+    log(request, 'photo', 200);
+    sendJson(response, 200, completion(model, JSON.stringify(reading)));
+    return;
+  }
 
   if (format?.type === 'json_schema' && format?.json_schema?.name === 'card') {
     const word = tagged(user, 'word') ?? '';
