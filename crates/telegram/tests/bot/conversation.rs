@@ -133,10 +133,7 @@ async fn a_learner_does_everything_in_the_bot() {
 async fn without_drafts_the_answer_streams_by_editing_one_message() {
     let h = Harness::start().await;
     h.tg.refuse_drafts();
-    h.say(ANNA, "/start").await;
-    h.tap(ANNA, "Французский").await;
-    h.tap(ANNA, "B1").await;
-    h.tap(ANNA, "Культура").await;
+    h.onboard(ANNA, "Французский", "B1", "Культура").await;
     h.llm.answer_with(&"Très bien ! Voici une longue explication. ".repeat(12), json!([]));
     h.llm.pause_between_pieces(Duration::from_millis(400));
     h.tg.clear();
@@ -157,10 +154,7 @@ async fn without_drafts_the_answer_streams_by_editing_one_message() {
 #[tokio::test]
 async fn a_failed_answer_offers_a_retry_that_answers_once() {
     let h = Harness::start().await;
-    h.say(ANNA, "/start").await;
-    h.tap(ANNA, "Итальянский").await;
-    h.tap(ANNA, "A1").await;
-    h.tap(ANNA, "Хобби").await;
+    h.onboard(ANNA, "Итальянский", "A1", "Хобби").await;
     h.llm.fail_with(Some(503));
     h.say(ANNA, "Ciao!").await;
     let failed = h.tg.last();
@@ -212,10 +206,7 @@ async fn group_chats_get_a_pointer_and_no_ones_data() {
 #[tokio::test]
 async fn text_with_a_slash_that_is_no_command_goes_to_the_tutor() {
     let h = Harness::start().await;
-    h.say(ANNA, "/start").await;
-    h.tap(ANNA, "Английский").await;
-    h.tap(ANNA, "A2").await;
-    h.tap(ANNA, "Учёба").await;
+    h.onboard(ANNA, "Английский", "A2", "Учёба").await;
     h.llm.answer_with("Это транскрипция: [haʊs].", json!([]));
     h.deliver(h.plain_update(ANNA, "/haʊs/ — как читать?")).await;
     assert!(h.tg.last().text.contains("транскрипция"), "{}", h.tg.last().text);
@@ -227,10 +218,7 @@ async fn text_with_a_slash_that_is_no_command_goes_to_the_tutor() {
 #[tokio::test]
 async fn the_same_update_handled_twice_answers_once() {
     let h = Harness::start().await;
-    h.say(ANNA, "/start").await;
-    h.tap(ANNA, "Английский").await;
-    h.tap(ANNA, "B1").await;
-    h.tap(ANNA, "Работа").await;
+    h.onboard(ANNA, "Английский", "B1", "Работа").await;
     // A processor that dies after answering but before marking the update done: the lease
     // hands the same update to the bot again.
     let question = h.message_update(ANNA, "What is a phrasal verb?");
@@ -246,10 +234,7 @@ async fn the_same_update_handled_twice_answers_once() {
 #[tokio::test]
 async fn twenty_words_with_long_translations_arrive_in_parts() {
     let h = Harness::start().await;
-    h.say(ANNA, "/start").await;
-    h.tap(ANNA, "Немецкий").await;
-    h.tap(ANNA, "B2").await;
-    h.tap(ANNA, "Работа").await;
+    h.onboard(ANNA, "Немецкий", "B2", "Работа").await;
     let words: Vec<String> = (0..20).map(|i| format!("Wort{i}{}", "x".repeat(90))).collect();
     h.tg.clear();
     h.say(ANNA, &format!("/add {}", words.join(", "))).await;

@@ -63,10 +63,7 @@ async fn html_telegram_refuses_goes_out_again_as_plain_text() {
 #[tokio::test]
 async fn a_long_answer_full_of_markup_characters_arrives_whole_as_valid_html_parts() {
     let h = Harness::start().await;
-    h.say(BEN, "/start").await;
-    h.tap(BEN, "Английский").await;
-    h.tap(BEN, "B2").await;
-    h.tap(BEN, "Общение").await;
+    h.onboard(BEN, "Английский", "B2", "Общение").await;
     let mut answer = String::new();
     let mut n = 0;
     // Past 4096 visible characters, so it must be split.

@@ -121,6 +121,14 @@ impl Harness {
         self.deliver(self.press_update(user, message_id, data)).await;
     }
 
+    /// `/start` and the onboarding in chat: language, level and goal, by their button labels.
+    pub async fn onboard(&self, user: i64, language: &str, level: &str, goal: &str) {
+        self.say(user, "/start").await;
+        for label in [language, level, goal] {
+            self.tap(user, label).await;
+        }
+    }
+
     /// Presses the button labelled `label` under the last message.
     pub async fn tap(&self, user: i64, label: &str) {
         let shown = self.tg.last();

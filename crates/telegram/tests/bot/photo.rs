@@ -34,10 +34,7 @@ fn menu() -> Value {
 }
 
 async fn learner(h: &Harness) {
-    h.say(EMMA, "/start").await;
-    h.tap(EMMA, "Немецкий").await;
-    h.tap(EMMA, "A2").await;
-    h.tap(EMMA, "Путешествия").await;
+    h.onboard(EMMA, "Немецкий", "A2", "Путешествия").await;
 }
 
 #[tokio::test]

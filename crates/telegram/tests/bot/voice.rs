@@ -21,10 +21,7 @@ fn voice_update(h: &Harness, file_id: &str, duration: u32, size: u64) -> Value {
 }
 
 async fn learner(h: &Harness) {
-    h.say(DORA, "/start").await;
-    h.tap(DORA, "Немецкий").await;
-    h.tap(DORA, "A2").await;
-    h.tap(DORA, "Путешествия").await;
+    h.onboard(DORA, "Немецкий", "A2", "Путешествия").await;
 }
 
 async fn voice_used(h: &Harness) -> u32 {
