@@ -157,25 +157,22 @@ impl Bot {
         if let Some(command) = command {
             return handlers::command(self, &ctx, command).await;
         }
-        if let Some((file_id, size)) = handlers::photo::picture_of(message) {
-            if !ctx.has_profile() {
-                return handlers::start::ask_language(self, &ctx, ctx.t.needs_profile).await;
-            }
-            return handlers::photo::photo(self, &ctx, &file_id, size, message.caption.as_deref()).await;
-        }
-        if let Some(voice) = message.voice.as_deref() {
-            if !ctx.has_profile() {
-                return handlers::start::ask_language(self, &ctx, ctx.t.needs_profile).await;
-            }
-            return handlers::voice::voice(self, &ctx, voice).await;
-        }
-        if text.trim().is_empty() {
+        // A photo, a voice message or text goes to the tutor; anything else is not understood.
+        let picture = handlers::photo::picture_of(message);
+        let voice = message.voice.as_deref();
+        if picture.is_none() && voice.is_none() && text.trim().is_empty() {
             return handlers::send(self, &ctx, ctx.t.unsupported_message, None).await;
         }
         if !ctx.has_profile() {
             return handlers::start::ask_language(self, &ctx, ctx.t.needs_profile).await;
         }
-        handlers::tutor::ask(self, &ctx, text).await
+        match (picture, voice) {
+            (Some((file_id, size)), _) => {
+                handlers::photo::photo(self, &ctx, &file_id, size, message.caption.as_deref()).await
+            }
+            (None, Some(voice)) => handlers::voice::voice(self, &ctx, voice).await,
+            (None, None) => handlers::tutor::ask(self, &ctx, text).await,
+        }
     }
 
     async fn on_callback(

@@ -38,6 +38,12 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request failed")
     }
+
+    /// A POST whose body is `body` as it is (a file upload), with its declared type.
+    pub async fn post_bytes(&self, path: &str, token: &str, content_type: &str, body: Vec<u8>) -> reqwest::Response {
+        let request = self.client.post(self.url(path)).bearer_auth(token).header("content-type", content_type);
+        request.body(body).send().await.expect("request failed")
+    }
 }
 
 /// `TEST_LOG=1` shows the app's logs while debugging a test.

@@ -12,14 +12,7 @@ use crate::session::User;
 const OGG: &[u8] = b"OggS\x00\x02\x00\x00opus-frames-of-a-question";
 
 async fn post(app: &TestApp, user: &User, content_type: &str, body: Vec<u8>) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/media/transcribe"))
-        .bearer_auth(&user.access_token)
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
+    app.post_bytes("/api/media/transcribe", &user.access_token, content_type, body).await
 }
 
 fn transcriptions() -> wiremock::MockBuilder {

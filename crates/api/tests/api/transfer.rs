@@ -22,14 +22,8 @@ async fn send(
     content_type: &str,
     query: &str,
 ) -> reqwest::Response {
-    app.client
-        .post(app.url(&format!("/api/decks/{}/import?{query}", deck["id"].as_str().unwrap())))
-        .bearer_auth(&user.access_token)
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
+    let path = format!("/api/decks/{}/import?{query}", deck["id"].as_str().unwrap());
+    app.post_bytes(&path, &user.access_token, content_type, body).await
 }
 
 async fn report(response: reqwest::Response) -> Value {

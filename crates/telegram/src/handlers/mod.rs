@@ -66,6 +66,12 @@ pub async fn while_typing<T>(bot: &Bot, ctx: &Ctx, work: impl std::future::Futur
     }
 }
 
+/// "Today's limit is used up; it resets in N h" in `template` (`{hours}`, at least one).
+pub fn quota_refusal(template: &str, retry_after_seconds: u64) -> String {
+    let hours = retry_after_seconds.div_ceil(3600).max(1);
+    crate::texts::fill(template, &[("hours", &hours.to_string())])
+}
+
 /// A file the learner sent, fetched through `getFile`, at most `max_bytes` of it (`Ok(None)`:
 /// larger than that, whatever Telegram said its size was).
 pub async fn fetch_file(bot: &Bot, file_id: &str, max_bytes: usize) -> Result<Option<Vec<u8>>, HandlerError> {
@@ -168,17 +174,29 @@ pub async fn replace(
     html: &str,
     keyboard: Option<InlineKeyboardMarkup>,
 ) -> Result<(), HandlerError> {
-    let parts = split_html(html, MESSAGE_LIMIT);
+    replace_parts(bot, ctx, message_id, &split_html(html, MESSAGE_LIMIT), keyboard).await
+}
+
+/// The message becomes the first part and the others follow as new messages, the keyboard
+/// under the last; when Telegram refuses the edit, every part goes out as a new message.
+pub async fn replace_parts(
+    bot: &Bot,
+    ctx: &Ctx,
+    message_id: i32,
+    parts: &[String],
+    keyboard: Option<InlineKeyboardMarkup>,
+) -> Result<(), HandlerError> {
     let Some((first, rest)) = parts.split_first() else {
         return Ok(());
     };
     let first_keyboard = if rest.is_empty() { keyboard.clone() } else { None };
-    match bot.send.edit_html(ctx.chat_id, message_id, first, first_keyboard).await {
-        Ok(()) if rest.is_empty() => Ok(()),
-        Ok(()) => bot.send.send_html_parts(ctx.chat_id, rest, keyboard).await.map(|_| ()).map_err(delivery),
-        Err(ApiError::Refused { .. }) => send(bot, ctx, html, keyboard).await,
-        Err(e) => Err(delivery(e)),
-    }
+    let sent = match bot.send.edit_html(ctx.chat_id, message_id, first, first_keyboard).await {
+        Ok(()) if rest.is_empty() => return Ok(()),
+        Ok(()) => bot.send.send_html_parts(ctx.chat_id, rest, keyboard).await,
+        Err(ApiError::Refused { .. }) => bot.send.send_html_parts(ctx.chat_id, parts, keyboard).await,
+        Err(e) => return Err(delivery(e)),
+    };
+    sent.map(|_| ()).map_err(delivery)
 }
 
 /// Buttons for settings that several handlers show.

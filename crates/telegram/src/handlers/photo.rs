@@ -51,8 +51,7 @@ pub async fn photo(
                 MediaError::TooLarge { .. } => too_large(),
                 MediaError::NotImage => ctx.t.photo_unreadable.to_owned(),
                 MediaError::Quota(services::quota::QuotaError::Exceeded { retry_after_seconds, .. }) => {
-                    let hours = retry_after_seconds.div_ceil(3600).max(1);
-                    fill(ctx.t.quota_exhausted, &[("hours", &hours.to_string())])
+                    super::quota_refusal(ctx.t.quota_exhausted, retry_after_seconds)
                 }
                 other => {
                     tracing::warn!(error = %other, "a photo could not be read");

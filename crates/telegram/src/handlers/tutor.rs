@@ -46,8 +46,7 @@ fn refusal_text(ctx: &Ctx, error: &TutorError) -> Option<String> {
         TutorError::NotConfigured => ctx.t.tutor_unavailable.to_owned(),
         TutorError::ContentRejected(_) => ctx.t.tutor_rejected.to_owned(),
         TutorError::Quota(services::quota::QuotaError::Exceeded { retry_after_seconds, .. }) => {
-            let hours = retry_after_seconds.div_ceil(3600).max(1);
-            fill(ctx.t.quota_exhausted, &[("hours", &hours.to_string())])
+            super::quota_refusal(ctx.t.quota_exhausted, *retry_after_seconds)
         }
         TutorError::Conflict(services::idempotency::IdempotencyConflict::InProgress) => ctx.t.tutor_busy.to_owned(),
         _ => return None,
@@ -58,8 +57,7 @@ pub fn generation_refusal(ctx: &Ctx, error: &GenerateError) -> Option<String> {
     Some(match error {
         GenerateError::NotConfigured => ctx.t.tutor_unavailable.to_owned(),
         GenerateError::Quota(services::quota::QuotaError::Exceeded { retry_after_seconds, .. }) => {
-            let hours = retry_after_seconds.div_ceil(3600).max(1);
-            fill(ctx.t.quota_exhausted, &[("hours", &hours.to_string())])
+            super::quota_refusal(ctx.t.quota_exhausted, *retry_after_seconds)
         }
         GenerateError::Card(CardError::LimitReached(_)) => ctx.t.limit_reached.to_owned(),
         GenerateError::Conflict(_) => ctx.t.tutor_busy.to_owned(),
@@ -220,27 +218,16 @@ impl<'a> Stream<'a> {
         parts: &[String],
         markup: Option<frankenstein::types::InlineKeyboardMarkup>,
     ) -> Result<(), HandlerError> {
-        let (first, rest) = match (self.message_id, parts.split_first()) {
-            (Some(id), Some((first, rest))) => (Some((id, first)), rest),
-            _ => (None, parts),
-        };
-        if let Some((id, html)) = first {
-            let keyboard = if rest.is_empty() { markup.clone() } else { None };
-            if self.bot.send.edit_html(self.ctx.chat_id, id, html, keyboard).await.is_err() {
-                // The streamed message cannot be edited: send the whole answer afresh.
-                return self
-                    .bot
-                    .send
-                    .send_html_parts(self.ctx.chat_id, parts, markup)
-                    .await
-                    .map(|_| ())
-                    .map_err(super::delivery);
-            }
+        match self.message_id {
+            Some(id) => super::replace_parts(self.bot, self.ctx, id, parts, markup).await,
+            None => self
+                .bot
+                .send
+                .send_html_parts(self.ctx.chat_id, parts, markup)
+                .await
+                .map(|_| ())
+                .map_err(super::delivery),
         }
-        if !rest.is_empty() {
-            self.bot.send.send_html_parts(self.ctx.chat_id, rest, markup).await.map_err(super::delivery)?;
-        }
-        Ok(())
     }
 }
 

@@ -40,8 +40,7 @@ pub async fn voice(bot: &Bot, ctx: &Ctx, voice: &Voice) -> Result<(), HandlerErr
                 MediaError::NotAudio => ctx.t.voice_unreadable.to_owned(),
                 MediaError::Silent => ctx.t.voice_silent.to_owned(),
                 MediaError::Quota(services::quota::QuotaError::Exceeded { retry_after_seconds, .. }) => {
-                    let hours = retry_after_seconds.div_ceil(3600).max(1);
-                    fill(ctx.t.voice_quota_exhausted, &[("hours", &hours.to_string())])
+                    super::quota_refusal(ctx.t.voice_quota_exhausted, retry_after_seconds)
                 }
                 other => {
                     tracing::warn!(error = %other, "a voice message could not be transcribed");
