@@ -4,13 +4,19 @@
     pip install -r scripts/testdata/requirements-anki.txt   # genanki==0.13.1, zstandard==0.25.0
     python3 scripts/testdata/anki-packages.py crates/api/tests/api/data
 
-Writes two files into the given directory:
+Writes three files into the given directory:
 
 - `genanki-basic.apkg`: made by the `genanki` package (an independent `.apkg` writer):
   `collection.anki2` in schema 11 plus a media map and one media file. Its note type has the
   fields Wort / Übersetzung / Audio (names our importer does not know, so it must map by
   position), and the notes carry HTML, entities, `[sound:…]`, `<img>`, `<br>`, a note repeated
   with other casing and a note with an empty second field.
+- `anki21.apkg`: the layout of Anki 2.1 (before 2.1.50) packages exported without "support
+  older Anki versions": the real collection (written by genanki, schema 11) as
+  `collection.anki21`, and beside it the dummy `collection.anki2` that Anki's own exporter
+  (`AnkiPackageExporter._addDummyCollection`) adds for older versions, one note saying "This
+  file requires a newer version of Anki." (also written by genanki). An importer that reads the
+  stub instead of the real collection imports that sentence.
 - `anki21b.apkg`: the layout of Anki 2.1.50+ packages, which genanki cannot write:
   `collection.anki21b` (SQLite in schema 18, compressed with zstd), a zstd-compressed `media`
   map, a `meta` file (protobuf: version 3) and the legacy `collection.anki2` stub that tells
@@ -61,6 +67,12 @@ def repack(source: bytes) -> bytes:
     return out.getvalue()
 
 
+def genanki_package(workdir: Path, name: str, deck: genanki.Deck, media_files: list[str] | None = None) -> bytes:
+    path = workdir / name
+    genanki.Package(deck, media_files=media_files or []).write_to_file(str(path), timestamp=TIMESTAMP)
+    return path.read_bytes()
+
+
 def genanki_basic(workdir: Path) -> bytes:
     model = genanki.Model(
         1_607_392_319,
@@ -81,10 +93,55 @@ def genanki_basic(workdir: Path) -> bytes:
         deck.add_note(genanki.Note(model=model, fields=list(fields), guid=f"la-test-{index}"))
     media = workdir / "hund.mp3"
     media.write_bytes(b"ID3 not really audio")
-    package = genanki.Package(deck, media_files=[str(media)])
-    path = workdir / "genanki.apkg"
-    package.write_to_file(str(path), timestamp=TIMESTAMP)
-    return repack(path.read_bytes())
+    return repack(genanki_package(workdir, "genanki.apkg", deck, [str(media)]))
+
+
+def anki21(workdir: Path) -> bytes:
+    model = genanki.Model(
+        1_607_392_320,
+        "Basic (and reversed card)",
+        fields=[{"name": "Front"}, {"name": "Back"}],
+        templates=[
+            {"name": "Card 1", "qfmt": "{{Front}}", "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"},
+            {"name": "Card 2", "qfmt": "{{Back}}", "afmt": "{{FrontSide}}<hr id=answer>{{Front}}"},
+        ],
+    )
+    deck = genanki.Deck(2_059_400_111, "Español::Comida")
+    notes = [
+        ("la <b>manzana</b>", "яблоко"),
+        ("el pan&nbsp;", "хлеб<br>батон"),
+        ("<span style=\"color: red\">el queso</span>", "сыр<img src=\"queso.png\">"),
+    ]
+    for index, fields in enumerate(notes):
+        deck.add_note(genanki.Note(model=model, fields=list(fields), guid=f"la-21-{index}"))
+    real = genanki_package(workdir, "anki21-real.apkg", deck)
+    # Anki 2.1's exporter: a fresh collection with one Basic note, for versions before 2.1.
+    stub_model = genanki.Model(
+        1_607_392_321,
+        "Basic",
+        fields=[{"name": "Front"}, {"name": "Back"}],
+        templates=[{"name": "Card 1", "qfmt": "{{Front}}", "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}],
+    )
+    stub_deck = genanki.Deck(1, "Default")
+    stub_deck.add_note(
+        genanki.Note(model=stub_model, fields=["This file requires a newer version of Anki.", ""], guid="la-21-stub")
+    )
+    stub = genanki_package(workdir, "anki21-stub.apkg", stub_deck)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(real)) as zreal, zipfile.ZipFile(io.BytesIO(stub)) as zstub, zipfile.ZipFile(
+        out, "w"
+    ) as zout:
+        # Anki writes the real collection first, then the media map, then the dummy.
+        for name, data in [
+            ("collection.anki21", zreal.read("collection.anki2")),
+            ("media", zreal.read("media")),
+            ("collection.anki2", zstub.read("collection.anki2")),
+        ]:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, data)
+    return out.getvalue()
 
 
 SCHEMA_18 = """
@@ -206,15 +263,23 @@ def main() -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         basic = genanki_basic(Path(tmp))
+        middle = anki21(Path(tmp))
         newest = anki21b(Path(tmp))
     basic_notes = read_back(basic, "collection.anki2")
     assert len(basic_notes) == 6 and basic_notes[0][0] == "der <b>Hund</b>", basic_notes
+    middle_notes = read_back(middle, "collection.anki21")
+    fronts = ["la <b>manzana</b>", "el pan&nbsp;", '<span style="color: red">el queso</span>']
+    assert [n[0] for n in middle_notes] == fronts, middle_notes
+    stub_notes = read_back(middle, "collection.anki2")
+    assert stub_notes == [["This file requires a newer version of Anki.", ""]], stub_notes
     newest_notes = read_back(newest, "collection.anki21b")
     assert [n[0] for n in newest_notes] == ["der Tisch", "der Stuhl", "das Fenster"], newest_notes
     (out_dir / "genanki-basic.apkg").write_bytes(basic)
+    (out_dir / "anki21.apkg").write_bytes(middle)
     (out_dir / "anki21b.apkg").write_bytes(newest)
     print(
         f"genanki-basic.apkg: {len(basic)} bytes, {len(basic_notes)} notes; "
+        f"anki21.apkg: {len(middle)} bytes, {len(middle_notes)} notes; "
         f"anki21b.apkg: {len(newest)} bytes, {len(newest_notes)} notes",
         file=sys.stderr,
     )

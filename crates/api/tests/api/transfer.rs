@@ -380,6 +380,55 @@ async fn an_anki_21b_package_is_read_from_its_zstd_collection_with_field_names()
 }
 
 #[tokio::test]
+async fn an_anki_21_package_is_read_from_its_real_collection_not_the_stub_beside_it() {
+    let app = spawn_app().await;
+    let (user, deck) = learner(&app, 63).await;
+    let package = fixture("anki21.apkg");
+    let preview =
+        report(send(&app, &user, &deck, package.clone(), "application/octet-stream", "dry_run=true").await).await;
+    // Two templates make two cards of each note; a note is one card here.
+    assert_eq!(
+        (&preview["source"], &preview["created"], &preview["needs_mapping"]),
+        (&json!("apkg"), &json!(3), &json!(false)),
+        "{preview}"
+    );
+    assert_eq!(
+        preview["columns"],
+        json!([
+            {"index": 0, "name": "Front", "role": "front"},
+            {"index": 1, "name": "Back", "role": "back"}
+        ])
+    );
+    assert_eq!(app.count("SELECT count(*) FROM cards").await, 0);
+
+    let done = report(send(&app, &user, &deck, package, "application/zip", "dry_run=false").await).await;
+    assert_eq!((&done["created"], &done["errors"], &done["duplicates"]), (&json!(3), &json!([]), &json!([])));
+    assert_eq!(
+        cards_of(&app, &user).await,
+        vec![
+            ("el pan".to_owned(), "хлеб\nбатон".to_owned(), None),
+            ("el queso".to_owned(), "сыр".to_owned(), None),
+            ("la manzana".to_owned(), "яблоко".to_owned(), None),
+        ],
+        "the collection.anki21, never the 'requires a newer version' note of collection.anki2"
+    );
+}
+
+#[tokio::test]
+async fn an_anki_package_over_the_plan_limit_creates_nothing() {
+    let app = spawn_app_with(&[("FREE_MAX_CARDS", "2")]).await;
+    let (user, deck) = learner(&app, 64).await;
+    // Four valid notes for a plan of two cards: all or nothing, as for a text file.
+    let response = send(&app, &user, &deck, fixture("genanki-basic.apkg"), "application/zip", "dry_run=false").await;
+    let body = assert_contract(response, 402, "LIMIT_REACHED").await;
+    assert_eq!(body["error"]["details"]["max"], 2, "{body}");
+    assert_eq!(app.count("SELECT count(*) FROM cards").await, 0);
+    let response = send(&app, &user, &deck, fixture("anki21b.apkg"), "application/zip", "dry_run=false").await;
+    assert_contract(response, 402, "LIMIT_REACHED").await;
+    assert_eq!(app.count("SELECT count(*) FROM cards").await, 0);
+}
+
+#[tokio::test]
 async fn our_own_package_reads_back() {
     let app = spawn_app().await;
     let (user, deck) = learner(&app, 60).await;
