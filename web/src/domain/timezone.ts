@@ -1,4 +1,5 @@
-import type { TimeZone } from '../api/types';
+import type { InterfaceLanguage, TimeZone } from '../api/types';
+import { ZONE_ALSO_FOUND_AS, ZONE_NAMES_RU, ZONE_REGIONS_RU } from './zoneNamesRu';
 
 /**
  * A zone name from the runtime (Intl) or the server, as the contract's type for `PATCH /api/me`.
@@ -52,9 +53,12 @@ function offsetMinutes(offset: string): number {
 export interface ZoneOption {
   zone: string;
   offset: string;
-  /** "UTC+05:00 · Yekaterinburg (Asia)". */
+  /** "UTC+05:00 · Yekaterinburg (Asia)"; in Russian "UTC+05:00 · Екатеринбург (Азия)". */
   label: string;
-  /** What a search matches: the zone's words folded (no case, no diacritics). */
+  /**
+   * What a search matches, folded (no case, no diacritics): the zone's words, its offset, and
+   * its Russian name and other cities in its zone in any interface language.
+   */
   key: string;
 }
 
@@ -62,16 +66,34 @@ export function foldForSearch(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-/** Zones with their current UTC offsets, west to east, then by name. */
-export function zoneOptions(zones: string[], at: Date = new Date()): ZoneOption[] {
+/** The city of a zone for the learner: "Мадрид" in Russian where known, else "Madrid". */
+export function zoneCity(zone: string, lang: InterfaceLanguage): string {
+  const russian = lang === 'ru' ? ZONE_NAMES_RU[zone] : undefined;
+  return russian ?? (zone.split('/').at(-1) ?? zone).replace(/_/g, ' ');
+}
+
+function zoneRegion(zone: string, lang: InterfaceLanguage): string {
+  const parts = zone.split('/').slice(0, -1);
+  if (lang === 'ru' && parts[0]) parts[0] = ZONE_REGIONS_RU[parts[0]] ?? parts[0];
+  return parts.join('/').replace(/_/g, ' ');
+}
+
+/** Zones with their current UTC offsets, west to east, then by name; labels in `lang`. */
+export function zoneOptions(zones: string[], at: Date = new Date(), lang: InterfaceLanguage = 'en'): ZoneOption[] {
   return zones
     .map((zone) => {
       const offset = utcOffset(zone, at) || 'UTC';
-      const parts = zone.split('/');
-      const city = (parts.at(-1) ?? zone).replace(/_/g, ' ');
-      const region = parts.slice(0, -1).join('/').replace(/_/g, ' ');
+      const city = zoneCity(zone, lang);
+      const region = zoneRegion(zone, lang);
       const label = `${offset} · ${city}${region ? ` (${region})` : ''}`;
-      return { zone, offset, label, key: foldForSearch(`${zone.replace(/[_/]/g, ' ')} ${offset}`) };
+      const words = [
+        zone.replace(/[_/]/g, ' '),
+        offset,
+        ZONE_NAMES_RU[zone] ?? '',
+        ZONE_ALSO_FOUND_AS[zone] ?? '',
+        zoneRegion(zone, 'ru'),
+      ];
+      return { zone, offset, label, key: foldForSearch(words.join(' ')) };
     })
     .sort((a, b) => offsetMinutes(a.offset) - offsetMinutes(b.offset) || a.zone.localeCompare(b.zone));
 }

@@ -2,7 +2,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import type { Me, MePatch } from '../api/types';
 import { InterfaceLanguagePicker } from '../components/InterfaceLanguagePicker';
 import { InlineError } from '../components/States';
-import { asTimeZone, detectedTimeZone, searchZones, timeZones, zoneOptions } from '../domain/timezone';
+import { asTimeZone, detectedTimeZone, searchZones, timeZones, zoneCity, zoneOptions } from '../domain/timezone';
 import { usePatchMe } from '../hooks/queries';
 import { toInterfaceLanguage, useI18n } from '../i18n/i18n';
 import { haptics } from '../telegram/haptics';
@@ -49,7 +49,7 @@ function hourLabel(hour: number): string {
 
 /** Account settings saved with PATCH /api/me. */
 export function SettingsForm({ me }: { me: Me }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const saved = settingsOf(me);
   const [form, setForm] = useState<Settings>(saved);
   const [base, setBase] = useState<Settings>(saved);
@@ -60,7 +60,10 @@ export function SettingsForm({ me }: { me: Me }) {
   }
   const patchMe = usePatchMe();
   const detected = detectedTimeZone();
-  const options = useMemo(() => zoneOptions(timeZones(detected, saved.timezone)), [detected, saved.timezone]);
+  const options = useMemo(
+    () => zoneOptions(timeZones(detected, saved.timezone), new Date(), lang),
+    [detected, saved.timezone, lang],
+  );
   const [zoneQuery, setZoneQuery] = useState('');
   const shownZones = searchZones(options, zoneQuery, form.timezone);
   const manual = me.user.timezone_source === 'manual';
@@ -180,7 +183,7 @@ export function SettingsForm({ me }: { me: Me }) {
         )}
         <small className="hint" data-testid="timezone-source">
           {manual ? t('settings.timezoneManual') : t('settings.timezoneDevice')}{' '}
-          {t('settings.timezoneDetected', { zone: detected })}
+          {t('settings.timezoneDetected', { zone: zoneCity(detected, lang) })}
         </small>
         {manual && (
           <button
@@ -195,7 +198,7 @@ export function SettingsForm({ me }: { me: Me }) {
               )
             }
           >
-            {t('settings.timezoneFollow', { zone: detected })}
+            {t('settings.timezoneFollow', { zone: zoneCity(detected, lang) })}
           </button>
         )}
       </fieldset>
