@@ -111,7 +111,7 @@ export function fileErrorText(t: Translate, error: unknown): string | null {
 export function rowErrorText(t: Translate, error: ImportReport['errors'][number]): string {
   // A code this app does not know yet (a newer server) falls back to the server's sentence.
   const key: MessageKey | undefined = ROW_CODE_KEYS[error.code];
-  const text = key ? t(key, { field: error.field ?? '', max: error.max ?? '' }) : error.message;
+  const text = key ? t(key, { field: error.field ?? '', max: error.max ?? '?' }) : error.message;
   return t('transfer.rowCode', { row: error.row, text });
 }
 

@@ -30,6 +30,70 @@ describe('i18n', () => {
     expect(format('{n, plural, one {# card} other {# cards}} left', { n: 3 }, 'en')).toBe('3 cards left');
   });
 
+  it('agrees the nouns after a number in the catalogues at 1, 2, 5 and 21', () => {
+    const at = (lang: 'ru' | 'en', key: Parameters<ReturnType<typeof translator>>[0], name: string) =>
+      [1, 2, 5, 21].map((n) => translator(lang)(key, { [name]: n, used: 0, time: '00:00', word: 'x', field: 'back' }));
+    expect(at('en', 'transfer.confirm', 'count')).toEqual([
+      'Import 1 card',
+      'Import 2 cards',
+      'Import 5 cards',
+      'Import 21 cards',
+    ]);
+    expect(at('en', 'error.LIMIT_REACHED', 'max')).toEqual([
+      'Your plan limit is reached: at most 1 language.',
+      'Your plan limit is reached: at most 2 languages.',
+      'Your plan limit is reached: at most 5 languages.',
+      'Your plan limit is reached: at most 21 languages.',
+    ]);
+    expect(at('en', 'error.LIMIT_REACHED.cards', 'max')[0]).toBe('Your plan limit is reached: at most 1 card.');
+    expect(at('en', 'generate.tooMany', 'max')).toEqual([
+      'At most 1 word at a time.',
+      'At most 2 words at a time.',
+      'At most 5 words at a time.',
+      'At most 21 words at a time.',
+    ]);
+    expect(at('en', 'chat.quotaExceeded.text', 'max')[0]).toBe(
+      'You have used 0 of 1 tutor message today. You can write again from 00:00.',
+    );
+    expect(at('ru', 'generate.tooMany', 'max')).toEqual([
+      'Не больше 1 слова за раз.',
+      'Не больше 2 слов за раз.',
+      'Не больше 5 слов за раз.',
+      'Не больше 21 слова за раз.',
+    ]);
+    expect(at('ru', 'generate.tooLong', 'max')).toEqual([
+      'Длиннее 1 символа: x',
+      'Длиннее 2 символов: x',
+      'Длиннее 5 символов: x',
+      'Длиннее 21 символа: x',
+    ]);
+    expect(at('ru', 'chat.quotaExceeded.text', 'max')).toEqual(
+      ['1 сообщения', '2 сообщений', '5 сообщений', '21 сообщения'].map(
+        (quota) => `Сегодня использовано 0 из ${quota} репетитору. Новые можно будет отправить с 00:00.`,
+      ),
+    );
+    expect(at('ru', 'transfer.code.TOO_LONG', 'max')).toEqual([
+      'слишком длинное поле «back» (больше 1 символа)',
+      'слишком длинное поле «back» (больше 2 символов)',
+      'слишком длинное поле «back» (больше 5 символов)',
+      'слишком длинное поле «back» (больше 21 символа)',
+    ]);
+    expect(at('ru', 'profile.limit.title', 'max')[1]).toBe('На бесплатном тарифе — 2 языка');
+  });
+
+  it('leaves no number before a noun without a plural slot', () => {
+    // "{max} cards", "{n} слов": a number slot followed by a noun must be a plural slot.
+    const english = /\{\w+\} (cards?|words?|languages?|characters?|messages?|tutor messages?|lines?|rows?|decks?)\b/;
+    const russian = /\{\w+\} (карточ|слов|язык|символ|сообщени|строк|колод)/;
+    for (const [key, text] of Object.entries(en)) expect(english.test(text), `en ${key}: ${text}`).toBe(false);
+    for (const [key, text] of Object.entries(ru)) expect(russian.test(text), `ru ${key}: ${text}`).toBe(false);
+  });
+
+  it('takes the "other" form when a plural slot is given no number', () => {
+    expect(translator('en')('error.LIMIT_REACHED', { max: '?' })).toBe('Your plan limit is reached: at most ? languages.');
+    expect(format('{n, plural, one {# card} other {# cards}}', {}, 'en')).toBe('{n, plural, one {# card} other {# cards}}');
+  });
+
   it('leaves unknown slots visible', () => {
     expect(format('{a} and {b}', { a: 1 })).toBe('1 and {b}');
   });

@@ -23,16 +23,18 @@ const PLURAL_FORM = /(\w+)\s*\{([^{}]*)\}/g;
 
 /**
  * Fills `{name}` slots and ICU-style plural slots (the category by `Intl.PluralRules`, `#` the
- * number, `other` the fallback); unknown slots stay visible so a missing value is noticed.
+ * number, `other` the fallback); unknown slots stay visible so a missing value is noticed. A
+ * plural slot given a string (a "?" for a number the server left out) takes the `other` form.
  */
 export function format(template: string, params?: Params, lang: InterfaceLanguage = 'ru'): string {
   if (!params) return template;
   const plurals = template.replace(PLURAL, (slot, name: string, body: string) => {
     const value = params[name];
-    if (typeof value !== 'number') return slot;
+    if (value === undefined) return slot;
     const forms = new Map<string, string>();
     for (const [, category, text] of body.matchAll(PLURAL_FORM)) forms.set(category ?? '', text ?? '');
-    const form = forms.get(pluralCategory(lang, value)) ?? forms.get('other') ?? '';
+    const category = typeof value === 'number' ? pluralCategory(lang, value) : 'other';
+    const form = forms.get(category) ?? forms.get('other') ?? '';
     return form.replace(/#/g, String(value));
   });
   return plurals.replace(/\{(\w+)\}/g, (slot, name: string) => (name in params ? String(params[name]) : slot));
