@@ -4,6 +4,8 @@
 //   POST /v1/chat/completions   card generation (response_format json_schema "card"), a photo's
 //                               reading ("photo_reading") or the tutor ("tutor_answer", streamed
 //                               or not)
+//   POST /v1/audio/transcriptions  a recording (multipart `file` + `model`) as one fixed
+//                               Spanish question
 //   POST /v1/moderations        never flags anything
 //   GET  /health                200 "ok" (scripts/e2e.sh waits for it)
 //   GET  /control               the current switches and counters as JSON
@@ -34,6 +36,9 @@ const TUTOR_PIECES = TUTOR_ANSWER.match(/[\s\S]{1,9}/g);
 if (TUTOR_PIECES.join('') !== TUTOR_ANSWER) throw new Error('fake-llm: the pieces do not make up the answer');
 
 const state = { pleaseFailLeft: PLEASE_FAIL_TIMES, requests: 0, byKind: {} };
+
+/** What every recording "says" (scripts and specs look for it in the chat). */
+const SPOKEN = '¿Cómo se dice «la casa»?';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -126,8 +131,17 @@ async function chatCompletions(request, response) {
   const format = body.response_format;
 
   if (format?.type === 'json_schema' && format?.json_schema?.name === 'photo_reading') {
-    // A picture of a menu, whatever was sent: the text and one word from it.
-    const reading = { text: 'Menú\nla casa de comidas', words: [{ word: 'la casa', translation: 'дом' }] };
+    // A picture of a menu, whatever was sent: its text and four words from it (api-server drops
+    // the ones the learner already has cards for).
+    const reading = {
+      text: 'Menú del día\nla casa de comidas\nsopa de ajo · pan · flan',
+      words: [
+        { word: 'la casa', translation: 'дом' },
+        { word: 'la sopa', translation: 'суп' },
+        { word: 'el pan', translation: 'хлеб' },
+        { word: 'el flan', translation: 'флан' },
+      ],
+    };
     log(request, 'photo', 200);
     sendJson(response, 200, completion(model, JSON.stringify(reading)));
     return;
@@ -190,6 +204,24 @@ const server = createServer(async (request, response) => {
       }
       log(request, 'control', 200, `please_fail_left=${state.pleaseFailLeft}`);
       sendJson(response, 200, { please_fail_left: state.pleaseFailLeft, requests: state.requests });
+      return;
+    }
+    if (request.method === 'POST' && path === '/v1/audio/transcriptions') {
+      if (request.headers.authorization !== `Bearer ${KEY}`) {
+        log(request, 'auth', 401);
+        openAiError(response, 401, 'Incorrect API key provided', 'invalid_request_error');
+        return;
+      }
+      const chunks = [];
+      for await (const chunk of request) chunks.push(chunk);
+      const form = Buffer.concat(chunks).toString('latin1');
+      if (!/name="file"/.test(form) || !/name="model"/.test(form)) {
+        log(request, 'speech', 400, 'no file or model part');
+        openAiError(response, 400, 'A multipart form with `file` and `model` is expected', 'invalid_request_error');
+        return;
+      }
+      log(request, 'speech', 200, `bytes=${form.length}`);
+      sendJson(response, 200, { text: SPOKEN });
       return;
     }
     if (request.method === 'POST' && (path === '/v1/chat/completions' || path === '/v1/moderations')) {

@@ -47,7 +47,8 @@ export async function hasHorizontalScroll(page: Page): Promise<boolean> {
 export async function overflowingElements(page: Page): Promise<string[]> {
   return page.evaluate(() =>
     [...document.querySelectorAll<HTMLElement>('button, a, h1, h2, label, p, select, input')]
-      .filter((el) => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+      // Visually hidden controls (a file input inside its label) are clipped on purpose.
+      .filter((el) => el.offsetParent !== null && !el.closest('.visually-hidden') && el.scrollWidth > el.clientWidth + 1)
       .filter((el) => getComputedStyle(el).overflowX !== 'auto')
       .map((el) => `${el.tagName.toLowerCase()}: ${el.textContent?.trim().slice(0, 40) ?? ''}`),
   );

@@ -157,6 +157,12 @@ impl MediaService {
         Self { llm, quotas, profiles, prompts, db }
     }
 
+    /// Whether voice can be turned into text on this server (the Mini App hides the microphone
+    /// otherwise).
+    pub fn speech_available(&self) -> bool {
+        self.llm.as_ref().is_some_and(LlmGateway::transcribes)
+    }
+
     /// The text of 1–3 pictures and up to ten words from it that the learner has no card for.
     /// Counted as one tutor message; a failed call charges nothing.
     pub async fn read_photo(&self, user_id: UserId, pictures: Vec<Vec<u8>>) -> Result<PhotoReading, MediaError> {

@@ -34,7 +34,7 @@ describe('ApiClient', () => {
       'GET /api/decks/d1/export Bearer access-2',
     ]);
 
-    expect(await client.postText('/api/decks/d1/import?dry_run=true', 'a\tб', 'text/tab-separated-values')).toEqual({
+    expect(await client.postBody('/api/decks/d1/import?dry_run=true', 'a\tб', 'text/tab-separated-values')).toEqual({
       dry_run: true,
     });
     expect(requests.at(-1)).toMatchObject({ body: 'a\tб', contentType: 'text/tab-separated-values' });

@@ -25,7 +25,7 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 interface FetchInit {
   method: Method;
   headers: Record<string, string>;
-  body?: string | Blob;
+  body?: string | Blob | FormData;
   signal?: AbortSignal;
 }
 
@@ -99,12 +99,14 @@ export class ApiClient {
     return this.authorized((token) => this.send<T>(method, path, body, token));
   }
 
-  /** POSTs a raw body (a file to import: text or an Anki package) and reads the JSON answer. */
-  postText<T>(path: string, text: string | Blob, contentType: string): Promise<T> {
+  /**
+   * POSTs a raw body (a file to import, a recording) and reads the JSON answer. Without a
+   * content type (a FormData form) the browser writes it, multipart boundary included.
+   */
+  postBody<T>(path: string, body: string | Blob | FormData, contentType?: string): Promise<T> {
+    const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
     return this.authorized(async (token) =>
-      readJson<T>(
-        await this.fetchOk(path, { method: 'POST', headers: { 'content-type': contentType }, body: text }, token),
-      ),
+      readJson<T>(await this.fetchOk(path, { method: 'POST', headers, body }, token)),
     );
   }
 

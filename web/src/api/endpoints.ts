@@ -21,6 +21,7 @@ import type {
   NewCard,
   NewDeck,
   NewProfile,
+  PhotoReading,
   Profile,
   ProfileList,
   ProfilePatch,
@@ -29,6 +30,7 @@ import type {
   StudyMoreRequest,
   StudyMoreResult,
   StudyQueue,
+  Transcript,
   UndoResult,
 } from './types';
 
@@ -87,7 +89,7 @@ export const api = {
    * which column is what. 402 LIMIT_REACHED when it does not fit.
    */
   importDeck: (client: ApiClient, deckId: string, file: ImportFile, dryRun: boolean, mapping?: ImportMapping) =>
-    client.postText<ImportReport>(
+    client.postBody<ImportReport>(
       `/api/decks/${id(deckId)}/import${queryString({
         dry_run: dryRun,
         columns: mapping?.columns.join(','),
@@ -123,6 +125,16 @@ export const api = {
   exportMe: (client: ApiClient) => client.getBlob('/api/me/export'),
   /** Erases the account and all its data. */
   deleteMe: (client: ApiClient) => client.delete('/api/me'),
+
+  /** 1–3 pictures as a multipart form, each a part named `image`; costs one tutor message. */
+  readPhotos: (client: ApiClient, pictures: Blob[]) => {
+    const form = new FormData();
+    for (const picture of pictures) form.append('image', picture);
+    return client.postBody<PhotoReading>('/api/media/ocr', form);
+  },
+  /** A recording as the raw body; the server tells the audio format by its bytes. */
+  transcribe: (client: ApiClient, recording: Blob) =>
+    client.postBody<Transcript>('/api/media/transcribe', recording, 'application/octet-stream'),
 
   /** The active profile's tutor dialog: `limit` messages older than `before`, oldest first. */
   dialogHistory: (client: ApiClient, options: { before?: string; limit?: number } = {}) =>

@@ -3783,6 +3783,8 @@ export interface components {
         Features: {
             /** @description An LLM provider is configured: the tutor and card generation work. */
             llm: boolean;
+            /** @description Speech to text works: the tutor takes voice questions (`POST /api/media/transcribe`). */
+            speech: boolean;
         };
         /** @description Key forms, e.g. {"plural": "Hunde"} */
         FormsValue: {

@@ -135,3 +135,10 @@ export type WordResult = Schemas['WordResultResponse'];
 
 /** Its answer: the `done` frame of the stream, or the JSON body. */
 export type GenerateReport = ResponseBody<'/api/cards/generate', 'post'>;
+
+/** `POST /api/media/ocr`: the text in the pictures and the words from it not yet in the cards. */
+export type PhotoReading = ResponseBody<'/api/media/ocr', 'post'>;
+/** A word a photo offers: the word as written there and its translation. */
+export type PhotoWord = Schemas['SuggestedWord'];
+/** `POST /api/media/transcribe`: what a recording says. */
+export type Transcript = ResponseBody<'/api/media/transcribe', 'post'>;

@@ -241,16 +241,21 @@ export function useTutorChat(profileId: string | null) {
 
   const busy = exchange !== null && exchange.phase !== 'failed';
 
-  /** Sends the draft as a new message. */
-  const send = () => {
-    const text = draft.trim();
+  /** Sends `text` as a new message; false when it cannot go now (nothing to send, busy). */
+  const sendText = (raw: string): boolean => {
+    const text = raw.trim();
     // Only once the history is there: an answer needs a cached dialog to go into.
-    if (!text || busy || !history.data) return;
+    if (!text || busy || !history.data) return false;
     // An earlier failed message stays in the history as it is on the server, unanswered.
     if (exchange?.phase === 'failed' && exchange.userMessageId) keepUnanswered(exchange.userMessageId, exchange.text);
-    setDraft('');
     haptics.impact('light');
     void run({ request: { message: text }, knownId: null }, text);
+    return true;
+  };
+
+  /** Sends the draft as a new message. */
+  const send = () => {
+    if (sendText(draft)) setDraft('');
   };
 
   /** Stops the answer being streamed; the message then waits with a Retry. */
@@ -324,6 +329,7 @@ export function useTutorChat(profileId: string | null) {
       setDraft(text);
     },
     send,
+    sendText,
     stop,
     retry,
     retryUnanswered,

@@ -1,4 +1,4 @@
-import type { KeyboardEvent, RefObject } from 'react';
+import type { KeyboardEvent, ReactNode, RefObject } from 'react';
 import { Link } from 'react-router-dom';
 import type { Quota } from '../api/types';
 import { MESSAGE_MAX } from '../chat/tutorChat';
@@ -6,7 +6,10 @@ import { formatResetTime, quotaLeft } from '../domain/quota';
 import { useI18n } from '../i18n/i18n';
 import { InlineError } from './States';
 
-/** The tutor's message box: Enter sends, Shift+Enter is a new line, the length is counted. */
+/**
+ * The tutor's message box: Enter sends, Shift+Enter is a new line, the length is counted;
+ * `voice` (the microphone) sits between the box and Send when the server takes voice.
+ */
 export function Composer({
   inputRef,
   value,
@@ -14,6 +17,7 @@ export function Composer({
   onSend,
   busy,
   error,
+  voice,
 }: {
   inputRef: RefObject<HTMLTextAreaElement | null>;
   value: string;
@@ -21,6 +25,7 @@ export function Composer({
   onSend: () => void;
   busy: boolean;
   error: unknown;
+  voice?: ReactNode;
 }) {
   const { t } = useI18n();
   const canSend = !busy && value.trim().length > 0;
@@ -53,6 +58,7 @@ export function Composer({
           onChange={(event) => onChange(event.target.value)}
           onKeyDown={onKeyDown}
         />
+        {voice}
         <button type="submit" className="button button-primary composer-send" disabled={!canSend} aria-busy={busy}>
           {t('chat.send')}
         </button>

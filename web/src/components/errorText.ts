@@ -31,6 +31,15 @@ function specificKey(error: ApiError): MessageKey | undefined {
     if (details.reason === 'nothing_to_undo') return 'error.NOTHING_TO_UNDO';
     if (details.reason === 'in_progress') return 'error.IN_PROGRESS';
   }
+  if (error.code === 'INVALID_FIELD_VALUE') {
+    if (details.reason === 'not_an_image') return 'error.media.notAnImage';
+    if (details.reason === 'picture_count') return 'error.media.pictureCount';
+    if (details.reason === 'not_audio') return 'error.media.notAudio';
+    if (details.reason === 'silent') return 'error.media.silent';
+  }
+  if (error.code === 'PAYLOAD_TOO_LARGE') return 'error.PAYLOAD_TOO_LARGE';
+  if (error.code === 'LLM_NOT_CONFIGURED' && details.reason === 'speech_unavailable') return 'error.media.speechUnavailable';
+  if (error.code === 'QUOTA_EXCEEDED' && details.kind === 'voice') return 'error.QUOTA_EXCEEDED.voice';
   return undefined;
 }
 
@@ -48,7 +57,11 @@ export function errorText(t: Translate, error: unknown): string {
     }
     const key = specificKey(error) ?? KNOWN_CODES[error.code];
     if (key) {
-      return t(key, { max: error.detailNumber('max') ?? '?' });
+      const maxBytes = error.detailNumber('max_bytes');
+      return t(key, {
+        max: error.detailNumber('max') ?? '?',
+        mb: maxBytes === undefined ? '?' : Math.floor(maxBytes / (1024 * 1024)),
+      });
     }
     return t(error.status >= 500 ? 'error.server' : 'error.unknown');
   }

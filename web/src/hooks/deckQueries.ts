@@ -56,7 +56,7 @@ export function useCard(id: string) {
 }
 
 /** Any deck or card change can move counts on every deck list, Home included. */
-function useInvalidateDecksAndCards() {
+export function useInvalidateDecksAndCards() {
   const queryClient = useQueryClient();
   return () =>
     Promise.all([

@@ -27,7 +27,7 @@ export function llmAvailable(me: Me | undefined): boolean {
  */
 export function rememberLlmUnavailable(queryClient: QueryClient): void {
   queryClient.setQueryData<Me>(queryKeys.me, (me) =>
-    me ? { ...me, features: { ...me.features, llm: false } } : me,
+    me ? { ...me, features: { ...me.features, llm: false, speech: false } } : me,
   );
 }
 

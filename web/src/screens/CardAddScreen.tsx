@@ -4,6 +4,7 @@ import type { Card, Deck } from '../api/types';
 import { CardForm } from '../components/CardForm';
 import { CardSaveError } from '../components/CardSaveError';
 import { GenerateCards } from '../components/GenerateCards';
+import { PhotoWords } from '../components/PhotoWords';
 import { ErrorState, Skeleton } from '../components/States';
 import { useCreateCard, useDeck } from '../hooks/deckQueries';
 import { llmAvailable, useMe } from '../hooks/queries';
@@ -11,13 +12,16 @@ import { useI18n } from '../i18n/i18n';
 import { haptics } from '../telegram/haptics';
 import { emptyCardForm, newCardOf } from './cardForm';
 
-type Mode = 'manual' | 'generate';
+type Mode = 'manual' | 'generate' | 'photo';
+const MODES: Mode[] = ['manual', 'generate', 'photo'];
+const MODE_LABEL = { manual: 'card.mode.manual', generate: 'card.mode.generate', photo: 'card.mode.photo' } as const;
 
 /**
  * `/cards/:deckId/add`: one card typed by hand (the form clears for the next one), or
- * `?mode=generate`: cards generated from a list of words. The mode stays put while a
- * generation runs (switching would drop its results); without an LLM on the server the
- * generate mode is shown disabled with the reason, and the hand form is used.
+ * `?mode=generate`: cards generated from a list of words, or `?mode=photo`: words read from
+ * a photo. The mode stays put while a generation runs (switching would drop its results);
+ * without an LLM on the server both AI modes are shown disabled with the reason, and the hand
+ * form is used.
  */
 export function CardAddScreen() {
   const { t } = useI18n();
@@ -27,7 +31,8 @@ export function CardAddScreen() {
   const [params, setParams] = useSearchParams();
   const [generating, setGenerating] = useState(false);
   const llm = llmAvailable(me.data);
-  const mode: Mode = params.get('mode') === 'generate' && llm ? 'generate' : 'manual';
+  const asked = params.get('mode');
+  const mode: Mode = llm && (asked === 'generate' || asked === 'photo') ? asked : 'manual';
 
   if (deck.isPending) {
     return (
@@ -47,7 +52,7 @@ export function CardAddScreen() {
   const choose = (next: Mode) => {
     if (next === mode || generating) return;
     haptics.selection();
-    setParams(next === 'generate' ? { mode: 'generate' } : {}, { replace: true });
+    setParams(next === 'manual' ? {} : { mode: next }, { replace: true });
   };
 
   return (
@@ -57,18 +62,18 @@ export function CardAddScreen() {
         <p className="hint">{t('card.deck', { deck: deck.data.name })}</p>
       </header>
       <div className="segmented" role="group" aria-label={t('card.mode')}>
-        {(['manual', 'generate'] as const).map((option) => (
+        {MODES.map((option) => (
           <button
             key={option}
             type="button"
             className={`segment ${mode === option ? 'segment-selected' : ''}`}
             aria-pressed={mode === option}
             data-mode={option}
-            disabled={generating || (option === 'generate' && !llm)}
-            aria-describedby={option === 'generate' && !llm ? 'generate-unavailable' : undefined}
+            disabled={generating || (option !== 'manual' && !llm)}
+            aria-describedby={option !== 'manual' && !llm ? 'generate-unavailable' : undefined}
             onClick={() => choose(option)}
           >
-            {t(option === 'manual' ? 'card.mode.manual' : 'card.mode.generate')}
+            {t(MODE_LABEL[option])}
           </button>
         ))}
       </div>
@@ -77,11 +82,9 @@ export function CardAddScreen() {
           {t('card.mode.generateUnavailable')}
         </p>
       )}
-      {mode === 'manual' ? (
-        <ManualCard deck={deck.data} />
-      ) : (
-        <GenerateCards key={deck.data.id} deck={deck.data} onRunningChange={setGenerating} />
-      )}
+      {mode === 'manual' && <ManualCard deck={deck.data} />}
+      {mode === 'generate' && <GenerateCards key={deck.data.id} deck={deck.data} onRunningChange={setGenerating} />}
+      {mode === 'photo' && <PhotoWords key={deck.data.id} deck={deck.data} />}
     </main>
   );
 }

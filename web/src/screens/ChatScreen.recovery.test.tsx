@@ -189,7 +189,7 @@ describe('ChatScreen recovery', () => {
 
   it('shows the not-configured state without a composer when Me says there is no LLM', async () => {
     const server = stubFetch({
-      'GET /api/me': () => ({ body: me({ features: { llm: false } }) }),
+      'GET /api/me': () => ({ body: me({ features: { llm: false, speech: false } }) }),
       'GET /api/dialog/history': () => ({ body: dialogPage([question, answer]) }),
     });
     renderScreen(<ChatScreen />, { fetchFn: server.fetchFn, path: '/chat' });
@@ -202,7 +202,7 @@ describe('ChatScreen recovery', () => {
 
   it('shows only the unavailable state to a learner with no dialog yet when Me says there is no LLM', async () => {
     const server = stubFetch({
-      'GET /api/me': () => ({ body: me({ features: { llm: false } }) }),
+      'GET /api/me': () => ({ body: me({ features: { llm: false, speech: false } }) }),
       'GET /api/dialog/history': () => ({ body: dialogPage([]) }),
     });
     renderScreen(<ChatScreen />, { fetchFn: server.fetchFn, path: '/chat' });

@@ -5,12 +5,14 @@ import type { Me } from '../api/types';
 import { Composer, QuotaExceeded, QuotaLine } from '../components/ChatComposer';
 import { ExchangeItems, MessageItem } from '../components/ChatMessages';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { VoiceButton } from '../components/VoiceButton';
 import { EmptyState, ErrorState, InlineError, Skeleton } from '../components/States';
 import { useTutorChat } from '../chat/useTutorChat';
 import { currentQuota, quotaExhausted } from '../domain/quota';
 import { useAtTime } from '../hooks/useAtTime';
 import { llmAvailable, queryKeys, useMe } from '../hooks/queries';
 import { useI18n } from '../i18n/i18n';
+import { voiceRecordingSupported } from '../media/useVoiceRecorder';
 
 /** How close to the bottom (px) still counts as "at the bottom": new text then keeps it in view. */
 const STICK_DISTANCE = 120;
@@ -96,6 +98,12 @@ function ChatView({ me }: { me: Me }) {
     stick.current = true;
     chat.send();
   };
+  const sendSpoken = (text: string) => {
+    stick.current = true;
+    chat.sendText(text);
+  };
+  // The microphone only where the server turns speech into text and the browser can record.
+  const voice = me.features?.speech === true && voiceRecordingSupported();
 
   const last = messages.at(-1);
   const unanswered = !exchange && last?.role === 'user' ? last : undefined;
@@ -126,6 +134,7 @@ function ChatView({ me }: { me: Me }) {
         onSend={send}
         busy={chat.busy}
         error={chat.composerError}
+        voice={voice && <VoiceButton quota={me.limits.voice} disabled={chat.busy} onTranscript={sendSpoken} />}
       />
     );
   }

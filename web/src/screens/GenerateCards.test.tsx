@@ -227,7 +227,7 @@ describe('CardAddScreen: generate from words', () => {
     await user.type(await screen.findByRole('textbox', { name: 'Слова или фразы' }), 'casa');
     await user.click(submit());
     expect(await screen.findByTestId('generate-unavailable')).toHaveTextContent(
-      'Генерация недоступна: ИИ не настроен на этом сервере.',
+      'Генерация и слова с фото недоступны: ИИ не настроен на этом сервере.',
     );
     expect(queryClient.getQueryData<Me>(['me'])?.features?.llm).toBe(false);
     expect(screen.getByRole('button', { name: 'Сгенерировать по словам' })).toBeDisabled();
@@ -236,7 +236,7 @@ describe('CardAddScreen: generate from words', () => {
 
   it('shows the generate mode disabled with the reason when Me says there is no LLM', async () => {
     const server = stubFetch({
-      'GET /api/me': () => ({ body: me({ features: { llm: false } }) }),
+      'GET /api/me': () => ({ body: me({ features: { llm: false, speech: false } }) }),
       'GET /api/decks/d-main': () => ({ body: main }),
     });
     renderScreen(<CardAddScreen />, {

@@ -148,7 +148,7 @@ describe('Home', () => {
 
   it('shows the tutor disabled with the reason when the server has no LLM', async () => {
     const server = stubFetch({
-      'GET /api/me': () => ({ body: me({ features: { llm: false } }) }),
+      'GET /api/me': () => ({ body: me({ features: { llm: false, speech: false } }) }),
       'GET /api/profiles': () => ({ body: [english] }),
       'GET /api/study/queue': () => ({ body: queue({ new: 0, learning: 0, due: 0 }) }),
     });
@@ -165,7 +165,7 @@ describe('Home', () => {
 
   it.each([
     ['has no features (an older server)', olderServerMe()],
-    ['says the LLM is there', me({ features: { llm: true } })],
+    ['says the LLM is there', me({ features: { llm: true, speech: true } })],
   ])('offers the tutor when Me %s', async (_case, body) => {
     const server = stubFetch({
       'GET /api/me': () => ({ body }),

@@ -24,6 +24,8 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** JSON bodies parsed; any other text (an imported file) as it was sent. */
   body: unknown;
+  /** The body as sent: a FormData form or a Blob (an upload) stays inspectable here. */
+  rawBody: BodyInit | null | undefined;
   contentType: string | null;
   authorization: string | null;
   /** Every request header, names in lower case. */
@@ -65,6 +67,7 @@ export function stubFetch(routes: Record<string, Handler>) {
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       body: parseBody(init?.body),
+      rawBody: init?.body,
       contentType: headers.get('content-type'),
       authorization: headers.get('authorization'),
       headers: Object.fromEntries(headers),
@@ -204,7 +207,7 @@ export function me(overrides: Partial<Me> = {}): Me {
     user,
     plan: { name: 'free', premium_until: null },
     limits: limits(),
-    features: { llm: true },
+    features: { llm: true, speech: true },
     active_profile_id: 'p-en',
     ...overrides,
   };

@@ -54,6 +54,8 @@ pub struct Limits {
 pub struct Features {
     /// An LLM provider is configured: the tutor and card generation work.
     pub llm: bool,
+    /// Speech to text works: the tutor takes voice questions (`POST /api/media/transcribe`).
+    pub speech: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -85,7 +87,7 @@ impl MeResponse {
                 card_generation: card_generation.into(),
                 voice: voice.into(),
             },
-            features: Features { llm: state.tutor.is_configured() },
+            features: Features { llm: state.tutor.is_configured(), speech: state.media.speech_available() },
             active_profile_id: me.active_profile_id.map(|id| id.as_uuid()),
             user: UserResponse::new(me.user, me.interface_language),
         })

@@ -74,6 +74,33 @@ async fn a_provider_error_charges_nothing_and_no_provider_is_503() {
     assert_contract(post(&plain, &someone, "audio/ogg", OGG.to_vec()).await, 503, "LLM_NOT_CONFIGURED").await;
 }
 
+#[tokio::test]
+async fn me_says_whether_voice_works_so_the_mini_app_offers_the_microphone_only_then() {
+    let speech = |me: Value| me["features"]["speech"].clone();
+    let openai = llm_app(&[]).await;
+    assert_eq!(speech(openai.me(&learner(&openai, 65).await).await), true);
+
+    let anthropic = llm_app(&[("LLM_PROVIDER", "anthropic"), ("ANTHROPIC_API_KEY", "sk-ant-test")]).await;
+    let user = learner(&anthropic, 66).await;
+    assert_eq!(speech(anthropic.me(&user).await), false, "Anthropic has no speech endpoint");
+    let details =
+        assert_contract(post(&anthropic, &user, "audio/ogg", OGG.to_vec()).await, 503, "LLM_NOT_CONFIGURED").await;
+    assert_eq!(details["error"]["details"]["reason"], "speech_unavailable");
+
+    let whisper_url = anthropic.outbound.uri();
+    let with_whisper = llm_app(&[
+        ("LLM_PROVIDER", "anthropic"),
+        ("ANTHROPIC_API_KEY", "sk-ant-test"),
+        ("LLM_SPEECH_BASE_URL", whisper_url.as_str()),
+    ])
+    .await;
+    assert_eq!(speech(with_whisper.me(&learner(&with_whisper, 67).await).await), true);
+
+    let plain = spawn_app().await;
+    let someone = plain.sign_in(68).await;
+    assert_eq!(speech(plain.me(&someone).await), false);
+}
+
 const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00menu-pixels";
 
 fn form(parts: &[(&str, &[u8])]) -> reqwest::multipart::Form {

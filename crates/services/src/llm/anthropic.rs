@@ -385,6 +385,10 @@ impl LlmProvider for AnthropicProvider {
         "anthropic"
     }
 
+    fn transcribes(&self) -> bool {
+        false
+    }
+
     async fn complete(&self, request: &CompletionRequest) -> Result<Completion, LlmError> {
         let body = Self::body(request, false);
         let tool = request.json_schema.as_ref().map(|schema| schema.name.as_str());

@@ -120,6 +120,11 @@ impl LlmGateway {
         Self { speech: provider.clone(), provider, settings: Arc::new(settings), db, clock, metrics }
     }
 
+    /// Whether speech to text can work: the chat provider has it or `LLM_SPEECH_BASE_URL` is set.
+    pub fn transcribes(&self) -> bool {
+        self.speech.transcribes()
+    }
+
     pub fn settings(&self) -> &LlmSettings {
         &self.settings
     }

@@ -180,6 +180,11 @@ pub trait LlmProvider: Send + Sync + std::fmt::Debug {
     /// With a JSON schema the pieces are the JSON text as it is written.
     async fn stream(&self, request: &CompletionRequest, deltas: &DeltaSink) -> Result<Completion, LlmError>;
 
+    /// Whether [`transcribe`](Self::transcribe) can work at all (Anthropic has no speech endpoint).
+    fn transcribes(&self) -> bool {
+        true
+    }
+
     /// Speech to text, with the same retries. Providers without it say so.
     async fn transcribe(&self, _request: &TranscriptionRequest) -> Result<Transcript, LlmError> {
         Err(LlmError::Unsupported("speech to text"))
