@@ -158,3 +158,43 @@ async fn pictures_are_counted_and_checked_before_the_provider() {
     assert!(app.outbound.received_requests().await.unwrap().is_empty(), "nothing reached the provider");
     assert_eq!(app.me(&user).await["limits"]["messages"]["used"], 0);
 }
+
+/// Tables of the app's schema with a row whose text form holds `needle` as text or as the hex
+/// of a `bytea`.
+async fn tables_holding(app: &TestApp, needle: &[u8]) -> i64 {
+    let text = String::from_utf8_lossy(needle).replace('\'', "''");
+    let hex: String = needle.iter().map(|b| format!("{b:02x}")).collect();
+    app.count(&format!(
+        "SELECT count(*) FROM information_schema.tables t \
+         WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND (xpath('/row/c/text()', \
+           query_to_xml(format('SELECT count(*) AS c FROM %I.%I x WHERE x::text LIKE %L OR x::text LIKE %L', \
+             t.table_schema, t.table_name, '%{text}%', '%{hex}%'), false, true, '')))[1]::text::int > 0"
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn recordings_and_pictures_are_used_in_memory_and_never_stored() {
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 69).await;
+    transcriptions()
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"text": "Guten Morgen"})))
+        .mount(&app.outbound)
+        .await;
+    let reading = json!({"text": "Speisekarte", "words": [{"word": "die Speisekarte", "translation": "меню"}]});
+    crate::fake_llm::chat_completions()
+        .respond_with(ResponseTemplate::new(200).set_body_json(crate::fake_llm::completion(&reading.to_string())))
+        .mount(&app.outbound)
+        .await;
+    assert_eq!(post(&app, &user, "audio/ogg", OGG.to_vec()).await.status(), 200);
+    assert_eq!(ocr(&app, &user, form(&[("image", JPEG)])).await.status(), 200);
+
+    // The check can see a stored upload: the learner's own text is found where it was saved.
+    assert_eq!(tables_holding(&app, "das Schnitzel".as_bytes()).await, 0);
+    let card = json!({"front": "das Schnitzel", "back": "шницель"});
+    assert_eq!(app.call(reqwest::Method::POST, "/api/cards", &user.access_token, Some(card)).await.status(), 201);
+    assert!(tables_holding(&app, "das Schnitzel".as_bytes()).await > 0);
+
+    assert_eq!(tables_holding(&app, b"opus-frames-of-a-question").await, 0, "the recording is nowhere");
+    assert_eq!(tables_holding(&app, b"menu-pixels").await, 0, "the picture is nowhere");
+}
