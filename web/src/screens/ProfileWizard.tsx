@@ -11,7 +11,6 @@ import { useCreateProfile, useMe, useProfiles } from '../hooks/queries';
 import { useI18n } from '../i18n/i18n';
 import { haptics } from '../telegram/haptics';
 import { PrimaryAction } from '../telegram/PrimaryAction';
-import { isInsideTelegram } from '../telegram/sdk';
 import {
   WIZARD_STEPS,
   emptyDraft,
@@ -98,11 +97,6 @@ export function ProfileWizard({ mode }: { mode: Mode }) {
   return (
     <main className="screen wizard" data-step={step}>
       <header className="screen-header">
-        {!isInsideTelegram() && index > 0 && (
-          <button type="button" className="link-button" onClick={() => navigate(-1)}>
-            ← {t('common.back')}
-          </button>
-        )}
         <p className="hint">
           {mode === 'onboarding' ? t('wizard.onboardingTitle') : t('wizard.addTitle')} ·{' '}
           {t('wizard.step', { n: index + 1, total: WIZARD_STEPS.length })}
