@@ -58,6 +58,15 @@ describe('languages', () => {
     for (const code of ISO_639_1) expect(languageName(code, 'ru').toLowerCase()).not.toBe(code);
   });
 
+  it('tells Twi from Akan, without codes in the names', () => {
+    expect([languageName('ak', 'ru'), languageName('tw', 'ru')]).toEqual(['Акан', 'Тви']);
+    expect([languageName('ak', 'en'), languageName('tw', 'en')]).toEqual(['Akan', 'Twi']);
+    for (const ui of ['ru', 'en'] as const) {
+      const withCodes = languageOptions(ui).all.filter((o) => /\(\w{2}\)$/.test(o.name));
+      expect(withCodes, ui).toEqual([]);
+    }
+  });
+
   it('finds languages by name in either language or by code', () => {
     const { all } = languageOptions('ru');
     expect(searchLanguages(all, 'немец', 'ru').map((o) => o.code)).toContain('de');

@@ -75,8 +75,18 @@ function isRealName(name: string | undefined, code: string): name is string {
   return name !== undefined && name !== '' && name.toLowerCase() !== code.toLowerCase();
 }
 
+/**
+ * Names Intl gets wrong for a learner: it calls Twi "Akan" like Akan itself, so the list showed
+ * "Акан (ak)" and "Акан (tw)".
+ */
+const NAME_OVERRIDES: Partial<Record<string, Record<InterfaceLanguage, string>>> = {
+  tw: { ru: 'тви', en: 'Twi' },
+};
+
 /** The language's name in the interface language, capitalised ("Английский", "English"). */
 export function languageName(code: string, ui: InterfaceLanguage): string {
+  const override = NAME_OVERRIDES[code]?.[ui];
+  if (override) return override.charAt(0).toLocaleUpperCase(ui) + override.slice(1);
   let name: string | undefined;
   try {
     name = namesFor(ui)?.of(code);
