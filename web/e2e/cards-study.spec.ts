@@ -94,11 +94,11 @@ test('the deck and the deck list count three new cards', async () => {
   await expect(page.getByRole('heading', { name: 'Путешествия' })).toBeVisible();
   await expect(page.locator('.card-row')).toHaveCount(3);
   await expect(count(page.locator('header'), 'new')).toHaveText('3');
-  await page.getByRole('searchbox', { name: 'Поиск по карточкам' }).fill('hun');
+  await page.getByRole('searchbox', { name: 'Найти карточку' }).fill('hun');
   await expect(page.locator('.card-row')).toHaveCount(1);
   await expect(page.locator('.card-row')).toContainText('der Hund');
   await screenshot(page, '24-deck-search');
-  await page.getByRole('searchbox', { name: 'Поиск по карточкам' }).fill('');
+  await page.getByRole('searchbox', { name: 'Найти карточку' }).fill('');
   await expect(page.locator('.card-row')).toHaveCount(3);
 
   await page.goto('/cards');

@@ -8,6 +8,7 @@ import {
   type CardFormValues,
   type FormRow,
 } from '../screens/cardForm';
+import './CardForm.css';
 
 interface Props {
   values: CardFormValues;

@@ -159,7 +159,7 @@ export const ru = {
   'deck.deleteConfirmEmpty': 'Удалить пустую колоду «{name}»?',
   'deck.deleteConfirmCards': 'Удалить колоду «{name}»? Вместе с ней удалятся карточки: {cards}. Это нельзя отменить.',
   'deck.deleteYes': 'Да, удалить',
-  'deck.search': 'Поиск по карточкам',
+  'deck.search': 'Найти карточку',
   'deck.filter': 'Состояние',
   'deck.filter.all': 'Все',
   'deck.empty': 'В колоде пока нет карточек.',

@@ -128,7 +128,7 @@ describe('DeckScreen', () => {
     const user = userEvent.setup();
     renderScreen(<DeckScreen />, { fetchFn: server.fetchFn, path: '/cards/d-travel', route: '/cards/:deckId' });
     expect(await screen.findByText('Katze')).toBeInTheDocument();
-    await user.type(screen.getByRole('searchbox', { name: 'Поиск по карточкам' }), 'hu');
+    await user.type(screen.getByRole('searchbox', { name: 'Найти карточку' }), 'hu');
     await waitFor(() => expect(screen.queryByText('Katze')).toBeNull());
     const searches = server.requests.filter((r) => r.path === '/api/cards').map((r) => r.query.search);
     // One request for the settled text, none for the intermediate "h".
