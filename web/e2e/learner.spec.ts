@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { ARTIFACTS, hasHorizontalScroll, sql, userWithProfile } from './helpers';
 
 // Issue 11, items 5–13: the new-card allowance made visible and "study more today", counters
@@ -45,6 +45,65 @@ async function newUser(context: BrowserContext, telegramId: number, settings: Re
   return tokenOf(context.request, telegramId);
 }
 
+/** The path of the page's address. */
+function pathOf(page: Page): string {
+  const url = new URL(page.url());
+  return `${url.pathname}${url.search}`;
+}
+
+/**
+ * Visible inputs whose placeholder is wider than the room for text inside them: measured with
+ * the placeholder's own font on a canvas, and by putting the placeholder in as the value for a
+ * moment (which also counts a search field's clear button) to see whether it scrolls.
+ */
+async function placeholdersThatDoNotFit(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const canvas = document.createElement('canvas').getContext('2d');
+    if (!canvas) return ['no canvas to measure with'];
+    return [...document.querySelectorAll<HTMLInputElement>('input[placeholder]')]
+      .filter((el) => el.offsetParent !== null && el.placeholder !== '' && el.value === '')
+      .flatMap((el) => {
+        const box = getComputedStyle(el);
+        const text = getComputedStyle(el, '::placeholder');
+        canvas.font = `${text.fontStyle} ${text.fontWeight} ${text.fontSize} ${text.fontFamily}`;
+        const needed = canvas.measureText(el.placeholder).width;
+        const room = el.clientWidth - parseFloat(box.paddingLeft) - parseFloat(box.paddingRight);
+        // Not through React: nothing is sent, and the empty value comes straight back.
+        el.value = el.placeholder;
+        const scrolls = el.scrollWidth > el.clientWidth;
+        el.value = '';
+        return needed > room || scrolls
+          ? [`${el.placeholder}: ${Math.ceil(needed)} px in ${Math.floor(room)} px${scrolls ? ', scrolls' : ''}`]
+          : [];
+      });
+  });
+}
+
+/** What tells a control apart to the eye: its computed look. */
+async function lookOf(locator: Locator): Promise<Record<string, string>> {
+  return locator.evaluate((el) => {
+    const style = getComputedStyle(el);
+    return {
+      opacity: style.opacity,
+      background: style.backgroundColor,
+      color: style.color,
+      border: style.borderColor,
+      filter: style.filter,
+      cursor: style.cursor,
+    };
+  });
+}
+
+/** A disabled control must look disabled: dimmed, or coloured unlike its enabled self. */
+function expectLooksDisabled(disabled: Record<string, string>, enabled: Record<string, string>, what: string) {
+  const dimmed = Number(disabled.opacity) <= 0.6 && Number(enabled.opacity) === 1;
+  const recoloured = disabled.background !== enabled.background && disabled.color !== enabled.color;
+  expect(dimmed || recoloured, `${what}: disabled ${JSON.stringify(disabled)} vs enabled ${JSON.stringify(enabled)}`).toBe(
+    true,
+  );
+  expect(disabled.cursor, what).not.toBe('pointer');
+}
+
 test('a brand-new learner sees first steps; a long deck name wraps; plurals; the way back', async ({
   browser,
 }) => {
@@ -74,7 +133,7 @@ test('a brand-new learner sees first steps; a long deck name wraps; plurals; the
 
   // Search ignores diacritics: "bano" finds "baño".
   await page.locator('.deck-row[data-deck="Мои слова"] .deck-link').click();
-  await page.getByRole('searchbox', { name: 'Поиск по карточкам' }).fill('bano');
+  await page.getByRole('searchbox', { name: 'Найти карточку' }).fill('bano');
   await expect(page.locator('.card-row')).toHaveCount(1);
   await expect(page.locator('.card-row')).toContainText('el baño');
   await shoot(page, '03-deck-search');
@@ -198,6 +257,12 @@ test('a reload mid-onboarding keeps the answers; every language has a name', asy
   await page.locator('.language-list button[data-code="es"]').click();
   await page.locator('.primary-action button').click();
   await expect(page).toHaveURL(/\/onboarding\/levels$/);
+  // Outside Telegram a step has a way back to the one before (the first step has none).
+  await page.getByTestId('browser-back').click();
+  await expect(page).toHaveURL(/\/onboarding\/language$/);
+  await expect(page.getByTestId('browser-back')).toHaveCount(0);
+  await page.locator('.primary-action button').click();
+  await expect(page).toHaveURL(/\/onboarding\/levels$/);
   await page.getByRole('group', { name: 'Сейчас' }).getByText('B1', { exact: true }).click();
   await page.locator('.primary-action button').click();
   await expect(page).toHaveURL(/\/onboarding\/goals$/);
@@ -224,8 +289,23 @@ test('a zone picked by hand is kept when another device reports its own', async 
   await page.goto('/profile');
   const zone = page.locator('select[name="timezone"]');
   await expect(zone).toHaveValue('Asia/Yekaterinburg');
-  await expect(zone.locator('option[value="Asia/Yekaterinburg"]')).toHaveText('UTC+05:00 · Yekaterinburg (Asia)');
-  await page.getByRole('searchbox', { name: 'Найти город или пояс' }).fill('madrid');
+  // A Russian interface names the cities in Russian.
+  await expect(zone.locator('option[value="Asia/Yekaterinburg"]')).toHaveText('UTC+05:00 · Екатеринбург (Азия)');
+  expect(await zone.locator('option').count()).toBeGreaterThan(300);
+  // The search filters the list by the English and the Russian name alike; the zone chosen
+  // so far stays listed.
+  const search = page.getByRole('searchbox', { name: 'Найти город или пояс' });
+  const madrid = [/^UTC\+0[12]:00 · Мадрид \(Европа\)$/, 'UTC+05:00 · Екатеринбург (Азия)'];
+  await search.fill('madrid');
+  await expect(zone.locator('option')).toHaveText(madrid);
+  await search.fill('Мадрид');
+  await expect(zone.locator('option')).toHaveText(madrid);
+  await search.fill('петербург');
+  await expect(zone.locator('option')).toHaveText(['UTC+03:00 · Москва (Европа)', 'UTC+05:00 · Екатеринбург (Азия)']);
+  await search.fill('нет такого города');
+  await expect(zone.locator('option')).toHaveCount(1);
+  await expect(page.getByText('Такого пояса нет.')).toBeVisible();
+  await search.fill('мадрид');
   await zone.selectOption('Europe/Madrid');
   await page.getByRole('button', { name: 'Сохранить' }).click();
   await expect(page.getByTestId('timezone-source')).toContainText('Выбран вручную');
@@ -294,5 +374,181 @@ test('the interface language renames the default deck; export and delete the acc
   await expect(page.getByTestId('account-deleted')).toContainText('Account deleted');
   await shoot(page, '15-account-deleted');
   expect(sql(`SELECT count(*) FROM users WHERE telegram_id = 91006`).trim()).toBe('0');
+  await context.close();
+});
+
+/** A premium learner with a card, for reaching every screen: their ids. */
+async function premiumLearner(context: BrowserContext, telegramId: number) {
+  const headers = await newUser(context, telegramId);
+  sql(`UPDATE users SET premium_until = now() + interval '30 days' WHERE telegram_id = ${telegramId}`);
+  // The server caches signed-in users; a settings change through the API refreshes the entry.
+  expect((await context.request.patch('/api/me', { headers, data: { reminders_enabled: true } })).ok()).toBe(true);
+  const decks = (await (await context.request.get('/api/decks', { headers })).json()) as { data: { id: string }[] };
+  const deckId = decks.data[0]?.id ?? '';
+  const card = await context.request.post('/api/cards', {
+    headers,
+    data: { deck_id: deckId, front: 'der Bahnhof', back: 'вокзал', example: 'Der Bahnhof ist groß.' },
+  });
+  expect(card.status()).toBe(201);
+  const cardId = ((await card.json()) as { id: string }).id;
+  const profiles = (await (await context.request.get('/api/profiles', { headers })).json()) as {
+    data: { id: string }[];
+  };
+  return { headers, deckId, cardId, profileId: profiles.data[0]?.id ?? '' };
+}
+
+test('outside Telegram every screen but Home has a way back, opened directly or reached in the app', async ({
+  browser,
+}) => {
+  const context = await browser.newContext();
+  const { deckId, cardId, profileId } = await premiumLearner(context, 91_007);
+  const page = await context.newPage();
+
+  // Opened by its address (no in-app history): back goes up, never out of the app.
+  const screens: [string, string][] = [
+    ['/cards', '/'],
+    [`/cards/${deckId}`, '/cards'],
+    [`/cards/${deckId}/add`, `/cards/${deckId}`],
+    [`/cards/${deckId}/add?mode=generate`, `/cards/${deckId}`],
+    [`/cards/card/${cardId}`, '/cards'],
+    ['/study', '/'],
+    [`/study?deck=${deckId}`, '/'],
+    ['/chat', '/'],
+    ['/profile', '/'],
+    [`/profile/edit/${profileId}`, '/profile'],
+    ['/profile/new/language', '/profile'],
+  ];
+  for (const [path, parent] of screens) {
+    await page.goto(path);
+    await expect(page.locator('main')).toBeVisible();
+    const back = page.getByTestId('browser-back');
+    await expect(back, `${path} has a way back`).toBeVisible();
+    await back.click();
+    await expect.poll(() => pathOf(page), `back from ${path}`).toBe(parent);
+    await expect(page.locator('main')).toBeVisible();
+  }
+  // Home alone has none.
+  await page.goto('/');
+  await expect(page.getByTestId('study-action')).toBeVisible();
+  await expect(page.getByTestId('browser-back')).toHaveCount(0);
+
+  // Reached in the app: back walks the history.
+  await page.getByTestId('cards-action').click();
+  await page.locator('.deck-link').first().click();
+  await expect(page).toHaveURL(new RegExp(`/cards/${deckId}$`));
+  await page.locator(`.card-row[data-front="der Bahnhof"]`).click();
+  await expect(page).toHaveURL(new RegExp(`/cards/card/${cardId}$`));
+  await page.getByTestId('browser-back').click();
+  await expect(page).toHaveURL(new RegExp(`/cards/${deckId}$`));
+  await page.getByTestId('add-card').click();
+  await page.getByTestId('browser-back').click();
+  await expect(page).toHaveURL(new RegExp(`/cards/${deckId}$`));
+  await page.getByTestId('browser-back').click();
+  await expect(page).toHaveURL(/\/cards$/);
+  await page.getByTestId('browser-back').click();
+  await expect.poll(() => pathOf(page)).toBe('/');
+
+  // "Add a language" from the profile: its first step leads back to the profile, a later
+  // step to the one before; a later step opened by its address walks the steps back.
+  await page.goto('/profile');
+  await page.getByTestId('add-language').click();
+  await expect(page).toHaveURL(/\/profile\/new\/language$/);
+  await expect(page.getByTestId('browser-back')).toBeVisible();
+  await shoot(page, '16-add-language');
+  await page.getByRole('searchbox').fill('франц');
+  await page.locator('.language-list button[data-code="fr"]').click();
+  await page.locator('.primary-action button').click();
+  await expect(page).toHaveURL(/\/profile\/new\/levels$/);
+  await page.getByTestId('browser-back').click();
+  await expect(page).toHaveURL(/\/profile\/new\/language$/);
+  await page.getByTestId('browser-back').click();
+  await expect.poll(() => pathOf(page)).toBe('/profile');
+  await page.goto('/profile/new/levels');
+  await expect(page).toHaveURL(/\/profile\/new\/levels$/);
+  await page.getByTestId('browser-back').click();
+  await expect.poll(() => pathOf(page)).toBe('/profile/new/language');
+  await page.getByTestId('browser-back').click();
+  await expect.poll(() => pathOf(page)).toBe('/profile');
+  await context.close();
+});
+
+test('card edit, the language editor, generation, a chat, the import preview; disabled controls and placeholders', async ({
+  browser,
+}) => {
+  const fake = process.env.FAKE_LLM_URL;
+  if (!fake) throw new Error('FAKE_LLM_URL is not set: run the specs through scripts/e2e.sh, which starts the fake LLM');
+  const context = await browser.newContext();
+  const { deckId, cardId, profileId } = await premiumLearner(context, 91_008);
+  const page = await context.newPage();
+
+  await page.goto(`/cards/card/${cardId}`);
+  await expect(page.locator('input[name="front"]')).toHaveValue('der Bahnhof');
+  await shoot(page, '17-card-edit');
+
+  await page.goto(`/profile/edit/${profileId}`);
+  await expect(page.locator('input[name="new_cards_per_day"]')).toBeVisible();
+  await shoot(page, '18-language-editor');
+
+  await page.goto(`/cards/${deckId}/add?mode=generate`);
+  await page.getByRole('textbox', { name: 'Слова или фразы' }).fill('la casa\nel perro, el gato');
+  await expect(page.getByTestId('generate-count')).toHaveText('Слов: 3 из 20');
+  await shoot(page, '19-card-add-generate');
+
+  // A chat with an answer from the fake LLM (its failure counter reset first).
+  expect((await context.request.post(`${fake}/control`, { data: { reset: true } })).ok()).toBe(true);
+  await page.goto('/chat');
+  const input = page.getByRole('textbox', { name: 'Сообщение репетитору' });
+  await input.fill('Как по-испански «дом»?');
+  await input.press('Enter');
+  await expect(
+    page.locator('.chat-message[data-role="assistant"][data-status="sent"] .chat-bubble').last(),
+  ).toHaveText('Отличный вопрос! «Casa» значит «дом».', { timeout: 30_000 });
+  await shoot(page, '20-chat-messages');
+
+  // The import preview of a file with a duplicate and a bad line.
+  await page.goto(`/cards/${deckId}`);
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'слова.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('слово;перевод;пример\nder Zug;поезд;Der Zug kommt.\nder Bahnhof;вокзал;\ndie Stadt;;\n', 'utf8'),
+  });
+  const preview = page.getByTestId('import-preview');
+  await expect(preview).toContainText('Будет добавлено карточек: 1');
+  await expect(page.getByTestId('import-duplicates')).toContainText('der Bahnhof');
+  await preview.scrollIntoViewIfNeeded();
+  await shoot(page, '21-import-preview');
+
+  // The placeholders fit their inputs at 390 and 320 px: the deck's search (beside its
+  // filter), card add (with a word form row) and the settings.
+  expect(await placeholdersThatDoNotFit(page)).toEqual([]);
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(`/cards/${deckId}/add`);
+  await page.locator('.optional-fields summary').click();
+  await page.getByRole('button', { name: /Добавить форму/ }).click();
+  await expect(page.locator('[data-testid="form-row"] input[placeholder]')).toBeVisible();
+  expect(await placeholdersThatDoNotFit(page)).toEqual([]);
+  await page.goto(`/cards/${deckId}`);
+  await expect(page.getByRole('searchbox', { name: 'Найти карточку' })).toBeVisible();
+  expect(await placeholdersThatDoNotFit(page)).toEqual([]);
+  await page.goto('/profile');
+  await expect(page.getByRole('searchbox', { name: 'Найти город или пояс' })).toBeVisible();
+  expect(await placeholdersThatDoNotFit(page)).toEqual([]);
+
+  // A disabled control looks disabled: the settings' Save before and after a change, the
+  // reminder hour with reminders off and on.
+  const save = page.getByRole('button', { name: 'Сохранить' });
+  await expect(save).toBeDisabled();
+  const saveDisabled = await lookOf(save);
+  await page.getByRole('radio', { name: 'English' }).first().check();
+  await expect(save).toBeEnabled();
+  expectLooksDisabled(saveDisabled, await lookOf(save), 'Save');
+  await page.getByRole('radio', { name: 'Русский' }).first().check();
+  const reminders = page.locator('input[name="reminders_enabled"]');
+  const hour = page.locator('select[name="reminder_hour"]');
+  await expect(reminders).toBeChecked();
+  const hourEnabled = await lookOf(hour);
+  await reminders.uncheck();
+  await expect(hour).toBeDisabled();
+  expectLooksDisabled(await lookOf(hour), hourEnabled, 'reminder hour');
   await context.close();
 });
