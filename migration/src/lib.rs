@@ -14,6 +14,7 @@ mod m20261128_000006_queue_index;
 mod m20261128_000010_study_more_and_manual_zone;
 mod m20261128_000020_telegram_inbox;
 mod m20261128_000021_bot_blocked;
+mod m20261128_000030_topics_and_exercises;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000010_study_more_and_manual_zone::Migration),
             Box::new(m20261128_000020_telegram_inbox::Migration),
             Box::new(m20261128_000021_bot_blocked::Migration),
+            Box::new(m20261128_000030_topics_and_exercises::Migration),
         ]
     }
 }

@@ -4,6 +4,18 @@
 //   POST /v1/chat/completions   card generation (response_format json_schema "card"), a photo's
 //                               reading ("photo_reading") or the tutor ("tutor_answer", streamed
 //                               or not)
+//                               Topics and exercises, by json_schema name:
+//                               "topic_suggestions": six topics (Глагол sein, В кафе, Перфект,
+//                                 Цвета, Модальные глаголы, Путешествия);
+//                               "exercises": as many as the prompt's "Write exactly N" asks, the
+//                                 kinds it allows in turn: multiple_choice "Du ___ mein Freund."
+//                                 (bin/bist/ist/sind, right: bist), translate "Я устал." → "Ich bin
+//                                 müde." (hint "Глагол sein"), fill_gap "Wir ___ (sein) zu Hause."
+//                                 → sind, word_order "müde / bin / ich" → "Ich bin müde.",
+//                                 transform "Ich bin müde. (во множественное число)" → "Wir sind
+//                                 müde."; each with one word for cards;
+//                               "exercise_grading": "incorrect" when the answer holds "wrong",
+//                                 else "partial", with one mistake
 //   POST /v1/audio/transcriptions  a recording (multipart `file` + `model`) as one fixed
 //                               Spanish question
 //   POST /v1/moderations        never flags anything
@@ -117,6 +129,60 @@ async function streamTutor(request, response, model) {
   response.end();
 }
 
+const TOPICS = [
+  ['Глагол sein', 'Формы sein в настоящем времени', 'grammar'],
+  ['В кафе', 'Заказать еду и напитки', 'situation'],
+  ['Перфект', 'Прошедшее время с haben и sein', 'grammar'],
+  ['Цвета', 'Названия цветов', 'vocabulary'],
+  ['Модальные глаголы', 'können, müssen, wollen', 'grammar'],
+  ['Путешествия', 'Вокзал, билеты, отель', 'vocabulary'],
+];
+
+const EXERCISES = {
+  multiple_choice: {
+    question: 'Выберите правильную форму', prompt: 'Du ___ mein Freund.', options: ['bin', 'bist', 'ist', 'sind'],
+    correct_index: 1, answer: 'bist', alternatives: [], hint: 'Второе лицо единственного числа',
+    explanation: 'С du глагол sein имеет форму bist.', words: [{ word: 'der Freund', translation: 'друг' }],
+  },
+  translate: {
+    question: 'Переведите на немецкий', prompt: 'Я устал.', options: null, correct_index: null,
+    answer: 'Ich bin müde.', alternatives: ['Ich bin erschöpft.'], hint: 'Глагол sein',
+    explanation: 'Müde — прилагательное, с ним нужен глагол sein.', words: [{ word: 'müde', translation: 'усталый' }],
+  },
+  fill_gap: {
+    question: 'Вставьте глагол в нужной форме', prompt: 'Wir ___ (sein) zu Hause.', options: null, correct_index: null,
+    answer: 'sind', alternatives: [], hint: 'Первое лицо множественного числа',
+    explanation: 'С wir глагол sein имеет форму sind.', words: [{ word: 'das Haus', translation: 'дом' }],
+  },
+  word_order: {
+    question: 'Составьте предложение', prompt: 'müde / bin / ich', options: null, correct_index: null,
+    answer: 'Ich bin müde.', alternatives: [], hint: 'Глагол на втором месте',
+    explanation: 'В повествовательном предложении глагол стоит на втором месте.', words: [{ word: 'müde', translation: 'усталый' }],
+  },
+  transform: {
+    question: 'Поставьте во множественное число', prompt: 'Ich bin müde.', options: null, correct_index: null,
+    answer: 'Wir sind müde.', alternatives: [], hint: 'ich → wir',
+    explanation: 'Ich bin становится wir sind.', words: [{ word: 'müde', translation: 'усталый' }],
+  },
+};
+
+/** The structured answers for topics and exercises, read off the prompts api-server sends. */
+function practice(name, system, user) {
+  if (name === 'topic_suggestions') {
+    return { topics: TOPICS.map(([topic, description, kind]) => ({ name: topic, description, kind })) };
+  }
+  if (name === 'exercises') {
+    const count = Number(/Write exactly (\d+) exercises/.exec(system)?.[1] ?? 1);
+    const allowed = (/Allowed kinds: ([a-z_, ]+)/.exec(system)?.[1] ?? 'translate').split(',').map((k) => k.trim());
+    const order = ['multiple_choice', 'translate', 'fill_gap', 'word_order', 'transform'].filter((k) => allowed.includes(k));
+    return { exercises: Array.from({ length: count }, (_, i) => ({ kind: order[i % order.length], ...EXERCISES[order[i % order.length]] })) };
+  }
+  const answer = tagged(user, 'student_answer') ?? '';
+  return answer.includes('wrong')
+    ? { result: 'incorrect', explanation: 'Это не то, что нужно: проверьте форму глагола.', mistakes: [{ type: 'grammar', text: answer, suggestion: 'Ich bin müde.' }] }
+    : { result: 'partial', explanation: 'Почти: проверьте окончание.', mistakes: [{ type: 'spelling', text: answer, suggestion: 'Ich bin müde.' }] };
+}
+
 async function chatCompletions(request, response) {
   let body;
   try {
@@ -144,6 +210,15 @@ async function chatCompletions(request, response) {
     };
     log(request, 'photo', 200);
     sendJson(response, 200, completion(model, JSON.stringify(reading)));
+    return;
+  }
+
+  const structured = format?.type === 'json_schema' ? format?.json_schema?.name : null;
+  if (structured === 'topic_suggestions' || structured === 'exercises' || structured === 'exercise_grading') {
+    const system = contentText((Array.isArray(body.messages) ? body.messages : [])[0]?.content);
+    const answer = practice(structured, system, user);
+    log(request, structured, 200);
+    sendJson(response, 200, completion(model, JSON.stringify(answer)));
     return;
   }
 

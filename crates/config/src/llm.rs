@@ -86,6 +86,8 @@ pub struct PlanSettings {
     pub premium_daily_card_generation: Option<u32>,
     pub free_daily_voice: u32,
     pub premium_daily_voice: Option<u32>,
+    pub free_daily_exercises: u32,
+    pub premium_daily_exercises: Option<u32>,
 }
 
 pub(crate) fn read_plans(env: &mut EnvReader) -> PlanSettings {
@@ -106,6 +108,8 @@ pub(crate) fn read_plans(env: &mut EnvReader) -> PlanSettings {
         )),
         free_daily_voice: env.ranged("FREE_DAILY_VOICE", 10, 0, 100_000),
         premium_daily_voice: unlimited_when_zero(env.ranged("PREMIUM_DAILY_VOICE", 200, 0, 1_000_000)),
+        free_daily_exercises: env.ranged("FREE_DAILY_EXERCISES", 30, 0, 100_000),
+        premium_daily_exercises: unlimited_when_zero(env.ranged("PREMIUM_DAILY_EXERCISES", 300, 0, 1_000_000)),
     }
 }
 

@@ -37,6 +37,8 @@ pub enum DailyQuota {
     CardGeneration,
     /// Voice messages turned into text.
     Voice,
+    /// Exercises generated for practice.
+    Exercises,
 }
 
 impl DailyQuota {
@@ -45,6 +47,7 @@ impl DailyQuota {
             Self::Messages => "messages",
             Self::CardGeneration => "card_generation",
             Self::Voice => "voice",
+            Self::Exercises => "exercises",
         }
     }
 }
@@ -57,6 +60,7 @@ pub struct PlanLimits {
     pub daily_messages: Option<u32>,
     pub daily_card_generation: Option<u32>,
     pub daily_voice: Option<u32>,
+    pub daily_exercises: Option<u32>,
 }
 
 impl PlanLimits {
@@ -65,6 +69,7 @@ impl PlanLimits {
             DailyQuota::Messages => self.daily_messages,
             DailyQuota::CardGeneration => self.daily_card_generation,
             DailyQuota::Voice => self.daily_voice,
+            DailyQuota::Exercises => self.daily_exercises,
         }
     }
 
@@ -139,6 +144,7 @@ mod tests {
             daily_messages: None,
             daily_card_generation: Some(5),
             daily_voice: Some(2),
+            daily_exercises: Some(4),
         };
         assert!(limits.card_room(2, 1).is_ok());
         assert_eq!(limits.card_room(2, 2), Err(LimitExceeded { limit: LimitKind::Cards, used: 2, max: 3 }));

@@ -6,8 +6,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use crate::RepoError;
 use crate::entities::{
-    card_progress, card_reviews, cards, daily_activity, decks, language_profiles, messages, refresh_sessions,
-    token_usage,
+    card_progress, card_reviews, cards, daily_activity, decks, exercise_attempts, language_profiles, messages,
+    refresh_sessions, token_usage, topics,
 };
 
 pub use crate::entities::daily_activity::Model as ActivityRow;
@@ -23,6 +23,8 @@ pub struct AccountRows {
     pub reviews: Vec<card_reviews::Model>,
     pub activity: Vec<daily_activity::Model>,
     pub messages: Vec<messages::Model>,
+    pub topics: Vec<topics::Model>,
+    pub exercise_attempts: Vec<exercise_attempts::Model>,
     pub token_usage: Vec<token_usage::Model>,
     pub sessions: Vec<refresh_sessions::Model>,
 }
@@ -72,6 +74,14 @@ pub async fn rows_of(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Acc
         )
         .await?,
         messages: of_user::<messages::Entity>(conn, messages::Column::UserId, messages::Column::Id, user_id).await?,
+        topics: of_user::<topics::Entity>(conn, topics::Column::OwnerId, topics::Column::Id, user_id).await?,
+        exercise_attempts: of_user::<exercise_attempts::Entity>(
+            conn,
+            exercise_attempts::Column::UserId,
+            exercise_attempts::Column::Id,
+            user_id,
+        )
+        .await?,
         token_usage: of_user::<token_usage::Entity>(
             conn,
             token_usage::Column::UserId,

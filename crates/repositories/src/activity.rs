@@ -81,12 +81,30 @@ pub async fn add_extra_new_cards(
     bump(conn, user_id, profile_id, date, Counter::ExtraNewCards, i32::try_from(count).unwrap_or(i32::MAX)).await
 }
 
+/// Counts one graded exercise for the day, and the seconds spent on it.
+pub async fn add_exercise(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+    profile_id: ProfileId,
+    date: NaiveDate,
+    seconds: u32,
+) -> Result<(), RepoError> {
+    bump(conn, user_id, profile_id, date, Counter::ExercisesDone, 1).await?;
+    if seconds > 0 {
+        let seconds = i32::try_from(seconds).unwrap_or(i32::MAX);
+        bump(conn, user_id, profile_id, date, Counter::SecondsSpent, seconds).await?;
+    }
+    Ok(())
+}
+
 /// The counters that only ever go up by themselves (reviews move several at once).
 #[derive(Debug, Clone, Copy)]
 enum Counter {
     CardsAdded,
     ExtraNewCards,
+    ExercisesDone,
     MessagesSent,
+    SecondsSpent,
 }
 
 /// Adds `by` to one counter of the day, creating the row if needed.
@@ -123,6 +141,14 @@ async fn bump(
         Counter::MessagesSent => {
             row.messages_sent = Set(by);
             Column::MessagesSent
+        }
+        Counter::ExercisesDone => {
+            row.exercises_done = Set(by);
+            Column::ExercisesDone
+        }
+        Counter::SecondsSpent => {
+            row.seconds_spent = Set(by);
+            Column::SecondsSpent
         }
     };
     let on_conflict = OnConflict::columns([Column::UserId, Column::ProfileId, Column::LocalDate])

@@ -14,6 +14,7 @@ pub mod deck_counts;
 pub mod decks;
 pub mod entities;
 mod error;
+pub mod exercise_attempts;
 pub mod inbox;
 pub mod messages;
 pub mod profiles;
@@ -23,6 +24,7 @@ pub mod reviews;
 pub mod sessions;
 pub mod study_queue;
 pub mod token_usage;
+pub mod topics;
 pub mod users;
 
 pub use connection::{Database, PoolStats};

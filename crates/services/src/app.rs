@@ -13,6 +13,7 @@ use repositories::Database;
 use crate::auth::AuthService;
 use crate::cache::{Cache, MemoryCache, RedisCache};
 use crate::cards::CardService;
+use crate::exercises::ExerciseService;
 use crate::export::ExportService;
 use crate::generation::GenerationService;
 use crate::inbox::InboxService;
@@ -51,6 +52,8 @@ pub struct App {
     pub quotas: QuotaService,
     pub tutor: TutorService,
     pub generation: GenerationService,
+    /// Topics and exercises, within the `exercises` quota.
+    pub exercises: ExerciseService,
     /// Voice messages to text (photos next), within the `voice` quota.
     pub media: MediaService,
     /// Telegram updates stored by the webhook or the poller, for the bot's processor.
@@ -116,6 +119,7 @@ impl App {
                 features.prompts.clone(),
                 db.clone(),
             ),
+            exercises: ExerciseService::new(db.clone(), clock.clone(), profiles.clone(), features.clone()),
             generation: GenerationService::new(profiles.clone(), cards.clone(), features),
             inbox: InboxService::new(db.clone(), clock.clone()),
             profiles,

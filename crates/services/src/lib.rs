@@ -11,6 +11,7 @@ pub mod cards;
 mod clock;
 pub mod counts;
 pub mod detached;
+pub mod exercises;
 pub mod export;
 pub mod generation;
 pub mod idempotency;

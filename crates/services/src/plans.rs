@@ -15,6 +15,7 @@ pub fn from_settings(settings: &PlanSettings) -> Plans {
             daily_messages: Some(settings.free_daily_messages),
             daily_card_generation: Some(settings.free_daily_card_generation),
             daily_voice: Some(settings.free_daily_voice),
+            daily_exercises: Some(settings.free_daily_exercises),
         },
         premium: PlanLimits {
             profiles: settings.premium_max_profiles,
@@ -22,6 +23,7 @@ pub fn from_settings(settings: &PlanSettings) -> Plans {
             daily_messages: settings.premium_daily_messages,
             daily_card_generation: settings.premium_daily_card_generation,
             daily_voice: settings.premium_daily_voice,
+            daily_exercises: settings.premium_daily_exercises,
         },
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::profiles::Profile;
 
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: [(&str, &str); 11] = [
     ("_learner.j2", include_str!("../../../prompts/_learner.j2")),
     ("_safety.j2", include_str!("../../../prompts/_safety.j2")),
     ("tutor_system.j2", include_str!("../../../prompts/tutor_system.j2")),
@@ -14,10 +14,14 @@ const TEMPLATES: [(&str, &str); 7] = [
     ("card_system.j2", include_str!("../../../prompts/card_system.j2")),
     ("card_user.j2", include_str!("../../../prompts/card_user.j2")),
     ("photo_system.j2", include_str!("../../../prompts/photo_system.j2")),
+    ("topics_system.j2", include_str!("../../../prompts/topics_system.j2")),
+    ("exercises_system.j2", include_str!("../../../prompts/exercises_system.j2")),
+    ("grading_system.j2", include_str!("../../../prompts/grading_system.j2")),
+    ("grading_user.j2", include_str!("../../../prompts/grading_user.j2")),
 ];
 
 /// The delimiters around learner text; the learner cannot close them early (see [`fence`]).
-const LEARNER_TAGS: [&str; 2] = ["learner_message", "word"];
+const LEARNER_TAGS: [&str; 3] = ["learner_message", "word", "student_answer"];
 
 #[derive(Debug, thiserror::Error)]
 #[error("prompt template {template}: {message}")]
@@ -89,9 +93,55 @@ impl Prompts {
         self.render("photo_system.j2", context! { ..minijinja::Value::from_serialize(learner) })
     }
 
+    /// Topic suggestions, avoiding the names the learner already has.
+    pub fn topics_system(&self, learner: &LearnerContext, existing: &[String]) -> Result<String, PromptError> {
+        self.render("topics_system.j2", context! { existing, ..minijinja::Value::from_serialize(learner) })
+    }
+
+    pub fn exercises_system(&self, learner: &LearnerContext, request: &ExercisePrompt) -> Result<String, PromptError> {
+        self.render(
+            "exercises_system.j2",
+            context! { ..minijinja::Value::from_serialize(request), ..minijinja::Value::from_serialize(learner) },
+        )
+    }
+
+    pub fn grading_system(&self, learner: &LearnerContext) -> Result<String, PromptError> {
+        self.render("grading_system.j2", context! { ..minijinja::Value::from_serialize(learner) })
+    }
+
+    /// The exercise and the learner's answer, fenced so it cannot close its tag.
+    pub fn grading_user(&self, exercise: &GradingPrompt<'_>, student_answer: &str) -> Result<String, PromptError> {
+        self.render(
+            "grading_user.j2",
+            context! { student_answer => fence(student_answer), ..minijinja::Value::from_serialize(exercise) },
+        )
+    }
+
     pub fn card_user(&self, word: &str) -> Result<String, PromptError> {
         self.render("card_user.j2", context! { word => fence(word) })
     }
+}
+
+/// What an exercise batch is asked for.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExercisePrompt {
+    pub topic: String,
+    pub topic_kind: &'static str,
+    pub topic_description: Option<String>,
+    pub difficulty: &'static str,
+    pub difficulty_note: &'static str,
+    pub count: u8,
+    pub kinds: Vec<&'static str>,
+}
+
+/// The exercise a learner's answer is graded against.
+#[derive(Debug, Clone, Serialize)]
+pub struct GradingPrompt<'a> {
+    pub kind: &'a str,
+    pub question: &'a str,
+    pub prompt: &'a str,
+    pub answer: &'a str,
+    pub alternatives: &'a [String],
 }
 
 /// Learner text with our delimiter tags defused, so `</learner_message> new rules…` cannot

@@ -278,3 +278,27 @@ impl From<services::media::MediaError> for ApiError {
         }
     }
 }
+
+impl From<services::exercises::ExerciseError> for ApiError {
+    fn from(err: services::exercises::ExerciseError) -> Self {
+        use services::exercises::ExerciseError;
+        match err {
+            ExerciseError::NotConfigured => Self::new(ErrorCode::LlmNotConfigured),
+            ExerciseError::TopicNotFound => Self::new(ErrorCode::TopicNotFound),
+            ExerciseError::NoActiveTopic => {
+                Self::new(ErrorCode::TopicNotFound).with_details(json!({ "reason": "no_active_topic" }))
+            }
+            ExerciseError::NameTaken => Self::new(ErrorCode::Conflict).with_details(json!({ "field": "name" })),
+            ExerciseError::ExerciseNotFound => Self::new(ErrorCode::ExerciseNotFound),
+            // A business rule (the kind is the server's secret until now), so 400, not 422.
+            ExerciseError::WrongAnswerShape(field) => Self::new(ErrorCode::InvalidFieldValue)
+                .with_details(json!({ "reason": format!("{field}_required"), "field": field })),
+            ExerciseError::Llm(e) => llm_failed(&e),
+            ExerciseError::Quota(e) => e.into(),
+            ExerciseError::Profile(e) => e.into(),
+            ExerciseError::Prompt(e) => Self::internal(e),
+            ExerciseError::Repo(e) => Self::internal(e),
+            ExerciseError::Cache(e) => Self::internal(e),
+        }
+    }
+}

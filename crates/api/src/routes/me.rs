@@ -47,6 +47,8 @@ pub struct Limits {
     pub card_generation: QuotaResponse,
     /// Voice messages turned into text today.
     pub voice: QuotaResponse,
+    /// Exercises generated today.
+    pub exercises: QuotaResponse,
 }
 
 /// What this server can do, so the Mini App never offers a feature that would only say 503.
@@ -70,8 +72,8 @@ pub struct MeResponse {
 impl MeResponse {
     /// `me` with today's quotas.
     async fn describe(state: &AppState, me: Me) -> Result<Self, ApiError> {
-        let kinds = [DailyQuota::Messages, DailyQuota::CardGeneration, DailyQuota::Voice];
-        let [messages, card_generation, voice]: [_; 3] = state
+        let kinds = [DailyQuota::Messages, DailyQuota::CardGeneration, DailyQuota::Voice, DailyQuota::Exercises];
+        let [messages, card_generation, voice, exercises]: [_; 4] = state
             .quotas
             .statuses(me.user.id, &kinds)
             .await?
@@ -86,6 +88,7 @@ impl MeResponse {
                 messages: messages.into(),
                 card_generation: card_generation.into(),
                 voice: voice.into(),
+                exercises: exercises.into(),
             },
             features: Features { llm: state.tutor.is_configured(), speech: state.media.speech_available() },
             active_profile_id: me.active_profile_id.map(|id| id.as_uuid()),

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cards;
 pub mod chat;
 pub mod decks;
+pub mod exercises;
 pub mod generate;
 pub mod health;
 pub mod me;
@@ -69,6 +70,15 @@ table!(register_api, ApiRoutes, API_ROUTES {
     "/api/dialog/history" => { get: chat::history, delete: chat::clear },
     "/api/media/transcribe" => { post: media::transcribe },
     "/api/media/ocr" => { post: media::ocr },
+    "/api/topics" => { get: exercises::list_topics, post: exercises::create_topic },
+    // Before `/api/topics/{id}`.
+    "/api/topics/suggest" => { post: exercises::suggest_topics },
+    "/api/topics/{id}" => { get: exercises::get_topic, patch: exercises::update_topic, delete: exercises::delete_topic },
+    "/api/topics/{id}/activate" => { post: exercises::activate_topic },
+    "/api/exercises/generate" => { post: exercises::generate },
+    "/api/exercises/history" => { get: exercises::history },
+    "/api/exercises/{id}/hint" => { post: exercises::hint },
+    "/api/exercises/{id}/submit" => { post: exercises::submit },
 });
 
 // Signs initData with the local bot token: registered (and documented) only in local/test.

@@ -30,7 +30,8 @@ use crate::state::AppState;
         ErrorBody, ErrorObject, health::HealthResponse, health::ReadinessResponse, health::ReadinessChecks,
         values::LanguageCodeValue, values::CefrLevelValue, values::GoalValue, values::InterfaceLanguageValue,
         values::CardStateValue, values::TimeZoneValue, values::FormsValue, values::WordValue,
-        transfer::ExportFormatParam,
+        values::TopicNameValue, values::AnswerValue, values::TopicKindValue, values::ExerciseKindValue,
+        values::GradeValue, values::DifficultyValue, transfer::ExportFormatParam,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -43,6 +44,7 @@ use crate::state::AppState;
         (name = "study", description = "The FSRS study loop"),
         (name = "tutor", description = "The LLM tutor chat and its history"),
         (name = "media", description = "Voice and pictures for the tutor"),
+        (name = "exercises", description = "Topics and exercises"),
     )
 )]
 struct ApiDoc;

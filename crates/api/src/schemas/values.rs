@@ -89,6 +89,20 @@ pub fn check_forms(forms: &std::collections::BTreeMap<String, String>) -> Result
 
 // A word or phrase to make a card of: 1–100 characters, not blank.
 value_schema!(WordValue, non_blank_text(100).into());
+// A topic's name: 1–100 characters, not blank.
+value_schema!(TopicNameValue, non_blank_text(100).into());
+// A learner's answer to a free-text exercise: 1–1000 characters, not blank.
+value_schema!(AnswerValue, non_blank_text(1000).into());
+
+use services::exercises::{Difficulty, ExerciseKind, Grade, TopicKind};
+value_schema!(TopicKindValue, "What a topic practises.", TopicKind::ALL.iter().map(|k| k.as_str()));
+value_schema!(
+    ExerciseKindValue,
+    "How an exercise is answered: multiple_choice by an option, the rest by free text.",
+    ExerciseKind::ALL.iter().map(|k| k.as_str())
+);
+value_schema!(GradeValue, "How an answer was graded.", Grade::ALL.iter().map(|g| g.as_str()));
+value_schema!(DifficultyValue, "How hard a batch of exercises is.", Difficulty::ALL.iter().map(|d| d.as_str()));
 
 /// The server side of a `no NUL` pattern, for text that does not come in a JSON body (query
 /// strings); JSON bodies are checked whole by `ValidatedJson`.

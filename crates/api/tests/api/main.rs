@@ -7,6 +7,7 @@ mod body_limit;
 mod cards;
 mod cors;
 mod errors;
+mod exercises;
 mod fake_llm;
 mod generate;
 mod handlers;

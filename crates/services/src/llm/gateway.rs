@@ -24,6 +24,9 @@ pub enum Operation {
     CardGeneration,
     Voice,
     Photo,
+    TopicSuggestions,
+    Exercises,
+    Grading,
 }
 
 impl Operation {
@@ -33,6 +36,9 @@ impl Operation {
             Self::CardGeneration => "card_generation",
             Self::Voice => "voice",
             Self::Photo => "photo",
+            Self::TopicSuggestions => "topic_suggestions",
+            Self::Exercises => "exercises",
+            Self::Grading => "grading",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod bot_users;
 mod cache;
+mod exercises;
 mod inbox;
 mod init_data;
 mod llm;

@@ -1,0 +1,221 @@
+//! Topics: the learner's own, one active per profile, and suggestions from the model cached per
+//! version of the profile (a changed level, goal or language asks again).
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use domain::text::normalized_key;
+use domain::{ProfileId, UserId};
+use repositories::topics::{self as rows, TopicChanges, TopicRow, TopicTally, TopicWithTally};
+use repositories::{TransactionTrait, topics};
+use uuid::Uuid;
+
+use super::llm_io::SuggestedTopics;
+use super::model::{NewTopic, Topic, TopicPatch, TopicSuggestion};
+use super::{ExerciseError, ExerciseService};
+use crate::llm::{CallContext, ChatMessage, Operation, Role};
+use crate::profiles::Profile;
+use crate::prompts::LearnerContext;
+
+/// Suggestions stay good while the profile is unchanged; a week bounds what an idle key costs.
+const SUGGESTIONS_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Keyed by what the prompt says of the learner, so any change to it asks the model again.
+fn suggestions_key(profile: &Profile) -> String {
+    use sha2::{Digest, Sha256};
+    let learner = LearnerContext::from(profile);
+    let version = format!(
+        "{}|{}|{}|{}|{}",
+        learner.language_code,
+        learner.current_level,
+        learner.target_level,
+        learner.goals.join(","),
+        learner.interface_language
+    );
+    let digest = Sha256::digest(version.as_bytes());
+    let short: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("topics:suggest:{}:{short}", profile.id)
+}
+
+impl ExerciseService {
+    pub async fn topics(
+        &self,
+        user_id: UserId,
+        profile_id: Option<ProfileId>,
+        include_archived: bool,
+    ) -> Result<Vec<Topic>, ExerciseError> {
+        let profile = self.profiles.resolve(user_id, profile_id).await?;
+        let rows = rows::list_with_tally(self.db.conn(), user_id, profile.id, include_archived).await?;
+        Ok(rows.into_iter().map(Topic::from).collect())
+    }
+
+    pub async fn topic(&self, user_id: UserId, id: Uuid) -> Result<Topic, ExerciseError> {
+        let row = self.owned(user_id, id).await?;
+        self.with_tally(row).await
+    }
+
+    async fn owned(&self, user_id: UserId, id: Uuid) -> Result<TopicRow, ExerciseError> {
+        rows::find_owned(self.db.conn(), user_id, id).await?.ok_or(ExerciseError::TopicNotFound)
+    }
+
+    async fn with_tally(&self, topic: TopicRow) -> Result<Topic, ExerciseError> {
+        let tally = rows::tally(self.db.conn(), topic.id).await?;
+        Ok(Topic::from(TopicWithTally { topic, tally }))
+    }
+
+    /// A new topic; a profile's first topic becomes its active one.
+    pub async fn create_topic(
+        &self,
+        user_id: UserId,
+        profile_id: Option<ProfileId>,
+        new: NewTopic,
+    ) -> Result<Topic, ExerciseError> {
+        let profile = self.profiles.resolve(user_id, profile_id).await?;
+        let now = self.clock.now();
+        let txn = self.db.conn().begin().await.map_err(repositories::RepoError::from)?;
+        if rows::name_taken(&txn, profile.id, &new.name, None).await? {
+            return Err(ExerciseError::NameTaken);
+        }
+        let first = rows::find_active(&txn, profile.id).await?.is_none();
+        let row = rows::insert(
+            &txn,
+            rows::NewTopic {
+                profile_id: profile.id,
+                owner_id: user_id,
+                name: &new.name,
+                description: new.description.as_deref().filter(|d| !d.trim().is_empty()),
+                kind: new.kind.as_str(),
+                is_active: first,
+                now,
+            },
+        )
+        .await
+        .map_err(|error| {
+            if matches!(error, repositories::RepoError::UniqueViolation(_)) {
+                ExerciseError::NameTaken
+            } else {
+                error.into()
+            }
+        })?;
+        txn.commit().await.map_err(repositories::RepoError::from)?;
+        Ok(Topic::from(TopicWithTally { topic: row, tally: TopicTally::default() }))
+    }
+
+    pub async fn update_topic(&self, user_id: UserId, id: Uuid, patch: TopicPatch) -> Result<Topic, ExerciseError> {
+        let row = self.owned(user_id, id).await?;
+        let profile_id = ProfileId::from_uuid(row.profile_id);
+        if let Some(name) = &patch.name
+            && rows::name_taken(self.db.conn(), profile_id, name, Some(id)).await?
+        {
+            return Err(ExerciseError::NameTaken);
+        }
+        let now = self.clock.now();
+        let changes = TopicChanges {
+            name: patch.name,
+            description: patch.description.map(|d| d.filter(|d| !d.trim().is_empty())),
+            kind: patch.kind.map(|k| k.as_str().to_owned()),
+            archived_at: patch.archived.map(|archived| archived.then_some(row.archived_at.unwrap_or(now))),
+        };
+        let row = rows::update(self.db.conn(), row, changes, now).await.map_err(|error| {
+            if matches!(error, repositories::RepoError::UniqueViolation(_)) {
+                ExerciseError::NameTaken
+            } else {
+                error.into()
+            }
+        })?;
+        self.with_tally(row).await
+    }
+
+    /// Deletes the topic; its attempts stay in the history without it.
+    pub async fn delete_topic(&self, user_id: UserId, id: Uuid) -> Result<(), ExerciseError> {
+        let row = self.owned(user_id, id).await?;
+        topics::delete(self.db.conn(), row.id).await?;
+        Ok(())
+    }
+
+    /// Makes the topic the profile's active one (an archived topic comes back).
+    pub async fn activate_topic(&self, user_id: UserId, id: Uuid) -> Result<Topic, ExerciseError> {
+        let row = self.owned(user_id, id).await?;
+        let now = self.clock.now();
+        let txn = self.db.conn().begin().await.map_err(repositories::RepoError::from)?;
+        if row.archived_at.is_some() {
+            let changes = TopicChanges { archived_at: Some(None), ..TopicChanges::default() };
+            rows::update(&txn, row.clone(), changes, now).await?;
+        }
+        rows::activate(&txn, ProfileId::from_uuid(row.profile_id), row.id, now).await?;
+        txn.commit().await.map_err(repositories::RepoError::from)?;
+        self.topic(user_id, id).await
+    }
+
+    /// The topic a batch is for: the named one, else the profile's active one.
+    pub(super) async fn topic_for(
+        &self,
+        user_id: UserId,
+        profile: &Profile,
+        topic_id: Option<Uuid>,
+    ) -> Result<Topic, ExerciseError> {
+        let row = match topic_id {
+            Some(id) => self.owned(user_id, id).await?,
+            None => rows::find_active(self.db.conn(), profile.id).await?.ok_or(ExerciseError::NoActiveTopic)?,
+        };
+        if row.profile_id != profile.id.as_uuid() {
+            return Err(ExerciseError::TopicNotFound);
+        }
+        self.with_tally(row).await
+    }
+
+    /// 5–7 topics for the profile's language, levels and goals, none the learner already has.
+    /// Cached per version of the profile; the call is accounted like any other.
+    pub async fn suggest_topics(
+        &self,
+        user_id: UserId,
+        profile_id: Option<ProfileId>,
+    ) -> Result<Vec<TopicSuggestion>, ExerciseError> {
+        let llm = self.llm()?;
+        let profile = self.profiles.resolve(user_id, profile_id).await?;
+        let existing = rows::list_with_tally(self.db.conn(), user_id, profile.id, true).await?;
+        let taken: HashSet<String> = existing.iter().map(|t| t.topic.name_key.clone()).collect();
+        let key = suggestions_key(&profile);
+        let cached = match self.cache().get(&key).await {
+            Ok(json) => json.and_then(|json| serde_json::from_str::<Vec<TopicSuggestion>>(&json).ok()),
+            Err(error) => {
+                tracing::warn!(%error, "topic suggestions cache unreadable");
+                None
+            }
+        };
+        let suggestions = match cached {
+            Some(suggestions) => suggestions,
+            None => {
+                let names: Vec<String> = existing.iter().map(|t| t.topic.name.clone()).collect();
+                let system = self.features.prompts.topics_system(&LearnerContext::from(&profile), &names)?;
+                let messages = vec![
+                    ChatMessage { role: Role::System, content: system },
+                    ChatMessage { role: Role::User, content: "Suggest the topics.".into() },
+                ];
+                let context =
+                    CallContext { user_id, profile_id: Some(profile.id), operation: Operation::TopicSuggestions };
+                let answer: SuggestedTopics = llm.structured(context, messages).await?;
+                let suggestions: Vec<TopicSuggestion> = answer
+                    .topics
+                    .into_iter()
+                    .map(|t| TopicSuggestion {
+                        name: t.name.trim().to_owned(),
+                        description: t.description.trim().to_owned(),
+                        kind: t.kind,
+                    })
+                    .collect();
+                if let Ok(json) = serde_json::to_string(&suggestions)
+                    && let Err(error) = self.cache().set_ex(&key, &json, SUGGESTIONS_TTL).await
+                {
+                    tracing::warn!(%error, "topic suggestions not cached");
+                }
+                suggestions
+            }
+        };
+        let mut seen = HashSet::new();
+        Ok(suggestions
+            .into_iter()
+            .filter(|s| !taken.contains(&normalized_key(&s.name)) && seen.insert(normalized_key(&s.name)))
+            .collect())
+    }
+}
