@@ -198,6 +198,7 @@ export function limits(overrides: Partial<Me['limits']> = {}): Me['limits'] {
     messages: quota(),
     card_generation: quota({ max: 20 }),
     voice: quota({ max: 10 }),
+    exercises: quota({ max: 30 }),
     ...overrides,
   };
 }
