@@ -45,6 +45,8 @@ function ProfileEditor({ profile }: { profile: Profile }) {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const save = usePatchProfile(profile.id);
   const remove = useDeleteProfile();
+  // The server keeps the last language (LAST_PROFILE): say so instead of offering a dead button.
+  const onlyLanguage = useProfiles().data?.length === 1;
   const patch: ProfilePatch | null = profileChanges(profile, form);
   const cardsValid = validNewCards(form.new_cards_per_day) !== null;
   const dirty = patch !== null && Object.keys(patch).length > 0;
@@ -163,9 +165,22 @@ function ProfileEditor({ profile }: { profile: Profile }) {
             </div>
           </>
         ) : (
-          <button type="button" className="button button-danger-outline button-wide" onClick={() => setConfirmDelete(true)}>
-            {t('profile.delete')}
-          </button>
+          <>
+            <button
+              type="button"
+              className="button button-danger-outline button-wide"
+              onClick={() => setConfirmDelete(true)}
+              disabled={onlyLanguage}
+              aria-describedby={onlyLanguage ? 'only-language' : undefined}
+            >
+              {t('profile.delete')}
+            </button>
+            {onlyLanguage && (
+              <p id="only-language" className="hint" data-testid="only-language">
+                {t('error.LAST_PROFILE')}
+              </p>
+            )}
+          </>
         )}
         <InlineError error={remove.error} />
       </section>

@@ -85,9 +85,16 @@ describe('ProfileEditScreen', () => {
     });
   });
 
+  it('does not offer to delete the only language, and says why', async () => {
+    renderEditor({ 'GET /api/profiles': () => ({ body: [profile()] }) });
+    expect(await screen.findByTestId('only-language')).toHaveTextContent('Нельзя удалить единственный профиль');
+    expect(screen.getByRole('button', { name: 'Удалить язык' })).toBeDisabled();
+  });
+
   it('asks for confirmation before deleting and shows LAST_PROFILE', async () => {
     const server = renderEditor({
-      'GET /api/profiles': () => ({ body: [profile()] }),
+      // Two languages here, but the other one went meanwhile: the server's refusal is shown.
+      'GET /api/profiles': () => ({ body: [profile(), profile({ id: 'p-de', language: 'de', is_active: false })] }),
       'DELETE /api/profiles/p-en': () => ({ status: 400, body: errorBody('LAST_PROFILE', 'last') }),
     });
     const user = userEvent.setup();
