@@ -11,7 +11,7 @@ use validator::Validate;
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::schemas::{PageQuery, Pagination};
+use crate::schemas::{PageQuery, Pagination, ProfileListQuery};
 use crate::state::AppState;
 use crate::validated_json::{ValidatedJson, validation_error};
 
@@ -66,20 +66,6 @@ pub struct DeckList {
     pub pagination: Pagination,
 }
 
-#[derive(Debug, Deserialize, IntoParams, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct DeckListQuery {
-    pub profile_id: Option<Uuid>,
-    #[serde(default)]
-    pub include_archived: bool,
-    #[validate(range(min = 1, max = 100))]
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    #[validate(range(max = crate::schemas::MAX_OFFSET))]
-    #[param(minimum = 0, maximum = 100_000)]
-    pub offset: Option<u32>,
-}
-
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDeckRequest {
@@ -123,13 +109,13 @@ pub struct DeleteDeckQuery {
     pub confirm: bool,
 }
 
-#[utoipa::path(get, path = "/api/decks", tag = "decks", security(("bearer" = [])), params(DeckListQuery),
+#[utoipa::path(get, path = "/api/decks", tag = "decks", security(("bearer" = [])), params(ProfileListQuery),
     responses((status = 200, body = DeckList),
               (status = 404, description = "PROFILE_NOT_FOUND: no such profile, or no active one", body = crate::error::ErrorBody)))]
 pub async fn list(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<DeckListQuery>,
+    query: web::Query<ProfileListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     query.validate().map_err(validation_error)?;
     let decks =

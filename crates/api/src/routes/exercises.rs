@@ -16,7 +16,7 @@ use validator::Validate;
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::schemas::{PageQuery, Pagination, QuotaResponse};
+use crate::schemas::{PageQuery, Pagination, ProfileListQuery, QuotaResponse};
 use crate::state::AppState;
 use crate::validated_json::{ValidatedJson, validation_error};
 
@@ -73,20 +73,6 @@ impl From<Topic> for TopicResponse {
 pub struct TopicList {
     pub data: Vec<TopicResponse>,
     pub pagination: Pagination,
-}
-
-#[derive(Debug, Deserialize, IntoParams, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct TopicListQuery {
-    pub profile_id: Option<Uuid>,
-    #[serde(default)]
-    pub include_archived: bool,
-    #[validate(range(min = 1, max = 100))]
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    #[validate(range(max = crate::schemas::MAX_OFFSET))]
-    #[param(minimum = 0, maximum = 100_000)]
-    pub offset: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
@@ -147,13 +133,13 @@ impl From<TopicSuggestion> for TopicSuggestionResponse {
     }
 }
 
-#[utoipa::path(get, path = "/api/topics", tag = "exercises", security(("bearer" = [])), params(TopicListQuery),
+#[utoipa::path(get, path = "/api/topics", tag = "exercises", security(("bearer" = [])), params(ProfileListQuery),
     responses((status = 200, body = TopicList),
               (status = 404, description = "PROFILE_NOT_FOUND: no such profile, or no active one", body = crate::error::ErrorBody)))]
 pub async fn list_topics(
     user: AuthUser,
     state: web::Data<AppState>,
-    query: web::Query<TopicListQuery>,
+    query: web::Query<ProfileListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     query.validate().map_err(validation_error)?;
     let profile_id = query.profile_id.map(ProfileId::from_uuid);

@@ -120,6 +120,22 @@ pub struct Pagination {
 /// How far a list may be paged: further than anyone scrolls, within every integer type.
 pub const MAX_OFFSET: u32 = 100_000;
 
+/// A list of one profile's things (decks, topics): the active profile unless `profile_id`
+/// says otherwise, archived ones only when asked, a page of `limit` (1–100, default 20).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams, validator::Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileListQuery {
+    pub profile_id: Option<uuid::Uuid>,
+    #[serde(default)]
+    pub include_archived: bool,
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    #[validate(range(max = MAX_OFFSET))]
+    #[param(minimum = 0, maximum = 100_000)]
+    pub offset: Option<u32>,
+}
+
 /// `limit`/`offset` query parameters: limit 1–100 (default 20), offset 0–100 000.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams, validator::Validate)]
 #[serde(deny_unknown_fields)]
