@@ -16,6 +16,7 @@ use validator::Validate;
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::schemas::values::non_blank;
 use crate::schemas::{PageQuery, Pagination, ProfileListQuery, QuotaResponse};
 use crate::state::AppState;
 use crate::validated_json::{ValidatedJson, validation_error};
@@ -79,7 +80,7 @@ pub struct TopicList {
 #[serde(deny_unknown_fields)]
 pub struct CreateTopicRequest {
     /// Unique in the profile, case-insensitively (409 `CONFLICT`).
-    #[validate(length(min = 1, max = 100))]
+    #[validate(length(min = 1, max = 100), custom(function = "non_blank"))]
     #[schema(value_type = crate::schemas::values::TopicNameValue)]
     pub name: String,
     #[validate(length(max = 500))]
@@ -93,7 +94,7 @@ pub struct CreateTopicRequest {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTopicRequest {
-    #[validate(length(min = 1, max = 100))]
+    #[validate(length(min = 1, max = 100), custom(function = "non_blank"))]
     #[schema(value_type = Option<crate::schemas::values::TopicNameValue>)]
     pub name: Option<String>,
     /// `null` clears it.
@@ -326,7 +327,7 @@ pub async fn hint(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid
 #[serde(deny_unknown_fields)]
 pub struct SubmitRequest {
     /// The answer to a free-text exercise.
-    #[validate(length(min = 1, max = 1000))]
+    #[validate(length(min = 1, max = 1000), custom(function = "non_blank"))]
     #[schema(value_type = Option<crate::schemas::values::AnswerValue>)]
     pub answer: Option<String>,
     /// The chosen option's index (0–3) for `multiple_choice`.

@@ -113,5 +113,13 @@ pub fn no_nul(text: &str) -> Result<(), validator::ValidationError> {
     Ok(())
 }
 
+/// The server side of [`NON_BLANK`]: at least one character that is not white space.
+pub fn non_blank(text: &str) -> Result<(), validator::ValidationError> {
+    if text.trim().is_empty() {
+        return Err(validator::ValidationError::new("blank").with_message("must not be blank".into()));
+    }
+    Ok(())
+}
+
 /// Why text with a NUL character is refused, wherever it comes.
 pub const NUL_REFUSED: &str = "must not contain the NUL character";

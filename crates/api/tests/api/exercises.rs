@@ -321,3 +321,15 @@ async fn an_expired_or_foreign_exercise_is_not_found() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn blank_names_and_answers_are_refused_at_the_edge() {
+    let app = llm_app(&[]).await;
+    let (user, body) = batch(&app, 15).await;
+    let blank = json!({"name": " \u{a0} ", "kind": "grammar"});
+    assert_contract(call(&app, &user, Method::POST, "/api/topics", Some(blank)).await, 422, "VALIDATION_ERROR").await;
+    let id = body["exercises"][0]["id"].as_str().unwrap();
+    assert_contract(submit(&app, &user, id, json!({"answer": "   "})).await, 422, "VALIDATION_ERROR").await;
+    let graded = json_of(submit(&app, &user, id, json!({"answer": "Ich bin müde."})).await, 200).await;
+    assert_eq!(graded["result"], "correct", "the refused submits consumed nothing");
+}
