@@ -1,17 +1,22 @@
 import type { ApiClient, StreamOptions } from './client';
 import type {
+  AttemptFilter,
+  AttemptList,
   Card,
+  CardFilter,
   CardList,
+  CardPatch,
   ChatRequest,
   ClearResult,
-  DialogPage,
-  GenerateRequest,
-  CardFilter,
-  CardPatch,
   Deck,
   DeckList,
   DeckPatch,
+  DialogPage,
+  ExerciseBatch,
   ExportFormat,
+  GenerateExercisesRequest,
+  GenerateRequest,
+  HintResult,
   ImportFile,
   ImportMapping,
   ImportReport,
@@ -21,6 +26,7 @@ import type {
   NewCard,
   NewDeck,
   NewProfile,
+  NewTopic,
   PhotoReading,
   Profile,
   ProfileList,
@@ -30,6 +36,12 @@ import type {
   StudyMoreRequest,
   StudyMoreResult,
   StudyQueue,
+  SubmitRequest,
+  SubmitResult,
+  Topic,
+  TopicList,
+  TopicPatch,
+  TopicSuggestions,
   Transcript,
   UndoResult,
 } from './types';
@@ -157,4 +169,34 @@ export const api = {
     idempotencyKey: string,
     options: Omit<StreamOptions, 'headers'>,
   ) => client.postStream('/api/cards/generate', request, { ...options, headers: { 'idempotency-key': idempotencyKey } }),
+
+  // Topics of the active profile: active first, then by name. One page of up to 100.
+  topics: async (client: ApiClient, options: { includeArchived?: boolean } = {}) =>
+    unwrapList(
+      await client.get<TopicList>(
+        `/api/topics${queryString({ include_archived: options.includeArchived || undefined, limit: 100 })}`,
+      ),
+    ),
+  /** 409 CONFLICT with details.field "name" when the profile has a topic of that name. */
+  createTopic: (client: ApiClient, topic: NewTopic) => client.post<Topic>('/api/topics', topic),
+  patchTopic: (client: ApiClient, topicId: string, patch: TopicPatch) =>
+    client.patch<Topic>(`/api/topics/${id(topicId)}`, patch),
+  /** Past attempts stay in the history, without a topic. */
+  deleteTopic: (client: ApiClient, topicId: string) => client.delete(`/api/topics/${id(topicId)}`),
+  activateTopic: (client: ApiClient, topicId: string) => client.post<Topic>(`/api/topics/${id(topicId)}/activate`),
+  /** 5–7 topics from the LLM for the profile's language, levels and goals (cached by the server). */
+  suggestTopics: (client: ApiClient) => client.post<TopicSuggestions>('/api/topics/suggest', {}),
+
+  /** A batch of exercises on the topic (the active one without topic_id); costs `count` of the quota. */
+  generateExercises: (client: ApiClient, request: GenerateExercisesRequest) =>
+    client.post<ExerciseBatch>('/api/exercises/generate', request),
+  /** The hint; the attempt is then marked as hinted. 404 EXERCISE_NOT_FOUND when expired or answered. */
+  exerciseHint: (client: ApiClient, exerciseId: string) =>
+    client.post<HintResult>(`/api/exercises/${id(exerciseId)}/hint`),
+  /** Graded once: a second submit (or an expired exercise) is 404 EXERCISE_NOT_FOUND. */
+  submitExercise: (client: ApiClient, exerciseId: string, request: SubmitRequest) =>
+    client.post<SubmitResult>(`/api/exercises/${id(exerciseId)}/submit`, request),
+  /** Attempts, newest first. */
+  exerciseHistory: (client: ApiClient, filter: AttemptFilter) =>
+    client.get<AttemptList>(`/api/exercises/history${queryString({ ...filter })}`),
 };

@@ -142,3 +142,33 @@ export type PhotoReading = ResponseBody<'/api/media/ocr', 'post'>;
 export type PhotoWord = Schemas['SuggestedWord'];
 /** `POST /api/media/transcribe`: what a recording says. */
 export type Transcript = ResponseBody<'/api/media/transcribe', 'post'>;
+
+/** What a topic practises. */
+export type TopicKind = Schemas['TopicKindValue'];
+/** How an exercise is answered: `multiple_choice` by an option, the rest by free text. */
+export type ExerciseKind = Schemas['ExerciseKindValue'];
+export type Grade = Schemas['GradeValue'];
+export type Difficulty = Schemas['DifficultyValue'];
+
+/** A topic with its stats: `accuracy` is (correct + partial / 2) / attempts, absent or null before the first. */
+export type Topic = Schemas['TopicResponse'];
+export type TopicList = ResponseBody<'/api/topics', 'get'>;
+export type NewTopic = RequestBody<'/api/topics', 'post'>;
+export type TopicPatch = RequestBody<'/api/topics/{id}', 'patch'>;
+export type TopicSuggestion = Schemas['TopicSuggestionResponse'];
+export type TopicSuggestions = ResponseBody<'/api/topics/suggest', 'post'>;
+
+/** What the learner sees of an exercise: no answer, no right option, no hint. */
+export type Exercise = Schemas['ExerciseResponse'];
+export type GenerateExercisesRequest = RequestBody<'/api/exercises/generate', 'post'>;
+export type ExerciseBatch = ResponseBody<'/api/exercises/generate', 'post'>;
+export type HintResult = ResponseBody<'/api/exercises/{id}/hint', 'post'>;
+export type SubmitRequest = RequestBody<'/api/exercises/{id}/submit', 'post'>;
+/** The grade, the right answer, why, the mistakes, the missed words and the topic's new stats. */
+export type SubmitResult = ResponseBody<'/api/exercises/{id}/submit', 'post'>;
+export type Mistake = Schemas['MistakeResponse'];
+/** A word an answer missed, offerable as a card. */
+export type MissedWord = Schemas['MissedWord'];
+export type Attempt = Schemas['AttemptResponse'];
+export type AttemptList = ResponseBody<'/api/exercises/history', 'get'>;
+export type AttemptFilter = Query<'/api/exercises/history'>;

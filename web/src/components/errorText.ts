@@ -19,6 +19,8 @@ const KNOWN_CODES: Partial<Record<string, MessageKey>> = {
   STREAM_ERROR: 'error.STREAM_ERROR',
   NOT_FOUND: 'error.NOT_FOUND',
   RATE_LIMIT_EXCEEDED: 'error.RATE_LIMIT_EXCEEDED',
+  TOPIC_NOT_FOUND: 'error.TOPIC_NOT_FOUND',
+  EXERCISE_NOT_FOUND: 'error.EXERCISE_NOT_FOUND',
 };
 
 /** Codes shared by several situations, told apart by their details. */
@@ -40,6 +42,7 @@ function specificKey(error: ApiError): MessageKey | undefined {
   if (error.code === 'PAYLOAD_TOO_LARGE') return 'error.PAYLOAD_TOO_LARGE';
   if (error.code === 'LLM_NOT_CONFIGURED' && details.reason === 'speech_unavailable') return 'error.media.speechUnavailable';
   if (error.code === 'QUOTA_EXCEEDED' && details.kind === 'voice') return 'error.QUOTA_EXCEEDED.voice';
+  if (error.code === 'QUOTA_EXCEEDED' && details.kind === 'exercises') return 'error.QUOTA_EXCEEDED.exercises';
   return undefined;
 }
 

@@ -9,6 +9,9 @@ export const queryKeys = {
   // Prefixes: every deck list and deck, every card list and card.
   decks: ['decks'] as const,
   cards: ['cards'] as const,
+  // Every topic list; every page of the exercise history.
+  topics: ['topics'] as const,
+  exerciseHistory: ['exercise-history'] as const,
 };
 
 export function useMe() {
@@ -45,6 +48,9 @@ function useInvalidateAll() {
       queryClient.invalidateQueries({ queryKey: queryKeys.me }),
       // The active profile decides which decks (and counts) the lists show.
       queryClient.invalidateQueries({ queryKey: queryKeys.decks }),
+      // ...and its topics and exercise history.
+      queryClient.invalidateQueries({ queryKey: queryKeys.topics }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.exerciseHistory }),
     ]);
 }
 

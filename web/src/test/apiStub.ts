@@ -16,6 +16,7 @@ import type {
   User,
   WordResult,
 } from '../api/types';
+import type { Attempt, Exercise, ExerciseBatch, SubmitResult, Topic } from '../api/types';
 
 export interface RecordedRequest {
   method: string;
@@ -331,6 +332,96 @@ export function generateReport(results: WordResult[], overrides: Partial<Generat
     duplicates: count('duplicate'),
     failed: count('failed'),
     quota: quota({ used: count('created'), max: 20 }),
+    ...overrides,
+  };
+}
+
+export function topic(overrides: Partial<Topic> = {}): Topic {
+  return {
+    id: 't-past',
+    profile_id: 'p-en',
+    name: 'Past Simple',
+    description: 'Прошедшее время: правильные и неправильные глаголы',
+    kind: 'grammar',
+    is_active: true,
+    archived: false,
+    stats: { attempts: 0, correct: 0, partial: 0, accuracy: null, last_practised_at: null },
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    ...overrides,
+  };
+}
+
+/** A topic practised `attempts` times with that accuracy. */
+export function practised(t: Topic, attempts: number, accuracy: number): Topic {
+  const correct = Math.round(attempts * accuracy);
+  return {
+    ...t,
+    stats: { attempts, correct, partial: 0, accuracy, last_practised_at: '2026-11-27T10:00:00Z' },
+  };
+}
+
+export function exercise(overrides: Partial<Exercise> = {}): Exercise {
+  return {
+    id: 'e-1',
+    topic_id: 't-past',
+    kind: 'translate',
+    question: 'Переведите на английский',
+    prompt: 'Вчера я купил хлеб.',
+    options: null,
+    expires_at: '2100-01-01T00:00:00Z',
+    ...overrides,
+  };
+}
+
+export function choiceExercise(overrides: Partial<Exercise> = {}): Exercise {
+  return exercise({
+    id: 'e-choice',
+    kind: 'multiple_choice',
+    question: 'Выберите правильную форму',
+    prompt: 'She ___ to school yesterday.',
+    options: ['go', 'goes', 'went', 'gone'],
+    ...overrides,
+  });
+}
+
+export function exerciseBatch(exercises: Exercise[], overrides: Partial<ExerciseBatch> = {}): ExerciseBatch {
+  return { topic: topic(), difficulty: 'medium', exercises, quota: quota({ used: exercises.length, max: 30 }), ...overrides };
+}
+
+export function submitResult(overrides: Partial<SubmitResult> = {}): SubmitResult {
+  return {
+    exercise_id: 'e-1',
+    result: 'correct',
+    correct_answer: 'Yesterday I bought bread.',
+    explanation: 'Past Simple: buy → bought.',
+    mistakes: [],
+    alternatives: [],
+    used_hint: false,
+    user_answer: 'Yesterday I bought bread.',
+    words: [],
+    topic: topic(),
+    ...overrides,
+  };
+}
+
+export function attempt(overrides: Partial<Attempt> = {}): Attempt {
+  return {
+    id: 'a-1',
+    topic_id: 't-past',
+    topic_name: 'Past Simple',
+    kind: 'translate',
+    question: 'Переведите на английский',
+    prompt: 'Вчера я купил хлеб.',
+    options: null,
+    correct_answer: 'Yesterday I bought bread.',
+    user_answer: 'Yesterday I buyed bread.',
+    result: 'incorrect',
+    explanation: 'Buy is irregular: bought.',
+    mistakes: [{ type: 'grammar', text: 'buyed', suggestion: 'bought' }],
+    used_hint: false,
+    duration_ms: 12_000,
+    completed_at: '2026-11-27T10:00:00Z',
     ...overrides,
   };
 }
