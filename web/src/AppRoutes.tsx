@@ -4,6 +4,8 @@ import { CardEditScreen } from './screens/CardEditScreen';
 import { ChatScreen } from './screens/ChatScreen';
 import { DeckScreen } from './screens/DeckScreen';
 import { DecksScreen } from './screens/DecksScreen';
+import { ExerciseSessionScreen } from './screens/ExerciseSessionScreen';
+import { ExercisesScreen } from './screens/ExercisesScreen';
 import { Home } from './screens/Home';
 import { ProfileEditScreen } from './screens/ProfileEditScreen';
 import { ProfileScreen } from './screens/ProfileScreen';
@@ -26,6 +28,8 @@ export function AppRoutes() {
       <Route path="/cards/:deckId/add" element={<CardAddScreen />} />
       <Route path="/study" element={<StudyScreen />} />
       <Route path="/chat" element={<ChatScreen />} />
+      <Route path="/exercises" element={<ExercisesScreen />} />
+      <Route path="/exercises/session" element={<ExerciseSessionScreen />} />
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>
   );

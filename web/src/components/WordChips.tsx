@@ -1,21 +1,32 @@
 import { Link } from 'react-router-dom';
-import type { Card, WordSuggestion } from '../api/types';
+import type { Card, CardSource, WordSuggestion } from '../api/types';
 import { isApiError } from '../api/errors';
 import { useCreateCard } from '../hooks/deckQueries';
 import { useI18n } from '../i18n/i18n';
 import { haptics } from '../telegram/haptics';
 
-/** The words an answer taught, each one tap away from a card in the default deck. */
-export function WordChips({ words }: { words: WordSuggestion[] }) {
+/**
+ * The words an answer taught (or an exercise's answer missed), each one tap away from a card
+ * in the default deck; `source` is the card's origin, `label` the line above the chips.
+ */
+export function WordChips({
+  words,
+  source = 'chat',
+  label,
+}: {
+  words: WordSuggestion[];
+  source?: CardSource;
+  label?: string;
+}) {
   const { t } = useI18n();
   if (words.length === 0) return null;
   return (
     <div className="word-chips">
-      <p className="hint">{t('chat.words')}</p>
+      <p className="hint">{label ?? t('chat.words')}</p>
       <ul className="chips">
         {words.map((word, index) => (
           <li key={`${index}-${word.word}`}>
-            <WordChip word={word} />
+            <WordChip word={word} source={source} />
           </li>
         ))}
       </ul>
@@ -30,11 +41,11 @@ function existingCard(error: unknown): Card | undefined {
 }
 
 /**
- * `POST /api/cards {front: word, back: translation, notes: note, source: "chat"}`. Once added
+ * `POST /api/cards {front: word, back: translation, notes: note, source}`. Once added
  * (or found already there: 409 DUPLICATE_CARD) the chip links to the card; 402 says the plan's
  * card limit is reached; any other failure can be tapped again.
  */
-function WordChip({ word }: { word: WordSuggestion }) {
+function WordChip({ word, source }: { word: WordSuggestion; source: CardSource }) {
   const { t } = useI18n();
   const create = useCreateCard();
   const label = (
@@ -79,7 +90,7 @@ function WordChip({ word }: { word: WordSuggestion }) {
             front: word.word,
             back: word.translation,
             ...(word.note ? { notes: word.note } : {}),
-            source: 'chat',
+            source,
           },
           {
             onSuccess: () => haptics.notification('success'),
