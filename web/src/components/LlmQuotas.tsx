@@ -1,20 +1,23 @@
 import type { Me, Quota } from '../api/types';
 import { formatResetTime, quotaMax } from '../domain/quota';
+import { exercisesQuota } from '../hooks/exerciseQueries';
 import { useI18n } from '../i18n/i18n';
 
-/** Today's AI quotas from `GET /api/me`: tutor messages and card generation, used of max. */
+/** Today's AI quotas from `GET /api/me`: tutor messages, card generation and exercises, used of max. */
 export function LlmQuotas({ me }: { me: Me }) {
   const { t, lang } = useI18n();
   const { messages, card_generation: generation } = me.limits;
-  if (!messages && !generation) return null;
-  // Both count the same local day, so they reset together.
-  const limited = [messages, generation].find((quota) => quota && quotaMax(quota) !== null);
+  const exercises = exercisesQuota(me);
+  if (!messages && !generation && !exercises) return null;
+  // All count the same local day, so they reset together.
+  const limited = [messages, generation, exercises].find((quota) => quota && quotaMax(quota) !== null);
   return (
     <section className="card" aria-label={t('home.quotas')} data-testid="llm-quotas">
       <p className="section-title">{t('home.quotas')}</p>
       <dl className="quota-list">
         {messages && <QuotaRow label={t('quota.messages')} quota={messages} testId="quota-messages" />}
         {generation && <QuotaRow label={t('quota.cardGeneration')} quota={generation} testId="quota-generation" />}
+        {exercises && <QuotaRow label={t('quota.exercises')} quota={exercises} testId="quota-exercises" />}
       </dl>
       {limited && (
         <p className="hint" data-testid="quota-reset">

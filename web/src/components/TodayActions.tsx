@@ -25,6 +25,11 @@ export function FirstSteps({ llm }: { llm: boolean }) {
         {t('home.firstSteps.import')}
       </Link>
       {llm && (
+        <Link to="/exercises" className="button button-wide" data-testid="exercises-action">
+          {t('home.exercises')}
+        </Link>
+      )}
+      {llm && (
         <Link to="/chat" className="button button-wide" data-testid="tutor-action">
           {t('home.firstSteps.tutor')}
         </Link>
@@ -34,7 +39,7 @@ export function FirstSteps({ llm }: { llm: boolean }) {
 }
 
 /**
- * Home's quick actions: study what is due, the cards themselves, and the tutor. Without an
+ * Home's quick actions: study what is due, the cards themselves, exercises, and the tutor. Without an
  * LLM on the server (`llm` false) the tutor is shown disabled with the reason, not as a link
  * to a screen that could only say 503.
  */
@@ -71,6 +76,10 @@ export function TodayActions({ llm = true }: { llm?: boolean }) {
       )}
       <Link to="/cards" className="button button-wide" data-testid="cards-action">
         {t('home.cards')}
+      </Link>
+      {/* Topics and history work without an LLM; the exercises screen says what does not. */}
+      <Link to="/exercises" className="button button-wide" data-testid="exercises-action">
+        {t('home.exercises')}
       </Link>
       {llm ? (
         <Link to="/chat" className="button button-wide" data-testid="tutor-action">

@@ -146,6 +146,18 @@ describe('Home', () => {
     expect(within(quotas).getByTestId('quota-reset')).toHaveTextContent('Обновление: 00:00');
   });
 
+  it('offers Exercises and shows their quota with the others', async () => {
+    const server = stubFetch({
+      'GET /api/me': () => ({ body: me({ limits: limits({ exercises: quota({ used: 4, max: 30 }) }) }) }),
+      'GET /api/profiles': () => ({ body: [english] }),
+      'GET /api/study/queue': () => ({ body: queue({ new: 0, learning: 0, due: 0 }) }),
+    });
+    renderScreen(<Home />, { fetchFn: server.fetchFn });
+    expect(await screen.findByRole('link', { name: 'Упражнения' })).toHaveAttribute('href', '/exercises');
+    const quotas = screen.getByRole('region', { name: 'Лимиты ИИ на сегодня' });
+    expect(within(quotas).getByTestId('quota-exercises')).toHaveTextContent('Упражнения4 из 30');
+  });
+
   it('shows the tutor disabled with the reason when the server has no LLM', async () => {
     const server = stubFetch({
       'GET /api/me': () => ({ body: me({ features: { llm: false, speech: false } }) }),
