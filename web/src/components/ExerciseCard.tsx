@@ -117,7 +117,7 @@ export function ExerciseCard({ exercise, hint, onHint, hintPending, hintError, o
           {tooLong && <small className="hint hint-warning">{t('session.answerTooLong')}</small>}
           {hint !== undefined ? (
             <p className="exercise-hint" data-testid="exercise-hint" role="status">
-              💡 {t('session.hintUsed', { hint })}
+              {t('session.hintUsed', { hint })}
             </p>
           ) : (
             <button
@@ -127,7 +127,7 @@ export function ExerciseCard({ exercise, hint, onHint, hintPending, hintError, o
               disabled={hintPending || submitting}
               aria-busy={hintPending}
             >
-              💡 {hintPending ? t('session.hintLoading') : t('session.hint')}
+              {hintPending ? t('session.hintLoading') : t('session.hint')}
             </button>
           )}
           <InlineError error={hintError} />

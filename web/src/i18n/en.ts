@@ -577,7 +577,7 @@ export const en: Record<MessageKey, string> = {
   'history.topic': 'Topic',
   'history.allTopics': 'All topics',
   'history.result': 'Result',
-  'history.allResults': 'Any result',
+  'history.allResults': 'All answers',
   'history.result.correct': 'correct',
   'history.result.partial': 'partly',
   'history.result.incorrect': 'wrong',

@@ -577,7 +577,7 @@ export const ru = {
   'history.topic': 'Тема',
   'history.allTopics': 'Все темы',
   'history.result': 'Результат',
-  'history.allResults': 'Любой результат',
+  'history.allResults': 'Все ответы',
   'history.result.correct': 'верно',
   'history.result.partial': 'частично',
   'history.result.incorrect': 'неверно',

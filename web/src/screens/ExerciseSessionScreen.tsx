@@ -455,15 +455,15 @@ function Summary({ run, onAgain }: { run: Run; onAgain: () => void }) {
       ) : (
         <>
           <dl className="summary-stats">
-            <div className="stat-correct">
+            <div className={summary.correct > 0 ? 'stat-correct' : undefined}>
               <dt>{t('session.summary.correct')}</dt>
               <dd data-testid="summary-correct">{summary.correct}</dd>
             </div>
-            <div className="stat-partial">
+            <div className={summary.partial > 0 ? 'stat-partial' : undefined}>
               <dt>{t('session.summary.partial')}</dt>
               <dd data-testid="summary-partial">{summary.partial}</dd>
             </div>
-            <div className="stat-incorrect">
+            <div className={summary.incorrect > 0 ? 'stat-incorrect' : undefined}>
               <dt>{t('session.summary.incorrect')}</dt>
               <dd data-testid="summary-incorrect">{summary.incorrect}</dd>
             </div>

@@ -172,6 +172,9 @@ describe('ExercisesScreen: topics', () => {
     });
     expect(await screen.findByText('В ресторане', { selector: '.topic-name' })).toBeInTheDocument();
     expect(screen.getByTestId('practice')).toHaveTextContent('Активная тема: В ресторане');
+    // The list replaced the empty state; the suggestions stayed open and still say "added".
+    const again = within(screen.getByTestId('topic-suggestions')).getByRole('button', { name: /В ресторане/ });
+    expect(again).toHaveAttribute('data-state', 'added');
   });
 
   it('shows a topic already there as such among the suggestions', async () => {

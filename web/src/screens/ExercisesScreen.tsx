@@ -79,7 +79,7 @@ function TopicsPanel({ topics }: { topics: Topic[] }) {
       aria-describedby={llm ? undefined : 'suggest-unavailable'}
       data-testid="suggest-topics"
     >
-      ✨ {t('topics.suggest')}
+      {t('topics.suggest')}
     </button>
   );
   const addButton = (
@@ -92,8 +92,35 @@ function TopicsPanel({ topics }: { topics: Topic[] }) {
       {t('topics.suggestUnavailable')}
     </p>
   );
-  const tools = (
+  // One tree for both cases, so the suggestions stay open (with what was added) when the
+  // first topic added turns the empty state into the list.
+  const empty = topics.length === 0;
+  return (
     <>
+      {empty ? (
+        <EmptyState
+          text={t('topics.empty')}
+          action={
+            <div className="empty-actions">
+              {!suggesting && suggestButton}
+              {!suggesting && unavailable}
+              {!adding && addButton}
+            </div>
+          }
+        />
+      ) : (
+        <>
+          <PracticeCard topics={topics} />
+          <section aria-label={t('topics.list')}>
+            <p className="section-title">{t('topics.list')}</p>
+            <ul className="topic-list">
+              {topics.map((topic) => (
+                <TopicRow key={topic.id} topic={topic} />
+              ))}
+            </ul>
+          </section>
+        </>
+      )}
       {suggesting && (
         <TopicSuggestions
           pending={suggest.isPending}
@@ -105,41 +132,9 @@ function TopicsPanel({ topics }: { topics: Topic[] }) {
         />
       )}
       {adding && <NewTopic onDone={() => setAdding(false)} />}
-    </>
-  );
-
-  if (topics.length === 0) {
-    return (
-      <>
-        <EmptyState
-          text={t('topics.empty')}
-          action={
-            <div className="empty-actions">
-              {!suggesting && suggestButton}
-              {unavailable}
-              {!adding && addButton}
-            </div>
-          }
-        />
-        {tools}
-      </>
-    );
-  }
-  return (
-    <>
-      <PracticeCard topics={topics} />
-      <section aria-label={t('topics.list')}>
-        <p className="section-title">{t('topics.list')}</p>
-        <ul className="topic-list">
-          {topics.map((topic) => (
-            <TopicRow key={topic.id} topic={topic} />
-          ))}
-        </ul>
-      </section>
-      {tools}
-      {!suggesting && suggestButton}
-      {!suggesting && unavailable}
-      {!adding && addButton}
+      {!empty && !suggesting && suggestButton}
+      {!empty && !suggesting && unavailable}
+      {!empty && !adding && addButton}
     </>
   );
 }
@@ -184,6 +179,12 @@ function PracticeCard({ topics }: { topics: Topic[] }) {
   );
 }
 
+/** The accuracy bar's colour: red under 50%, amber under 80%, else green. */
+function meterLevel(accuracy: number): string {
+  if (accuracy < 0.5) return 'meter-low';
+  return accuracy < 0.8 ? 'meter-mid' : '';
+}
+
 function TopicRow({ topic }: { topic: Topic }) {
   const { t } = useI18n();
   const me = useMe();
@@ -208,7 +209,7 @@ function TopicRow({ topic }: { topic: Topic }) {
           <>
             <span>{t('topics.accuracy', { percent: percent(stats.accuracy), attempts: stats.attempts })}</span>
             <span className="meter" aria-hidden="true">
-              <span className="meter-fill" style={{ width: `${percent(stats.accuracy)}%` }} />
+              <span className={`meter-fill ${meterLevel(stats.accuracy)}`} style={{ width: `${percent(stats.accuracy)}%` }} />
             </span>
           </>
         )}
@@ -240,12 +241,14 @@ function TopicRow({ topic }: { topic: Topic }) {
               {t('topics.activate')}
             </button>
           )}
-          <button type="button" className="button button-small" onClick={() => setMode('edit')}>
-            {t('topics.edit')}
-          </button>
-          <button type="button" className="button button-small button-danger-outline" onClick={() => setMode('delete')}>
-            {t('topics.delete')}
-          </button>
+          <span className="topic-manage">
+            <button type="button" className="link-button" onClick={() => setMode('edit')}>
+              {t('topics.edit')}
+            </button>
+            <button type="button" className="link-button link-danger" onClick={() => setMode('delete')}>
+              {t('topics.delete')}
+            </button>
+          </span>
         </div>
       )}
       {mode === 'edit' && <EditTopic topic={topic} onDone={() => setMode('view')} />}
