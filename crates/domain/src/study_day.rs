@@ -28,6 +28,22 @@ impl StudyDay {
     }
 }
 
+impl StudyDay {
+    /// The date of the next study day.
+    pub fn next_date(&self) -> NaiveDate {
+        self.date.succ_opt().unwrap_or(self.date)
+    }
+
+    /// The study day named `date` for a learner in `zone` whose day turns at `rollover_hour`.
+    pub fn named(date: NaiveDate, zone: TimeZone, rollover_hour: u32) -> Self {
+        Self {
+            date,
+            starts_at: start_of(date, zone, rollover_hour),
+            ends_at: start_of(date.succ_opt().unwrap_or(date), zone, rollover_hour),
+        }
+    }
+}
+
 /// The instant the study day named `date` begins. On a DST gap the first valid instant after
 /// the rollover hour is used; on an overlap the earlier one.
 fn start_of(date: NaiveDate, zone: TimeZone, rollover_hour: u32) -> DateTime<Utc> {

@@ -22,6 +22,7 @@ pub mod progress;
 mod raw;
 pub mod reviews;
 pub mod sessions;
+pub mod stats;
 pub mod study_queue;
 pub mod token_usage;
 pub mod topics;

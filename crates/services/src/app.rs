@@ -25,6 +25,7 @@ use crate::prompts::Prompts;
 use crate::quota::QuotaService;
 use crate::rate_limit::RateLimiter;
 use crate::readiness::ReadinessService;
+use crate::stats::StatsService;
 use crate::study::StudyService;
 use crate::transfer::TransferService;
 use crate::tutor::TutorService;
@@ -47,6 +48,8 @@ pub struct App {
     pub profiles: ProfileService,
     pub cards: CardService,
     pub study: StudyService,
+    /// Streaks, the activity calendar and the stats screen.
+    pub stats: StatsService,
     pub transfer: TransferService,
     pub export: ExportService,
     pub quotas: QuotaService,
@@ -107,6 +110,7 @@ impl App {
             ),
             auth: AuthService::new(&settings, db.clone(), clock.clone(), user_cache.clone()),
             users: UserService::new(db.clone(), clock.clone(), plans, user_cache.clone()),
+            stats: StatsService::new(db.clone(), clock.clone(), user_cache.clone(), profiles.clone()),
             study: StudyService::new(db.clone(), clock.clone(), user_cache),
             transfer: TransferService::new(cards.clone(), clock.clone()),
             export: ExportService::new(db.clone(), clock.clone()),

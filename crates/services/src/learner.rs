@@ -18,3 +18,8 @@ fn rollover_of(user: &UserRow) -> u32 {
 pub fn study_day_of(user: &UserRow, now: DateTime<Utc>) -> StudyDay {
     StudyDay::containing(now, zone_of(user), rollover_of(user))
 }
+
+/// The user's study day named `date`.
+pub fn study_day_named(user: &UserRow, date: chrono::NaiveDate) -> StudyDay {
+    StudyDay::named(date, zone_of(user), rollover_of(user))
+}

@@ -30,6 +30,7 @@ pub mod quota;
 pub mod rate_limit;
 pub mod readiness;
 pub mod srs;
+pub mod stats;
 pub mod study;
 pub mod transfer;
 pub mod tutor;

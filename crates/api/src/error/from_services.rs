@@ -302,3 +302,14 @@ impl From<services::exercises::ExerciseError> for ApiError {
         }
     }
 }
+
+impl From<services::stats::StatsError> for ApiError {
+    fn from(err: services::stats::StatsError) -> Self {
+        use services::stats::StatsError;
+        match err {
+            StatsError::UserGone => Self::new(ErrorCode::AuthFailed),
+            StatsError::Profile(e) => e.into(),
+            StatsError::Repo(e) => Self::internal(e),
+        }
+    }
+}

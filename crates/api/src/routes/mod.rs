@@ -14,6 +14,7 @@ pub mod media;
 pub mod metrics;
 pub mod openapi;
 pub mod profiles;
+pub mod stats;
 pub mod study;
 pub mod telegram;
 pub mod transfer;
@@ -79,6 +80,9 @@ table!(register_api, ApiRoutes, API_ROUTES {
     "/api/exercises/history" => { get: exercises::history },
     "/api/exercises/{id}/hint" => { post: exercises::hint },
     "/api/exercises/{id}/submit" => { post: exercises::submit },
+    "/api/stats" => { get: stats::overview },
+    "/api/stats/streak" => { get: stats::streak },
+    "/api/stats/calendar" => { get: stats::calendar },
 });
 
 // Signs initData with the local bot token: registered (and documented) only in local/test.

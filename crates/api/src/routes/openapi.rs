@@ -31,7 +31,7 @@ use crate::state::AppState;
         values::LanguageCodeValue, values::CefrLevelValue, values::GoalValue, values::InterfaceLanguageValue,
         values::CardStateValue, values::TimeZoneValue, values::FormsValue, values::WordValue,
         values::TopicNameValue, values::AnswerValue, values::TopicKindValue, values::ExerciseKindValue,
-        values::GradeValue, values::DifficultyValue, transfer::ExportFormatParam,
+        values::GradeValue, values::DifficultyValue, values::PeriodValue, values::ActivityLevelValue, transfer::ExportFormatParam,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -45,6 +45,7 @@ use crate::state::AppState;
         (name = "tutor", description = "The LLM tutor chat and its history"),
         (name = "media", description = "Voice and pictures for the tutor"),
         (name = "exercises", description = "Topics and exercises"),
+        (name = "stats", description = "Streak, calendar and learning statistics"),
     )
 )]
 struct ApiDoc;

@@ -102,6 +102,8 @@ value_schema!(
     ExerciseKind::ALL.iter().map(|k| k.as_str())
 );
 value_schema!(GradeValue, "How an answer was graded.", Grade::ALL.iter().map(|g| g.as_str()));
+value_schema!(PeriodValue, "A stats period.", ["week", "month", "3months", "year", "all"]);
+value_schema!(ActivityLevelValue, "How busy a day was.", ["none", "low", "medium", "high"]);
 value_schema!(DifficultyValue, "How hard a batch of exercises is.", Difficulty::ALL.iter().map(|d| d.as_str()));
 
 /// The server side of a `no NUL` pattern, for text that does not come in a JSON body (query

@@ -23,6 +23,7 @@ mod rate_limit;
 mod readiness;
 mod security_headers;
 mod session;
+mod stats;
 mod study;
 mod study_more;
 mod telegram_webhook;

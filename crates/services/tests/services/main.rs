@@ -17,6 +17,7 @@ mod round_trips;
 mod sessions;
 mod speech;
 mod srs;
+mod stats;
 mod study;
 mod vision;
 
