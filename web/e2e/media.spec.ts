@@ -135,3 +135,12 @@ test('a question asked by holding the microphone is answered by the tutor', asyn
   expect(me.limits.voice.used).toBe(1);
   expect(me.limits.messages.used).toBe(3);
 });
+
+test('a deep link (startapp) opens the study session, an exercise session or a card', async () => {
+  await page.goto('/?startapp=study');
+  await expect(page).toHaveURL(/\/study$/);
+  await page.goto('/?startapp=exercise');
+  await expect(page).toHaveURL(/\/exercises\/session$/);
+  await page.goto('/?startapp=card_not-a-card');
+  await expect(page).toHaveURL(/\/\?startapp=card_not-a-card$/);
+});

@@ -12,6 +12,7 @@ import { OutsideTelegramBack } from './telegram/OutsideTelegramBack';
 import { useSession } from './session/SessionProvider';
 import { useTimeZoneSync } from './session/useTimeZoneSync';
 import { BackButtonSync } from './telegram/BackButtonSync';
+import { StartParamRedirect } from './telegram/startParam';
 
 /**
  * Chooses what the whole app shows for the sign-in state, and the interface language:
@@ -55,6 +56,7 @@ export function AppShell({ initialLanguage }: { initialLanguage: InterfaceLangua
     content = (
       <>
         <BackButtonSync />
+        <StartParamRedirect />
         <OutsideTelegramBack />
         <AppRoutes />
       </>

@@ -92,3 +92,13 @@ export function telegramLanguageCode(): string | undefined {
     return undefined;
   }
 }
+
+/** The `startapp` payload the Mini App was opened with (a deep link), if any. */
+export function telegramStartParam(): string | undefined {
+  if (!insideTelegram) return undefined;
+  try {
+    return retrieveLaunchParams(true).tgWebAppStartParam || undefined;
+  } catch {
+    return undefined;
+  }
+}
