@@ -171,6 +171,8 @@ impl Bot {
                 handlers::photo::photo(self, &ctx, &file_id, size, message.caption.as_deref()).await
             }
             (None, Some(voice)) => handlers::voice::voice(self, &ctx, voice).await,
+            // Text answers the exercise the chat waits on, if any; otherwise the tutor's.
+            (None, None) if handlers::exercises::answer(self, &ctx, text).await? => Ok(()),
             (None, None) => handlers::tutor::ask(self, &ctx, text).await,
         }
     }
@@ -198,7 +200,7 @@ impl Bot {
         let callback = Callback::decode(query.data.as_deref().unwrap_or_default());
         // Every press is answered exactly once, whatever the handler did. A press that starts
         // a long answer is answered first, before Telegram gives up on it.
-        let early = matches!(callback, Callback::RetryTutor { .. });
+        let early = matches!(callback, Callback::RetryTutor { .. } | Callback::SuggestTopics);
         if early {
             self.send.answer_callback(&query.id, None, false).await;
         }

@@ -59,6 +59,30 @@ pub enum Callback {
         profile: Uuid,
         confirmed: bool,
     },
+    /// An option (0–3) of a multiple-choice exercise.
+    ExerciseChoice {
+        exercise: Uuid,
+        choice: u8,
+    },
+    ExerciseHint {
+        exercise: Uuid,
+    },
+    /// "Skip": the shown exercise is left unanswered and the next one comes.
+    SkipExercise {
+        exercise: Uuid,
+    },
+    /// The next exercise (after a result, a new topic, a failure).
+    NextExercise,
+    Topics,
+    ActivateTopic {
+        topic: Uuid,
+    },
+    SuggestTopics,
+    /// A suggested topic: the suggestions stored in the cache under `id`, and which one.
+    AddTopic {
+        id: String,
+        index: u8,
+    },
     /// Data this version does not understand (an old button, or forged data).
     Stale,
 }
@@ -81,6 +105,11 @@ fn id(uuid: &Uuid) -> String {
 fn parse_id(text: &str) -> Option<Uuid> {
     let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
     Uuid::from_slice(&bytes).ok()
+}
+
+/// A key of something kept in the cache for a button (a word, a list of suggested topics).
+fn short_id_ok(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 16 && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 fn language_ok(code: &str) -> bool {
@@ -106,6 +135,14 @@ impl Callback {
             Self::RetryTutor { message } => format!("retry:{}", id(message)),
             Self::Settings(action) => format!("set:{}", settings_body(*action)),
             Self::ClearHistory { profile, confirmed } => format!("clear:{}:{}", id(profile), u8::from(*confirmed)),
+            Self::ExerciseChoice { exercise, choice } => format!("exc:{}:{choice}", id(exercise)),
+            Self::ExerciseHint { exercise } => format!("exh:{}", id(exercise)),
+            Self::SkipExercise { exercise } => format!("exs:{}", id(exercise)),
+            Self::NextExercise => "exn".to_owned(),
+            Self::Topics => "top".to_owned(),
+            Self::ActivateTopic { topic } => format!("tpa:{}", id(topic)),
+            Self::SuggestTopics => "tps".to_owned(),
+            Self::AddTopic { id, index } => format!("tpn:{id}:{index}"),
             Self::Stale => "stale".to_owned(),
         };
         format!("{VERSION}:{body}")
@@ -148,13 +185,23 @@ impl Callback {
                 level: level.parse().ok()?,
                 goal: goal.parse().ok()?,
             },
-            ("addw", [id]) if !id.is_empty() && id.len() <= 16 && id.bytes().all(|b| b.is_ascii_alphanumeric()) => {
-                Self::AddWord { id: (*id).to_owned() }
-            }
+            ("addw", [id]) if short_id_ok(id) => Self::AddWord { id: (*id).to_owned() },
             ("retry", [message]) => Self::RetryTutor { message: parse_id(message)? },
             ("set", rest) => Self::Settings(parse_settings(rest)?),
             ("clear", [profile, "1"]) => Self::ClearHistory { profile: parse_id(profile)?, confirmed: true },
             ("clear", [profile, "0"]) => Self::ClearHistory { profile: parse_id(profile)?, confirmed: false },
+            ("exc", [exercise, choice]) => {
+                Self::ExerciseChoice { exercise: parse_id(exercise)?, choice: choice.parse().ok().filter(|c| *c < 4)? }
+            }
+            ("exh", [exercise]) => Self::ExerciseHint { exercise: parse_id(exercise)? },
+            ("exs", [exercise]) => Self::SkipExercise { exercise: parse_id(exercise)? },
+            ("exn", []) => Self::NextExercise,
+            ("top", []) => Self::Topics,
+            ("tpa", [topic]) => Self::ActivateTopic { topic: parse_id(topic)? },
+            ("tps", []) => Self::SuggestTopics,
+            ("tpn", [id, index]) if short_id_ok(id) => {
+                Self::AddTopic { id: (*id).to_owned(), index: index.parse().ok().filter(|i| *i < 10)? }
+            }
             _ => return None,
         };
         Some(parsed)
@@ -218,6 +265,14 @@ mod tests {
             Callback::Settings(SettingsAction::Language(InterfaceLanguage::En)),
             Callback::ClearHistory { profile: card, confirmed: true },
             Callback::ClearHistory { profile: card, confirmed: false },
+            Callback::ExerciseChoice { exercise: card, choice: 3 },
+            Callback::ExerciseHint { exercise: card },
+            Callback::SkipExercise { exercise: card },
+            Callback::NextExercise,
+            Callback::Topics,
+            Callback::ActivateTopic { topic: card },
+            Callback::SuggestTopics,
+            Callback::AddTopic { id: "a1B2c3D4e5F6g7H8".into(), index: 9 },
         ]
     }
 
@@ -244,6 +299,9 @@ mod tests {
             "c1:ob:DE",
             "c1:addw:../../etc",
             "c1:clear:2",
+            "c1:exc:AAAAAAAAAAAAAAAAAAAAAA:4",
+            "c1:tpn:abc:10",
+            "c1:tpn:a-b:1",
             &"c1:next:".repeat(20),
         ] {
             assert_eq!(Callback::decode(data), Callback::Stale, "{data}");

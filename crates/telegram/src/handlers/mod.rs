@@ -2,6 +2,7 @@
 //! turns their answers into messages.
 
 pub mod cards;
+pub mod exercises;
 pub mod photo;
 pub mod settings;
 pub mod start;
@@ -108,6 +109,8 @@ fn split_command(command: &str) -> (String, &str) {
 
 pub async fn command(bot: &Bot, ctx: &Ctx, command: &str) -> Result<(), HandlerError> {
     let (name, args) = split_command(command);
+    // A command moves on: the chat's next text is no longer an exercise's answer.
+    exercises::stop_waiting(bot, ctx).await;
     match name.as_str() {
         "start" => return start::start(bot, ctx, args).await,
         "help" => return send(bot, ctx, ctx.t.help, None).await,
@@ -119,6 +122,8 @@ pub async fn command(bot: &Bot, ctx: &Ctx, command: &str) -> Result<(), HandlerE
     }
     match name.as_str() {
         "card" | "study" => study::next_card(bot, ctx).await,
+        "exercise" => exercises::next(bot, ctx).await,
+        "topics" => exercises::topics(bot, ctx, None).await,
         "decks" => cards::decks(bot, ctx, 0, None).await,
         "add" => cards::add(bot, ctx, args).await,
         "profile" => start::profiles(bot, ctx, None).await,
@@ -161,6 +166,16 @@ pub async fn callback(bot: &Bot, ctx: &Ctx, message_id: i32, callback: Callback)
         Callback::ClearHistory { profile, confirmed } => {
             settings::clear(bot, ctx, message_id, profile, confirmed).await
         }
+        Callback::ExerciseChoice { exercise, choice } => {
+            exercises::choose(bot, ctx, message_id, exercise, choice).await
+        }
+        Callback::ExerciseHint { exercise } => exercises::hint(bot, ctx, message_id, exercise).await,
+        Callback::SkipExercise { exercise } => exercises::next_pressed(bot, ctx, message_id, Some(exercise)).await,
+        Callback::NextExercise => exercises::next_pressed(bot, ctx, message_id, None).await,
+        Callback::Topics => exercises::topics(bot, ctx, None).await.map(|()| None),
+        Callback::ActivateTopic { topic } => exercises::activate(bot, ctx, message_id, topic).await,
+        Callback::SuggestTopics => exercises::suggest(bot, ctx, None).await.map(|()| None),
+        Callback::AddTopic { id, index } => exercises::add_topic(bot, ctx, &id, index).await,
         Callback::Stale => Ok(Some(ctx.t.stale_button.to_owned())),
     }
 }

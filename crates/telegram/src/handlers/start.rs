@@ -21,7 +21,10 @@ pub async fn start(bot: &Bot, ctx: &Ctx, payload: &str) -> Result<(), HandlerErr
             send(bot, ctx, ctx.t.study_deep_link, None).await?;
             return study::next_card(bot, ctx).await;
         }
-        "exercise" => return send(bot, ctx, ctx.t.exercise_deep_link, None).await,
+        "exercise" => {
+            send(bot, ctx, ctx.t.exercise_deep_link, None).await?;
+            return super::exercises::next(bot, ctx).await;
+        }
         // Group invites (`g_<code>`) are reserved for the groups feature.
         group if group.starts_with("g_") => return send(bot, ctx, ctx.t.group_deep_link, None).await,
         _ => {}

@@ -107,12 +107,52 @@ pub struct Texts {
     pub stale_button: &'static str,
     pub something_failed: &'static str,
     pub back: &'static str,
-    pub commands: [(&'static str, &'static str); 9],
+    pub exercise_header: &'static str,
+    pub answer_by_message: &'static str,
+    pub exercise_hint: &'static str,
+    pub skip: &'static str,
+    pub skipped: &'static str,
+    pub next_exercise: &'static str,
+    pub start_exercise: &'static str,
+    pub already_next: &'static str,
+    pub graded_correct: &'static str,
+    pub graded_partial: &'static str,
+    pub graded_incorrect: &'static str,
+    pub your_answer: &'static str,
+    pub right_answer: &'static str,
+    pub also_right: &'static str,
+    pub mistakes: &'static str,
+    pub mistake: &'static str,
+    pub topic_progress: &'static str,
+    pub exercise_words: &'static str,
+    pub exercise_gone: &'static str,
+    pub exercise_failed: &'static str,
+    pub grading_failed: &'static str,
+    pub answer_too_long: &'static str,
+    pub exercise_quota_exhausted: &'static str,
+    pub topics_title: &'static str,
+    pub topics_button: &'static str,
+    pub no_active_topic: &'static str,
+    pub no_topics: &'static str,
+    pub topic_line: &'static str,
+    pub not_practised: &'static str,
+    pub suggest_topics: &'static str,
+    pub suggestions_title: &'static str,
+    pub suggestion_line: &'static str,
+    pub suggestions_failed: &'static str,
+    pub no_suggestions: &'static str,
+    pub topic_added: &'static str,
+    pub topic_exists: &'static str,
+    pub topic_activated: &'static str,
+    /// Grammar, vocabulary, situation.
+    pub topic_kinds: [&'static str; 3],
+    pub commands: [(&'static str, &'static str); 11],
     pub level_names: [&'static str; 6],
     pub goal_names: [&'static str; 8],
     /// The interval units: minutes, hours, days, months, years.
     pub units: [&'static str; 5],
     pub plural_cards: [&'static str; 3],
+    pub plural_attempts: [&'static str; 3],
 }
 
 pub fn texts(language: InterfaceLanguage) -> &'static Texts {
@@ -206,6 +246,16 @@ impl Texts {
         format!("{count} {}", self.plural(count, &self.plural_cards))
     }
 
+    /// "3 попытки" / "1 attempt".
+    pub fn attempts(&self, count: u64) -> String {
+        format!("{count} {}", self.plural(count, &self.plural_attempts))
+    }
+
+    pub fn topic_kind(&self, kind: services::exercises::TopicKind) -> &'static str {
+        let index = services::exercises::TopicKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        self.topic_kinds.get(index).copied().unwrap_or_default()
+    }
+
     fn plural<'a>(&self, count: u64, forms: &'a [&'a str; 3]) -> &'a str {
         let [one, few, many] = forms;
         match self.language {
@@ -278,6 +328,12 @@ mod tests {
         assert_eq!(ru.cards(22), "22 карточки");
         assert_eq!(texts(InterfaceLanguage::En).cards(1), "1 card");
         assert_eq!(texts(InterfaceLanguage::En).cards(0), "0 cards");
+        assert_eq!(ru.attempts(1), "1 попытка");
+        assert_eq!(ru.attempts(3), "3 попытки");
+        assert_eq!(ru.attempts(12), "12 попыток");
+        assert_eq!(ru.attempts(21), "21 попытка");
+        assert_eq!(texts(InterfaceLanguage::En).attempts(2), "2 attempts");
+        assert_eq!(ru.topic_kind(services::exercises::TopicKind::Situation), "ситуация");
     }
 
     #[test]
