@@ -1,5 +1,16 @@
 //! A fake OpenAI-compatible provider: the tutor's answer as an SSE stream (sent in pieces,
 //! with pauses, so the bot's streaming can be watched), and a card for each generated word.
+//!
+//! Topics and exercises by their `json_schema` name, as `web/e2e/fake-llm.mjs` answers them:
+//! - "topic_suggestions": six topics (Глагол sein, В кафе, Перфект, Цвета, Модальные глаголы,
+//!   Путешествия);
+//! - "exercises": as many as the prompt's "Write exactly N" asks, the kinds it allows in turn:
+//!   multiple_choice "Du ___ mein Freund." (bin/bist/ist/sind, right: bist), translate "Я устал."
+//!   → "Ich bin müde." (hint "Глагол sein"), fill_gap "Wir ___ (sein) zu Hause." → sind,
+//!   word_order "müde / bin / ich" → "Ich bin müde.", transform "Ich bin müde. (во
+//!   множественное число)" → "Wir sind müde."; each with one word for cards;
+//! - "exercise_grading": "incorrect" when the student's answer holds "wrong", else "partial",
+//!   with one mistake.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -22,6 +33,8 @@ struct Script {
     /// What the vision model reads off a picture, and the requests that carried pictures.
     reading: Arc<Mutex<Value>>,
     pictures: Arc<Mutex<Vec<Value>>>,
+    /// Structured requests for topics and exercises: the schema's name and the body.
+    practice: Arc<Mutex<Vec<(String, Value)>>>,
 }
 
 pub struct FakeLlm {
@@ -61,6 +74,7 @@ impl FakeLlm {
             recordings: Arc::new(Mutex::new(Vec::new())),
             reading: Arc::new(Mutex::new(json!({"text": "", "words": []}))),
             pictures: Arc::new(Mutex::new(Vec::new())),
+            practice: Arc::new(Mutex::new(Vec::new())),
         };
         let serving = script.clone();
         tokio::spawn(async move {
@@ -99,6 +113,11 @@ impl FakeLlm {
     /// The multipart bodies speech to text received.
     pub fn recordings(&self) -> Vec<Vec<u8>> {
         self.script.recordings.lock().unwrap().clone()
+    }
+
+    /// The requests answered for the json_schema `name` ("exercises", "exercise_grading"…).
+    pub fn structured(&self, name: &str) -> Vec<Value> {
+        self.script.practice.lock().unwrap().iter().filter(|(n, _)| n == name).map(|(_, b)| b.clone()).collect()
     }
 
     pub fn fail_with(&self, status: Option<u16>) {
@@ -165,6 +184,15 @@ async fn serve(mut socket: tokio::net::TcpStream, script: Script) {
         let _ = socket.write_all(json_response(200, &completion.to_string()).as_bytes()).await;
         return;
     }
+    let schema = body["response_format"]["json_schema"]["name"].as_str().unwrap_or_default().to_owned();
+    if let Some(answer) = practice(&schema, &body) {
+        script.practice.lock().unwrap().push((schema, body.clone()));
+        let completion = json!({"id": "c", "object": "chat.completion", "model": "m",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": answer.to_string()}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 300, "completion_tokens": 200, "total_tokens": 500}});
+        let _ = socket.write_all(json_response(200, &completion.to_string()).as_bytes()).await;
+        return;
+    }
     if body["stream"] != true {
         let completion = json!({"id": "c", "object": "chat.completion", "model": "m",
             "choices": [{"index": 0, "message": {"role": "assistant", "content": card(&word_of(&body))}, "finish_reason": "stop"}],
@@ -197,4 +225,114 @@ async fn serve(mut socket: tokio::net::TcpStream, script: Script) {
         "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
         "usage": {"prompt_tokens": 100, "completion_tokens": 30, "total_tokens": 130}});
     let _ = socket.write_all(format!("data: {done}\n\ndata: [DONE]\n\n").as_bytes()).await;
+}
+
+const TOPICS: [(&str, &str, &str); 6] = [
+    ("Глагол sein", "Формы sein в настоящем времени", "grammar"),
+    ("В кафе", "Заказать еду и напитки", "situation"),
+    ("Перфект", "Прошедшее время с haben и sein", "grammar"),
+    ("Цвета", "Названия цветов", "vocabulary"),
+    ("Модальные глаголы", "können, müssen, wollen", "grammar"),
+    ("Путешествия", "Вокзал, билеты, отель", "vocabulary"),
+];
+
+fn exercise(kind: &str) -> Value {
+    let free = |question: &str,
+                prompt: &str,
+                answer: &str,
+                alternatives: Value,
+                hint: &str,
+                explanation: &str,
+                word: (&str, &str)| {
+        json!({"kind": kind, "question": question, "prompt": prompt, "options": null, "correct_index": null,
+            "answer": answer, "alternatives": alternatives, "hint": hint, "explanation": explanation,
+            "words": [{"word": word.0, "translation": word.1}]})
+    };
+    match kind {
+        "multiple_choice" => json!({"kind": kind, "question": "Выберите правильную форму",
+            "prompt": "Du ___ mein Freund.", "options": ["bin", "bist", "ist", "sind"], "correct_index": 1,
+            "answer": "bist", "alternatives": [], "hint": "Второе лицо единственного числа",
+            "explanation": "С du глагол sein имеет форму bist.",
+            "words": [{"word": "der Freund", "translation": "друг"}]}),
+        "translate" => free(
+            "Переведите на немецкий",
+            "Я устал.",
+            "Ich bin müde.",
+            json!(["Ich bin erschöpft."]),
+            "Глагол sein",
+            "Müde — прилагательное, с ним нужен глагол sein.",
+            ("müde", "усталый"),
+        ),
+        "fill_gap" => free(
+            "Вставьте глагол в нужной форме",
+            "Wir ___ (sein) zu Hause.",
+            "sind",
+            json!([]),
+            "Первое лицо множественного числа",
+            "С wir глагол sein имеет форму sind.",
+            ("das Haus", "дом"),
+        ),
+        "word_order" => free(
+            "Составьте предложение",
+            "müde / bin / ich",
+            "Ich bin müde.",
+            json!([]),
+            "Глагол на втором месте",
+            "В повествовательном предложении глагол стоит на втором месте.",
+            ("müde", "усталый"),
+        ),
+        _ => free(
+            "Поставьте во множественное число",
+            "Ich bin müde.",
+            "Wir sind müde.",
+            json!([]),
+            "ich → wir",
+            "Ich bin становится wir sind.",
+            ("müde", "усталый"),
+        ),
+    }
+}
+
+/// The text after `marker` in `text`, up to the first character `keep` refuses.
+fn after<'a>(text: &'a str, marker: &str, keep: impl Fn(char) -> bool) -> Option<&'a str> {
+    let start = text.find(marker)? + marker.len();
+    let rest = &text[start..];
+    let end = rest.find(|c: char| !keep(c)).unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
+/// The structured answer for topics, exercises and grading, read off the prompts.
+fn practice(schema: &str, body: &Value) -> Option<Value> {
+    let messages = body["messages"].as_array()?;
+    let content = |m: &Value| m["content"].as_str().unwrap_or_default().to_owned();
+    let system = messages.first().map(content).unwrap_or_default();
+    let user = messages.iter().rev().find(|m| m["role"] == "user").map(content).unwrap_or_default();
+    Some(match schema {
+        "topic_suggestions" => json!({"topics": TOPICS.iter()
+            .map(|(name, description, kind)| json!({"name": name, "description": description, "kind": kind}))
+            .collect::<Vec<_>>()}),
+        "exercises" => {
+            let count: usize = after(&system, "Write exactly ", |c| c.is_ascii_digit())?.parse().ok()?;
+            let allowed = after(&system, "Allowed kinds: ", |c| c.is_ascii_lowercase() || "_, ".contains(c))?;
+            let allowed: Vec<&str> = allowed.split(',').map(str::trim).collect();
+            let order: Vec<&str> = ["multiple_choice", "translate", "fill_gap", "word_order", "transform"]
+                .into_iter()
+                .filter(|k| allowed.contains(k))
+                .collect();
+            json!({"exercises": (0..count).map(|i| exercise(order[i % order.len()])).collect::<Vec<_>>()})
+        }
+        "exercise_grading" => {
+            let start = user.find("<student_answer>").map_or(0, |i| i + "<student_answer>".len());
+            let end = user.rfind("</student_answer>").unwrap_or(user.len()).max(start);
+            let answer = &user[start..end];
+            if answer.contains("wrong") {
+                json!({"result": "incorrect", "explanation": "Это не то, что нужно: проверьте форму глагола.",
+                    "mistakes": [{"type": "grammar", "text": answer, "suggestion": "Ich bin müde."}]})
+            } else {
+                json!({"result": "partial", "explanation": "Почти: проверьте окончание.",
+                    "mistakes": [{"type": "spelling", "text": answer, "suggestion": "Ich bin müde."}]})
+            }
+        }
+        _ => return None,
+    })
 }

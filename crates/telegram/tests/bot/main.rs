@@ -3,6 +3,7 @@
 
 mod conversation;
 mod delivery;
+mod exercises;
 mod fake_llm;
 mod fake_telegram;
 mod paths;
@@ -24,6 +25,8 @@ pub struct Harness {
     pub runtime: BotRuntime,
     pub tg: FakeTelegram,
     pub llm: FakeLlm,
+    /// The services' clock, when the test moves time itself.
+    pub clock: Option<services::ManualClock>,
     next_update: AtomicI64,
     _backend: Backend,
 }
@@ -38,7 +41,17 @@ impl Harness {
         Self::start_with(&[], true).await
     }
 
+    /// With a clock that moves only when the test says (cached state expires by it too).
+    pub async fn with_manual_clock(extra: &[(&str, &str)]) -> Self {
+        let clock = services::ManualClock::new(chrono::Utc::now());
+        Self::start_on(extra, false, Some(clock)).await
+    }
+
     pub async fn start_with(extra: &[(&str, &str)], paced: bool) -> Self {
+        Self::start_on(extra, paced, None).await
+    }
+
+    async fn start_on(extra: &[(&str, &str)], paced: bool, manual: Option<services::ManualClock>) -> Self {
         let backend = migrated_postgres().await;
         let tg = FakeTelegram::start().await;
         let llm = FakeLlm::start().await;
@@ -58,7 +71,10 @@ impl Harness {
         let settings =
             config::Settings::from_vars(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect())
                 .expect("test settings are valid");
-        let clock: Arc<dyn services::Clock> = Arc::new(services::SystemClock);
+        let clock: Arc<dyn services::Clock> = match &manual {
+            Some(manual) => Arc::new(manual.clone()),
+            None => Arc::new(services::SystemClock),
+        };
         let cache = Arc::new(services::cache::MemoryCache::new(clock.clone()));
         let app =
             services::App::assemble(settings, backend.db.clone(), cache, clock).expect("the service graph builds");
@@ -69,7 +85,7 @@ impl Harness {
             telegram::pacing::PaceLimits { per_chat_interval: std::time::Duration::ZERO, ..Default::default() }
         };
         let runtime = BotRuntime::with_limits(&app, limits).unwrap();
-        Self { app, runtime, tg, llm, next_update: AtomicI64::new(1), _backend: backend }
+        Self { app, runtime, tg, llm, clock: manual, next_update: AtomicI64::new(1), _backend: backend }
     }
 
     pub fn next_update_id(&self) -> i64 {

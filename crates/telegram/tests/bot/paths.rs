@@ -77,7 +77,9 @@ async fn start_up_registers_commands_in_both_languages_and_the_menu_button() {
     assert_eq!(commands[1].body["language_code"], "en");
     let names: Vec<&str> =
         commands[1].body["commands"].as_array().unwrap().iter().map(|c| c["command"].as_str().unwrap()).collect();
-    for command in ["start", "help", "app", "card", "decks", "add", "profile", "settings", "clear_history"] {
+    for command in
+        ["start", "help", "app", "card", "exercise", "topics", "decks", "add", "profile", "settings", "clear_history"]
+    {
         assert!(names.contains(&command), "{command} missing from {names:?}");
     }
     let menu = &h.tg.calls_of("setChatMenuButton")[0].body["menu_button"];
