@@ -15,6 +15,7 @@ mod m20261128_000010_study_more_and_manual_zone;
 mod m20261128_000020_telegram_inbox;
 mod m20261128_000021_bot_blocked;
 mod m20261128_000030_topics_and_exercises;
+mod m20261128_000040_notifications;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000020_telegram_inbox::Migration),
             Box::new(m20261128_000021_bot_blocked::Migration),
             Box::new(m20261128_000030_topics_and_exercises::Migration),
+            Box::new(m20261128_000040_notifications::Migration),
         ]
     }
 }

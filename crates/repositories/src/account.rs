@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use crate::RepoError;
 use crate::entities::{
     card_progress, card_reviews, cards, daily_activity, decks, exercise_attempts, language_profiles, messages,
-    refresh_sessions, token_usage, topics,
+    notifications, refresh_sessions, token_usage, topics,
 };
 
 pub use crate::entities::daily_activity::Model as ActivityRow;
@@ -25,6 +25,7 @@ pub struct AccountRows {
     pub messages: Vec<messages::Model>,
     pub topics: Vec<topics::Model>,
     pub exercise_attempts: Vec<exercise_attempts::Model>,
+    pub notifications: Vec<notifications::Model>,
     pub token_usage: Vec<token_usage::Model>,
     pub sessions: Vec<refresh_sessions::Model>,
 }
@@ -79,6 +80,13 @@ pub async fn rows_of(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Acc
             conn,
             exercise_attempts::Column::UserId,
             exercise_attempts::Column::Id,
+            user_id,
+        )
+        .await?,
+        notifications: of_user::<notifications::Entity>(
+            conn,
+            notifications::Column::UserId,
+            notifications::Column::Id,
             user_id,
         )
         .await?,

@@ -17,6 +17,7 @@ mod error;
 pub mod exercise_attempts;
 pub mod inbox;
 pub mod messages;
+pub mod notifications;
 pub mod profiles;
 pub mod progress;
 mod raw;

@@ -20,6 +20,7 @@ use crate::inbox::InboxService;
 use crate::llm::{LlmFeatures, LlmGateway, LlmMetrics, TokioSleeper};
 use crate::media::MediaService;
 use crate::moderation::Moderator;
+use crate::notifications::NotificationService;
 use crate::profiles::ProfileService;
 use crate::prompts::Prompts;
 use crate::quota::QuotaService;
@@ -50,6 +51,8 @@ pub struct App {
     pub study: StudyService,
     /// Streaks, the activity calendar and the stats screen.
     pub stats: StatsService,
+    /// In-app notifications (streak reminders and later events).
+    pub notifications: NotificationService,
     pub transfer: TransferService,
     pub export: ExportService,
     pub quotas: QuotaService,
@@ -110,6 +113,7 @@ impl App {
             ),
             auth: AuthService::new(&settings, db.clone(), clock.clone(), user_cache.clone()),
             users: UserService::new(db.clone(), clock.clone(), plans, user_cache.clone()),
+            notifications: NotificationService::new(db.clone(), clock.clone()),
             stats: StatsService::new(db.clone(), clock.clone(), user_cache.clone(), profiles.clone()),
             study: StudyService::new(db.clone(), clock.clone(), user_cache),
             transfer: TransferService::new(cards.clone(), clock.clone()),

@@ -22,6 +22,7 @@ pub mod lifecycle;
 pub mod llm;
 pub mod media;
 pub mod moderation;
+pub mod notifications;
 pub mod plans;
 pub mod poller;
 pub mod profiles;

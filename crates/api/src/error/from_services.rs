@@ -313,3 +313,13 @@ impl From<services::stats::StatsError> for ApiError {
         }
     }
 }
+
+impl From<services::notifications::NotificationError> for ApiError {
+    fn from(err: services::notifications::NotificationError) -> Self {
+        use services::notifications::NotificationError;
+        match err {
+            NotificationError::NotFound => Self::new(ErrorCode::NotFound),
+            NotificationError::Repo(e) => Self::internal(e),
+        }
+    }
+}

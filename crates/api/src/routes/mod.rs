@@ -12,6 +12,7 @@ pub mod health;
 pub mod me;
 pub mod media;
 pub mod metrics;
+pub mod notifications;
 pub mod openapi;
 pub mod profiles;
 pub mod stats;
@@ -83,6 +84,10 @@ table!(register_api, ApiRoutes, API_ROUTES {
     "/api/stats" => { get: stats::overview },
     "/api/stats/streak" => { get: stats::streak },
     "/api/stats/calendar" => { get: stats::calendar },
+    "/api/notifications" => { get: notifications::list },
+    // Before `/api/notifications/{id}/read` would take "read-all" as an id.
+    "/api/notifications/read-all" => { post: notifications::read_all },
+    "/api/notifications/{id}/read" => { post: notifications::read },
 });
 
 // Signs initData with the local bot token: registered (and documented) only in local/test.

@@ -46,6 +46,7 @@ use crate::state::AppState;
         (name = "media", description = "Voice and pictures for the tutor"),
         (name = "exercises", description = "Topics and exercises"),
         (name = "stats", description = "Streak, calendar and learning statistics"),
+        (name = "notifications", description = "In-app notifications"),
     )
 )]
 struct ApiDoc;

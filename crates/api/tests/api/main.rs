@@ -16,6 +16,7 @@ mod me;
 mod media;
 mod metrics;
 mod modules;
+mod notifications;
 mod openapi;
 mod profiles;
 mod races;

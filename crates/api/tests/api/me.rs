@@ -122,6 +122,9 @@ fn section_of(table: &str) -> &'static str {
         "messages" => "messages",
         "token_usage" => "token_usage",
         "refresh_sessions" => "sessions",
+        "topics" => "topics",
+        "exercise_attempts" => "exercise_attempts",
+        "notifications" => "notifications",
         other => panic!("{other} holds users' rows but the export has no section for it"),
     }
 }
@@ -148,6 +151,22 @@ async fn export_holds_a_row_of_every_table_the_user_owns_and_erasure_leaves_none
         .await;
     assert_eq!(app.chat(&user, json!({"message": "Was heißt Hund?"})).await.status(), 200);
     assert_eq!(app.refresh(&user.refresh_token).await.status(), 200);
+    // A topic, an exercise answered on it, and a notification.
+    let topic = json!({"name": "Perfekt", "kind": "grammar"});
+    let topic: serde_json::Value =
+        app.call(Method::POST, "/api/topics", token, Some(topic)).await.json().await.unwrap();
+    let me = app.me(&user).await;
+    let (user_id, profile_id) = (me["user"]["id"].as_str().unwrap(), me["active_profile_id"].as_str().unwrap());
+    let inserted = format!(
+        "WITH a AS (INSERT INTO exercise_attempts (id, user_id, profile_id, topic_id, kind, question, prompt, \
+         correct_answer, user_answer, result, feedback, used_hint, channel, completed_at) VALUES (gen_random_uuid(), \
+         '{user_id}', '{profile_id}', '{topic}', 'translate', 'q', 'p', 'a', 'a', 'correct', '{{}}', false, 'bot', now()) \
+         RETURNING 1), n AS (INSERT INTO notifications (id, user_id, kind, title, body, created_at) VALUES \
+         (gen_random_uuid(), '{user_id}', 'streak_reminder', 't', 'b', now()) RETURNING 1) \
+         SELECT (SELECT COUNT(*) FROM a) + (SELECT COUNT(*) FROM n)",
+        topic = topic["id"].as_str().unwrap()
+    );
+    assert_eq!(app.count(&inserted).await, 2);
 
     let response = app.call(Method::GET, "/api/me/export", token, None).await;
     assert_eq!(response.status(), 200);

@@ -7,6 +7,7 @@ pub mod decks;
 pub mod exercise_attempts;
 pub mod language_profiles;
 pub mod messages;
+pub mod notifications;
 pub mod refresh_sessions;
 pub mod token_usage;
 pub mod topics;
