@@ -1,7 +1,9 @@
 import type { ApiClient, StreamOptions } from './client';
 import type {
+  AppNotification,
   AttemptFilter,
   AttemptList,
+  Calendar,
   Card,
   CardFilter,
   CardList,
@@ -27,12 +29,18 @@ import type {
   NewDeck,
   NewProfile,
   NewTopic,
+  NotificationFilter,
+  NotificationPage,
   PhotoReading,
   Profile,
   ProfileList,
   ProfilePatch,
+  ReadAllResult,
   ReviewRequest,
   ReviewResult,
+  Stats,
+  StatsPeriod,
+  Streak,
   StudyMoreRequest,
   StudyMoreResult,
   StudyQueue,
@@ -199,4 +207,18 @@ export const api = {
   /** Attempts, newest first. */
   exerciseHistory: (client: ApiClient, filter: AttemptFilter) =>
     client.get<AttemptList>(`/api/exercises/history${queryString({ ...filter })}`),
+
+  /** The streak over all languages, in the learner's study days. */
+  streak: (client: ApiClient) => client.get<Streak>('/api/stats/streak'),
+  /** Whole calendar weeks (Monday first) up to today, every day with its actions and level. */
+  calendar: (client: ApiClient, weeks: number) => client.get<Calendar>(`/api/stats/calendar${queryString({ weeks })}`),
+  /** The active profile's stats over the period. */
+  stats: (client: ApiClient, period: StatsPeriod) => client.get<Stats>(`/api/stats${queryString({ period })}`),
+
+  /** Newest first, with the unread count. */
+  notifications: (client: ApiClient, filter: NotificationFilter = {}) =>
+    client.get<NotificationPage>(`/api/notifications${queryString({ ...filter, unread_only: filter.unread_only || undefined })}`),
+  readNotification: (client: ApiClient, notificationId: string) =>
+    client.post<AppNotification>(`/api/notifications/${id(notificationId)}/read`),
+  readAllNotifications: (client: ApiClient) => client.post<ReadAllResult>('/api/notifications/read-all'),
 };

@@ -172,3 +172,24 @@ export type MissedWord = Schemas['MissedWord'];
 export type Attempt = Schemas['AttemptResponse'];
 export type AttemptList = ResponseBody<'/api/exercises/history', 'get'>;
 export type AttemptFilter = Query<'/api/exercises/history'>;
+
+/** A stats period: the last 7, 30, 91 or 365 study days, or since the first activity. */
+export type StatsPeriod = Schemas['PeriodValue'];
+/** How busy a calendar day was: none (0), low (1–9), medium (10–29), high (30 or more actions). */
+export type ActivityLevel = Schemas['ActivityLevelValue'];
+/** `GET /api/stats/streak`, over all the learner's languages, in their study days. */
+export type Streak = ResponseBody<'/api/stats/streak', 'get'>;
+/** `GET /api/stats/calendar`: every day of whole weeks, Monday first, up to today. */
+export type Calendar = ResponseBody<'/api/stats/calendar', 'get'>;
+export type CalendarDay = Schemas['CalendarDayResponse'];
+/** `GET /api/stats`: one profile's reviews, retention, cards, exercises, time and active days. */
+export type Stats = ResponseBody<'/api/stats', 'get'>;
+export type DayStats = Schemas['DayStats'];
+export type TopicAccuracy = Schemas['TopicAccuracy'];
+
+/** An in-app notification; `title` and `body` are already in the user's interface language. */
+export type AppNotification = Schemas['NotificationResponse'];
+/** `GET /api/notifications`: newest first, with the count of unread ones for the badge. */
+export type NotificationPage = ResponseBody<'/api/notifications', 'get'>;
+export type NotificationFilter = Query<'/api/notifications'>;
+export type ReadAllResult = ResponseBody<'/api/notifications/read-all', 'post'>;

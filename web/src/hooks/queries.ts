@@ -12,6 +12,9 @@ export const queryKeys = {
   // Every topic list; every page of the exercise history.
   topics: ['topics'] as const,
   exerciseHistory: ['exercise-history'] as const,
+  // The streak, the calendar and every period's stats; the notifications list and unread count.
+  stats: ['stats'] as const,
+  notifications: ['notifications'] as const,
 };
 
 export function useMe() {
@@ -51,6 +54,8 @@ function useInvalidateAll() {
       // ...and its topics and exercise history.
       queryClient.invalidateQueries({ queryKey: queryKeys.topics }),
       queryClient.invalidateQueries({ queryKey: queryKeys.exerciseHistory }),
+      // ...and its stats.
+      queryClient.invalidateQueries({ queryKey: queryKeys.stats }),
     ]);
 }
 
