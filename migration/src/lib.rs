@@ -16,6 +16,7 @@ mod m20261128_000020_telegram_inbox;
 mod m20261128_000021_bot_blocked;
 mod m20261128_000030_topics_and_exercises;
 mod m20261128_000040_notifications;
+mod m20261128_000050_reminders_and_outbox;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000021_bot_blocked::Migration),
             Box::new(m20261128_000030_topics_and_exercises::Migration),
             Box::new(m20261128_000040_notifications::Migration),
+            Box::new(m20261128_000050_reminders_and_outbox::Migration),
         ]
     }
 }

@@ -1,15 +1,23 @@
-//! The notifier's schedule: every tick runs each job to completion (so far: refresh-session
-//! retention and pruning of finished Telegram updates). A shutdown signal is
-//! noticed between ticks, never in the middle of a job, so no work is cut off halfway.
+//! The notifier's schedule: every tick runs each job to completion: streak reminders (new users
+//! scheduled, due ones claimed and reminded), the outbox sent at Telegram's pace, and the
+//! housekeeping (refresh sessions, old Telegram updates, old outbox rows). A shutdown signal is
+//! noticed between ticks, never in the middle of a job, so no claimed work is cut off halfway.
 
 use std::time::Duration;
 
 use services::App;
 use services::lifecycle::Worker;
+use telegram::reminders::{compose, drain_outbox};
+use telegram::sender::Sender;
 use tokio::time::MissedTickBehavior;
 
+/// Users handled per transaction: locks are held briefly and a crash loses little.
+const REMINDER_BATCH: u64 = 200;
+/// Outbox messages claimed at once (about seven seconds of sending at Telegram's pace).
+const OUTBOX_BATCH: u64 = 200;
+
 /// Ticks until a shutdown signal; returns its name.
-pub async fn run_until_stopped(worker: &mut Worker) -> &'static str {
+pub async fn run_until_stopped(worker: &mut Worker, sender: &Sender) -> &'static str {
     let interval = Duration::from_secs(worker.app.settings.notifier.interval_seconds);
     let mut ticks = tokio::time::interval(interval);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -18,12 +26,62 @@ pub async fn run_until_stopped(worker: &mut Worker) -> &'static str {
             signal = worker.shutdown.wait() => return signal,
             _ = ticks.tick() => {}
         }
-        run_jobs(&worker.app).await;
+        run_jobs(&worker.app, sender).await;
     }
 }
 
 /// One round of every job; a failing job is logged and tried again next tick.
-async fn run_jobs(app: &App) {
+pub async fn run_jobs(app: &App, sender: &Sender) {
+    remind(app).await;
+    send_outbox(app, sender).await;
+    housekeeping(app).await;
+}
+
+async fn remind(app: &App) {
+    loop {
+        match app.reminders.schedule_new(REMINDER_BATCH).await {
+            Ok(n) if n < usize::try_from(REMINDER_BATCH).unwrap_or(usize::MAX) => break,
+            Ok(_) => {}
+            Err(error) => {
+                tracing::warn!(%error, "scheduling reminders failed");
+                break;
+            }
+        }
+    }
+    let mini_app = app.settings.telegram.mini_app_url.clone();
+    let write = move |facts: &services::reminders::ReminderFacts| compose(facts, mini_app.as_ref());
+    loop {
+        match app.reminders.run_due(REMINDER_BATCH, &write).await {
+            Ok(run) => {
+                if run.sent > 0 {
+                    tracing::info!(due = run.due, sent = run.sent, "streak reminders queued");
+                }
+                if run.due < usize::try_from(REMINDER_BATCH).unwrap_or(usize::MAX) {
+                    break;
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "streak reminders failed");
+                break;
+            }
+        }
+    }
+}
+
+async fn send_outbox(app: &App, sender: &Sender) {
+    loop {
+        match drain_outbox(app, sender, OUTBOX_BATCH).await {
+            Ok(run) if run.sent + run.retried + run.failed == 0 => break,
+            Ok(run) => tracing::info!(sent = run.sent, retried = run.retried, failed = run.failed, "outbox sent"),
+            Err(error) => {
+                tracing::warn!(%error, "sending the outbox failed");
+                break;
+            }
+        }
+    }
+}
+
+async fn housekeeping(app: &App) {
     if let Err(error) = app.auth.purge_dead_sessions().await {
         tracing::warn!(%error, "purging dead refresh sessions failed");
     }
@@ -33,5 +91,10 @@ async fn run_jobs(app: &App) {
         Ok(0) => {}
         Ok(pruned) => tracing::info!(pruned, "pruned finished Telegram updates"),
         Err(error) => tracing::warn!(%error, "pruning the Telegram inbox failed"),
+    }
+    match app.outbox.prune(chrono::Duration::days(7)).await {
+        Ok(0) => {}
+        Ok(pruned) => tracing::info!(pruned, "pruned sent outbox messages"),
+        Err(error) => tracing::warn!(%error, "pruning the outbox failed"),
     }
 }

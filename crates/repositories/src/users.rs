@@ -231,6 +231,11 @@ pub async fn update_settings(
     now: DateTime<Utc>,
 ) -> Result<UserRow, RepoError> {
     use sea_orm::ActiveModelTrait;
+    // A new zone, day or reminder setting: the notifier schedules the next reminder afresh.
+    let reschedule = changes.timezone.is_some()
+        || changes.day_rollover_hour.is_some()
+        || changes.reminders_enabled.is_some()
+        || changes.reminder_hour.is_some();
     let mut active: users::ActiveModel = row.into();
     if let Some(v) = changes.timezone {
         active.timezone = Set(v);
@@ -249,6 +254,9 @@ pub async fn update_settings(
     }
     if let Some(v) = changes.rating_buttons {
         active.rating_buttons = Set(v);
+    }
+    if reschedule {
+        active.next_reminder_at = Set(None);
     }
     active.updated_at = Set(now);
     Ok(active.update(conn).await?)

@@ -21,11 +21,13 @@ use crate::llm::{LlmFeatures, LlmGateway, LlmMetrics, TokioSleeper};
 use crate::media::MediaService;
 use crate::moderation::Moderator;
 use crate::notifications::NotificationService;
+use crate::outbox::OutboxService;
 use crate::profiles::ProfileService;
 use crate::prompts::Prompts;
 use crate::quota::QuotaService;
 use crate::rate_limit::RateLimiter;
 use crate::readiness::ReadinessService;
+use crate::reminders::ReminderService;
 use crate::stats::StatsService;
 use crate::study::StudyService;
 use crate::transfer::TransferService;
@@ -53,6 +55,10 @@ pub struct App {
     pub stats: StatsService,
     /// In-app notifications (streak reminders and later events).
     pub notifications: NotificationService,
+    /// Streak reminders (the notifier's job).
+    pub reminders: ReminderService,
+    /// Bot messages queued for paced sending.
+    pub outbox: OutboxService,
     pub transfer: TransferService,
     pub export: ExportService,
     pub quotas: QuotaService,
@@ -114,6 +120,8 @@ impl App {
             auth: AuthService::new(&settings, db.clone(), clock.clone(), user_cache.clone()),
             users: UserService::new(db.clone(), clock.clone(), plans, user_cache.clone()),
             notifications: NotificationService::new(db.clone(), clock.clone()),
+            reminders: ReminderService::new(db.clone(), clock.clone()),
+            outbox: OutboxService::new(db.clone(), clock.clone()),
             stats: StatsService::new(db.clone(), clock.clone(), user_cache.clone(), profiles.clone()),
             study: StudyService::new(db.clone(), clock.clone(), user_cache),
             transfer: TransferService::new(cards.clone(), clock.clone()),

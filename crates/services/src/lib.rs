@@ -23,6 +23,7 @@ pub mod llm;
 pub mod media;
 pub mod moderation;
 pub mod notifications;
+pub mod outbox;
 pub mod plans;
 pub mod poller;
 pub mod profiles;
@@ -30,6 +31,7 @@ pub mod prompts;
 pub mod quota;
 pub mod rate_limit;
 pub mod readiness;
+pub mod reminders;
 pub mod srs;
 pub mod stats;
 pub mod study;
@@ -40,3 +42,5 @@ pub mod users;
 
 pub use app::App;
 pub use clock::{Clock, ManualClock, SystemClock};
+/// The data layer's error, for callers that report a service's database failure as it is.
+pub use repositories::RepoError;

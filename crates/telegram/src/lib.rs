@@ -8,6 +8,7 @@ pub mod format;
 mod handlers;
 pub mod pacing;
 mod redaction;
+pub mod reminders;
 pub mod runtime;
 pub mod sender;
 pub mod startup;

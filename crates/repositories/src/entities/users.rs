@@ -28,6 +28,8 @@ pub struct Model {
     /// When Telegram last refused a message to this user with 403 (they blocked the bot);
     /// `None` once they write to it again.
     pub bot_blocked_at: Option<DateTimeUtc>,
+    /// The next instant the local reminder hour comes; `None` until the notifier schedules it.
+    pub next_reminder_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

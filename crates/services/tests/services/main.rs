@@ -13,6 +13,7 @@ mod modules;
 mod poller;
 mod profiles;
 mod prompts;
+mod reminders;
 mod round_trips;
 mod sessions;
 mod speech;

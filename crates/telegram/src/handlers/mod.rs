@@ -32,7 +32,12 @@ pub fn keyboard(rows: Vec<Vec<InlineKeyboardButton>>) -> InlineKeyboardMarkup {
 /// A button opening the Mini App at `route` (relative, e.g. `onboarding`; the app routes by
 /// path and serves every route) — `None` without a configured app URL.
 pub fn app_button(bot: &Bot, text: &str, route: &str) -> Option<InlineKeyboardButton> {
-    let base = bot.options.mini_app_url.clone()?;
+    app_button_at(bot.options.mini_app_url.clone(), text, route)
+}
+
+/// [`app_button`] for the Mini App at `base` (the notifier has no [`Bot`]).
+pub fn app_button_at(base: Option<url::Url>, text: &str, route: &str) -> Option<InlineKeyboardButton> {
+    let base = base?;
     let url = if route.is_empty() { base } else { base.join(route).unwrap_or(base) };
     // Telegram opens web apps over HTTPS only; a local http URL becomes a plain link.
     let button = InlineKeyboardButton::builder().text(text.to_owned());

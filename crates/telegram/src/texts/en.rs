@@ -176,4 +176,7 @@ pub static EN: Texts = Texts {
     units: ["min", "h", "d", "mo", "y"],
     plural_cards: ["card", "cards", "cards"],
     plural_attempts: ["attempt", "attempts", "attempts"],
+    plural_days: ["day", "days", "days"],
+    reminder_title: "Keep your streak",
+    reminder_text: "🔥 Your streak is {streak}. Study before {time} today to keep it: a few cards are enough.",
 };

@@ -153,6 +153,10 @@ pub struct Texts {
     pub units: [&'static str; 5],
     pub plural_cards: [&'static str; 3],
     pub plural_attempts: [&'static str; 3],
+    pub plural_days: [&'static str; 3],
+    /// The streak reminder: its notification title, its text (`{streak}`, `{time}`).
+    pub reminder_title: &'static str,
+    pub reminder_text: &'static str,
 }
 
 pub fn texts(language: InterfaceLanguage) -> &'static Texts {
@@ -247,6 +251,11 @@ impl Texts {
     }
 
     /// "3 попытки" / "1 attempt".
+    /// "3 дня" / "3 days".
+    pub fn days(&self, count: u64) -> String {
+        format!("{count} {}", self.plural(count, &self.plural_days))
+    }
+
     pub fn attempts(&self, count: u64) -> String {
         format!("{count} {}", self.plural(count, &self.plural_attempts))
     }

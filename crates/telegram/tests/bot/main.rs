@@ -8,6 +8,7 @@ mod fake_llm;
 mod fake_telegram;
 mod paths;
 mod photo;
+mod reminders;
 mod voice;
 
 use std::sync::Arc;

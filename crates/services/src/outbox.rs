@@ -1,0 +1,106 @@
+//! The outbox of bot messages the notifier sends at Telegram's pace: claimed with a lease (a
+//! sender that dies leaves them to be sent after it), then marked sent, retried or failed.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use repositories::{Database, RepoError, TransactionTrait, outbox, reminders};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::Clock;
+
+/// How long a claimed message is left to its sender before another may send it.
+const LEASE: Duration = Duration::minutes(5);
+/// Tries before a message is given up.
+pub const MAX_ATTEMPTS: i32 = 5;
+
+/// A message to send now.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub id: Uuid,
+    pub user_id: Option<Uuid>,
+    pub chat_id: i64,
+    pub kind: String,
+    pub html: String,
+    /// Telegram's `InlineKeyboardMarkup` as JSON.
+    pub keyboard: Option<serde_json::Value>,
+    pub attempts: i32,
+}
+
+#[derive(Deserialize)]
+struct Payload {
+    html: String,
+    #[serde(default)]
+    keyboard: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutboxService {
+    db: Database,
+    clock: Arc<dyn Clock>,
+}
+
+impl OutboxService {
+    pub fn new(db: Database, clock: Arc<dyn Clock>) -> Self {
+        Self { db, clock }
+    }
+
+    /// Up to `limit` due messages, leased to this sender. A row whose payload cannot be read is
+    /// failed at once rather than retried forever.
+    pub async fn claim(&self, limit: u64) -> Result<Vec<Outgoing>, RepoError> {
+        let now = self.clock.now();
+        let txn = self.db.conn().begin().await?;
+        let rows = outbox::claim(&txn, now, now + LEASE, limit).await?;
+        txn.commit().await?;
+        let mut messages = Vec::with_capacity(rows.len());
+        for row in rows {
+            match serde_json::from_str::<Payload>(&row.payload) {
+                Ok(payload) => messages.push(Outgoing {
+                    id: row.id,
+                    user_id: row.user_id,
+                    chat_id: row.chat_id,
+                    kind: row.kind,
+                    html: payload.html,
+                    keyboard: payload.keyboard.filter(|k| !k.is_null()),
+                    attempts: row.attempts + 1,
+                }),
+                Err(error) => {
+                    outbox::mark_failed(self.db.conn(), row.id, &format!("unreadable payload: {error}")).await?
+                }
+            }
+        }
+        Ok(messages)
+    }
+
+    pub async fn sent(&self, id: Uuid) -> Result<(), RepoError> {
+        outbox::mark_sent(self.db.conn(), id, self.clock.now()).await
+    }
+
+    /// Tries again after `wait`, or gives up once the message has had its tries.
+    pub async fn retry(&self, message: &Outgoing, wait: std::time::Duration, error: &str) -> Result<(), RepoError> {
+        if message.attempts >= MAX_ATTEMPTS {
+            return outbox::mark_failed(self.db.conn(), message.id, error).await;
+        }
+        let at = self.clock.now() + Duration::from_std(wait).unwrap_or(Duration::minutes(1));
+        outbox::retry_at(self.db.conn(), message.id, at, error).await
+    }
+
+    /// The recipient blocked the bot: the message is failed and their reminders go off.
+    pub async fn blocked(&self, message: &Outgoing, error: &str) -> Result<(), RepoError> {
+        outbox::mark_failed(self.db.conn(), message.id, error).await?;
+        if let Some(user) = message.user_id {
+            reminders::disable(self.db.conn(), user).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn failed(&self, message: &Outgoing, error: &str) -> Result<(), RepoError> {
+        outbox::mark_failed(self.db.conn(), message.id, error).await
+    }
+
+    /// Deletes messages sent or failed more than `age` ago.
+    pub async fn prune(&self, age: Duration) -> Result<u64, RepoError> {
+        outbox::prune(self.db.conn(), self.clock.now() - age).await
+    }
+}
