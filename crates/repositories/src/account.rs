@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use crate::RepoError;
 use crate::entities::{
     card_progress, card_reviews, cards, daily_activity, decks, exercise_attempts, language_profiles, messages,
-    notifications, refresh_sessions, token_usage, topics,
+    notifications, outbox, refresh_sessions, reminder_log, token_usage, topics,
 };
 
 pub use crate::entities::daily_activity::Model as ActivityRow;
@@ -26,6 +26,9 @@ pub struct AccountRows {
     pub topics: Vec<topics::Model>,
     pub exercise_attempts: Vec<exercise_attempts::Model>,
     pub notifications: Vec<notifications::Model>,
+    pub reminders: Vec<reminder_log::Model>,
+    /// Bot messages queued or sent to the user (the reminders' text).
+    pub outbox: Vec<outbox::Model>,
     pub token_usage: Vec<token_usage::Model>,
     pub sessions: Vec<refresh_sessions::Model>,
 }
@@ -90,6 +93,14 @@ pub async fn rows_of(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Acc
             user_id,
         )
         .await?,
+        reminders: of_user::<reminder_log::Entity>(
+            conn,
+            reminder_log::Column::UserId,
+            reminder_log::Column::Id,
+            user_id,
+        )
+        .await?,
+        outbox: of_user::<outbox::Entity>(conn, outbox::Column::UserId, outbox::Column::Id, user_id).await?,
         token_usage: of_user::<token_usage::Entity>(
             conn,
             token_usage::Column::UserId,

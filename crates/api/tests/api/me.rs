@@ -125,6 +125,8 @@ fn section_of(table: &str) -> &'static str {
         "topics" => "topics",
         "exercise_attempts" => "exercise_attempts",
         "notifications" => "notifications",
+        "reminder_log" => "reminders",
+        "outbox" => "outbox",
         other => panic!("{other} holds users' rows but the export has no section for it"),
     }
 }
@@ -162,11 +164,15 @@ async fn export_holds_a_row_of_every_table_the_user_owns_and_erasure_leaves_none
          correct_answer, user_answer, result, feedback, used_hint, channel, completed_at) VALUES (gen_random_uuid(), \
          '{user_id}', '{profile_id}', '{topic}', 'translate', 'q', 'p', 'a', 'a', 'correct', '{{}}', false, 'bot', now()) \
          RETURNING 1), n AS (INSERT INTO notifications (id, user_id, kind, title, body, created_at) VALUES \
-         (gen_random_uuid(), '{user_id}', 'streak_reminder', 't', 'b', now()) RETURNING 1) \
-         SELECT (SELECT COUNT(*) FROM a) + (SELECT COUNT(*) FROM n)",
+         (gen_random_uuid(), '{user_id}', 'streak_reminder', 't', 'b', now()) RETURNING 1), \
+         r AS (INSERT INTO reminder_log (id, user_id, local_date, sent_at) VALUES (gen_random_uuid(), '{user_id}', \
+         current_date, now()) RETURNING 1), o AS (INSERT INTO outbox (id, user_id, chat_id, kind, payload, status, \
+         attempts, not_before, created_at) VALUES (gen_random_uuid(), '{user_id}', 13, 'streak_reminder', '{{}}', \
+         'sent', 1, now(), now()) RETURNING 1) \
+         SELECT (SELECT COUNT(*) FROM a) + (SELECT COUNT(*) FROM n) + (SELECT COUNT(*) FROM r) + (SELECT COUNT(*) FROM o)",
         topic = topic["id"].as_str().unwrap()
     );
-    assert_eq!(app.count(&inserted).await, 2);
+    assert_eq!(app.count(&inserted).await, 4);
 
     let response = app.call(Method::GET, "/api/me/export", token, None).await;
     assert_eq!(response.status(), 200);
