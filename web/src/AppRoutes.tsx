@@ -10,6 +10,7 @@ import { Home } from './screens/Home';
 import { ProfileEditScreen } from './screens/ProfileEditScreen';
 import { ProfileScreen } from './screens/ProfileScreen';
 import { ProfileWizard } from './screens/ProfileWizard';
+import { StatsScreen } from './screens/StatsScreen';
 import { StudyScreen } from './screens/StudyScreen';
 
 export function AppRoutes() {
@@ -30,6 +31,7 @@ export function AppRoutes() {
       <Route path="/chat" element={<ChatScreen />} />
       <Route path="/exercises" element={<ExercisesScreen />} />
       <Route path="/exercises/session" element={<ExerciseSessionScreen />} />
+      <Route path="/stats" element={<StatsScreen />} />
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>
   );

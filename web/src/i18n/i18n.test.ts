@@ -81,6 +81,25 @@ describe('i18n', () => {
     expect(at('ru', 'profile.limit.title', 'max')[1]).toBe('На бесплатном тарифе — 2 языка');
   });
 
+  it('agrees the stats and notification nouns at 1, 2, 5, 11 and 21', () => {
+    const at = (lang: 'ru' | 'en', key: Parameters<ReturnType<typeof translator>>[0]) =>
+      [1, 2, 5, 11, 21].map((n) => translator(lang)(key, { n, weeks: n, date: 'd' }));
+    expect(at('ru', 'streak.inARow')).toEqual(['1 день подряд', '2 дня подряд', '5 дней подряд', '11 дней подряд', '21 день подряд']);
+    expect(at('ru', 'streak.days')).toEqual(['1 день', '2 дня', '5 дней', '11 дней', '21 день']);
+    expect(at('ru', 'calendar.cell')).toEqual(['d: 1 действие', 'd: 2 действия', 'd: 5 действий', 'd: 11 действий', 'd: 21 действие']);
+    expect(at('ru', 'calendar.title')).toEqual([
+      'Активность за 1 неделю', 'Активность за 2 недели', 'Активность за 5 недель', 'Активность за 11 недель', 'Активность за 21 неделю',
+    ]);
+    expect(at('ru', 'chart.total')[3]).toBe('Всего 11 повторений');
+    expect(at('ru', 'notifications.openUnread')).toEqual([
+      'Уведомления: 1 непрочитанное', 'Уведомления: 2 непрочитанных', 'Уведомления: 5 непрочитанных',
+      'Уведомления: 11 непрочитанных', 'Уведомления: 21 непрочитанное',
+    ]);
+    expect(at('en', 'streak.inARow').slice(0, 2)).toEqual(['1 day in a row', '2 days in a row']);
+    expect(at('en', 'calendar.cell').slice(0, 2)).toEqual(['d: 1 action', 'd: 2 actions']);
+    expect(at('en', 'chart.total').slice(0, 2)).toEqual(['1 review in total', '2 reviews in total']);
+  });
+
   it('leaves no number before a noun without a plural slot', () => {
     // "{max} cards", "{n} слов": a number slot followed by a noun must be a plural slot.
     const english = /\{\w+\} (cards?|words?|languages?|characters?|messages?|tutor messages?|lines?|rows?|decks?)\b/;

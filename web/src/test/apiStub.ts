@@ -17,6 +17,7 @@ import type {
   WordResult,
 } from '../api/types';
 import type { Attempt, Exercise, ExerciseBatch, SubmitResult, Topic } from '../api/types';
+import type { ActivityLevel, AppNotification, Calendar, NotificationPage, Stats, Streak } from '../api/types';
 
 export interface RecordedRequest {
   method: string;
@@ -422,6 +423,88 @@ export function attempt(overrides: Partial<Attempt> = {}): Attempt {
     used_hint: false,
     duration_ms: 12_000,
     completed_at: '2026-11-27T10:00:00Z',
+    ...overrides,
+  };
+}
+
+export function streak(overrides: Partial<Streak> = {}): Streak {
+  return {
+    current: 3,
+    best: 7,
+    active_days: 12,
+    today_done: false,
+    today: '2026-11-27',
+    safe_until: '2026-11-28T01:00:00Z',
+    ...overrides,
+  };
+}
+
+function levelOf(actions: number): ActivityLevel {
+  if (actions === 0) return 'none';
+  return actions < 10 ? 'low' : actions < 30 ? 'medium' : 'high';
+}
+
+/** `weeks` whole weeks, Monday first, up to `to` (a Friday by default), with the given actions. */
+export function calendar(actions: Record<string, number> = {}, to = '2026-11-27', weeks = 12): Calendar {
+  const end = Date.parse(`${to}T00:00:00Z`);
+  const weekday = (new Date(end).getUTCDay() + 6) % 7;
+  const start = end - (weekday + (weeks - 1) * 7) * 86_400_000;
+  const days: Calendar['days'] = [];
+  for (let at = start; at <= end; at += 86_400_000) {
+    const date = new Date(at).toISOString().slice(0, 10);
+    const n = actions[date] ?? 0;
+    days.push({ date, actions: n, level: levelOf(n) });
+  }
+  return { from: days[0]?.date ?? to, to, days };
+}
+
+export function stats(overrides: Partial<Stats> = {}): Stats {
+  return {
+    period: 'week',
+    from: '2026-11-21',
+    to: '2026-11-27',
+    reviews: { total: 40, again: 4, hard: 6, good: 25, easy: 5 },
+    retention: 0.875,
+    cards: { new: 10, learning: 3, review: 20, relearning: 1, total: 34 },
+    exercises: {
+      attempts: 9,
+      correct: 5,
+      partial: 2,
+      accuracy: 0.667,
+      by_topic: [
+        { topic_id: 't-past', name: 'Past Simple', attempts: 5, correct: 4, partial: 0, accuracy: 0.8 },
+        { topic_id: 't-food', name: 'Еда', attempts: 3, correct: 1, partial: 1, accuracy: 0.5 },
+        { topic_id: null, name: null, attempts: 1, correct: 0, partial: 1, accuracy: 0.5 },
+      ],
+    },
+    time_spent_seconds: 5_100,
+    days: [
+      { date: '2026-11-23', reviews: 15, exercises: 4, cards_added: 2, seconds: 1_800 },
+      { date: '2026-11-25', reviews: 20, exercises: 5, cards_added: 0, seconds: 2_400 },
+      { date: '2026-11-27', reviews: 5, exercises: 0, cards_added: 1, seconds: 900 },
+    ],
+    ...overrides,
+  };
+}
+
+export function notification(overrides: Partial<AppNotification> = {}): AppNotification {
+  return {
+    id: 'n-1',
+    kind: 'streak_reminder',
+    title: 'Пора позаниматься',
+    body: 'Серия 3 дня — не прерывайте её.',
+    payload: null,
+    read_at: null,
+    created_at: '2026-11-27T16:00:00Z',
+    ...overrides,
+  };
+}
+
+export function notificationPage(data: AppNotification[], overrides: Partial<NotificationPage> = {}): NotificationPage {
+  return {
+    data,
+    pagination: { limit: 20, offset: 0, total: data.length, has_more: false },
+    unread: data.filter((n) => !n.read_at).length,
     ...overrides,
   };
 }
