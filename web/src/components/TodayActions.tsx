@@ -81,6 +81,9 @@ export function TodayActions({ llm = true }: { llm?: boolean }) {
       <Link to="/exercises" className="button button-wide" data-testid="exercises-action">
         {t('home.exercises')}
       </Link>
+      <Link to="/stats" className="button button-wide" data-testid="stats-action">
+        {t('home.stats')}
+      </Link>
       {llm ? (
         <Link to="/chat" className="button button-wide" data-testid="tutor-action">
           {t('home.askTutor')}

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
-import { deck, limits, olderServerMe, page, stubFetch, me, profile, quota } from '../test/apiStub';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { deck, limits, notification, notificationPage, olderServerMe, page, stubFetch, me, profile, quota, streak } from '../test/apiStub';
 import { renderScreen } from '../test/renderApp';
 import { Home } from './Home';
 
@@ -197,5 +197,59 @@ describe('Home', () => {
     renderScreen(<Home />, { fetchFn: server.fetchFn });
     expect(await screen.findByRole('heading', { name: 'Привет, Анна!' })).toBeInTheDocument();
     expect(screen.queryByTestId('llm-quotas')).toBeNull();
+  });
+});
+
+describe('Home: streak and notifications', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  function renderHome(routes: Parameters<typeof stubFetch>[0]) {
+    const server = stubFetch({
+      'GET /api/me': () => ({ body: me() }),
+      'GET /api/profiles': () => ({ body: [english] }),
+      'GET /api/study/queue': () => ({ body: queue({ new: 2, learning: 0, due: 3 }) }),
+      ...routes,
+    });
+    renderScreen(<Home />, { fetchFn: server.fetchFn });
+    return server;
+  }
+
+  it('shows the streak with the time to study by in the learner zone, linking to the stats', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-27T20:00:00Z'));
+    renderHome({ 'GET /api/stats/streak': () => ({ body: streak({ current: 3 }) }) });
+    const chip = await screen.findByTestId('streak-chip');
+    expect(chip).toHaveTextContent('3 дня');
+    expect(chip).toHaveTextContent('до 04:00 завтра');
+    expect(chip).toHaveAttribute('href', '/stats');
+    expect(chip).toHaveAccessibleName('Серия: 3 дня · до 04:00 завтра. Открыть статистику');
+    expect(await screen.findByTestId('stats-action')).toHaveAttribute('href', '/stats');
+  });
+
+  it('says when today is done', async () => {
+    renderHome({ 'GET /api/stats/streak': () => ({ body: streak({ current: 21, today_done: true }) }) });
+    const chip = await screen.findByTestId('streak-chip');
+    expect(chip).toHaveTextContent('21 день');
+    expect(chip).toHaveTextContent('сегодня засчитано');
+  });
+
+  it('invites to start a streak when there is none', async () => {
+    renderHome({ 'GET /api/stats/streak': () => ({ body: streak({ current: 0, safe_until: null }) }) });
+    expect(await screen.findByTestId('streak-chip')).toHaveTextContent('Начните серию сегодня');
+  });
+
+  it('leaves the streak out quietly when it cannot be loaded', async () => {
+    const server = renderHome({});
+    await screen.findByTestId('study-action');
+    await waitFor(() => expect(server.requests.some((r) => r.path === '/api/stats/streak')).toBe(true));
+    expect(screen.queryByTestId('streak-chip')).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('has the bell with the unread count', async () => {
+    renderHome({ 'GET /api/notifications': () => ({ body: notificationPage([notification()]) }) });
+    expect(await screen.findByRole('button', { name: 'Уведомления: 1 непрочитанное' })).toBeInTheDocument();
   });
 });

@@ -1,9 +1,11 @@
 import { Link, Navigate } from 'react-router-dom';
 import type { Me, Profile } from '../api/types';
 import { LlmQuotas } from '../components/LlmQuotas';
+import { NotificationsBell } from '../components/Notifications';
 import { PlanBadge } from '../components/PlanBadge';
 import { ProfileSummary } from '../components/ProfileSummary';
 import { ErrorState, InlineError, Skeleton } from '../components/States';
+import { StreakChip } from '../components/Streak';
 import { FirstSteps, TodayActions } from '../components/TodayActions';
 import { languageName } from '../domain/languages';
 import { llmAvailable, useActivateProfile, useMe, useProfiles } from '../hooks/queries';
@@ -52,8 +54,12 @@ export function Home() {
   return (
     <main className="screen home">
       <header className="screen-header">
-        <h1>{t('home.greeting', { name: me.data.user.first_name })}</h1>
+        <div className="home-top">
+          <h1>{t('home.greeting', { name: me.data.user.first_name })}</h1>
+          <NotificationsBell />
+        </div>
         <PlanBadge me={me.data} />
+        <StreakChip />
       </header>
       {active && (
         <section className="card" aria-label={t('home.activeProfile')}>
