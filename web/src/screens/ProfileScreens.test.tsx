@@ -31,6 +31,20 @@ describe('ProfileScreen', () => {
     expect(await screen.findByText('Сохранено')).toBeInTheDocument();
   });
 
+  it('explains the reminder and the rollover hour beside their settings', async () => {
+    const server = stubFetch({
+      'GET /api/me': () => ({ body: me() }),
+      'GET /api/profiles': () => ({ body: [profile()] }),
+    });
+    renderScreen(<ProfileScreen />, { fetchFn: server.fetchFn, path: '/profile' });
+    const reminders = await screen.findByRole('checkbox', { name: 'Напоминания о занятиях' });
+    expect(reminders).toHaveAccessibleDescription(/бот напомнит о занятии в Telegram/);
+    expect(screen.getByRole('combobox', { name: 'Время напоминания' })).toHaveValue('19');
+    expect(screen.getByRole('combobox', { name: /Начало нового дня/ })).toHaveValue('4');
+    expect(screen.getByText('Занятия до этого часа засчитываются в предыдущий день.')).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Часовой пояс' })).toHaveValue('Europe/Moscow');
+  });
+
   it('offers to add a language when there are none', async () => {
     const server = stubFetch({
       'GET /api/me': () => ({ body: me() }),

@@ -94,6 +94,7 @@ export function SettingsForm({ me }: { me: Me }) {
           type="checkbox"
           name="reminders_enabled"
           checked={form.reminders_enabled}
+          aria-describedby="reminders-hint"
           onChange={(event) => set('reminders_enabled', event.target.checked)}
         />
       </label>
@@ -113,6 +114,9 @@ export function SettingsForm({ me }: { me: Me }) {
           ))}
         </select>
       </label>
+      <p className="hint settings-hint" id="reminders-hint" data-testid="reminders-hint">
+        {t('settings.remindersHint')}
+      </p>
       <label className="field">
         <span>{t('settings.rolloverHour')}</span>
         <select
