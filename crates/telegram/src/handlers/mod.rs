@@ -6,6 +6,7 @@ pub mod exercises;
 pub mod photo;
 pub mod settings;
 pub mod start;
+pub mod stats;
 pub mod study;
 pub mod tutor;
 pub mod voice;
@@ -129,6 +130,7 @@ pub async fn command(bot: &Bot, ctx: &Ctx, command: &str) -> Result<(), HandlerE
         "card" | "study" => study::next_card(bot, ctx).await,
         "exercise" => exercises::next(bot, ctx).await,
         "topics" => exercises::topics(bot, ctx, None).await,
+        "stats" => stats::show(bot, ctx).await,
         "decks" => cards::decks(bot, ctx, 0, None).await,
         "add" => cards::add(bot, ctx, args).await,
         "profile" => start::profiles(bot, ctx, None).await,

@@ -146,7 +146,7 @@ pub struct Texts {
     pub topic_activated: &'static str,
     /// Grammar, vocabulary, situation.
     pub topic_kinds: [&'static str; 3],
-    pub commands: [(&'static str, &'static str); 11],
+    pub commands: [(&'static str, &'static str); 12],
     pub level_names: [&'static str; 6],
     pub goal_names: [&'static str; 8],
     /// The interval units: minutes, hours, days, months, years.
@@ -157,6 +157,13 @@ pub struct Texts {
     /// The streak reminder: its notification title, its text (`{streak}`, `{time}`).
     pub reminder_title: &'static str,
     pub reminder_text: &'static str,
+    /// `/stats`.
+    pub stats_streak: &'static str,
+    pub stats_no_streak: &'static str,
+    pub stats_today_done: &'static str,
+    pub stats_safe_until: &'static str,
+    pub stats_today: &'static str,
+    pub stats_open: &'static str,
 }
 
 pub fn texts(language: InterfaceLanguage) -> &'static Texts {

@@ -157,3 +157,18 @@ async fn telegram_429_is_waited_out_and_403_turns_reminders_off() {
     assert_eq!(count(&h, "outbox WHERE status = 'failed'").await, 1);
     assert_eq!(drain_outbox(&h.app, &h.runtime.bot_sender(), 10).await.unwrap(), Default::default());
 }
+
+#[tokio::test]
+async fn stats_show_the_streak_what_is_left_today_and_a_way_to_study() {
+    let h = Harness::with_manual_clock(&[]).await;
+    let clock = h.clock.clone().unwrap();
+    clock.set(at("2026-11-28T02:00:00Z")); // 18:00 on the 27th in Los Angeles
+    learner(&h, 631, &["2026-11-25", "2026-11-26"]).await;
+    h.say(631, "/stats").await;
+    let shown = h.tg.last();
+    assert!(shown.text.contains("Серия: <b>2 дня</b> (рекорд: 2 дня)"), "{}", shown.text);
+    assert!(shown.text.contains("до 04:00"), "the end of the local study day: {}", shown.text);
+    assert!(shown.text.contains("Сегодня: повторено карточек — 0"), "{}", shown.text);
+    assert!(shown.button("Учить сейчас").starts_with("c1:"));
+    assert_eq!(shown.button("Вся статистика"), "https://app.example.org/stats");
+}
