@@ -120,7 +120,14 @@ impl App {
             auth: AuthService::new(&settings, db.clone(), clock.clone(), user_cache.clone()),
             users: UserService::new(db.clone(), clock.clone(), plans, user_cache.clone()),
             notifications: NotificationService::new(db.clone(), clock.clone()),
-            reminders: ReminderService::new(db.clone(), clock.clone()),
+            reminders: ReminderService::new(
+                db.clone(),
+                clock.clone(),
+                crate::reminders::Window {
+                    start: settings.notifier.streak_reminder_window_start,
+                    end: settings.notifier.streak_reminder_window_end,
+                },
+            ),
             outbox: OutboxService::new(db.clone(), clock.clone()),
             stats: StatsService::new(db.clone(), clock.clone(), user_cache.clone(), profiles.clone()),
             study: StudyService::new(db.clone(), clock.clone(), user_cache),

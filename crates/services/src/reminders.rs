@@ -52,13 +52,30 @@ pub struct ReminderRun {
 pub struct ReminderService {
     db: Database,
     clock: Arc<dyn Clock>,
+    window: Window,
 }
 
-/// The next instant after `now` at which it is `hour`:00 in the user's zone (the first valid
-/// instant after it on a DST gap).
-pub fn next_reminder_at(user: &UserRow, now: DateTime<Utc>) -> DateTime<Utc> {
+/// The local hours reminders may be sent in (`STREAK_REMINDER_WINDOW_START`/`_END`): a reminder
+/// hour outside it is moved to its nearer edge, so nobody is woken at night.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Window {
+    pub const ALL_DAY: Self = Self { start: 0, end: 23 };
+
+    fn clamp(self, hour: u32) -> u32 {
+        if self.start <= self.end { hour.clamp(self.start, self.end) } else { hour }
+    }
+}
+
+/// The next instant after `now` at which it is the user's reminder hour (within `window`):00 in
+/// their zone (the first valid instant after it on a DST gap).
+pub fn next_reminder_at(user: &UserRow, now: DateTime<Utc>, window: Window) -> DateTime<Utc> {
     let tz = zone_of(user).tz();
-    let hour = u32::try_from(user.reminder_hour).unwrap_or(19).min(23);
+    let hour = window.clamp(u32::try_from(user.reminder_hour).unwrap_or(19).min(23));
     let time = NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or(NaiveTime::MIN);
     let local_today = now.with_timezone(&tz).date_naive();
     for offset in 0..3 {
@@ -80,8 +97,8 @@ pub fn next_reminder_at(user: &UserRow, now: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 impl ReminderService {
-    pub fn new(db: Database, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock }
+    pub fn new(db: Database, clock: Arc<dyn Clock>, window: Window) -> Self {
+        Self { db, clock, window }
     }
 
     /// Gives every user with reminders on and no schedule (new, or settings changed) their next
@@ -90,7 +107,7 @@ impl ReminderService {
         let now = self.clock.now();
         let users = reminders::unscheduled(self.db.conn(), limit).await?;
         for user in &users {
-            reminders::schedule(self.db.conn(), user.id, next_reminder_at(user, now)).await?;
+            reminders::schedule(self.db.conn(), user.id, next_reminder_at(user, now, self.window)).await?;
         }
         Ok(users.len())
     }
@@ -107,7 +124,7 @@ impl ReminderService {
             if self.remind(&txn, user, now, compose).await? {
                 run.sent += 1;
             }
-            reminders::schedule(&txn, user.id, next_reminder_at(user, now)).await?;
+            reminders::schedule(&txn, user.id, next_reminder_at(user, now, self.window)).await?;
         }
         txn.commit().await?;
         Ok(run)

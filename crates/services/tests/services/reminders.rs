@@ -6,7 +6,7 @@ use domain::{CefrLevel, Goal, InterfaceLanguage, LanguageCode, UserId};
 use repositories::users::{self, TelegramAccount, UserSettingsChanges};
 use services::ManualClock;
 use services::profiles::NewProfile;
-use services::reminders::{ReminderFacts, ReminderText, next_reminder_at};
+use services::reminders::{ReminderFacts, ReminderText, Window, next_reminder_at};
 use test_support::backends::{Backend, migrated_postgres, migrated_sqlite};
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -91,11 +91,36 @@ fn the_next_reminder_is_the_local_hour_even_across_a_dst_change() {
     };
     // 19:00 in Berlin is 18:00 UTC in winter, 17:00 in summer; 02:30 on spring-forward day
     // does not exist, so 03:00 is the first valid instant after it.
-    assert_eq!(next_reminder_at(&user("Europe/Berlin", 19), at("2026-11-28T10:00:00Z")), at("2026-11-28T18:00:00Z"));
-    assert_eq!(next_reminder_at(&user("Europe/Berlin", 19), at("2026-11-28T18:00:00Z")), at("2026-11-29T18:00:00Z"));
-    assert_eq!(next_reminder_at(&user("Europe/Berlin", 19), at("2026-03-28T19:00:00Z")), at("2026-03-29T17:00:00Z"));
-    assert_eq!(next_reminder_at(&user("Europe/Berlin", 2), at("2026-03-28T12:00:00Z")), at("2026-03-29T01:00:00Z"));
-    assert_eq!(next_reminder_at(&user("Asia/Kolkata", 9), at("2026-11-28T03:29:00Z")), at("2026-11-28T03:30:00Z"));
+    assert_eq!(
+        next_reminder_at(&user("Europe/Berlin", 19), at("2026-11-28T10:00:00Z"), Window::ALL_DAY),
+        at("2026-11-28T18:00:00Z")
+    );
+    assert_eq!(
+        next_reminder_at(&user("Europe/Berlin", 19), at("2026-11-28T18:00:00Z"), Window::ALL_DAY),
+        at("2026-11-29T18:00:00Z")
+    );
+    assert_eq!(
+        next_reminder_at(&user("Europe/Berlin", 19), at("2026-03-28T19:00:00Z"), Window::ALL_DAY),
+        at("2026-03-29T17:00:00Z")
+    );
+    assert_eq!(
+        next_reminder_at(&user("Europe/Berlin", 2), at("2026-03-28T12:00:00Z"), Window::ALL_DAY),
+        at("2026-03-29T01:00:00Z")
+    );
+    // Outside the allowed hours, the nearer edge: 23:00 becomes 22:00, 06:00 becomes 09:00.
+    let window = Window { start: 9, end: 22 };
+    assert_eq!(
+        next_reminder_at(&user("Europe/Berlin", 23), at("2026-11-28T10:00:00Z"), window),
+        at("2026-11-28T21:00:00Z")
+    );
+    assert_eq!(
+        next_reminder_at(&user("Europe/Berlin", 6), at("2026-11-28T10:00:00Z"), window),
+        at("2026-11-29T08:00:00Z")
+    );
+    assert_eq!(
+        next_reminder_at(&user("Asia/Kolkata", 9), at("2026-11-28T03:29:00Z"), Window::ALL_DAY),
+        at("2026-11-28T03:30:00Z")
+    );
 }
 
 fn template() -> repositories::users::UserRow {
