@@ -11,13 +11,15 @@ use telegram::reminders::{compose, drain_outbox};
 use telegram::sender::Sender;
 use tokio::time::MissedTickBehavior;
 
+use crate::monitor::JobMetrics;
+
 /// Users handled per transaction: locks are held briefly and a crash loses little.
 const REMINDER_BATCH: u64 = 200;
 /// Outbox messages claimed at once (about seven seconds of sending at Telegram's pace).
 const OUTBOX_BATCH: u64 = 200;
 
 /// Ticks until a shutdown signal; returns its name.
-pub async fn run_until_stopped(worker: &mut Worker, sender: &Sender) -> &'static str {
+pub async fn run_until_stopped(worker: &mut Worker, sender: &Sender, metrics: &JobMetrics) -> &'static str {
     let interval = Duration::from_secs(worker.app.settings.notifier.interval_seconds);
     let mut ticks = tokio::time::interval(interval);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -26,18 +28,19 @@ pub async fn run_until_stopped(worker: &mut Worker, sender: &Sender) -> &'static
             signal = worker.shutdown.wait() => return signal,
             _ = ticks.tick() => {}
         }
-        run_jobs(&worker.app, sender).await;
+        run_jobs(&worker.app, sender, metrics).await;
+        metrics.tick_done();
     }
 }
 
 /// One round of every job; a failing job is logged and tried again next tick.
-pub async fn run_jobs(app: &App, sender: &Sender) {
-    remind(app).await;
-    send_outbox(app, sender).await;
+pub async fn run_jobs(app: &App, sender: &Sender, metrics: &JobMetrics) {
+    remind(app, metrics).await;
+    send_outbox(app, sender, metrics).await;
     housekeeping(app).await;
 }
 
-async fn remind(app: &App) {
+async fn remind(app: &App, metrics: &JobMetrics) {
     loop {
         match app.reminders.schedule_new(REMINDER_BATCH).await {
             Ok(n) if n < usize::try_from(REMINDER_BATCH).unwrap_or(usize::MAX) => break,
@@ -53,6 +56,7 @@ async fn remind(app: &App) {
     loop {
         match app.reminders.run_due(REMINDER_BATCH, &write).await {
             Ok(run) => {
+                metrics.reminders.inc_by(u64::try_from(run.sent).unwrap_or(0));
                 if run.sent > 0 {
                     tracing::info!(due = run.due, sent = run.sent, "streak reminders queued");
                 }
@@ -68,11 +72,16 @@ async fn remind(app: &App) {
     }
 }
 
-async fn send_outbox(app: &App, sender: &Sender) {
+async fn send_outbox(app: &App, sender: &Sender, metrics: &JobMetrics) {
     loop {
         match drain_outbox(app, sender, OUTBOX_BATCH).await {
             Ok(run) if run.sent + run.retried + run.failed == 0 => break,
-            Ok(run) => tracing::info!(sent = run.sent, retried = run.retried, failed = run.failed, "outbox sent"),
+            Ok(run) => {
+                for (outcome, n) in [("sent", run.sent), ("retried", run.retried), ("failed", run.failed)] {
+                    metrics.outbox.with_label_values(&[outcome]).inc_by(u64::try_from(n).unwrap_or(0));
+                }
+                tracing::info!(sent = run.sent, retried = run.retried, failed = run.failed, "outbox sent");
+            }
             Err(error) => {
                 tracing::warn!(%error, "sending the outbox failed");
                 break;

@@ -1,10 +1,12 @@
 //! notifier: the scheduled worker. It builds the same service graph as api-server and, every
 //! `NOTIFICATION_WORKER_INTERVAL_SECONDS`, queues due streak reminders, sends the outbox at
 //! Telegram's pace and keeps the tables tidy. Any number may run: users and outbox rows are
-//! claimed with row locks.
+//! claimed with row locks. With `METRICS_PORT` it serves its own `/health` and `/metrics`.
 
 mod jobs;
+mod monitor;
 
+use std::net::TcpListener;
 use std::process::ExitCode;
 
 use services::lifecycle::Worker;
@@ -23,6 +25,41 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let signal = jobs::run_until_stopped(&mut worker, &runtime.bot_sender()).await;
+    let metrics = match monitor::JobMetrics::register(&worker.app.registry) {
+        Ok(metrics) => metrics,
+        Err(error) => {
+            tracing::error!(%error, "notifier cannot register its metrics");
+            return ExitCode::FAILURE;
+        }
+    };
+    let server = &worker.app.settings.server;
+    let monitor = match server.metrics_port {
+        Some(port) => {
+            let served = TcpListener::bind((server.metrics_host.as_str(), port)).and_then(|listener| {
+                let address = listener.local_addr()?;
+                let handle = monitor::serve(
+                    listener,
+                    worker.app.registry.clone(),
+                    metrics.clone(),
+                    server.metrics_token.clone(),
+                    worker.app.settings.notifier.interval_seconds,
+                )?;
+                tracing::info!(%address, "notifier health and metrics listening");
+                Ok(handle)
+            });
+            match served {
+                Ok(handle) => Some(handle),
+                Err(error) => {
+                    tracing::error!(%error, port, "notifier cannot serve health and metrics");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        None => None,
+    };
+    let signal = jobs::run_until_stopped(&mut worker, &runtime.bot_sender(), &metrics).await;
+    if let Some(handle) = monitor {
+        handle.stop(true).await;
+    }
     worker.stop(signal).await
 }
