@@ -90,7 +90,12 @@ export function NotificationsSheet({ onClose }: { onClose: () => void }) {
         <div className="sheet-handle" aria-hidden="true" />
         <div className="sheet-head">
           <h2 id={titleId}>{t('notifications.title')}</h2>
-          {anyUnread && (
+          <button ref={close} type="button" className="sheet-close" aria-label={t('notifications.close')} onClick={onClose}>
+            <span aria-hidden="true">×</span>
+          </button>
+        </div>
+        {anyUnread && (
+          <div className="sheet-actions">
             <button
               type="button"
               className="button button-small button-quiet"
@@ -100,11 +105,8 @@ export function NotificationsSheet({ onClose }: { onClose: () => void }) {
             >
               {t('notifications.markAll')}
             </button>
-          )}
-          <button ref={close} type="button" className="button button-small" onClick={onClose}>
-            {t('notifications.close')}
-          </button>
-        </div>
+          </div>
+        )}
         <div className="sheet-body">
           <InlineError error={markAll.error ?? markRead.error} />
           {list.isPending && <Skeleton lines={4} />}

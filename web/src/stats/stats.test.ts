@@ -70,8 +70,8 @@ describe('review buckets', () => {
 });
 
 describe('figures', () => {
-  it('rounds the chart top to 1, 2, 5 × 10ⁿ', () => {
-    expect([0, 1, 2, 3, 7, 15, 20, 21, 230].map(niceMax)).toEqual([1, 1, 2, 5, 10, 20, 20, 50, 500]);
+  it('rounds the chart top to 1, 2, 3, 4, 5, 6, 8 × 10ⁿ', () => {
+    expect([0, 1, 2, 3, 7, 15, 20, 22, 51, 230].map(niceMax)).toEqual([1, 1, 2, 3, 8, 20, 20, 30, 60, 300]);
   });
 
   it('splits seconds into hours and minutes', () => {

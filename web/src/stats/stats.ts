@@ -90,11 +90,14 @@ export function reviewBuckets(from: string, to: string, days: DayStats[]): { uni
   return { unit, buckets };
 }
 
-/** The chart's top: the smallest of 1, 2, 5, 10, 20, 50… at or above `max` (at least 1). */
+/**
+ * The chart's top: the smallest of 1, 2, 3, 4, 5, 6, 8 × 10ⁿ at or above `max` (at least 1), so
+ * the tallest bar fills most of the height and the ticks stay round.
+ */
 export function niceMax(max: number): number {
   if (max <= 1) return 1;
   const power = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 5, 10]) if (step * power >= max) return step * power;
+  for (const step of [1, 2, 3, 4, 5, 6, 8, 10]) if (step * power >= max) return step * power;
   return 10 * power;
 }
 
