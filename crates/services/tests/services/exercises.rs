@@ -3,64 +3,15 @@
 //! goes. (Grading itself is tested through the API against a fake model.)
 
 use chrono::{Duration, TimeZone, Utc};
-use domain::{CefrLevel, Goal, InterfaceLanguage, LanguageCode, UserId};
-use repositories::exercise_attempts::{self, NewAttempt};
-use repositories::users::{self, TelegramAccount};
-use serde_json::json;
+use repositories::exercise_attempts;
 use services::ManualClock;
 use services::exercises::{ExerciseError, Grade, HistoryQuery, NewTopic, TopicKind, TopicPatch};
-use services::profiles::NewProfile;
 use test_support::backends::{Backend, migrated_postgres, migrated_sqlite};
-use uuid::Uuid;
-
-fn attempt(
-    user: UserId,
-    profile: domain::ProfileId,
-    topic: Uuid,
-    result: &str,
-    at: chrono::DateTime<Utc>,
-) -> NewAttempt {
-    NewAttempt {
-        id: Uuid::now_v7(),
-        user_id: user,
-        profile_id: profile,
-        topic_id: Some(topic),
-        kind: "translate".into(),
-        question: "Переведите".into(),
-        prompt: "Я устал.".into(),
-        options: None,
-        correct_answer: "Ich bin müde.".into(),
-        user_answer: "Ich bin müde.".into(),
-        result: result.into(),
-        feedback: json!({"explanation": "", "mistakes": [], "alternatives": []}),
-        used_hint: false,
-        duration_ms: Some(3000),
-        channel: "bot".into(),
-        completed_at: at,
-    }
-}
 
 async fn scenario(backend: Backend) {
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap());
     let app = crate::app_on(&backend, &clock);
-    let account = TelegramAccount {
-        telegram_id: 77,
-        first_name: "Ann".into(),
-        last_name: None,
-        username: None,
-        language_code: Some("ru".into()),
-        photo_url: None,
-    };
-    let user = users::upsert_from_telegram(backend.db.conn(), &account, services::Clock::now(&clock)).await.unwrap();
-    let user_id = UserId::from_uuid(user.id);
-    let new_profile = NewProfile {
-        language: LanguageCode::parse("de").unwrap(),
-        current_level: CefrLevel::A2,
-        target_level: CefrLevel::B1,
-        goals: vec![Goal::Travel],
-        interface_language: InterfaceLanguage::Ru,
-    };
-    let profile = app.profiles.create(user_id, new_profile).await.unwrap();
+    let (user_id, profile) = crate::learner_with_profile(&app, &clock, 77, "de").await;
     let topic = |name: &str| NewTopic { name: name.into(), description: None, kind: TopicKind::Grammar };
     let sein = app.exercises.create_topic(user_id, None, topic("Sein")).await.unwrap();
     let perfekt = app.exercises.create_topic(user_id, None, topic("Perfekt")).await.unwrap();
@@ -71,9 +22,12 @@ async fn scenario(backend: Backend) {
     let now = services::Clock::now(&clock);
     for (i, result) in ["correct", "partial", "incorrect", "correct"].iter().enumerate() {
         let at = now + Duration::seconds(i64::try_from(i).unwrap());
-        exercise_attempts::insert(backend.db.conn(), attempt(user_id, profile.id, perfekt.id, result, at))
-            .await
-            .unwrap();
+        exercise_attempts::insert(
+            backend.db.conn(),
+            crate::graded_attempt(user_id, profile.id, perfekt.id, result, at),
+        )
+        .await
+        .unwrap();
     }
     let topics = app.exercises.topics(user_id, None, false).await.unwrap();
     let perfekt_now = &topics[0];

@@ -38,3 +38,60 @@ fn app_on(backend: &test_support::backends::Backend, clock: &services::ManualClo
     let cache = std::sync::Arc::new(services::cache::MemoryCache::new(clock.clone()));
     services::App::assemble(settings, backend.db.clone(), cache, clock).expect("the service graph builds")
 }
+
+/// A Telegram user (`language_code` ru) with one profile learning `language` (A1→A2, travel,
+/// Russian interface), as the bot or the Mini App would make them.
+async fn learner_with_profile(
+    app: &services::App,
+    clock: &services::ManualClock,
+    telegram_id: i64,
+    language: &str,
+) -> (domain::UserId, services::profiles::Profile) {
+    let account = repositories::users::TelegramAccount {
+        telegram_id,
+        first_name: "Ann".into(),
+        last_name: None,
+        username: None,
+        language_code: Some("ru".into()),
+        photo_url: None,
+    };
+    let now = services::Clock::now(clock);
+    let user = repositories::users::upsert_from_telegram(app.db.conn(), &account, now).await.unwrap();
+    let user_id = domain::UserId::from_uuid(user.id);
+    let new_profile = services::profiles::NewProfile {
+        language: domain::LanguageCode::parse(language).unwrap(),
+        current_level: domain::CefrLevel::A1,
+        target_level: domain::CefrLevel::A2,
+        goals: vec![domain::Goal::Travel],
+        interface_language: domain::InterfaceLanguage::Ru,
+    };
+    (user_id, app.profiles.create(user_id, new_profile).await.unwrap())
+}
+
+/// A graded translation on `topic`, as `ExerciseService::submit` records one.
+fn graded_attempt(
+    user: domain::UserId,
+    profile: domain::ProfileId,
+    topic: uuid::Uuid,
+    result: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> repositories::exercise_attempts::NewAttempt {
+    repositories::exercise_attempts::NewAttempt {
+        id: uuid::Uuid::now_v7(),
+        user_id: user,
+        profile_id: profile,
+        topic_id: Some(topic),
+        kind: "translate".into(),
+        question: "Переведите".into(),
+        prompt: "Я устал.".into(),
+        options: None,
+        correct_answer: "Ich bin müde.".into(),
+        user_answer: "Ich bin müde.".into(),
+        result: result.into(),
+        feedback: serde_json::json!({"explanation": "", "mistakes": [], "alternatives": []}),
+        used_hint: false,
+        duration_ms: Some(3000),
+        channel: "bot".into(),
+        completed_at: at,
+    }
+}

@@ -2,14 +2,10 @@
 //! embedded defaults count the same days.
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use domain::{CefrLevel, Goal, InterfaceLanguage, LanguageCode, UserId};
 use repositories::activity;
-use repositories::exercise_attempts::{self, NewAttempt};
-use repositories::users::{self, TelegramAccount};
-use serde_json::json;
+use repositories::exercise_attempts;
 use services::ManualClock;
 use services::exercises::{NewTopic, TopicKind};
-use services::profiles::NewProfile;
 use services::stats::{Level, Period};
 use test_support::backends::{Backend, migrated_postgres, migrated_sqlite};
 
@@ -21,24 +17,7 @@ async fn scenario(backend: Backend) {
     // 12:00 UTC, 15:00 in Moscow (a new user's default zone): the study day of the 28th.
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap());
     let app = crate::app_on(&backend, &clock);
-    let account = TelegramAccount {
-        telegram_id: 91,
-        first_name: "Ann".into(),
-        last_name: None,
-        username: None,
-        language_code: Some("ru".into()),
-        photo_url: None,
-    };
-    let user = users::upsert_from_telegram(backend.db.conn(), &account, services::Clock::now(&clock)).await.unwrap();
-    let user_id = UserId::from_uuid(user.id);
-    let new_profile = NewProfile {
-        language: LanguageCode::parse("es").unwrap(),
-        current_level: CefrLevel::A1,
-        target_level: CefrLevel::A2,
-        goals: vec![Goal::Travel],
-        interface_language: InterfaceLanguage::Ru,
-    };
-    let profile = app.profiles.create(user_id, new_profile).await.unwrap();
+    let (user_id, profile) = crate::learner_with_profile(&app, &clock, 91, "es").await;
     let conn = backend.db.conn();
     for day in ["2026-11-25", "2026-11-26", "2026-11-27"] {
         activity::add_exercise(conn, user_id, profile.id, date(day), 30).await.unwrap();
@@ -62,24 +41,7 @@ async fn scenario(backend: Backend) {
     for (result, at) in
         [("correct", now - Duration::days(1)), ("partial", now), ("incorrect", now - Duration::days(40))]
     {
-        let attempt = NewAttempt {
-            id: uuid::Uuid::now_v7(),
-            user_id,
-            profile_id: profile.id,
-            topic_id: Some(topic.id),
-            kind: "translate".into(),
-            question: "q".into(),
-            prompt: "p".into(),
-            options: None,
-            correct_answer: "a".into(),
-            user_answer: "a".into(),
-            result: result.into(),
-            feedback: json!({}),
-            used_hint: false,
-            duration_ms: None,
-            channel: "miniapp".into(),
-            completed_at: at,
-        };
+        let attempt = crate::graded_attempt(user_id, profile.id, topic.id, result, at);
         exercise_attempts::insert(conn, attempt).await.unwrap();
     }
     let week = app.stats.overview(user_id, None, Period::Week).await.unwrap();
