@@ -8,6 +8,7 @@ pub mod settings;
 pub mod start;
 pub mod stats;
 pub mod study;
+pub mod topics;
 pub mod tutor;
 pub mod voice;
 
@@ -129,7 +130,7 @@ pub async fn command(bot: &Bot, ctx: &Ctx, command: &str) -> Result<(), HandlerE
     match name.as_str() {
         "card" | "study" => study::next_card(bot, ctx).await,
         "exercise" => exercises::next(bot, ctx).await,
-        "topics" => exercises::topics(bot, ctx, None).await,
+        "topics" => topics::topics(bot, ctx, None).await,
         "stats" => stats::show(bot, ctx).await,
         "decks" => cards::decks(bot, ctx, 0, None).await,
         "add" => cards::add(bot, ctx, args).await,
@@ -179,10 +180,10 @@ pub async fn callback(bot: &Bot, ctx: &Ctx, message_id: i32, callback: Callback)
         Callback::ExerciseHint { exercise } => exercises::hint(bot, ctx, message_id, exercise).await,
         Callback::SkipExercise { exercise } => exercises::next_pressed(bot, ctx, message_id, Some(exercise)).await,
         Callback::NextExercise => exercises::next_pressed(bot, ctx, message_id, None).await,
-        Callback::Topics => exercises::topics(bot, ctx, None).await.map(|()| None),
-        Callback::ActivateTopic { topic } => exercises::activate(bot, ctx, message_id, topic).await,
-        Callback::SuggestTopics => exercises::suggest(bot, ctx, None).await.map(|()| None),
-        Callback::AddTopic { id, index } => exercises::add_topic(bot, ctx, &id, index).await,
+        Callback::Topics => topics::topics(bot, ctx, None).await.map(|()| None),
+        Callback::ActivateTopic { topic } => topics::activate(bot, ctx, message_id, topic).await,
+        Callback::SuggestTopics => topics::suggest(bot, ctx, None).await.map(|()| None),
+        Callback::AddTopic { id, index } => topics::add_topic(bot, ctx, &id, index).await,
         Callback::Stale => Ok(Some(ctx.t.stale_button.to_owned())),
     }
 }
