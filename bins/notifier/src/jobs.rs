@@ -56,6 +56,7 @@ async fn remind(app: &App, metrics: &JobMetrics) {
     loop {
         match app.reminders.run_due(REMINDER_BATCH, &write).await {
             Ok(run) => {
+                metrics.alive();
                 metrics.reminders.inc_by(u64::try_from(run.sent).unwrap_or(0));
                 if run.sent > 0 {
                     tracing::info!(due = run.due, sent = run.sent, "streak reminders queued");
@@ -77,6 +78,7 @@ async fn send_outbox(app: &App, sender: &Sender, metrics: &JobMetrics) {
         match drain_outbox(app, sender, OUTBOX_BATCH).await {
             Ok(run) if run.sent + run.retried + run.failed == 0 => break,
             Ok(run) => {
+                metrics.alive();
                 for (outcome, n) in [("sent", run.sent), ("retried", run.retried), ("failed", run.failed)] {
                     metrics.outbox.with_label_values(&[outcome]).inc_by(u64::try_from(n).unwrap_or(0));
                 }

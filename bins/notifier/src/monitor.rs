@@ -36,6 +36,11 @@ impl JobMetrics {
 
     pub fn tick_done(&self) {
         self.ticks.inc();
+        self.alive();
+    }
+
+    /// Work is moving (a batch finished): a long round of many batches is not a stall.
+    pub fn alive(&self) {
         self.last_tick.store(chrono::Utc::now().timestamp(), Ordering::Relaxed);
     }
 }

@@ -24,6 +24,22 @@ pub async fn unscheduled(conn: &impl ConnectionTrait, limit: u64) -> Result<Vec<
         .await?)
 }
 
+/// Schedules a user found unscheduled, unless their settings changed meanwhile (a concurrent
+/// change resets the time to NULL after this read, and must win).
+pub async fn schedule_unscheduled(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    Users::update_many()
+        .col_expr(Column::NextReminderAt, Expr::value(at))
+        .filter(Column::Id.eq(user_id))
+        .filter(Column::NextReminderAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn schedule(conn: &impl ConnectionTrait, user_id: Uuid, at: DateTime<Utc>) -> Result<(), RepoError> {
     Users::update_many()
         .col_expr(Column::NextReminderAt, Expr::value(at))

@@ -12,6 +12,9 @@ use crate::Clock;
 
 /// How long a claimed message is left to its sender before another may send it.
 const LEASE: Duration = Duration::minutes(5);
+/// A sender stops taking messages of its batch this long after the claim, well inside the
+/// lease, so another sender never sends the same ones.
+pub const SEND_WITHIN: std::time::Duration = std::time::Duration::from_secs(4 * 60);
 /// Tries before a message is given up.
 pub const MAX_ATTEMPTS: i32 = 5;
 
@@ -26,6 +29,8 @@ pub struct Outgoing {
     /// Telegram's `InlineKeyboardMarkup` as JSON.
     pub keyboard: Option<serde_json::Value>,
     pub attempts: i32,
+    /// Pointless after this (a reminder once the day it speaks of is over).
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Deserialize)]
@@ -33,6 +38,8 @@ struct Payload {
     html: String,
     #[serde(default)]
     keyboard: Option<serde_json::Value>,
+    #[serde(default)]
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,6 +63,9 @@ impl OutboxService {
         let mut messages = Vec::with_capacity(rows.len());
         for row in rows {
             match serde_json::from_str::<Payload>(&row.payload) {
+                Ok(payload) if payload.expires_at.is_some_and(|at| at <= now) => {
+                    outbox::mark_failed(self.db.conn(), row.id, "expired before it could be sent").await?;
+                }
                 Ok(payload) => messages.push(Outgoing {
                     id: row.id,
                     user_id: row.user_id,
@@ -64,6 +74,7 @@ impl OutboxService {
                     html: payload.html,
                     keyboard: payload.keyboard.filter(|k| !k.is_null()),
                     attempts: row.attempts + 1,
+                    expires_at: payload.expires_at,
                 }),
                 Err(error) => {
                     outbox::mark_failed(self.db.conn(), row.id, &format!("unreadable payload: {error}")).await?

@@ -107,7 +107,7 @@ impl ReminderService {
         let now = self.clock.now();
         let users = reminders::unscheduled(self.db.conn(), limit).await?;
         for user in &users {
-            reminders::schedule(self.db.conn(), user.id, next_reminder_at(user, now, self.window)).await?;
+            reminders::schedule_unscheduled(self.db.conn(), user.id, next_reminder_at(user, now, self.window)).await?;
         }
         Ok(users.len())
     }
@@ -121,7 +121,10 @@ impl ReminderService {
         let due = reminders::claim_due(&txn, now, limit).await?;
         let mut run = ReminderRun { due: due.len(), sent: 0 };
         for user in &due {
-            if self.remind(&txn, user, now, compose).await? {
+            // After an outage the reminder hour is long past: a reminder now could come in the
+            // night or after the streak is gone, so that day is skipped.
+            let late = user.next_reminder_at.is_some_and(|at| now - at > Duration::hours(1));
+            if !late && self.remind(&txn, user, now, compose).await? {
                 run.sent += 1;
             }
             reminders::schedule(&txn, user.id, next_reminder_at(user, now, self.window)).await?;
@@ -163,7 +166,8 @@ impl ReminderService {
             now,
         };
         notifications::insert(txn, note).await?;
-        let message = json!({ "html": text.html, "keyboard": text.keyboard }).to_string();
+        // A message still unsent when the streak can no longer be kept is not sent at all.
+        let message = json!({ "html": text.html, "keyboard": text.keyboard, "expires_at": today.ends_at }).to_string();
         let queued = NewMessage {
             user_id: Some(user.id),
             chat_id: user.telegram_id,

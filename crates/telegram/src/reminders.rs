@@ -44,7 +44,13 @@ pub struct OutboxRun {
 /// reminders off.
 pub async fn drain_outbox(app: &App, sender: &Sender, limit: u64) -> Result<OutboxRun, services::RepoError> {
     let mut run = OutboxRun::default();
+    let started = std::time::Instant::now();
     for message in app.outbox.claim(limit).await? {
+        // Past the time the lease is sure to hold (429 waits can be long): the rest stays
+        // leased and is sent after the lease by whichever sender claims it next.
+        if started.elapsed() >= services::outbox::SEND_WITHIN {
+            break;
+        }
         let markup: Option<InlineKeyboardMarkup> =
             message.keyboard.clone().and_then(|k| serde_json::from_value(k).ok());
         match sender.send_html(message.chat_id, &message.html, markup).await {

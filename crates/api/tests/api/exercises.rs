@@ -333,3 +333,35 @@ async fn blank_names_and_answers_are_refused_at_the_edge() {
     let graded = json_of(submit(&app, &user, id, json!({"answer": "Ich bin müde."})).await, 200).await;
     assert_eq!(graded["result"], "correct", "the refused submits consumed nothing");
 }
+
+#[tokio::test]
+async fn concurrent_topic_changes_keep_one_active_topic() {
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 16).await;
+    let body = |name: &str| Some(json!({"name": name, "kind": "grammar"}));
+    let (a, b) = tokio::join!(
+        call(&app, &user, Method::POST, "/api/topics", body("Sein")),
+        call(&app, &user, Method::POST, "/api/topics", body("Haben"))
+    );
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (201, 201), "two first topics at once");
+    let (a, b): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
+    assert_eq!(app.count("SELECT COUNT(*) FROM topics WHERE is_active").await, 1);
+    let activate = |topic: &Value| format!("/api/topics/{}/activate", topic["id"].as_str().unwrap());
+    let (path_a, path_b) = (activate(&a), activate(&b));
+    let (x, y) =
+        tokio::join!(call(&app, &user, Method::POST, &path_a, None), call(&app, &user, Method::POST, &path_b, None));
+    assert_eq!((x.status().as_u16(), y.status().as_u16()), (200, 200), "two activations at once");
+    assert_eq!(app.count("SELECT COUNT(*) FROM topics WHERE is_active").await, 1);
+}
+
+#[tokio::test]
+async fn an_answer_that_keeps_breaking_the_grader_is_given_back_only_twice() {
+    let app = llm_app(&[]).await;
+    let (user, body) = batch(&app, 17).await;
+    let id = body["exercises"][0]["id"].as_str().unwrap();
+    answering("exercise_grading").respond_with(ResponseTemplate::new(500)).mount(&app.outbound).await;
+    for _ in 0..3 {
+        assert_contract(submit(&app, &user, id, json!({"answer": "break it"})).await, 502, "LLM_SERVICE_ERROR").await;
+    }
+    assert_contract(submit(&app, &user, id, json!({"answer": "break it"})).await, 404, "EXERCISE_NOT_FOUND").await;
+}

@@ -30,6 +30,8 @@ use crate::quota::QuotaError;
 pub const EXERCISE_TTL: Duration = Duration::from_secs(30 * 60);
 pub const MAX_BATCH: u8 = 10;
 const DEFAULT_BATCH: u8 = 5;
+/// Times an exercise is given back after a failed grading before it is consumed for good.
+const MAX_PUT_BACKS: u8 = 2;
 /// The attempts on a topic that set the next batch's difficulty.
 const RECENT_ATTEMPTS: u64 = 10;
 
@@ -176,9 +178,16 @@ impl ExerciseService {
     pub async fn submit(&self, user_id: UserId, id: Uuid, submission: Submission) -> Result<Graded, ExerciseError> {
         let pending = self.pending(user_id, id).await?;
         let shaped = shape(&pending, &submission)?;
-        let taken = self.cache().get_del(&exercise_key(id)).await?.ok_or(ExerciseError::ExerciseNotFound)?;
-        let used_hint = self.cache().get_del(&hint_key(id)).await?.is_some();
-        let profile = self.profiles.resolve(user_id, Some(ProfileId::from_uuid(pending.profile_id))).await?;
+        self.cache().get_del(&exercise_key(id)).await?.ok_or(ExerciseError::ExerciseNotFound)?;
+        // Taken: from here every failure puts it back, or the learner's answer would be lost.
+        let used_hint = match self.cache().get_del(&hint_key(id)).await {
+            Ok(hint) => hint.is_some(),
+            Err(error) => return Err(self.put_back(&pending, false, error.into()).await),
+        };
+        let profile = match self.profiles.resolve(user_id, Some(ProfileId::from_uuid(pending.profile_id))).await {
+            Ok(profile) => profile,
+            Err(error) => return Err(self.put_back(&pending, used_hint, error.into()).await),
+        };
 
         let (result, user_answer, explanation, mistakes) = match shaped {
             Answer::Choice(choice) => {
@@ -189,10 +198,7 @@ impl ExerciseService {
                 Some(result) => (result, text, pending.explanation.clone(), Vec::new()),
                 None => match self.grade_by_model(user_id, &profile, &pending, &text).await {
                     Ok(grading) => (grading.result, text, grading.explanation, grading.mistakes),
-                    Err(error) => {
-                        self.put_back(&pending, &taken, used_hint).await;
-                        return Err(error);
-                    }
+                    Err(error) => return Err(self.put_back(&pending, used_hint, error).await),
                 },
             },
         };
@@ -226,8 +232,7 @@ impl ExerciseService {
         let attempt = exercise_attempts::NewAttempt { topic_id: topic_row.as_ref().map(|t| t.id), ..attempt };
         if let Err(error) = exercise_attempts::insert(self.db.conn(), attempt).await {
             // Not recorded, so not graded: the learner can answer again.
-            self.put_back(&pending, &taken, used_hint).await;
-            return Err(error.into());
+            return Err(self.put_back(&pending, used_hint, error.into()).await);
         }
         let seconds = submission.duration_ms.map_or(0, |ms| ms / 1000);
         if let Err(error) = self.count_in_activity(user_id, profile.id, now, seconds).await {
@@ -279,14 +284,21 @@ impl ExerciseService {
         Ok(llm.structured(context, messages).await?)
     }
 
-    /// Returns a taken exercise to the cache for the rest of its time (a failed grading).
-    async fn put_back(&self, pending: &PendingExercise, json: &str, used_hint: bool) {
-        let Ok(left) = (pending.expires_at - self.clock.now()).to_std() else { return };
-        if left.is_zero() {
-            return;
+    /// Returns a taken exercise to the cache for the rest of its time after `error` (a failed
+    /// grading, an outage), and hands the error back. At most [`MAX_PUT_BACKS`] times: an answer
+    /// crafted to break the grader cannot buy unmetered model calls forever.
+    async fn put_back(&self, pending: &PendingExercise, used_hint: bool, error: ExerciseError) -> ExerciseError {
+        if pending.put_backs >= MAX_PUT_BACKS {
+            return error;
         }
+        let Ok(left) = (pending.expires_at - self.clock.now()).to_std() else { return error };
+        if left.is_zero() {
+            return error;
+        }
+        let again = PendingExercise { put_backs: pending.put_backs + 1, ..pending.clone() };
+        let Ok(json) = serde_json::to_string(&again) else { return error };
         let restored = async {
-            self.cache().set_ex(&exercise_key(pending.id), json, left).await?;
+            self.cache().set_ex(&exercise_key(pending.id), &json, left).await?;
             if used_hint {
                 self.cache().set_ex(&hint_key(pending.id), "1", left).await?;
             }
@@ -295,6 +307,7 @@ impl ExerciseService {
         if let Err(error) = restored.await {
             tracing::warn!(%error, "could not put an ungraded exercise back");
         }
+        error
     }
 
     async fn count_in_activity(
@@ -373,6 +386,7 @@ fn pending_of(
         explanation: exercise.explanation.trim().to_owned(),
         words,
         expires_at,
+        put_backs: 0,
     }
 }
 

@@ -183,6 +183,9 @@ pub struct PendingExercise {
     pub explanation: String,
     pub words: Vec<WordSuggestion>,
     pub expires_at: DateTime<Utc>,
+    /// How often a failed grading gave it back.
+    #[serde(default)]
+    pub put_backs: u8,
 }
 
 impl PendingExercise {

@@ -17,6 +17,19 @@ use crate::llm::{CallContext, ChatMessage, Operation, Role};
 use crate::profiles::Profile;
 use crate::prompts::LearnerContext;
 
+/// The name index's violation is a taken name; any other (the one-active index) is a fault.
+fn name_taken_or(error: repositories::RepoError) -> ExerciseError {
+    match &error {
+        // PostgreSQL names the index, SQLite the columns.
+        repositories::RepoError::UniqueViolation(what)
+            if what.contains("ux_topics_name") || what.contains("name_key") =>
+        {
+            ExerciseError::NameTaken
+        }
+        _ => error.into(),
+    }
+}
+
 /// Suggestions stay good while the profile is unchanged; a week bounds what an idle key costs.
 const SUGGESTIONS_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 
@@ -73,6 +86,9 @@ impl ExerciseService {
         let profile = self.profiles.resolve(user_id, profile_id).await?;
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(repositories::RepoError::from)?;
+        // One topic change of this user at a time: two "first topics" or two activations at
+        // once would otherwise both pass their checks and meet the one-active index.
+        repositories::users::lock(&txn, user_id).await?;
         if rows::name_taken(&txn, profile.id, &new.name, None).await? {
             return Err(ExerciseError::NameTaken);
         }
@@ -90,13 +106,7 @@ impl ExerciseService {
             },
         )
         .await
-        .map_err(|error| {
-            if matches!(error, repositories::RepoError::UniqueViolation(_)) {
-                ExerciseError::NameTaken
-            } else {
-                error.into()
-            }
-        })?;
+        .map_err(name_taken_or)?;
         txn.commit().await.map_err(repositories::RepoError::from)?;
         Ok(Topic::from(TopicWithTally { topic: row, tally: TopicTally::default() }))
     }
@@ -116,13 +126,7 @@ impl ExerciseService {
             kind: patch.kind.map(|k| k.as_str().to_owned()),
             archived_at: patch.archived.map(|archived| archived.then_some(row.archived_at.unwrap_or(now))),
         };
-        let row = rows::update(self.db.conn(), row, changes, now).await.map_err(|error| {
-            if matches!(error, repositories::RepoError::UniqueViolation(_)) {
-                ExerciseError::NameTaken
-            } else {
-                error.into()
-            }
-        })?;
+        let row = rows::update(self.db.conn(), row, changes, now).await.map_err(name_taken_or)?;
         self.with_tally(row).await
     }
 
@@ -138,6 +142,7 @@ impl ExerciseService {
         let row = self.owned(user_id, id).await?;
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(repositories::RepoError::from)?;
+        repositories::users::lock(&txn, user_id).await?;
         if row.archived_at.is_some() {
             let changes = TopicChanges { archived_at: Some(None), ..TopicChanges::default() };
             rows::update(&txn, row.clone(), changes, now).await?;

@@ -64,6 +64,25 @@ async fn scenario(backend: Backend) {
     assert!(app.outbox.claim(10).await.unwrap().is_empty(), "leased to the first sender");
     app.outbox.sent(messages[0].id).await.unwrap();
 
+    // After an outage: the next day's reminder found two hours late is skipped, not sent at
+    // night, and the day after is scheduled.
+    clock.set(at("2026-11-29T20:00:00Z"));
+    let late = app.reminders.run_due(10, &write).await.unwrap();
+    assert_eq!((late.due, late.sent), (1, 0));
+    let row = users::find_by_id(conn, user_id).await.unwrap().unwrap();
+    assert_eq!(row.next_reminder_at, Some(at("2026-11-30T18:00:00Z")));
+
+    // A message still unsent when its day is over is dropped, not sent.
+    let stale = repositories::outbox::NewMessage {
+        user_id: Some(user_id.as_uuid()),
+        chat_id: 92,
+        kind: "streak_reminder",
+        payload: serde_json::json!({"html": "late", "expires_at": "2026-11-29T03:00:00Z"}).to_string(),
+        now: at("2026-11-29T20:00:00Z"),
+    };
+    repositories::outbox::enqueue(conn, stale).await.unwrap();
+    assert!(app.outbox.claim(10).await.unwrap().is_empty(), "expired, so failed instead of sent");
+
     // Changing the hour reschedules.
     let row = users::find_by_id(conn, user_id).await.unwrap().unwrap();
     assert!(row.next_reminder_at.is_some());

@@ -361,8 +361,12 @@ pub async fn answer(bot: &Bot, ctx: &Ctx, text: &str) -> Result<bool, HandlerErr
     if text.trim_start().starts_with('/') {
         return Ok(false);
     }
-    if bot.app.cache.get(&answered_key(ctx)).await.ok().flatten().is_some() {
-        return Ok(true); // a redelivered update that was graded already
+    if let Some(result) = bot.app.cache.get(&answered_key(ctx)).await.ok().flatten() {
+        // A redelivered update that was graded already: its result again (the first send may
+        // be what failed), never a second grade.
+        let next = keyboard(vec![vec![button(ctx.t.next_exercise, &Callback::NextExercise)]]);
+        send(bot, ctx, &result, Some(next)).await?;
+        return Ok(true);
     }
     let waiting = bot.app.cache.get(&reply_key(ctx)).await.ok().flatten();
     let Some(exercise) = waiting.and_then(|id| Uuid::parse_str(&id).ok()) else {
@@ -408,13 +412,14 @@ pub async fn answer(bot: &Bot, ctx: &Ctx, text: &str) -> Result<bool, HandlerErr
         }
         Err(e) => return Err(retry(e)),
     };
-    if let Err(error) = bot.app.cache.set_ex(&answered_key(ctx), "1", ANSWERED_TTL).await {
+    let html = result_html(ctx, &graded);
+    if let Err(error) = bot.app.cache.set_ex(&answered_key(ctx), &html, ANSWERED_TTL).await {
         tracing::warn!(%error, "could not remember that an answer was graded");
     }
     stop_waiting(bot, ctx).await;
     forget(bot, &shown_key(exercise)).await;
     let markup = result_keyboard(bot, ctx, &graded).await;
-    send(bot, ctx, &result_html(ctx, &graded), Some(markup)).await?;
+    send(bot, ctx, &html, Some(markup)).await?;
     Ok(true)
 }
 
