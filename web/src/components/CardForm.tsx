@@ -1,4 +1,5 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
+import { useFormSubmit } from '../hooks/useFormSubmit';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import {
   BACK_MAX,
@@ -29,18 +30,10 @@ const PARTS_OF_SPEECH = ['noun', 'verb', 'adjective', 'adverb', 'pronoun', 'prep
 export function CardForm({ values, onChange, onSubmit, submitLabel, pending, showOptional = false, children }: Props) {
   const { t } = useI18n();
   const id = useId();
-  const [submitted, setSubmitted] = useState(false);
   const errors = validateCardForm(values);
-  const shown = submitted ? errors : {};
+  const { shown, submit } = useFormSubmit(errors, onSubmit);
   const set = (update: Partial<CardFormValues>) => onChange({ ...values, ...update });
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setSubmitted(true);
-    if (Object.keys(errors).length > 0) return;
-    setSubmitted(false);
-    onSubmit();
-  };
 
   const text = (field: keyof Omit<CardFormValues, 'forms' | 'front' | 'back'>, label: MessageKey, multiline = false) => (
     <label className="field">

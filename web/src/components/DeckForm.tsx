@@ -1,4 +1,5 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
+import { useFormSubmit } from '../hooks/useFormSubmit';
 import { useI18n } from '../i18n/i18n';
 import { DESCRIPTION_MAX, NAME_MAX, validateDeckForm, type DeckFormValues } from '../screens/deckForm';
 
@@ -18,17 +19,9 @@ interface Props {
 export function DeckForm({ values, onChange, onSubmit, submitLabel, pending, label, children, onCancel }: Props) {
   const { t } = useI18n();
   const id = useId();
-  const [submitted, setSubmitted] = useState(false);
   const errors = validateDeckForm(values);
-  const shown = submitted ? errors : {};
+  const { shown, submit } = useFormSubmit(errors, onSubmit);
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setSubmitted(true);
-    if (Object.keys(errors).length > 0) return;
-    setSubmitted(false);
-    onSubmit();
-  };
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label={label}>

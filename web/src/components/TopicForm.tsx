@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId } from 'react';
 import type { TopicKind } from '../api/types';
 import { isApiError } from '../api/errors';
 import {
@@ -8,6 +8,7 @@ import {
   validateTopicForm,
   type TopicFormValues,
 } from '../exercises/topics';
+import { useFormSubmit } from '../hooks/useFormSubmit';
 import { useI18n } from '../i18n/i18n';
 import { InlineError } from './States';
 
@@ -32,19 +33,11 @@ export function topicNameTaken(error: unknown): boolean {
 export function TopicForm({ values, onChange, onSubmit, submitLabel, pending, label, error, onCancel }: Props) {
   const { t } = useI18n();
   const id = useId();
-  const [submitted, setSubmitted] = useState(false);
   const errors = validateTopicForm(values);
-  const shown = submitted ? errors : {};
+  const { shown, submit } = useFormSubmit(errors, onSubmit);
   const taken = topicNameTaken(error);
   const nameError = shown.name ? t(shown.name) : taken ? t('topics.nameTaken') : null;
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setSubmitted(true);
-    if (Object.keys(errors).length > 0) return;
-    setSubmitted(false);
-    onSubmit();
-  };
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label={label}>
