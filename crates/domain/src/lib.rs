@@ -19,5 +19,5 @@ pub use plan::{DailyQuota, LimitExceeded, LimitKind, Plan, PlanLimits, Plans};
 pub use profile::{CefrLevel, Goal, InterfaceLanguage, LanguageCode, UnknownValue};
 pub use srs::{CardState, Rating};
 pub use streak::{StreakFacts, streak_of};
-pub use study_day::StudyDay;
+pub use study_day::{StudyDay, at_local_hour};
 pub use timezone::{TimeZone, TimeZoneError};

@@ -22,8 +22,8 @@ impl StudyDay {
         let date = shifted.date();
         Self {
             date,
-            starts_at: start_of(date, zone, rollover_hour),
-            ends_at: start_of(date.succ_opt().unwrap_or(date), zone, rollover_hour),
+            starts_at: at_local_hour(date, zone, rollover_hour),
+            ends_at: at_local_hour(date.succ_opt().unwrap_or(date), zone, rollover_hour),
         }
     }
 }
@@ -38,17 +38,18 @@ impl StudyDay {
     pub fn named(date: NaiveDate, zone: TimeZone, rollover_hour: u32) -> Self {
         Self {
             date,
-            starts_at: start_of(date, zone, rollover_hour),
-            ends_at: start_of(date.succ_opt().unwrap_or(date), zone, rollover_hour),
+            starts_at: at_local_hour(date, zone, rollover_hour),
+            ends_at: at_local_hour(date.succ_opt().unwrap_or(date), zone, rollover_hour),
         }
     }
 }
 
-/// The instant the study day named `date` begins. On a DST gap the first valid instant after
-/// the rollover hour is used; on an overlap the earlier one.
-fn start_of(date: NaiveDate, zone: TimeZone, rollover_hour: u32) -> DateTime<Utc> {
+/// The instant it is `hour`:00 on `date` in `zone` (a study day begins at its rollover hour;
+/// a reminder comes at its hour). On a DST gap the first valid instant after the hour is used;
+/// on an overlap the earlier one.
+pub fn at_local_hour(date: NaiveDate, zone: TimeZone, hour: u32) -> DateTime<Utc> {
     let tz = zone.tz();
-    let time = NaiveTime::from_hms_opt(rollover_hour.min(23), 0, 0).unwrap_or(NaiveTime::MIN);
+    let time = NaiveTime::from_hms_opt(hour.min(23), 0, 0).unwrap_or(NaiveTime::MIN);
     let mut local = date.and_time(time);
     for _ in 0..4 {
         if let Some(instant) = tz.from_local_datetime(&local).earliest() {

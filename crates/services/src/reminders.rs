@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveTime, TimeZone as _, Utc};
-use domain::{InterfaceLanguage, UserId, streak_of};
+use chrono::{DateTime, Duration, Utc};
+use domain::{InterfaceLanguage, UserId, at_local_hour, streak_of};
 use repositories::notifications::{self, NewNotification};
 use repositories::outbox::{self, NewMessage};
 use repositories::users::UserRow;
@@ -74,26 +74,13 @@ impl Window {
 /// The next instant after `now` at which it is the user's reminder hour (within `window`):00 in
 /// their zone (the first valid instant after it on a DST gap).
 pub fn next_reminder_at(user: &UserRow, now: DateTime<Utc>, window: Window) -> DateTime<Utc> {
-    let tz = zone_of(user).tz();
+    let zone = zone_of(user);
     let hour = window.clamp(u32::try_from(user.reminder_hour).unwrap_or(19).min(23));
-    let time = NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or(NaiveTime::MIN);
-    let local_today = now.with_timezone(&tz).date_naive();
-    for offset in 0..3 {
-        let date = local_today + Duration::days(offset);
-        let mut local = date.and_time(time);
-        // A DST gap swallows at most two hours.
-        for _ in 0..5 {
-            if let Some(at) = tz.from_local_datetime(&local).earliest() {
-                let at = at.with_timezone(&Utc);
-                if at > now {
-                    return at;
-                }
-                break;
-            }
-            local += Duration::minutes(30);
-        }
-    }
-    now + Duration::days(1)
+    let today = now.with_timezone(&zone.tz()).date_naive();
+    (0..3)
+        .map(|days| at_local_hour(today + Duration::days(days), zone, hour))
+        .find(|at| *at > now)
+        .unwrap_or(now + Duration::days(1))
 }
 
 impl ReminderService {

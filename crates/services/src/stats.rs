@@ -161,6 +161,21 @@ impl StatsService {
         Ok(Streak { facts, today: today.date, safe_until })
     }
 
+    /// Today's totals of the active profile (zeros before any activity): the bot's `/stats`.
+    pub async fn today(&self, user_id: UserId) -> Result<DayTotals, StatsError> {
+        let user = self.user(user_id).await?;
+        let profile = self.profiles.resolve(user_id, None).await?;
+        let today = study_day_of(&user, self.clock.now()).date;
+        let totals = stats::day_totals(self.db.conn(), user_id, Some(profile.id), today, today).await?;
+        Ok(totals.into_iter().next().unwrap_or(DayTotals {
+            date: today,
+            reviews: 0,
+            exercises: 0,
+            cards_added: 0,
+            seconds: 0,
+        }))
+    }
+
     /// The last `weeks` calendar weeks (Monday first) up to today, every day listed.
     pub async fn calendar(&self, user_id: UserId, weeks: u32) -> Result<Vec<CalendarDay>, StatsError> {
         let user = self.user(user_id).await?;

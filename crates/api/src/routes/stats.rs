@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::ProfileId;
 use serde::{Deserialize, Serialize};
+use services::exercises::accuracy;
 use services::stats::{CalendarDay, Overview, Period, Streak};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -167,11 +168,6 @@ pub struct StatsResponse {
     pub days: Vec<DayStats>,
 }
 
-#[allow(clippy::cast_precision_loss)] // counts far below 2^52
-fn accuracy(attempts: u64, correct: u64, partial: u64) -> f64 {
-    if attempts == 0 { 0.0 } else { (correct as f64 + partial as f64 / 2.0) / attempts as f64 }
-}
-
 impl From<Overview> for StatsResponse {
     fn from(o: Overview) -> Self {
         let state = |name: &str| o.cards_by_state.iter().filter(|(s, _)| s == name).map(|(_, n)| n).sum::<u64>();
@@ -184,7 +180,8 @@ impl From<Overview> for StatsResponse {
                 attempts: t.attempts,
                 correct: t.correct,
                 partial: t.partial,
-                accuracy: accuracy(t.attempts, t.correct, t.partial),
+                // A topic's row counts at least one attempt.
+                accuracy: accuracy(t.attempts, t.correct, t.partial).unwrap_or(0.0),
             })
             .collect();
         let (attempts, correct, partial) =
@@ -212,7 +209,7 @@ impl From<Overview> for StatsResponse {
                 attempts,
                 correct,
                 partial,
-                accuracy: (attempts > 0).then(|| accuracy(attempts, correct, partial)),
+                accuracy: accuracy(attempts, correct, partial),
                 by_topic,
             },
             time_spent_seconds: o.seconds,

@@ -83,16 +83,20 @@ pub struct TopicStats {
     pub last_practised_at: Option<DateTime<Utc>>,
 }
 
+/// (correct + partial / 2) / attempts, 0–1: a partial answer counts half. `None` without
+/// attempts. The one definition for topics, the stats screen and the bot.
+#[allow(clippy::cast_precision_loss)] // counts far below 2^52
+pub fn accuracy(attempts: u64, correct: u64, partial: u64) -> Option<f64> {
+    (attempts > 0).then(|| (correct as f64 + partial as f64 / 2.0) / attempts as f64)
+}
+
 impl From<TopicTally> for TopicStats {
     fn from(tally: TopicTally) -> Self {
-        #[allow(clippy::cast_precision_loss)] // counts far below 2^52
-        let accuracy =
-            (tally.attempts > 0).then(|| (tally.correct as f64 + tally.partial as f64 / 2.0) / tally.attempts as f64);
         Self {
             attempts: tally.attempts,
             correct: tally.correct,
             partial: tally.partial,
-            accuracy,
+            accuracy: accuracy(tally.attempts, tally.correct, tally.partial),
             last_practised_at: tally.last_practised_at,
         }
     }

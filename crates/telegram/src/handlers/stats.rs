@@ -2,7 +2,6 @@
 //! study now (here, or the Mini App's stats screen).
 
 use services::inbox::HandlerError;
-use services::stats::Period;
 
 use super::{app_button, button, keyboard, send};
 use crate::bot::{Bot, Ctx, retry};
@@ -12,10 +11,9 @@ use crate::texts::fill;
 pub async fn show(bot: &Bot, ctx: &Ctx) -> Result<(), HandlerError> {
     let user = ctx.user_id();
     let streak = bot.app.stats.streak(user).await.map_err(retry)?;
-    let week = bot.app.stats.overview(user, None, Period::Week).await.map_err(retry)?;
+    let today = bot.app.stats.today(user).await.map_err(retry)?;
     let counts = bot.app.study.queue(user, None, None, 1).await.map_err(retry)?.counts;
     let t = ctx.t;
-    let today = week.days.iter().find(|d| d.date == streak.today);
     let mut html = if streak.facts.current == 0 {
         t.stats_no_streak.to_owned()
     } else {
@@ -30,7 +28,7 @@ pub async fn show(bot: &Bot, ctx: &Ctx) -> Result<(), HandlerError> {
         let time = until.with_timezone(&zone.tz()).format("%H:%M").to_string();
         html.push_str(&format!("\n{}", fill(t.stats_safe_until, &[("time", &time)])));
     }
-    let (reviews, exercises, added) = today.map_or((0, 0, 0), |d| (d.reviews, d.exercises, d.cards_added));
+    let (reviews, exercises, added) = (today.reviews, today.exercises, today.cards_added);
     html.push_str("\n\n");
     html.push_str(&fill(
         t.stats_today,
