@@ -17,6 +17,8 @@ mod m20261128_000021_bot_blocked;
 mod m20261128_000030_topics_and_exercises;
 mod m20261128_000040_notifications;
 mod m20261128_000050_reminders_and_outbox;
+mod m20261128_000060_groups;
+mod m20261128_000061_billing;
 
 pub struct Migrator;
 
@@ -36,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000030_topics_and_exercises::Migration),
             Box::new(m20261128_000040_notifications::Migration),
             Box::new(m20261128_000050_reminders_and_outbox::Migration),
+            Box::new(m20261128_000060_groups::Migration),
+            Box::new(m20261128_000061_billing::Migration),
         ]
     }
 }

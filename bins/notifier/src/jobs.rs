@@ -1,11 +1,13 @@
 //! The notifier's schedule: every tick runs each job to completion: streak reminders (new users
-//! scheduled, due ones claimed and reminded), the outbox sent at Telegram's pace, and the
-//! housekeeping (refresh sessions, old Telegram updates, old outbox rows). A shutdown signal is
-//! noticed between ticks, never in the middle of a job, so no claimed work is cut off halfway.
+//! scheduled, due ones claimed and reminded), premium-expiry warnings, teachers' weekly
+//! digests, the outbox sent at Telegram's pace, and the housekeeping (refresh sessions, old
+//! Telegram updates, old outbox rows). A shutdown signal is noticed between ticks, never in
+//! the middle of a job, so no claimed work is cut off halfway.
 
 use std::time::Duration;
 
 use services::App;
+use services::billing::ExpiryWarning;
 use services::lifecycle::Worker;
 use telegram::reminders::{compose, drain_outbox};
 use telegram::sender::Sender;
@@ -36,6 +38,8 @@ pub async fn run_until_stopped(worker: &mut Worker, sender: &Sender, metrics: &J
 /// One round of every job; a failing job is logged and tried again next tick.
 pub async fn run_jobs(app: &App, sender: &Sender, metrics: &JobMetrics) {
     remind(app, metrics).await;
+    warn_premium_expiry(app, metrics).await;
+    teacher_digests(app, metrics).await;
     send_outbox(app, sender, metrics).await;
     housekeeping(app).await;
 }
@@ -70,6 +74,46 @@ async fn remind(app: &App, metrics: &JobMetrics) {
                 break;
             }
         }
+    }
+}
+
+/// Premium-expiry warnings, 3 days and 1 day before the end, each once per end date.
+async fn warn_premium_expiry(app: &App, metrics: &JobMetrics) {
+    let mini_app = app.settings.telegram.mini_app_url.clone();
+    let write = move |facts: &services::billing::ExpiryFacts| telegram::compose_expiry(facts, mini_app.as_ref());
+    for warning in [ExpiryWarning::ThreeDays, ExpiryWarning::OneDay] {
+        loop {
+            match app.billing.warn_expiring(warning, REMINDER_BATCH, &write).await {
+                Ok(sent) => {
+                    metrics.alive();
+                    if sent > 0 {
+                        tracing::info!(sent, ?warning, "premium-expiry warnings queued");
+                    }
+                    if sent < usize::try_from(REMINDER_BATCH).unwrap_or(usize::MAX) {
+                        break;
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "premium-expiry warnings failed");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Teachers' weekly digests (Monday, from their reminder hour), each once per ISO week.
+async fn teacher_digests(app: &App, metrics: &JobMetrics) {
+    let mini_app = app.settings.telegram.mini_app_url.clone();
+    let write = move |facts: &services::groups::DigestFacts| telegram::digest::compose(facts, mini_app.as_ref());
+    match app.groups.run_teacher_digests(REMINDER_BATCH, &write).await {
+        Ok(run) => {
+            metrics.alive();
+            if run.sent > 0 {
+                tracing::info!(teachers = run.candidates, sent = run.sent, "teacher digests queued");
+            }
+        }
+        Err(error) => tracing::warn!(%error, "teacher digests failed"),
     }
 }
 

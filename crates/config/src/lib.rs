@@ -3,12 +3,14 @@
 //!
 //! This crate must not depend on any other workspace crate: everything else depends on it.
 
+mod billing;
 mod env;
 mod llm;
 mod origins;
 mod settings;
 pub mod telemetry;
 
+pub use billing::BillingSettings;
 pub use llm::{LlmProviderKind, LlmSettings, ModelPrice, PlanSettings};
 pub use settings::{
     AppEnv, AuthSettings, ConfigError, DatabaseSettings, LogFormat, NotifierSettings, RedisSettings, ServerSettings,

@@ -88,6 +88,11 @@ pub struct PlanSettings {
     pub premium_daily_voice: Option<u32>,
     pub free_daily_exercises: u32,
     pub premium_daily_exercises: Option<u32>,
+    /// Live groups a user may own, and members per group (the owner included).
+    pub free_max_groups: u32,
+    pub free_max_group_members: u32,
+    pub premium_max_groups: u32,
+    pub premium_max_group_members: u32,
 }
 
 pub(crate) fn read_plans(env: &mut EnvReader) -> PlanSettings {
@@ -110,6 +115,10 @@ pub(crate) fn read_plans(env: &mut EnvReader) -> PlanSettings {
         premium_daily_voice: unlimited_when_zero(env.ranged("PREMIUM_DAILY_VOICE", 200, 0, 1_000_000)),
         free_daily_exercises: env.ranged("FREE_DAILY_EXERCISES", 30, 0, 100_000),
         premium_daily_exercises: unlimited_when_zero(env.ranged("PREMIUM_DAILY_EXERCISES", 300, 0, 1_000_000)),
+        free_max_groups: env.ranged("FREE_MAX_GROUPS", 1, 0, 1000),
+        free_max_group_members: env.ranged("FREE_MAX_GROUP_MEMBERS", 5, 2, 1000),
+        premium_max_groups: env.ranged("PREMIUM_MAX_GROUPS", 20, 0, 1000),
+        premium_max_group_members: env.ranged("PREMIUM_MAX_GROUP_MEMBERS", 100, 2, 1000),
     }
 }
 

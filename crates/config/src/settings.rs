@@ -8,6 +8,7 @@ use ipnet::IpNet;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
+use crate::billing::{BillingSettings, read_billing};
 use crate::env::EnvReader;
 use crate::llm::{LlmSettings, PlanSettings, read_llm, read_plans};
 use crate::origins::{origin_of, parse_origin};
@@ -84,6 +85,7 @@ pub struct Settings {
     pub llm: LlmSettings,
     pub notifier: NotifierSettings,
     pub plans: PlanSettings,
+    pub billing: BillingSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -159,6 +161,10 @@ pub struct TelegramSettings {
     pub mini_app_url: Option<Url>,
     pub backend_domain: Option<String>,
     pub frontend_domain: Option<String>,
+    /// The bot's @username (without @), for `t.me` links such as group invites.
+    pub bot_username: Option<String>,
+    /// The Mini App's short name in @BotFather, for `t.me/<bot>/<app>?startapp=` links.
+    pub mini_app_name: Option<String>,
 }
 
 impl TelegramSettings {
@@ -253,6 +259,7 @@ impl Settings {
         let llm = read_llm(&mut env);
         let notifier = read_notifier(&mut env);
         let plans = read_plans(&mut env);
+        let billing = read_billing(&mut env);
 
         if !env.problems.is_empty() {
             return Err(ConfigError { problems: env.problems });
@@ -270,6 +277,7 @@ impl Settings {
             llm,
             notifier,
             plans,
+            billing,
         })
     }
 }
@@ -425,7 +433,20 @@ fn read_telegram(env: &mut EnvReader, strict: bool) -> TelegramSettings {
         mini_app_url,
         backend_domain: env.raw("BACKEND_DOMAIN"),
         frontend_domain: env.raw("FRONTEND_DOMAIN"),
+        bot_username: link_name(env, "TELEGRAM_BOT_USERNAME"),
+        mini_app_name: link_name(env, "TELEGRAM_MINI_APP_NAME"),
     }
+}
+
+/// A name that goes into a `t.me` link: letters, digits and `_` (a leading `@` is dropped).
+fn link_name(env: &mut EnvReader, name: &str) -> Option<String> {
+    let value = env.raw(name)?;
+    let value = value.trim().trim_start_matches('@').to_owned();
+    if value.is_empty() || value.len() > 64 || !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        env.problem(format!("{name} must be letters, digits and _ (as @BotFather shows it)"));
+        return None;
+    }
+    Some(value)
 }
 
 fn read_server(env: &mut EnvReader, app_env: AppEnv, mini_app_url: Option<&Url>) -> ServerSettings {

@@ -182,7 +182,7 @@ fn model_prices_come_from_the_built_in_list_and_llm_prices() {
 fn env_example_documents_every_variable_and_is_valid() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
     let example = std::fs::read_to_string(format!("{root}/.env.example")).unwrap();
-    let source = ["settings.rs", "llm.rs"]
+    let source = ["settings.rs", "llm.rs", "billing.rs"]
         .map(|file| std::fs::read_to_string(format!("{root}/crates/config/src/{file}")).unwrap())
         .join("\n");
     let names: Vec<&str> = source
@@ -233,4 +233,24 @@ fn the_metrics_listener_is_loopback_unless_a_token_guards_it() {
     .unwrap();
     assert_eq!(guarded.server.metrics_host, "0.0.0.0");
     assert!(Settings::from_vars(vars(&[("METRICS_PORT", "9100"), ("METRICS_HOST", "::1")])).is_ok());
+}
+
+#[test]
+fn billing_prices_trial_and_admins_come_from_the_environment() {
+    let defaults = Settings::from_vars(HashMap::new()).unwrap().billing;
+    assert_eq!((defaults.stars_monthly_price, defaults.stars_yearly_price), (250, 2000));
+    assert_eq!(defaults.trial_days, Some(7));
+    assert!(defaults.admin_telegram_ids.is_empty());
+
+    let set = vars(&[("STARS_MONTHLY_PRICE", "300"), ("TRIAL_DAYS", "0"), ("ADMIN_TELEGRAM_IDS", "42, 1001,")]);
+    let billing = Settings::from_vars(set).unwrap().billing;
+    assert_eq!(billing.stars_monthly_price, 300);
+    assert_eq!(billing.trial_days, None, "0 turns the trial off");
+    assert_eq!(billing.admin_telegram_ids, vec![42, 1001]);
+    assert!(billing.is_admin(1001) && !billing.is_admin(7));
+
+    let err =
+        Settings::from_vars(vars(&[("ADMIN_TELEGRAM_IDS", "42,@boss"), ("STARS_YEARLY_PRICE", "0")])).unwrap_err();
+    assert!(err.to_string().contains("ADMIN_TELEGRAM_IDS"), "{err}");
+    assert!(err.to_string().contains("STARS_YEARLY_PRICE"), "{err}");
 }

@@ -4,6 +4,7 @@
 //! No I/O lives here and this crate depends on no other workspace crate.
 
 pub mod card;
+pub mod group;
 mod ids;
 mod plan;
 pub mod profile;
@@ -14,6 +15,7 @@ pub mod text;
 mod timezone;
 
 pub use card::CardContent;
+pub use group::{GroupRole, InviteCode};
 pub use ids::{DeckId, ProfileId, UserId};
 pub use plan::{DailyQuota, LimitExceeded, LimitKind, Plan, PlanLimits, Plans};
 pub use profile::{CefrLevel, Goal, InterfaceLanguage, LanguageCode, UnknownValue};

@@ -61,6 +61,10 @@ pub struct PlanLimits {
     pub daily_card_generation: Option<u32>,
     pub daily_voice: Option<u32>,
     pub daily_exercises: Option<u32>,
+    /// Live groups a user may own.
+    pub groups: u32,
+    /// Members of one group, its owner included.
+    pub group_members: u32,
 }
 
 impl PlanLimits {
@@ -76,6 +80,18 @@ impl PlanLimits {
     /// Whether `adding` more profiles fit next to the `used` ones.
     pub fn profile_room(&self, used: u64, adding: u64) -> Result<(), LimitExceeded> {
         room(LimitKind::Profiles, Some(self.profiles), used, adding)
+    }
+
+    /// Whether one more owned group fits next to the `used` ones.
+    pub fn group_room(&self, used: u64) -> Result<(), LimitExceeded> {
+        room(LimitKind::Groups, Some(self.groups), used, 1)
+    }
+
+    /// Whether one more member fits in a group of `members` whose own cap is `group_max`:
+    /// the lower of that cap and this plan's (the owner's) limit holds, so a lapsed plan
+    /// freezes a group's growth without removing anyone.
+    pub fn member_room(&self, members: u64, group_max: u32) -> Result<(), LimitExceeded> {
+        room(LimitKind::GroupMembers, Some(self.group_members.min(group_max)), members, 1)
     }
 
     /// Whether `adding` more cards fit next to the `used` ones.
@@ -96,6 +112,9 @@ fn room(limit: LimitKind, max: Option<u32>, used: u64, adding: u64) -> Result<()
 pub enum LimitKind {
     Profiles,
     Cards,
+    Groups,
+    #[serde(rename = "group_members")]
+    GroupMembers,
 }
 
 impl LimitKind {
@@ -103,6 +122,8 @@ impl LimitKind {
         match self {
             Self::Profiles => "profiles",
             Self::Cards => "cards",
+            Self::Groups => "groups",
+            Self::GroupMembers => "group_members",
         }
     }
 }
@@ -145,6 +166,8 @@ mod tests {
             daily_card_generation: Some(5),
             daily_voice: Some(2),
             daily_exercises: Some(4),
+            groups: 1,
+            group_members: 5,
         };
         assert!(limits.card_room(2, 1).is_ok());
         assert_eq!(limits.card_room(2, 2), Err(LimitExceeded { limit: LimitKind::Cards, used: 2, max: 3 }));
@@ -153,5 +176,30 @@ mod tests {
         let unlimited = PlanLimits { cards: None, ..limits };
         assert!(unlimited.card_room(u64::MAX, 1).is_ok());
         assert_eq!(limits.daily(DailyQuota::CardGeneration), Some(5));
+    }
+
+    #[test]
+    fn groups_and_members_are_capped_by_the_lower_limit() {
+        let limits = PlanLimits {
+            profiles: 1,
+            cards: None,
+            daily_messages: None,
+            daily_card_generation: None,
+            daily_voice: None,
+            daily_exercises: None,
+            groups: 1,
+            group_members: 5,
+        };
+        assert!(limits.group_room(0).is_ok());
+        assert_eq!(limits.group_room(1), Err(LimitExceeded { limit: LimitKind::Groups, used: 1, max: 1 }));
+        assert!(limits.member_room(4, 100).is_ok());
+        assert_eq!(
+            limits.member_room(5, 100),
+            Err(LimitExceeded { limit: LimitKind::GroupMembers, used: 5, max: 5 }),
+            "a group of 100 under a plan of 5 stops growing at 5"
+        );
+        assert!(limits.member_room(2, 3).is_ok());
+        assert!(limits.member_room(3, 3).is_err(), "the group's own lower cap holds too");
+        assert_eq!(LimitKind::GroupMembers.as_str(), "group_members");
     }
 }

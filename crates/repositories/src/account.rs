@@ -5,10 +5,12 @@ use domain::UserId;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::RepoError;
+use crate::entities::{admin_actions, payments, sent_notices};
 use crate::entities::{
     card_progress, card_reviews, cards, daily_activity, decks, exercise_attempts, language_profiles, messages,
     notifications, outbox, refresh_sessions, reminder_log, token_usage, topics,
 };
+use crate::entities::{group_invites, group_materials, group_members, groups};
 
 pub use crate::entities::daily_activity::Model as ActivityRow;
 pub use crate::entities::token_usage::Model as TokenUsageRow;
@@ -31,6 +33,18 @@ pub struct AccountRows {
     pub outbox: Vec<outbox::Model>,
     pub token_usage: Vec<token_usage::Model>,
     pub sessions: Vec<refresh_sessions::Model>,
+    /// Stars payments, grants, trials and refunds.
+    pub payments: Vec<payments::Model>,
+    /// What admins did about the user (kept, without the user, after an erasure).
+    pub admin_actions: Vec<admin_actions::Model>,
+    /// Premium-expiry warnings and digests sent, so none is sent twice.
+    pub sent_notices: Vec<sent_notices::Model>,
+    /// Groups the user owns, their memberships (their own groups' included), the invites they
+    /// made and the decks and topics they shared.
+    pub groups: Vec<groups::Model>,
+    pub group_memberships: Vec<group_members::Model>,
+    pub group_invites: Vec<group_invites::Model>,
+    pub group_materials: Vec<group_materials::Model>,
 }
 
 /// The rows of `E` whose `user` column is `user_id`, ordered by `order` (ids are UUIDv7, so
@@ -112,6 +126,43 @@ pub async fn rows_of(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Acc
             conn,
             refresh_sessions::Column::UserId,
             refresh_sessions::Column::CreatedAt,
+            user_id,
+        )
+        .await?,
+        payments: of_user::<payments::Entity>(conn, payments::Column::UserId, payments::Column::Id, user_id).await?,
+        admin_actions: of_user::<admin_actions::Entity>(
+            conn,
+            admin_actions::Column::TargetUserId,
+            admin_actions::Column::Id,
+            user_id,
+        )
+        .await?,
+        sent_notices: of_user::<sent_notices::Entity>(
+            conn,
+            sent_notices::Column::UserId,
+            sent_notices::Column::SentAt,
+            user_id,
+        )
+        .await?,
+        groups: of_user::<groups::Entity>(conn, groups::Column::OwnerId, groups::Column::Id, user_id).await?,
+        group_memberships: of_user::<group_members::Entity>(
+            conn,
+            group_members::Column::UserId,
+            group_members::Column::JoinedAt,
+            user_id,
+        )
+        .await?,
+        group_invites: of_user::<group_invites::Entity>(
+            conn,
+            group_invites::Column::CreatedBy,
+            group_invites::Column::Id,
+            user_id,
+        )
+        .await?,
+        group_materials: of_user::<group_materials::Entity>(
+            conn,
+            group_materials::Column::SharedBy,
+            group_materials::Column::Id,
             user_id,
         )
         .await?,

@@ -58,10 +58,16 @@ pub async fn insert(conn: &impl ConnectionTrait, new: NewAttempt) -> Result<Atte
 }
 
 /// The results of the topic's latest `limit` attempts, newest first.
-pub async fn recent_results(conn: &impl ConnectionTrait, topic_id: Uuid, limit: u64) -> Result<Vec<String>, RepoError> {
+pub async fn recent_results(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+    topic_id: Uuid,
+    limit: u64,
+) -> Result<Vec<String>, RepoError> {
     Ok(Attempts::find()
         .select_only()
         .column(Column::Result)
+        .filter(Column::UserId.eq(user_id.as_uuid()))
         .filter(Column::TopicId.eq(topic_id))
         .order_by_desc(Column::CompletedAt)
         .limit(limit)

@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod admin;
 pub mod anki;
 pub mod cards;
 mod connection;
@@ -15,10 +16,13 @@ pub mod decks;
 pub mod entities;
 mod error;
 pub mod exercise_attempts;
+pub mod group_progress;
+pub mod groups;
 pub mod inbox;
 pub mod messages;
 pub mod notifications;
 pub mod outbox;
+pub mod payments;
 pub mod profiles;
 pub mod progress;
 mod raw;

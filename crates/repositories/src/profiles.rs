@@ -57,6 +57,19 @@ pub async fn find_owned(
     Ok(Profiles::find_by_id(id.as_uuid()).filter(Column::UserId.eq(user_id.as_uuid())).one(conn).await?)
 }
 
+/// The user's profile of `language` (at most one: the pair is unique).
+pub async fn find_by_language(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+    language: &str,
+) -> Result<Option<ProfileRow>, RepoError> {
+    Ok(Profiles::find()
+        .filter(Column::UserId.eq(user_id.as_uuid()))
+        .filter(Column::Language.eq(language))
+        .one(conn)
+        .await?)
+}
+
 pub async fn find_active(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Option<ProfileRow>, RepoError> {
     Ok(Profiles::find()
         .filter(Column::UserId.eq(user_id.as_uuid()))

@@ -45,6 +45,18 @@ pub(crate) fn profile_condition(p: &mut Params, profile_id: Option<ProfileId>) -
     }
 }
 
+/// `EXISTS …` true when material `id_expr` (a deck or topic id; `column` names which) is shared
+/// with a group that `user` belongs to and that is not archived: what lets a student study a
+/// teacher's deck or practise a teacher's topic.
+pub(crate) fn shared_with(user: &str, column: &str, id_expr: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM group_materials gm \
+            JOIN group_members gmm ON gmm.group_id = gm.group_id AND gmm.user_id = {user} \
+            JOIN groups g ON g.id = gm.group_id AND g.archived_at IS NULL \
+            WHERE gm.{column} = {id_expr})"
+    )
+}
+
 /// A SQL count as an unsigned number.
 pub(crate) fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)

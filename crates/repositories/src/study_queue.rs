@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::RepoError;
 use crate::entities::{card_progress, cards};
 use crate::progress::ProgressRow;
-use crate::raw::{Params, columns, count, new_cards_studied_on, profile_condition};
+use crate::raw::{Params, columns, count, new_cards_studied_on, profile_condition, shared_with};
 
 static CARD_COLUMNS: LazyLock<String> = LazyLock::new(|| columns::<cards::Entity>("c", "c_"));
 static PROGRESS_COLUMNS: LazyLock<String> = LazyLock::new(|| columns::<card_progress::Entity>("p", "p_"));
@@ -52,7 +52,7 @@ pub struct QueueSnapshot {
     pub desired_retention: f64,
     pub new_cards_per_day: i32,
     pub new_cards_studied_today: i32,
-    /// `false` when `deck_id` names no deck of the profile.
+    /// `false` when `deck_id` names no deck of the profile and none shared with the learner.
     pub deck_found: bool,
     pub counts: ScopeCounts,
     /// Learning steps due by `learning_until`, earliest first.
@@ -84,20 +84,36 @@ const FRESH: i32 = 3;
 pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Option<QueueSnapshot>, RepoError> {
     let mut p = Params::default();
     let user = p.bind(query.user_id.as_uuid());
-    let profile = profile_condition(&mut p, query.profile_id);
     let day = p.bind(query.day);
-    let (in_scope, deck_found) = match query.deck_id {
+    let (profile, in_scope, deck_found) = match query.deck_id {
         Some(deck) => {
             let deck = p.bind(deck.as_uuid());
+            let shared = shared_with(&user, "deck_id", "d.id");
+            // A deck names its profile: the learner's own deck studies in the profile it belongs
+            // to; a deck shared by a teacher in the learner's profile of its language, else in
+            // the active one. An explicit `profile_id` still wins.
+            let profile = match query.profile_id {
+                Some(id) => format!("id = {}", p.bind(id.as_uuid())),
+                None => format!(
+                    "id = COALESCE(\
+                        (SELECT d.profile_id FROM decks d WHERE d.id = {deck} AND d.owner_id = {user}), \
+                        (SELECT mine.id FROM decks d JOIN language_profiles theirs ON theirs.id = d.profile_id \
+                            JOIN language_profiles mine ON mine.user_id = {user} AND mine.language = theirs.language \
+                            WHERE d.id = {deck}), \
+                        (SELECT a.id FROM language_profiles a WHERE a.user_id = {user} AND a.is_active))"
+                ),
+            };
             (
-                format!("c.deck_id = {deck}"),
-                format!("EXISTS (SELECT 1 FROM decks d WHERE d.id = {deck} AND d.profile_id = lp.id)"),
+                profile,
+                format!("c.deck_id = {deck} AND pr.deck_found"),
+                format!("EXISTS (SELECT 1 FROM decks d WHERE d.id = {deck} AND (d.profile_id = lp.id OR {shared}))"),
             )
         }
         // Archived decks are shelved: the profile-wide queue leaves them out. Uncorrelated, so
         // PostgreSQL hashes the (usually empty) list once instead of probing it per card.
         None => (
-            "c.deck_id NOT IN (SELECT d.id FROM decks d JOIN profile pa ON d.profile_id = pa.id \
+            profile_condition(&mut p, query.profile_id),
+            "c.profile_id = pr.id AND c.deck_id NOT IN (SELECT d.id FROM decks d JOIN profile pa ON d.profile_id = pa.id \
                 WHERE d.archived_at IS NOT NULL)"
                 .to_owned(),
             "TRUE".to_owned(),
@@ -116,7 +132,7 @@ pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Opti
                 {deck_found} AS deck_found \
             FROM language_profiles lp WHERE lp.user_id = {user} AND lp.{profile}), \
         scope AS (\
-            SELECT c.id, c.created_at FROM cards c JOIN profile pr ON c.profile_id = pr.id WHERE {in_scope}), \
+            SELECT c.id, c.created_at FROM cards c CROSS JOIN profile pr WHERE {in_scope}), \
         progress AS (\
             SELECT cp.card_id, cp.state, cp.due FROM card_progress cp JOIN scope s ON s.id = cp.card_id \
             WHERE cp.user_id = {user}), \

@@ -95,7 +95,8 @@ pub async fn list_with_tally(
     let mut p = Params::default();
     let archived = if include_archived { "" } else { "AND t.archived_at IS NULL" };
     let sql = format!(
-        "SELECT {topic}, {TALLY} FROM topics t LEFT JOIN exercise_attempts a ON a.topic_id = t.id \
+        "SELECT {topic}, {TALLY} FROM topics t \
+         LEFT JOIN exercise_attempts a ON a.topic_id = t.id AND a.user_id = t.owner_id \
          WHERE t.owner_id = {owner} AND t.profile_id = {profile} {archived} \
          GROUP BY t.id ORDER BY t.is_active DESC, t.name_key, t.id",
         topic = columns::<Topics>("t", "t_"),
@@ -113,10 +114,15 @@ pub async fn list_with_tally(
         .collect()
 }
 
-/// One topic's tally.
-pub async fn tally(conn: &impl ConnectionTrait, topic_id: Uuid) -> Result<TopicTally, RepoError> {
+/// One learner's tally on a topic (theirs, or one shared with their group: each student's
+/// accuracy is their own).
+pub async fn tally(conn: &impl ConnectionTrait, user_id: UserId, topic_id: Uuid) -> Result<TopicTally, RepoError> {
     let mut p = Params::default();
-    let sql = format!("SELECT {TALLY} FROM exercise_attempts a WHERE a.topic_id = {}", p.bind(topic_id));
+    let sql = format!(
+        "SELECT {TALLY} FROM exercise_attempts a WHERE a.topic_id = {} AND a.user_id = {}",
+        p.bind(topic_id),
+        p.bind(user_id.as_uuid())
+    );
     let row = conn.query_one_raw(p.statement(conn, &sql)).await?;
     Ok(row.map(|row| TallyRow::from_query_result(&row, "")).transpose()?.map(TopicTally::from).unwrap_or_default())
 }
@@ -128,6 +134,29 @@ pub async fn find_owned(
     id: Uuid,
 ) -> Result<Option<TopicRow>, RepoError> {
     Ok(Topics::find_by_id(id).filter(Column::OwnerId.eq(owner_id.as_uuid())).one(conn).await?)
+}
+
+/// A topic shared with a group `user_id` belongs to (not archived), with the language of the
+/// profile it belongs to; `None` otherwise.
+pub async fn find_shared(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+    id: Uuid,
+) -> Result<Option<(TopicRow, String)>, RepoError> {
+    let mut p = Params::default();
+    let user = p.bind(user_id.as_uuid());
+    let sql = format!(
+        "SELECT {topic}, lp.language AS topic_language FROM topics t \
+         JOIN language_profiles lp ON lp.id = t.profile_id \
+         WHERE t.id = {id} AND {shared}",
+        topic = columns::<Topics>("t", "t_"),
+        id = p.bind(id),
+        shared = crate::raw::shared_with(&user, "topic_id", "t.id"),
+    );
+    let Some(row) = conn.query_one_raw(p.statement(conn, &sql)).await? else {
+        return Ok(None);
+    };
+    Ok(Some((TopicRow::from_query_result(&row, "t_")?, row.try_get("", "topic_language")?)))
 }
 
 pub async fn find_active(conn: &impl ConnectionTrait, profile_id: ProfileId) -> Result<Option<TopicRow>, RepoError> {

@@ -145,6 +145,8 @@ pub async fn find_with_language(
 pub struct Usage {
     pub profiles_used: i64,
     pub cards_used: i64,
+    /// Live groups the user owns.
+    pub groups_used: i64,
     pub active_profile_id: Option<Uuid>,
     pub active_interface_language: Option<String>,
 }
@@ -155,6 +157,7 @@ pub async fn usage(conn: &impl ConnectionTrait, id: UserId) -> Result<Usage, Rep
         (SELECT COUNT(*) FROM language_profiles WHERE user_id = $1) AS profiles_used, \
         (SELECT COUNT(*) FROM cards c JOIN language_profiles p ON p.id = c.profile_id WHERE p.user_id = $1) \
             AS cards_used, \
+        (SELECT COUNT(*) FROM groups WHERE owner_id = $1 AND archived_at IS NULL) AS groups_used, \
         a.id AS active_profile_id, a.interface_language AS active_interface_language \
         FROM (SELECT 1 AS one) AS anchor \
         LEFT JOIN language_profiles a ON a.user_id = $1 AND a.is_active";
@@ -163,6 +166,7 @@ pub async fn usage(conn: &impl ConnectionTrait, id: UserId) -> Result<Usage, Rep
     Ok(usage.unwrap_or(Usage {
         profiles_used: 0,
         cards_used: 0,
+        groups_used: 0,
         active_profile_id: None,
         active_interface_language: None,
     }))

@@ -10,12 +10,15 @@ use config::{LlmProviderKind, Settings};
 use prometheus::Registry;
 use repositories::Database;
 
+use crate::admin::AdminService;
 use crate::auth::AuthService;
+use crate::billing::{BillingService, BotApiGateway};
 use crate::cache::{Cache, MemoryCache, RedisCache};
 use crate::cards::CardService;
 use crate::exercises::ExerciseService;
 use crate::export::ExportService;
 use crate::generation::GenerationService;
+use crate::groups::{GroupService, InviteLinks};
 use crate::inbox::InboxService;
 use crate::llm::{LlmFeatures, LlmGateway, LlmMetrics, TokioSleeper};
 use crate::media::MediaService;
@@ -70,6 +73,12 @@ pub struct App {
     pub media: MediaService,
     /// Telegram updates stored by the webhook or the poller, for the bot's processor.
     pub inbox: InboxService,
+    /// Plans, Telegram Stars payments, the trial and premium-expiry warnings.
+    pub billing: BillingService,
+    /// Admins (by `ADMIN_TELEGRAM_IDS`): users, metrics, grants, refunds, the audit log.
+    pub admin: AdminService,
+    /// Teacher groups: members, invites, shared material, progress and the weekly digest.
+    pub groups: GroupService,
 }
 
 impl App {
@@ -109,6 +118,18 @@ impl App {
         let profiles = ProfileService::new(db.clone(), clock.clone(), plans, user_cache.clone());
         let cards = CardService::new(db.clone(), clock.clone(), profiles.clone(), plans, user_cache.clone());
         let server = &settings.server;
+        let stars = BotApiGateway::new(settings.telegram.api_base_url.clone(), settings.telegram.bot_token.clone())
+            .context("cannot set up the Bot API client for payments")?;
+        let billing = BillingService::new(
+            db.clone(),
+            clock.clone(),
+            settings.billing.clone(),
+            plans,
+            user_cache.clone(),
+            Arc::new(stars),
+        );
+        let admin =
+            AdminService::new(db.clone(), clock.clone(), settings.billing.clone(), user_cache.clone(), billing.clone());
         Ok(Self {
             readiness: ReadinessService::new(db.clone(), cache.clone()),
             rate_limits: RateLimiter::new(
@@ -130,7 +151,7 @@ impl App {
             ),
             outbox: OutboxService::new(db.clone(), clock.clone()),
             stats: StatsService::new(db.clone(), clock.clone(), user_cache.clone(), profiles.clone()),
-            study: StudyService::new(db.clone(), clock.clone(), user_cache),
+            study: StudyService::new(db.clone(), clock.clone(), user_cache.clone()),
             transfer: TransferService::new(cards.clone(), clock.clone()),
             export: ExportService::new(db.clone(), clock.clone()),
             quotas: features.quotas.clone(),
@@ -145,6 +166,19 @@ impl App {
             exercises: ExerciseService::new(db.clone(), clock.clone(), profiles.clone(), features.clone()),
             generation: GenerationService::new(profiles.clone(), cards.clone(), features),
             inbox: InboxService::new(db.clone(), clock.clone()),
+            billing,
+            admin,
+            groups: GroupService::new(
+                db.clone(),
+                clock.clone(),
+                plans,
+                user_cache.clone(),
+                InviteLinks {
+                    bot_username: settings.telegram.bot_username.clone(),
+                    mini_app_name: settings.telegram.mini_app_name.clone(),
+                },
+                cards.clone(),
+            ),
             profiles,
             cards,
             registry,

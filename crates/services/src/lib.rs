@@ -4,8 +4,10 @@
 //!
 //! Never imports actix-web or frankenstein: the HTTP API and the bot both call into this crate.
 
+pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod billing;
 pub mod cache;
 pub mod cards;
 mod clock;
@@ -14,6 +16,7 @@ pub mod detached;
 pub mod exercises;
 pub mod export;
 pub mod generation;
+pub mod groups;
 pub mod idempotency;
 pub mod inbox;
 pub mod leader;

@@ -16,6 +16,8 @@ pub fn from_settings(settings: &PlanSettings) -> Plans {
             daily_card_generation: Some(settings.free_daily_card_generation),
             daily_voice: Some(settings.free_daily_voice),
             daily_exercises: Some(settings.free_daily_exercises),
+            groups: settings.free_max_groups,
+            group_members: settings.free_max_group_members,
         },
         premium: PlanLimits {
             profiles: settings.premium_max_profiles,
@@ -24,6 +26,8 @@ pub fn from_settings(settings: &PlanSettings) -> Plans {
             daily_card_generation: settings.premium_daily_card_generation,
             daily_voice: settings.premium_daily_voice,
             daily_exercises: settings.premium_daily_exercises,
+            groups: settings.premium_max_groups,
+            group_members: settings.premium_max_group_members,
         },
     }
 }

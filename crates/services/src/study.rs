@@ -201,9 +201,10 @@ impl StudyService {
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
         let user = users::lock(&txn, user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
         let day = study_day_of(&user, now);
-        let (card, retention, before_row) =
+        let target =
             progress::card_for_review(&txn, user_id, request.card_id).await?.ok_or(StudyError::CardNotFound)?;
-        let profile_id = ProfileId::from_uuid(card.profile_id);
+        let (card, retention, before_row) = (target.card, target.desired_retention, target.progress);
+        let profile_id = ProfileId::from_uuid(target.profile_id);
         let before = to_progress(before_row.as_ref(), now)?;
         let scheduler = scheduler_for(retention)?;
         let outcome = scheduler.review(&before, request.rating, now, fuzz_seed(card.id, before.reps))?;

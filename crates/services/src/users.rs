@@ -41,6 +41,8 @@ pub struct User {
     pub reminder_hour: i16,
     pub rating_buttons: i16,
     pub premium_until: Option<DateTime<Utc>>,
+    /// The one trial was taken.
+    pub trial_used: bool,
     pub is_admin: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -62,6 +64,7 @@ impl From<UserRow> for User {
             reminder_hour: row.reminder_hour,
             rating_buttons: row.rating_buttons,
             premium_until: row.premium_until,
+            trial_used: row.trial_used,
             is_admin: row.is_admin,
             created_at: row.created_at,
         }
@@ -77,6 +80,8 @@ pub struct Me {
     pub interface_language: InterfaceLanguage,
     pub profiles_used: u64,
     pub cards_used: u64,
+    /// Live groups the user owns.
+    pub groups_used: u64,
     pub active_profile_id: Option<ProfileId>,
 }
 
@@ -249,6 +254,7 @@ impl UserService {
             interface_language,
             profiles_used: u64::try_from(usage.profiles_used).unwrap_or(0),
             cards_used: u64::try_from(usage.cards_used).unwrap_or(0),
+            groups_used: u64::try_from(usage.groups_used).unwrap_or(0),
             active_profile_id: usage.active_profile_id.map(ProfileId::from_uuid),
             user,
         })

@@ -154,6 +154,9 @@ impl Bot {
             return Ok(());
         }
         let ctx = self.context(update_id, message.chat.id, from).await?;
+        if let Some(payment) = message.successful_payment.as_deref() {
+            return handlers::premium::paid(self, &ctx, payment).await;
+        }
         if let Some(command) = command {
             return handlers::command(self, &ctx, command).await;
         }
@@ -256,6 +259,12 @@ impl UpdateHandler for Bot {
             UpdateContent::Message(message) => self.on_message(claimed.update_id, message).await,
             UpdateContent::CallbackQuery(query) => self.on_callback(claimed.update_id, query).await,
             UpdateContent::MyChatMember(member) => self.on_membership(member).await,
+            UpdateContent::PreCheckoutQuery(query) => {
+                // The payer's private chat is theirs: its id is their user id.
+                let chat_id = i64::try_from(query.from.id).unwrap_or_default();
+                let ctx = self.context(claimed.update_id, chat_id, &query.from).await?;
+                handlers::premium::pre_checkout(self, &ctx, query).await
+            }
             _ => Ok(()),
         };
         match handled {

@@ -83,6 +83,12 @@ pub enum Callback {
         id: String,
         index: u8,
     },
+    /// "Join" under a group invite: the invite's code (8–32 characters of `[A-Za-z0-9_-]`).
+    JoinGroup {
+        code: String,
+    },
+    /// "Cancel" under a group invite.
+    CancelJoin,
     /// Data this version does not understand (an old button, or forged data).
     Stale,
 }
@@ -143,6 +149,8 @@ impl Callback {
             Self::ActivateTopic { topic } => format!("tpa:{}", id(topic)),
             Self::SuggestTopics => "tps".to_owned(),
             Self::AddTopic { id, index } => format!("tpn:{id}:{index}"),
+            Self::JoinGroup { code } => format!("gj:{code}"),
+            Self::CancelJoin => "gx".to_owned(),
             Self::Stale => "stale".to_owned(),
         };
         format!("{VERSION}:{body}")
@@ -202,6 +210,8 @@ impl Callback {
             ("tpn", [id, index]) if short_id_ok(id) => {
                 Self::AddTopic { id: (*id).to_owned(), index: index.parse().ok().filter(|i| *i < 10)? }
             }
+            ("gj", [code]) => Self::JoinGroup { code: domain::InviteCode::parse(code)?.as_str().to_owned() },
+            ("gx", []) => Self::CancelJoin,
             _ => return None,
         };
         Some(parsed)
@@ -273,6 +283,9 @@ mod tests {
             Callback::ActivateTopic { topic: card },
             Callback::SuggestTopics,
             Callback::AddTopic { id: "a1B2c3D4e5F6g7H8".into(), index: 9 },
+            Callback::JoinGroup { code: "Ab3-x_9Qz1".into() },
+            Callback::JoinGroup { code: "a".repeat(32) },
+            Callback::CancelJoin,
         ]
     }
 
@@ -302,6 +315,8 @@ mod tests {
             "c1:exc:AAAAAAAAAAAAAAAAAAAAAA:4",
             "c1:tpn:abc:10",
             "c1:tpn:a-b:1",
+            "c1:gj:short",
+            "c1:gj:has space1",
             &"c1:next:".repeat(20),
         ] {
             assert_eq!(Callback::decode(data), Callback::Stale, "{data}");

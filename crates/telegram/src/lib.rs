@@ -4,6 +4,7 @@
 mod bot;
 pub mod callback;
 pub mod client;
+pub mod digest;
 pub mod format;
 mod handlers;
 pub mod pacing;
@@ -16,5 +17,6 @@ pub mod texts;
 
 pub use bot::{Bot, BotOptions};
 pub use client::{ApiError, BotApi};
+pub use handlers::premium::compose_expiry;
 pub use redaction::redact_bot_token;
 pub use sender::Sender;

@@ -303,6 +303,35 @@ impl From<services::exercises::ExerciseError> for ApiError {
     }
 }
 
+impl From<services::groups::GroupError> for ApiError {
+    fn from(err: services::groups::GroupError) -> Self {
+        use services::groups::GroupError;
+        match err {
+            GroupError::NotFound => Self::new(ErrorCode::GroupNotFound),
+            GroupError::Forbidden => Self::new(ErrorCode::Forbidden),
+            GroupError::NameTaken => Self::new(ErrorCode::Conflict).with_details(json!({ "field": "name" })),
+            GroupError::OwnerStays => Self::new(ErrorCode::Conflict)
+                .with_details(json!({ "reason": "owner_stays", "hint": "archive the group" })),
+            GroupError::MemberNotFound => Self::new(ErrorCode::UserNotFound),
+            GroupError::InviteNotFound | GroupError::MaterialNotFound => Self::new(ErrorCode::NotFound),
+            GroupError::InviteExpired => Self::new(ErrorCode::InviteExpired),
+            GroupError::AlreadyMember => Self::new(ErrorCode::AlreadyMember),
+            GroupError::AlreadyShared => {
+                Self::new(ErrorCode::Conflict).with_details(json!({ "reason": "already_shared" }))
+            }
+            GroupError::DeckNotFound => Self::new(ErrorCode::DeckNotFound),
+            GroupError::TopicNotFound => Self::new(ErrorCode::TopicNotFound),
+            // A rule about the material, not the body's shape: 400, not 422.
+            GroupError::NotADeck => Self::new(ErrorCode::InvalidFieldValue)
+                .with_details(json!({ "material_id": ["only a shared deck can be copied"], "reason": "not_a_deck" })),
+            GroupError::LimitReached(limit) => limit_reached(limit),
+            GroupError::Profile(e) => e.into(),
+            GroupError::UserGone => Self::new(ErrorCode::AuthFailed),
+            GroupError::Repo(e) => Self::internal(e),
+        }
+    }
+}
+
 impl From<services::stats::StatsError> for ApiError {
     fn from(err: services::stats::StatsError) -> Self {
         use services::stats::StatsError;
@@ -320,6 +349,43 @@ impl From<services::notifications::NotificationError> for ApiError {
         match err {
             NotificationError::NotFound => Self::new(ErrorCode::NotFound),
             NotificationError::Repo(e) => Self::internal(e),
+        }
+    }
+}
+
+impl From<services::billing::BillingError> for ApiError {
+    fn from(err: services::billing::BillingError) -> Self {
+        use services::billing::BillingError;
+        match err {
+            BillingError::UserGone => Self::new(ErrorCode::AuthFailed),
+            BillingError::TrialUnavailable => {
+                Self::new(ErrorCode::Conflict).with_details(json!({ "reason": "trial_unavailable" }))
+            }
+            BillingError::PaymentNotFound => Self::new(ErrorCode::NotFound),
+            BillingError::AlreadyRefunded => {
+                Self::new(ErrorCode::Conflict).with_details(json!({ "reason": "already_refunded" }))
+            }
+            BillingError::NotRefundable => {
+                Self::new(ErrorCode::Conflict).with_details(json!({ "reason": "not_refundable" }))
+            }
+            // The Bot API's failure is logged (it never holds the token) and reported as 503.
+            BillingError::Gateway(e) => {
+                tracing::warn!(error = %e, "a Bot API payment call failed");
+                Self::new(ErrorCode::ServiceUnavailable)
+            }
+            e @ (BillingError::BadPayment(_) | BillingError::Repo(_)) => Self::internal(e),
+        }
+    }
+}
+
+impl From<services::admin::AdminError> for ApiError {
+    fn from(err: services::admin::AdminError) -> Self {
+        use services::admin::AdminError;
+        match err {
+            AdminError::Forbidden => Self::new(ErrorCode::Forbidden),
+            AdminError::UserNotFound => Self::new(ErrorCode::UserNotFound),
+            AdminError::Billing(e) => e.into(),
+            AdminError::Repo(e) => Self::internal(e),
         }
     }
 }

@@ -21,6 +21,10 @@ pub struct PlanResponse {
     /// `free` or `premium`.
     pub name: String,
     pub premium_until: Option<DateTime<Utc>>,
+    /// The one trial can still be started (`POST /api/billing/trial`).
+    pub trial_available: bool,
+    /// Days of the trial; 0 when there is none.
+    pub trial_days: u32,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,6 +45,8 @@ pub struct CardLimit {
 pub struct Limits {
     pub profiles: LimitUsage,
     pub cards: CardLimit,
+    /// Live groups the user owns.
+    pub groups: LimitUsage,
     /// Tutor answers today.
     pub messages: QuotaResponse,
     /// Words turned into cards by the LLM today.
@@ -67,6 +73,8 @@ pub struct MeResponse {
     pub limits: Limits,
     pub features: Features,
     pub active_profile_id: Option<Uuid>,
+    /// Listed in `ADMIN_TELEGRAM_IDS` now: the admin screens are open.
+    pub is_admin: bool,
 }
 
 impl MeResponse {
@@ -79,12 +87,21 @@ impl MeResponse {
             .await?
             .try_into()
             .map_err(|_| ApiError::internal(anyhow::anyhow!("a quota status is missing")))?;
-        let plan = PlanResponse { name: me.plan.as_str().to_owned(), premium_until: me.user.premium_until };
+        let plan = PlanResponse {
+            name: me.plan.as_str().to_owned(),
+            premium_until: me.user.premium_until,
+            trial_available: state.billing.trial_available(me.user.trial_used),
+            trial_days: state.billing.trial_days(),
+        };
+        let is_admin = state.admin.is_admin_telegram_id(me.user.telegram_id);
+        let mut me = me;
+        me.user.is_admin = is_admin;
         Ok(Self {
             plan,
             limits: Limits {
                 profiles: LimitUsage { used: me.profiles_used, max: me.limits.profiles },
                 cards: CardLimit { used: me.cards_used, max: me.limits.cards },
+                groups: LimitUsage { used: me.groups_used, max: me.limits.groups },
                 messages: messages.into(),
                 card_generation: card_generation.into(),
                 voice: voice.into(),
@@ -92,6 +109,7 @@ impl MeResponse {
             },
             features: Features { llm: state.tutor.is_configured(), speech: state.media.speech_available() },
             active_profile_id: me.active_profile_id.map(|id| id.as_uuid()),
+            is_admin,
             user: UserResponse::new(me.user, me.interface_language),
         })
     }

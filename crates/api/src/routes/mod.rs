@@ -2,12 +2,16 @@
 //! actix-web and puts it in the OpenAPI document, so the document cannot miss a route or list
 //! one that does not exist. Handlers parse, call one service, and map the result.
 
+pub mod admin;
+mod admin_metrics;
 pub mod auth;
+pub mod billing;
 pub mod cards;
 pub mod chat;
 pub mod decks;
 pub mod exercises;
 pub mod generate;
+pub mod groups;
 pub mod health;
 pub mod me;
 pub mod media;
@@ -88,6 +92,29 @@ table!(register_api, ApiRoutes, API_ROUTES {
     // Before `/api/notifications/{id}/read` would take "read-all" as an id.
     "/api/notifications/read-all" => { post: notifications::read_all },
     "/api/notifications/{id}/read" => { post: notifications::read },
+    "/api/groups" => { get: groups::list, post: groups::create },
+    // Before `/api/groups/{id}`, which would otherwise take "join" as an id.
+    "/api/groups/join" => { post: groups::join },
+    "/api/groups/invites/{code}" => { get: groups::preview },
+    "/api/groups/{id}" => { get: groups::get, patch: groups::update, delete: groups::archive },
+    "/api/groups/{id}/invites" => { get: groups::list_invites, post: groups::create_invite },
+    "/api/groups/{id}/invites/{invite_id}" => { delete: groups::revoke_invite },
+    "/api/groups/{id}/leave" => { post: groups::leave },
+    "/api/groups/{id}/members/{user_id}" => { patch: groups::set_role, delete: groups::remove_member },
+    "/api/groups/{id}/materials" => { get: groups::list_materials, post: groups::share },
+    "/api/groups/{id}/materials/{material_id}" => { delete: groups::unshare },
+    "/api/groups/{id}/materials/{material_id}/copy" => { post: groups::copy_deck },
+    "/api/groups/{id}/progress" => { get: groups::progress },
+    "/api/billing/plans" => { get: billing::plans },
+    "/api/billing/invoice" => { post: billing::invoice },
+    "/api/billing/trial" => { post: billing::trial },
+    "/api/billing/payments" => { get: billing::payments },
+    "/api/admin/users" => { get: admin::users },
+    "/api/admin/users/{id}/premium" => { post: admin::grant },
+    "/api/admin/users/{id}/payments" => { get: admin::user_payments },
+    "/api/admin/metrics" => { get: admin::metrics },
+    "/api/admin/payments/{id}/refund" => { post: admin::refund },
+    "/api/admin/actions" => { get: admin::actions },
 });
 
 // Signs initData with the local bot token: registered (and documented) only in local/test.

@@ -47,6 +47,9 @@ use crate::state::AppState;
         (name = "exercises", description = "Topics and exercises"),
         (name = "stats", description = "Streak, calendar and learning statistics"),
         (name = "notifications", description = "In-app notifications"),
+        (name = "groups", description = "Teacher groups: members, invites, shared material, progress"),
+        (name = "billing", description = "Plans, Telegram Stars invoices, the trial and my payments"),
+        (name = "admin", description = "Admins only: users, metrics, premium grants, refunds, the audit log"),
     )
 )]
 struct ApiDoc;

@@ -1,6 +1,8 @@
 //! Response bodies shared by several routes, with their OpenAPI schemas.
 
 pub mod cards;
+pub mod group_materials;
+pub mod groups;
 pub mod values;
 
 use chrono::{DateTime, Utc};

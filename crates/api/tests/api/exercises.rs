@@ -25,11 +25,11 @@ async fn topic(app: &TestApp, user: &User, name: &str) -> Value {
     json_of(call(app, user, Method::POST, "/api/topics", Some(body)).await, 201).await
 }
 
-fn answering(schema: &str) -> wiremock::MockBuilder {
+pub(crate) fn answering(schema: &str) -> wiremock::MockBuilder {
     chat_completions().and(body_string_contains(format!("\"name\":\"{schema}\"")))
 }
 
-fn exercises_json(list: Value) -> ResponseTemplate {
+pub(crate) fn exercises_json(list: Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(completion(&json!({ "exercises": list }).to_string()))
 }
 
@@ -40,7 +40,7 @@ fn translate() -> Value {
         "words": [{"word": "müde", "translation": "усталый"}]})
 }
 
-fn choice(options: [&str; 4], index: i64) -> Value {
+pub(crate) fn choice(options: [&str; 4], index: i64) -> Value {
     json!({"kind": "multiple_choice", "question": "Выберите форму", "prompt": "Du ___ mein Freund.",
         "options": options, "correct_index": index, "answer": "bist", "alternatives": [],
         "hint": "2-е лицо", "explanation": "Du bist — 2-е лицо единственного числа.",

@@ -2,7 +2,9 @@
 //! the real Redis.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
+mod admin;
 mod auth;
+mod billing;
 mod body_limit;
 mod cards;
 mod cors;
@@ -10,6 +12,7 @@ mod errors;
 mod exercises;
 mod fake_llm;
 mod generate;
+mod groups;
 mod handlers;
 mod helpers;
 mod me;
@@ -24,6 +27,7 @@ mod rate_limit;
 mod readiness;
 mod security_headers;
 mod session;
+mod shared_study;
 mod stats;
 mod study;
 mod study_more;

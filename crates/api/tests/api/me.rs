@@ -109,6 +109,15 @@ async fn tables_owned_by_users(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
+/// The column that identifies a row of `table` (a membership has no id of its own).
+fn key_of(table: &str) -> &'static str {
+    match table {
+        "group_members" => "group_id",
+        "sent_notices" => "key",
+        _ => "id",
+    }
+}
+
 /// The export's section for each table.
 fn section_of(table: &str) -> &'static str {
     match table {
@@ -127,6 +136,13 @@ fn section_of(table: &str) -> &'static str {
         "notifications" => "notifications",
         "reminder_log" => "reminders",
         "outbox" => "outbox",
+        "groups" => "groups",
+        "group_members" => "group_memberships",
+        "group_invites" => "group_invites",
+        "group_materials" => "group_materials",
+        "payments" => "payments",
+        "admin_actions" => "admin_actions",
+        "sent_notices" => "sent_notices",
         other => panic!("{other} holds users' rows but the export has no section for it"),
     }
 }
@@ -173,6 +189,24 @@ async fn export_holds_a_row_of_every_table_the_user_owns_and_erasure_leaves_none
         topic = topic["id"].as_str().unwrap()
     );
     assert_eq!(app.count(&inserted).await, 4);
+    // A group of theirs with an invite and the deck shared (their membership comes with it).
+    let group = json!({"name": "Класс", "language": "de"});
+    let group: serde_json::Value =
+        app.call(Method::POST, "/api/groups", token, Some(group)).await.json().await.unwrap();
+    let group_path = format!("/api/groups/{}", group["id"].as_str().unwrap());
+    let invite = app.call(Method::POST, &format!("{group_path}/invites"), token, Some(json!({}))).await;
+    assert_eq!(invite.status(), 201);
+    let shared = json!({"deck_id": card["deck_id"]});
+    assert_eq!(app.call(Method::POST, &format!("{group_path}/materials"), token, Some(shared)).await.status(), 201);
+    // A payment (the trial), a premium-expiry notice and an admin's action about them.
+    assert_eq!(app.call(Method::POST, "/api/billing/trial", token, None).await.status(), 200);
+    let billing = format!(
+        "WITH s AS (INSERT INTO sent_notices (user_id, kind, key, sent_at) VALUES ('{user_id}', 'premium_expiry_3d', \
+         'until-13', now()) RETURNING 1), a AS (INSERT INTO admin_actions (id, admin_telegram_id, action, \
+         target_user_id, details, created_at) VALUES (gen_random_uuid(), 1, 'premium_grant', '{user_id}', '{{}}', now()) \
+         RETURNING 1) SELECT (SELECT COUNT(*) FROM s) + (SELECT COUNT(*) FROM a)"
+    );
+    assert_eq!(app.count(&billing).await, 2);
 
     let response = app.call(Method::GET, "/api/me/export", token, None).await;
     assert_eq!(response.status(), 200);
@@ -187,8 +221,9 @@ async fn export_holds_a_row_of_every_table_the_user_owns_and_erasure_leaves_none
             Some(rows) => rows.clone(),
             None => vec![section.clone()],
         };
-        assert!(!rows.is_empty() && rows.iter().all(|r| r["id"].is_string()), "{table}: {section}");
-        owned_ids.extend(rows.iter().map(|r| (table.clone(), r["id"].as_str().unwrap().to_owned())));
+        let key = key_of(table);
+        assert!(!rows.is_empty() && rows.iter().all(|r| r[key].is_string()), "{table}: {section}");
+        owned_ids.extend(rows.iter().map(|r| (table.clone(), r[key].as_str().unwrap().to_owned())));
     }
     assert_eq!(export["user"]["telegram_id"], 13);
     assert_eq!(export["cards"][0]["forms"]["plural"], "Hunde");
@@ -202,7 +237,11 @@ async fn export_holds_a_row_of_every_table_the_user_owns_and_erasure_leaves_none
 
     assert_eq!(app.call(Method::DELETE, "/api/me", token, None).await.status(), 204);
     for (table, id) in &owned_ids {
-        assert_eq!(app.count(&format!("SELECT count(*) FROM {table} WHERE id = '{id}'")).await, 0, "{table} {id}");
+        let key = key_of(table);
+        // The audit log outlives the user: only its reference to them goes.
+        let about_them = if table == "admin_actions" { " AND target_user_id IS NOT NULL" } else { "" };
+        let sql = format!("SELECT count(*) FROM {table} WHERE {key} = '{id}'{about_them}");
+        assert_eq!(app.count(&sql).await, 0, "{table} {id}");
     }
     let kept = app.call(Method::GET, "/api/me/export", &bystander.access_token, None).await;
     let kept: serde_json::Value = kept.json().await.unwrap();

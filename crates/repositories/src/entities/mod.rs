@@ -1,16 +1,23 @@
 //! sea-orm entities, one per table. Only this crate sees them; services get domain values.
+pub mod admin_actions;
 pub mod card_progress;
 pub mod card_reviews;
 pub mod cards;
 pub mod daily_activity;
 pub mod decks;
 pub mod exercise_attempts;
+pub mod group_invites;
+pub mod group_materials;
+pub mod group_members;
+pub mod groups;
 pub mod language_profiles;
 pub mod messages;
 pub mod notifications;
 pub mod outbox;
+pub mod payments;
 pub mod refresh_sessions;
 pub mod reminder_log;
+pub mod sent_notices;
 pub mod token_usage;
 pub mod topics;
 pub mod users;

@@ -2,5 +2,7 @@
 //! repositories' SQL on both.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
+mod billing;
+mod groups;
 mod migrations;
 mod users;

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use domain::{DailyQuota, ProfileId, UserId};
-use repositories::{Database, RepoError, activity, exercise_attempts, topics as topic_rows, users};
+use repositories::{Database, RepoError, activity, exercise_attempts, users};
 use uuid::Uuid;
 
 pub use self::grade::normalise;
@@ -103,14 +103,14 @@ impl ExerciseService {
     /// charged only when the batch is there.
     pub async fn generate(&self, user_id: UserId, request: GenerateRequest) -> Result<Batch, ExerciseError> {
         let llm = self.llm()?;
-        let profile = self.profiles.resolve(user_id, request.profile_id).await?;
+        let profile = self.profile_for(user_id, request.profile_id, request.topic_id).await?;
         let topic = self.topic_for(user_id, &profile, request.topic_id).await?;
         let count = request.count.unwrap_or(DEFAULT_BATCH).clamp(1, MAX_BATCH);
         let kinds: Vec<ExerciseKind> = match request.kind {
             Some(kind) => vec![kind],
             None => ExerciseKind::ALL.to_vec(),
         };
-        let recent = exercise_attempts::recent_results(self.db.conn(), topic.id, RECENT_ATTEMPTS).await?;
+        let recent = exercise_attempts::recent_results(self.db.conn(), user_id, topic.id, RECENT_ATTEMPTS).await?;
         let difficulty = difficulty_of(&recent);
         let reservation = self.features.quotas.reserve(user_id, DailyQuota::Exercises, u32::from(count)).await?;
 
@@ -227,8 +227,8 @@ impl ExerciseService {
             channel: submission.channel.as_str().to_owned(),
             completed_at: now,
         };
-        // A topic deleted meanwhile: the attempt is kept without it.
-        let topic_row = topic_rows::find_owned(self.db.conn(), user_id, pending.topic_id).await?;
+        // A topic deleted (or unshared) meanwhile: the attempt is kept without it.
+        let topic_row = self.topic_reachable(user_id, pending.topic_id).await?;
         let attempt = exercise_attempts::NewAttempt { topic_id: topic_row.as_ref().map(|t| t.id), ..attempt };
         if let Err(error) = exercise_attempts::insert(self.db.conn(), attempt).await {
             // Not recorded, so not graded: the learner can answer again.
@@ -239,10 +239,7 @@ impl ExerciseService {
             tracing::warn!(%error, "could not count the exercise in daily activity");
         }
         let topic = match topic_row {
-            Some(row) => {
-                let tally = topic_rows::tally(self.db.conn(), row.id).await?;
-                Some(Topic::from(topic_rows::TopicWithTally { topic: row, tally }))
-            }
+            Some(row) => Some(self.with_tally_of(user_id, row).await?),
             None => None,
         };
         let words = if result == Grade::Correct { Vec::new() } else { pending.words.clone() };

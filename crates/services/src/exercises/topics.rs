@@ -71,8 +71,14 @@ impl ExerciseService {
         rows::find_owned(self.db.conn(), user_id, id).await?.ok_or(ExerciseError::TopicNotFound)
     }
 
+    /// The topic with its owner's tally (every caller but [`Self::topic_for`] is the owner).
     async fn with_tally(&self, topic: TopicRow) -> Result<Topic, ExerciseError> {
-        let tally = rows::tally(self.db.conn(), topic.id).await?;
+        self.with_tally_of(UserId::from_uuid(topic.owner_id), topic).await
+    }
+
+    /// The topic with `learner`'s tally on it.
+    pub(super) async fn with_tally_of(&self, learner: UserId, topic: TopicRow) -> Result<Topic, ExerciseError> {
+        let tally = rows::tally(self.db.conn(), learner, topic.id).await?;
         Ok(Topic::from(TopicWithTally { topic, tally }))
     }
 
@@ -152,21 +158,54 @@ impl ExerciseService {
         self.topic(user_id, id).await
     }
 
-    /// The topic a batch is for: the named one, else the profile's active one.
+    /// The topic a batch is for: the named one (the learner's own in this profile, or one a
+    /// teacher shared with their group), else the profile's active one; with the learner's tally.
     pub(super) async fn topic_for(
         &self,
         user_id: UserId,
         profile: &Profile,
         topic_id: Option<Uuid>,
     ) -> Result<Topic, ExerciseError> {
+        let conn = self.db.conn();
         let row = match topic_id {
-            Some(id) => self.owned(user_id, id).await?,
-            None => rows::find_active(self.db.conn(), profile.id).await?.ok_or(ExerciseError::NoActiveTopic)?,
+            Some(id) => match rows::find_owned(conn, user_id, id).await? {
+                Some(row) if row.profile_id == profile.id.as_uuid() => row,
+                Some(_) => return Err(ExerciseError::TopicNotFound),
+                None => rows::find_shared(conn, user_id, id).await?.ok_or(ExerciseError::TopicNotFound)?.0,
+            },
+            None => rows::find_active(conn, profile.id).await?.ok_or(ExerciseError::NoActiveTopic)?,
         };
-        if row.profile_id != profile.id.as_uuid() {
-            return Err(ExerciseError::TopicNotFound);
+        self.with_tally_of(user_id, row).await
+    }
+
+    /// The profile a batch is written for: the named one, else for a topic a teacher shared
+    /// the learner's profile of its language (their active one when they have none).
+    pub(super) async fn profile_for(
+        &self,
+        user_id: UserId,
+        profile_id: Option<ProfileId>,
+        topic_id: Option<Uuid>,
+    ) -> Result<Profile, ExerciseError> {
+        let conn = self.db.conn();
+        if profile_id.is_none()
+            && let Some(id) = topic_id
+            && rows::find_owned(conn, user_id, id).await?.is_none()
+            && let Some((_, language)) = rows::find_shared(conn, user_id, id).await?
+        {
+            let mine = repositories::profiles::find_by_language(conn, user_id, &language).await?;
+            return Ok(self.profiles.resolve(user_id, mine.map(|p| ProfileId::from_uuid(p.id))).await?);
         }
-        self.with_tally(row).await
+        Ok(self.profiles.resolve(user_id, profile_id).await?)
+    }
+
+    /// The topic an attempt counts for when it is recorded: the learner's own or a shared one
+    /// (`None` once deleted or unshared meanwhile).
+    pub(super) async fn topic_reachable(&self, user_id: UserId, id: Uuid) -> Result<Option<TopicRow>, ExerciseError> {
+        let conn = self.db.conn();
+        if let Some(row) = rows::find_owned(conn, user_id, id).await? {
+            return Ok(Some(row));
+        }
+        Ok(rows::find_shared(conn, user_id, id).await?.map(|(row, _)| row))
     }
 
     /// 5–7 topics for the profile's language, levels and goals, none the learner already has.

@@ -1,9 +1,11 @@
 //! Services against the real Redis and PostgreSQL (and the in-memory twins).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
+mod billing;
 mod bot_users;
 mod cache;
 mod exercises;
+mod groups;
 mod inbox;
 mod init_data;
 mod llm;

@@ -3,7 +3,9 @@
 
 pub mod cards;
 pub mod exercises;
+pub mod groups;
 pub mod photo;
+pub mod premium;
 pub mod settings;
 pub mod start;
 pub mod stats;
@@ -122,6 +124,7 @@ pub async fn command(bot: &Bot, ctx: &Ctx, command: &str) -> Result<(), HandlerE
         "start" => return start::start(bot, ctx, args).await,
         "help" => return send(bot, ctx, ctx.t.help, None).await,
         "app" => return start::open_app(bot, ctx).await,
+        "premium" => return premium::show(bot, ctx).await,
         _ => {}
     }
     if !ctx.has_profile() {
@@ -148,6 +151,9 @@ pub async fn callback(bot: &Bot, ctx: &Ctx, message_id: i32, callback: Callback)
             | Callback::OnboardLevel { .. }
             | Callback::OnboardGoal { .. }
             | Callback::NewProfile
+            // Joining a group needs no language profile of one's own.
+            | Callback::JoinGroup { .. }
+            | Callback::CancelJoin
     );
     if !ctx.has_profile() && !onboarding && callback != Callback::Stale {
         start::ask_language(bot, ctx, ctx.t.needs_profile).await?;
@@ -184,6 +190,8 @@ pub async fn callback(bot: &Bot, ctx: &Ctx, message_id: i32, callback: Callback)
         Callback::ActivateTopic { topic } => topics::activate(bot, ctx, message_id, topic).await,
         Callback::SuggestTopics => topics::suggest(bot, ctx, None).await.map(|()| None),
         Callback::AddTopic { id, index } => topics::add_topic(bot, ctx, &id, index).await,
+        Callback::JoinGroup { code } => groups::join(bot, ctx, message_id, &code).await,
+        Callback::CancelJoin => groups::cancel(bot, ctx, message_id).await,
         Callback::Stale => Ok(Some(ctx.t.stale_button.to_owned())),
     }
 }

@@ -13,6 +13,10 @@ use crate::texts::{POPULAR_LANGUAGES, Texts, fill, texts};
 
 pub async fn start(bot: &Bot, ctx: &Ctx, payload: &str) -> Result<(), HandlerError> {
     let name = ctx.me.user.first_name.as_str();
+    // A group invite works before onboarding: joining needs no profile of one's own.
+    if payload.starts_with(domain::group::INVITE_PAYLOAD_PREFIX) {
+        return super::groups::invite(bot, ctx, payload).await;
+    }
     if !ctx.has_profile() {
         return ask_language(bot, ctx, &fill(ctx.t.greeting_new, &[("name", name)])).await;
     }
@@ -25,8 +29,6 @@ pub async fn start(bot: &Bot, ctx: &Ctx, payload: &str) -> Result<(), HandlerErr
             send(bot, ctx, ctx.t.exercise_deep_link, None).await?;
             return super::exercises::next(bot, ctx).await;
         }
-        // Group invites (`g_<code>`) are reserved for the groups feature.
-        group if group.starts_with("g_") => return send(bot, ctx, ctx.t.group_deep_link, None).await,
         _ => {}
     }
     let profile = bot.app.profiles.resolve(ctx.user_id(), None).await.map_err(retry)?;

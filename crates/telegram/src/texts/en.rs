@@ -36,7 +36,6 @@ pub static EN: Texts = Texts {
     profile_limit: "Your plan allows no more languages ({limit}).",
     needs_profile: "First, pick the language you learn:",
     study_deep_link: "Let's review!",
-    group_deep_link: "Groups are coming to the app soon. Meanwhile you can study on your own: /card.",
     exercise_deep_link: "Let's practise!",
     show_answer: "Show answer",
     hint: "Hint",
@@ -163,6 +162,7 @@ pub static EN: Texts = Texts {
         ("settings", "Settings"),
         ("clear_history", "Clear history"),
         ("app", "Open the app"),
+        ("premium", "Premium and payment"),
         ("help", "Help"),
     ],
     level_names: [

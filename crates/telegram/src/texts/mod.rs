@@ -2,12 +2,17 @@
 //! written by us; every value filled in is escaped, so a learner's deck name or a word can
 //! never break the markup.
 
+mod billing;
 mod en;
+mod groups;
 mod ru;
 
 use domain::{CefrLevel, Goal, InterfaceLanguage};
 
 use crate::format::escape;
+
+pub use self::billing::{BillingTexts, billing_texts};
+pub use self::groups::{GroupTexts, group_texts};
 
 /// The languages offered as buttons during onboarding (the Mini App lists every language).
 pub const POPULAR_LANGUAGES: [&str; 12] = ["en", "de", "fr", "es", "it", "pt", "zh", "ja", "ko", "tr", "pl", "uk"];
@@ -30,7 +35,6 @@ pub struct Texts {
     pub profile_limit: &'static str,
     pub needs_profile: &'static str,
     pub study_deep_link: &'static str,
-    pub group_deep_link: &'static str,
     pub exercise_deep_link: &'static str,
     pub show_answer: &'static str,
     pub hint: &'static str,
@@ -146,7 +150,7 @@ pub struct Texts {
     pub topic_activated: &'static str,
     /// Grammar, vocabulary, situation.
     pub topic_kinds: [&'static str; 3],
-    pub commands: [(&'static str, &'static str); 12],
+    pub commands: [(&'static str, &'static str); 13],
     pub level_names: [&'static str; 6],
     pub goal_names: [&'static str; 8],
     /// The interval units: minutes, hours, days, months, years.

@@ -57,7 +57,6 @@ pub static RU: Texts = Texts {
     profile_limit: "На вашем тарифе больше языков не добавить ({limit}).",
     needs_profile: "Сначала выберем язык, который вы учите:",
     study_deep_link: "Начнём повторение!",
-    group_deep_link: "Группы скоро появятся в приложении. Пока можно учиться самостоятельно: /card.",
     exercise_deep_link: "Начнём упражнение!",
     show_answer: "Показать ответ",
     hint: "Подсказка",
@@ -184,6 +183,7 @@ pub static RU: Texts = Texts {
         ("settings", "Настройки"),
         ("clear_history", "Очистить историю"),
         ("app", "Открыть приложение"),
+        ("premium", "Премиум и оплата"),
         ("help", "Помощь"),
     ],
     level_names: [

@@ -130,7 +130,7 @@ impl Respond for State {
                    "text": body["text"]})
         };
         let result = match method.as_str() {
-            "sendMessage" => {
+            "sendMessage" | "sendInvoice" => {
                 let id = self.next_message_id.fetch_add(1, Ordering::SeqCst) + 1;
                 record(Some(i64::from(id)));
                 message(id)
@@ -150,9 +150,12 @@ impl Respond for State {
                 json!({"file_id": id, "file_unique_id": id, "file_path": format!("voice/{id}.oga")})
             }
             "getUpdates" => json!([]),
+            "createInvoiceLink" => {
+                json!(format!("https://t.me/$invoice-{}", body["payload"].as_str().unwrap_or_default()))
+            }
             _ => json!(true),
         };
-        if !matches!(method.as_str(), "sendMessage" | "editMessageText") {
+        if !matches!(method.as_str(), "sendMessage" | "sendInvoice" | "editMessageText") {
             record(None);
         }
         ResponseTemplate::new(200).set_body_json(json!({"ok": true, "result": result}))
