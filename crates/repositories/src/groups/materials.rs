@@ -150,3 +150,31 @@ pub async fn deck_language(conn: &impl ConnectionTrait, deck_id: Uuid) -> Result
     let row = conn.query_one_raw(p.statement(conn, &sql)).await?;
     Ok(row.map(|row| row.try_get::<String>("", "language")).transpose()?)
 }
+
+/// A deck someone else shared with a live group of the learner, for the bot's deck picker.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct DeckSharedWithMe {
+    pub deck_id: Uuid,
+    pub name: String,
+    /// One of the groups it is shared with (a deck may be shared with several).
+    pub group_name: String,
+}
+
+/// Decks shared with the learner's live groups (not their own), by name.
+pub async fn decks_shared_with(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+) -> Result<Vec<DeckSharedWithMe>, RepoError> {
+    let mut p = Params::default();
+    let user = p.bind(user_id.as_uuid());
+    let sql = format!(
+        "SELECT d.id AS deck_id, d.name AS name, MIN(g.name) AS group_name FROM group_materials gm \
+         JOIN group_members m ON m.group_id = gm.group_id AND m.user_id = {user} \
+         JOIN groups g ON g.id = gm.group_id AND g.archived_at IS NULL \
+         JOIN decks d ON d.id = gm.deck_id \
+         WHERE d.owner_id <> {user} \
+         GROUP BY d.id, d.name ORDER BY d.name, d.id"
+    );
+    let rows = conn.query_all_raw(p.statement(conn, &sql)).await?;
+    rows.iter().map(|row| Ok(DeckSharedWithMe::from_query_result(row, "")?)).collect()
+}

@@ -60,6 +60,12 @@ fn content_of(card: CardRow) -> CardContent {
 }
 
 impl GroupService {
+    /// Decks teachers shared with the learner's live groups: what the bot offers to study
+    /// beside the learner's own.
+    pub async fn decks_shared_with(&self, user_id: UserId) -> Result<Vec<materials::DeckSharedWithMe>, GroupError> {
+        Ok(materials::decks_shared_with(self.db.conn(), user_id).await?)
+    }
+
     /// Every member sees the materials, archived group or not, with their own deck counts.
     pub async fn materials(&self, user_id: UserId, id: Uuid) -> Result<Vec<Material>, GroupError> {
         self.member_of(user_id, id).await?;

@@ -39,26 +39,39 @@ pub async fn forget_deck(bot: &Bot, ctx: &Ctx) {
     }
 }
 
+/// A label cut to fit a button.
+fn cut(text: &str) -> String {
+    let short: String = text.chars().take(DECK_LABEL_CHARS).collect();
+    if text.chars().count() > DECK_LABEL_CHARS { format!("{short}…") } else { short }
+}
+
+/// The learner's own decks, then the decks teachers shared with their groups (👥).
 pub async fn decks(bot: &Bot, ctx: &Ctx, page: u16, message_id: Option<i32>) -> Result<(), HandlerError> {
-    let decks = bot.app.cards.list_decks(ctx.user_id(), None, false).await.map_err(retry)?;
-    if decks.is_empty() {
+    let own = bot.app.cards.list_decks(ctx.user_id(), None, false).await.map_err(retry)?;
+    let shared = bot.app.groups.decks_shared_with(ctx.user_id()).await.map_err(retry)?;
+    if own.is_empty() && shared.is_empty() {
         return send(bot, ctx, ctx.t.no_decks, None).await;
     }
     let chosen = chosen_deck(bot, ctx).await;
-    let pages = decks.len().div_ceil(PAGE);
-    let page = usize::from(page).min(pages.saturating_sub(1));
-    let mut rows: Vec<_> = decks
+    let mark = |id: DeckId| if chosen == Some(id) { "✓ " } else { "" };
+    let entries: Vec<(DeckId, String)> = own
         .iter()
-        .skip(page * PAGE)
-        .take(PAGE)
         .map(|deck| {
             let due = deck.counts.due + deck.counts.learning + deck.counts.new;
-            let mark = if chosen == Some(deck.id) { "✓ " } else { "" };
-            let name: String = deck.name.chars().take(DECK_LABEL_CHARS).collect();
-            let cut = if deck.name.chars().count() > DECK_LABEL_CHARS { "…" } else { "" };
-            let label = format!("{mark}{name}{cut} · {due}");
-            vec![button(label, &Callback::PickDeck { deck: deck.id.as_uuid() })]
+            (deck.id, format!("{}{} · {due}", mark(deck.id), cut(&deck.name)))
         })
+        .chain(shared.iter().map(|deck| {
+            let id = DeckId::from_uuid(deck.deck_id);
+            (id, format!("{}👥 {} · {}", mark(id), cut(&deck.name), cut(&deck.group_name)))
+        }))
+        .collect();
+    let pages = entries.len().div_ceil(PAGE);
+    let page = usize::from(page).min(pages.saturating_sub(1));
+    let mut rows: Vec<_> = entries
+        .into_iter()
+        .skip(page * PAGE)
+        .take(PAGE)
+        .map(|(id, label)| vec![button(label, &Callback::PickDeck { deck: id.as_uuid() })])
         .collect();
     let mut nav = Vec::new();
     if page > 0 {
@@ -82,17 +95,20 @@ pub async fn decks(bot: &Bot, ctx: &Ctx, page: u16, message_id: Option<i32>) -> 
 pub async fn pick(bot: &Bot, ctx: &Ctx, message_id: i32, deck: Option<Uuid>) -> Result<Toast, HandlerError> {
     let text = match deck {
         Some(id) => {
-            let deck = match bot.app.cards.get_deck(ctx.user_id(), DeckId::from_uuid(id)).await {
+            let name = match bot.app.cards.get_deck(ctx.user_id(), DeckId::from_uuid(id)).await {
                 // A deck list from before a language switch: not this language's deck.
                 Ok(deck) if Some(deck.profile_id) != ctx.me.active_profile_id => {
                     return Ok(Some(ctx.t.stale_button.to_owned()));
                 }
-                Ok(deck) => deck,
-                Err(services::cards::CardError::DeckNotFound) => return Ok(Some(ctx.t.stale_button.to_owned())),
+                Ok(deck) => deck.name,
+                Err(services::cards::CardError::DeckNotFound) => match shared_deck_name(bot, ctx, id).await? {
+                    Some(name) => name,
+                    None => return Ok(Some(ctx.t.stale_button.to_owned())),
+                },
                 Err(e) => return Err(retry(e)),
             };
             bot.app.cache.set_ex(&deck_key(ctx), &id.to_string(), DECK_CHOICE_TTL).await.map_err(retry)?;
-            fill(ctx.t.deck_chosen, &[("deck", &deck.name)])
+            fill(ctx.t.deck_chosen, &[("deck", &name)])
         }
         None => {
             forget_deck(bot, ctx).await;
@@ -102,6 +118,13 @@ pub async fn pick(bot: &Bot, ctx: &Ctx, message_id: i32, deck: Option<Uuid>) -> 
     let markup = keyboard(vec![vec![button(ctx.t.study_now, &Callback::NextCard)]]);
     replace(bot, ctx, message_id, &text, Some(markup)).await?;
     Ok(None)
+}
+
+/// The name of a deck shared with one of the learner's live groups; `None` when it is not
+/// (any more).
+async fn shared_deck_name(bot: &Bot, ctx: &Ctx, id: Uuid) -> Result<Option<String>, HandlerError> {
+    let shared = bot.app.groups.decks_shared_with(ctx.user_id()).await.map_err(retry)?;
+    Ok(shared.into_iter().find(|deck| deck.deck_id == id).map(|deck| deck.name))
 }
 
 /// "der Hund, die Katze\ndas Haus" → three words.

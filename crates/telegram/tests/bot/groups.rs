@@ -164,3 +164,51 @@ async fn teachers_get_one_weekly_digest_on_monday_from_their_reminder_hour() {
     clock.set(at("2026-12-07T16:05:00Z"));
     assert_eq!(h.app.groups.run_teacher_digests(100, &write).await.unwrap().sent, 1);
 }
+
+#[tokio::test]
+async fn a_student_studies_a_shared_deck_in_the_bot_on_their_own_schedule() {
+    let h = Harness::start().await;
+    h.onboard(TEACHER, "Немецкий", "A2", "Путешествия").await;
+    let teacher = h.user_id(TEACHER).await;
+    let deck = h.app.cards.create_deck(teacher, None, "Урок 1", None).await.unwrap();
+    let content = domain::CardContent { front: "der Hund".into(), back: "собака".into(), ..Default::default() };
+    h.app.cards.create_card(teacher, Some(deck.id), content, services::cards::CardSource::Manual).await.unwrap();
+    let new = NewGroup {
+        name: "Kurs".into(),
+        description: None,
+        language: LanguageCode::parse("de").unwrap(),
+        max_members: None,
+    };
+    let group = h.app.groups.create(teacher, new).await.unwrap();
+    let share = services::groups::ShareRequest::Deck(deck.id.as_uuid());
+    h.app.groups.share(teacher, group.summary.id, share).await.unwrap();
+    let invite = NewInvite { expires_in_hours: None, max_uses: None };
+    let code = h.app.groups.create_invite(teacher, group.summary.id, invite).await.unwrap().code;
+
+    h.onboard(ANNA, "Немецкий", "A2", "Путешествия").await;
+    h.say(ANNA, &format!("/start g_{code}")).await;
+    h.tap(ANNA, "Вступить").await;
+    // The shared deck is offered beside Anna's own, marked as the group's.
+    h.say(ANNA, "/decks").await;
+    let labels: Vec<String> = h.tg.last().buttons.iter().map(|(label, _)| label.clone()).collect();
+    assert!(labels.iter().any(|l| l == "👥 Урок 1 · Kurs"), "{labels:?}");
+    h.tap(ANNA, "👥 Урок 1").await;
+    assert!(h.tg.last().text.contains("Урок 1"), "{}", h.tg.last().text);
+
+    h.say(ANNA, "/card").await;
+    assert!(h.tg.last().text.starts_with("<b>der Hund</b>"), "{}", h.tg.last().text);
+    h.tap(ANNA, "Показать ответ").await;
+    h.tap(ANNA, "Хорошо").await;
+    // Anna's schedule moved; the teacher's card is still new to the teacher.
+    let anna = h.app.study.queue(h.user_id(ANNA).await, None, Some(deck.id), 10).await.unwrap();
+    assert_eq!((anna.counts.new, anna.counts.learning), (0, 1));
+    let own = h.app.study.queue(teacher, None, Some(deck.id), 10).await.unwrap();
+    assert_eq!((own.counts.new, own.counts.learning), (1, 0));
+
+    // Once the group is archived the deck is gone from the list and the study falls back to
+    // Anna's own decks.
+    h.app.groups.archive(teacher, group.summary.id).await.unwrap();
+    h.say(ANNA, "/decks").await;
+    let labels: Vec<String> = h.tg.last().buttons.iter().map(|(label, _)| label.clone()).collect();
+    assert!(!labels.iter().any(|l| l.contains("Урок 1")), "{labels:?}");
+}
