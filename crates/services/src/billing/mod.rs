@@ -236,14 +236,16 @@ impl BillingService {
         self.settings.trial_days.unwrap_or(0)
     }
 
+    /// Read from the database, not the sign-in cache: the Mini App polls it after paying, and
+    /// the payment may have been recorded by another process (the bot's) a moment ago.
     pub async fn catalogue(&self, user_id: UserId) -> Result<Catalogue, BillingError> {
-        let user = self.cache.get(user_id).await?.ok_or(BillingError::UserGone)?;
+        let user = users::find_by_id(self.db.conn(), user_id).await?.ok_or(BillingError::UserGone)?;
         let now = self.clock.now();
         Ok(Catalogue {
             offers: self.offers(),
-            plan: Plan::of(user.user.premium_until, now),
-            premium_until: user.user.premium_until,
-            trial_available: self.trial_available(user.user.trial_used),
+            plan: Plan::of(user.premium_until, now),
+            premium_until: user.premium_until,
+            trial_available: self.trial_available(user.trial_used),
             trial_days: self.trial_days(),
             limits: self.plans,
         })
