@@ -147,7 +147,7 @@ test('a free learner hears of the one-language limit before the wizard, with the
   const notice = page.getByTestId('profile-limit');
   await expect(notice).toContainText('На бесплатном тарифе — 1 язык');
   await expect(notice).not.toContainText('Код запроса');
-  await expect(notice.getByRole('link', { name: 'Тариф и лимиты' })).toHaveAttribute('href', '/profile#plan');
+  await expect(notice.getByRole('link', { name: 'Тариф и лимиты' })).toHaveAttribute('href', '/profile/plan');
   await screenshot(page, '07-limit-before-wizard');
   // Opening the wizard by its address says the same instead of four steps.
   await page.goto('/profile/new/language');

@@ -42,6 +42,7 @@ mkdir -p "$ARTIFACTS"
 DB_NAME="e2e_$(date +%s)_$RANDOM"
 SERVER_PID=""
 FAKE_LLM_PID=""
+FAKE_TELEGRAM_PID=""
 RUN_DIR="$(mktemp -d)"
 
 cleanup() {
@@ -54,6 +55,10 @@ cleanup() {
   if [ -n "$FAKE_LLM_PID" ] && kill -0 "$FAKE_LLM_PID" 2>/dev/null; then
     kill "$FAKE_LLM_PID" 2>/dev/null || true
     wait "$FAKE_LLM_PID" 2>/dev/null || true
+  fi
+  if [ -n "$FAKE_TELEGRAM_PID" ] && kill -0 "$FAKE_TELEGRAM_PID" 2>/dev/null; then
+    kill "$FAKE_TELEGRAM_PID" 2>/dev/null || true
+    wait "$FAKE_TELEGRAM_PID" 2>/dev/null || true
   fi
   "${PG_ADMIN[@]}" -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$RUN_DIR"
@@ -89,6 +94,28 @@ for _ in $(seq 1 50); do
 done
 curl -fsS "$FAKE_LLM_URL/health" >/dev/null
 
+# (e1b) The fake Telegram Bot API: Stars invoice links and refunds, and whatever the bot's update
+# processor (running inside api-server, since a webhook secret is set) sends. The specs post
+# updates (a successful payment) to api-server's webhook route with E2E_WEBHOOK_SECRET; the
+# admin specs sign in as E2E_ADMIN_TELEGRAM_ID, listed in ADMIN_TELEGRAM_IDS.
+FAKE_TELEGRAM_PORT="$(free_port)"
+FAKE_TELEGRAM_URL="http://127.0.0.1:$FAKE_TELEGRAM_PORT"
+E2E_WEBHOOK_SECRET="e2e-webhook-secret"
+E2E_ADMIN_TELEGRAM_ID=7700000001
+log "starting the fake Telegram Bot API on $FAKE_TELEGRAM_URL"
+FAKE_TELEGRAM_PORT="$FAKE_TELEGRAM_PORT" node "$WEB_DIR/e2e/fake-telegram.mjs" >"$ARTIFACTS/fake-telegram.log" 2>&1 &
+FAKE_TELEGRAM_PID=$!
+for _ in $(seq 1 50); do
+  if curl -fsS "$FAKE_TELEGRAM_URL/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$FAKE_TELEGRAM_PID" 2>/dev/null; then
+    echo "the fake Telegram Bot API exited during start-up; its log:" >&2
+    cat "$ARTIFACTS/fake-telegram.log" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+curl -fsS "$FAKE_TELEGRAM_URL/health" >/dev/null
+
 PORT="$(free_port)"
 BASE_URL="http://127.0.0.1:$PORT"
 
@@ -101,6 +128,8 @@ log "starting api-server on $BASE_URL"
     APP_ENV=local HOST=127.0.0.1 PORT="$PORT" DATABASE_URL="$DATABASE_URL" \
     RUN_MIGRATIONS=true WEB_DIST_DIR="$WEB_DIR/dist" LOG_FORMAT=json \
     LLM_PROVIDER=openai LLM_BASE_URL="$FAKE_LLM_URL/v1" OPENAI_API_KEY="$FAKE_LLM_KEY" LLM_MAX_ATTEMPTS=3 \
+    TELEGRAM_API_BASE_URL="$FAKE_TELEGRAM_URL" TELEGRAM_WEBHOOK_SECRET="$E2E_WEBHOOK_SECRET" \
+    ADMIN_TELEGRAM_IDS="$E2E_ADMIN_TELEGRAM_ID" \
     "$API_SERVER"
 ) >"$ARTIFACTS/api-server.log" 2>&1 &
 SERVER_PID=$!
@@ -119,6 +148,7 @@ curl -fsS "$BASE_URL/health" >/dev/null
 # (f) The specs.
 log "running end-to-end specs"
 E2E_BASE_URL="$BASE_URL" E2E_DATABASE_URL="$DATABASE_URL" CHROMIUM_PATH="$CHROMIUM" \
-  FAKE_LLM_URL="$FAKE_LLM_URL" \
+  FAKE_LLM_URL="$FAKE_LLM_URL" FAKE_TELEGRAM_URL="$FAKE_TELEGRAM_URL" E2E_WEBHOOK_SECRET="$E2E_WEBHOOK_SECRET" \
+  E2E_ADMIN_TELEGRAM_ID="$E2E_ADMIN_TELEGRAM_ID" \
   npx playwright test --config playwright.config.ts "$@"
-log "end-to-end specs passed; screenshots, api-server.log and fake-llm.log in $ARTIFACTS"
+log "end-to-end specs passed; screenshots, api-server.log, fake-llm.log and fake-telegram.log in $ARTIFACTS"

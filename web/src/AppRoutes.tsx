@@ -1,4 +1,5 @@
 import { Navigate, Route, Routes } from 'react-router-dom';
+import { AdminScreen } from './screens/AdminScreen';
 import { CardAddScreen } from './screens/CardAddScreen';
 import { CardEditScreen } from './screens/CardEditScreen';
 import { ChatScreen } from './screens/ChatScreen';
@@ -6,7 +7,12 @@ import { DeckScreen } from './screens/DeckScreen';
 import { DecksScreen } from './screens/DecksScreen';
 import { ExerciseSessionScreen } from './screens/ExerciseSessionScreen';
 import { ExercisesScreen } from './screens/ExercisesScreen';
+import { GroupCreateScreen } from './screens/GroupCreateScreen';
+import { GroupJoinScreen } from './screens/GroupJoinScreen';
+import { GroupScreen } from './screens/GroupScreen';
+import { GroupsScreen } from './screens/GroupsScreen';
 import { Home } from './screens/Home';
+import { PlanScreen } from './screens/PlanScreen';
 import { ProfileEditScreen } from './screens/ProfileEditScreen';
 import { ProfileScreen } from './screens/ProfileScreen';
 import { ProfileWizard } from './screens/ProfileWizard';
@@ -23,6 +29,7 @@ export function AppRoutes() {
       <Route path="/profile/new" element={<Navigate to="/profile/new/language" replace />} />
       <Route path="/profile/new/:step" element={<ProfileWizard mode="add" />} />
       <Route path="/profile/edit/:id" element={<ProfileEditScreen />} />
+      <Route path="/profile/plan" element={<PlanScreen />} />
       <Route path="/cards" element={<DecksScreen />} />
       <Route path="/cards/card/:cardId" element={<CardEditScreen />} />
       <Route path="/cards/:deckId" element={<DeckScreen />} />
@@ -32,6 +39,11 @@ export function AppRoutes() {
       <Route path="/exercises" element={<ExercisesScreen />} />
       <Route path="/exercises/session" element={<ExerciseSessionScreen />} />
       <Route path="/stats" element={<StatsScreen />} />
+      <Route path="/groups" element={<GroupsScreen />} />
+      <Route path="/groups/new" element={<GroupCreateScreen />} />
+      <Route path="/groups/join" element={<GroupJoinScreen />} />
+      <Route path="/groups/:id" element={<GroupScreen />} />
+      <Route path="/admin" element={<AdminScreen />} />
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>
   );

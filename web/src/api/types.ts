@@ -193,3 +193,54 @@ export type AppNotification = Schemas['NotificationResponse'];
 export type NotificationPage = ResponseBody<'/api/notifications', 'get'>;
 export type NotificationFilter = Query<'/api/notifications'>;
 export type ReadAllResult = ResponseBody<'/api/notifications/read-all', 'post'>;
+
+// Teacher groups (docs/groups-and-billing.md). `role`, `kind` and `period` are plain strings in
+// the contract; the app checks them (src/groups/groups.ts).
+export type GroupSummary = Schemas['GroupSummaryResponse'];
+export type GroupList = ResponseBody<'/api/groups', 'get'>;
+/** Teachers see every member; students see the teachers (and the count). */
+export type GroupDetail = ResponseBody<'/api/groups/{id}', 'get'>;
+export type GroupMember = Schemas['MemberResponse'];
+export type NewGroup = RequestBody<'/api/groups', 'post'>;
+export type GroupPatch = RequestBody<'/api/groups/{id}', 'patch'>;
+export type Invite = ResponseBody<'/api/groups/{id}/invites', 'post'>;
+export type InviteList = ResponseBody<'/api/groups/{id}/invites', 'get'>;
+export type NewInvite = RequestBody<'/api/groups/{id}/invites', 'post'>;
+/** `GET /api/groups/invites/{code}`: the group, its teacher and what the teacher will see. */
+export type InvitePreview = ResponseBody<'/api/groups/invites/{code}', 'get'>;
+export type JoinRequest = RequestBody<'/api/groups/join', 'post'>;
+/** A deck or a topic shared with a group; deck counts are the caller's. */
+export type Material = ResponseBody<'/api/groups/{id}/materials', 'post'>;
+export type MaterialList = ResponseBody<'/api/groups/{id}/materials', 'get'>;
+export type ShareRequest = RequestBody<'/api/groups/{id}/materials', 'post'>;
+export type GroupProgress = ResponseBody<'/api/groups/{id}/progress', 'get'>;
+export type StudentProgress = Schemas['StudentProgressResponse'];
+
+// Plans, Telegram Stars and admin (docs/groups-and-billing.md). `plan`, `kind`, `provider` and
+// `action` are plain strings in the contract; the app checks them (src/billing/, src/admin/).
+/** `GET /api/billing/plans`: the Stars offers, my plan and trial, and what each plan allows. */
+export type BillingPlans = ResponseBody<'/api/billing/plans', 'get'>;
+export type PlanId = Schemas['PlanIdValue'];
+export type PlanOffer = Schemas['OfferResponse'];
+/** What one plan allows; `null` is unlimited. */
+export type PlanLimits = Schemas['PlanLimitsResponse'];
+/** A createInvoiceLink link for Telegram.WebApp.openInvoice. */
+export type Invoice = ResponseBody<'/api/billing/invoice', 'post'>;
+export type TrialResult = ResponseBody<'/api/billing/trial', 'post'>;
+export type PaymentList = ResponseBody<'/api/billing/payments', 'get'>;
+export type Payment = Schemas['PaymentResponse'];
+/** Admin routes: 403 FORBIDDEN unless the caller's Telegram id is in ADMIN_TELEGRAM_IDS. */
+export type AdminUserList = ResponseBody<'/api/admin/users', 'get'>;
+export type AdminUser = Schemas['AdminUserResponse'];
+export type AdminUserFilter = Query<'/api/admin/users'>;
+export type AdminSort = NonNullable<AdminUserFilter['sort']>;
+export type AdminPlanFilter = NonNullable<AdminUserFilter['plan']>;
+export type AdminMetrics = ResponseBody<'/api/admin/metrics', 'get'>;
+export type MetricsPeriod = NonNullable<Query<'/api/admin/metrics'>['period']>;
+export type GrantRequest = RequestBody<'/api/admin/users/{id}/premium', 'post'>;
+export type GrantResult = ResponseBody<'/api/admin/users/{id}/premium', 'post'>;
+export type RefundRequest = RequestBody<'/api/admin/payments/{id}/refund', 'post'>;
+export type RefundResult = ResponseBody<'/api/admin/payments/{id}/refund', 'post'>;
+export type AdminActionList = ResponseBody<'/api/admin/actions', 'get'>;
+export type AdminPaymentList = ResponseBody<'/api/admin/users/{id}/payments', 'get'>;
+export type AdminAction = Schemas['AdminActionResponse'];

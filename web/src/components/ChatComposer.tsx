@@ -1,6 +1,7 @@
 import type { KeyboardEvent, ReactNode, RefObject } from 'react';
 import { Link } from 'react-router-dom';
 import type { Quota } from '../api/types';
+import { UpgradeLink } from '../billing/UpgradeLink';
 import { MESSAGE_MAX } from '../chat/tutorChat';
 import { formatResetTime, quotaLeft } from '../domain/quota';
 import { useI18n } from '../i18n/i18n';
@@ -93,6 +94,7 @@ export function QuotaExceeded({ quota }: { quota: Quota }) {
           time: formatResetTime(quota.reset_at, lang),
         })}
       </p>
+      <UpgradeLink wide={false} />
       <Link to="/" className="button">
         {t('common.home')}
       </Link>

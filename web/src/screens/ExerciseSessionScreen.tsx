@@ -3,6 +3,7 @@ import { Link, useBlocker, useNavigate, useSearchParams } from 'react-router-dom
 import type { ExerciseKind, Topic } from '../api/types';
 import { isApiError } from '../api/errors';
 import type { Quota } from '../api/types';
+import { UpgradeLink } from '../billing/UpgradeLink';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ExerciseCard, type Submission } from '../components/ExerciseCard';
 import { ExerciseResult } from '../components/ExerciseResult';
@@ -44,6 +45,7 @@ import {
   useSubmitExercise,
   useTopics,
 } from '../hooks/exerciseQueries';
+import { useSharedTopic } from '../groups/queries';
 import { llmAvailable, useMe } from '../hooks/queries';
 import { useI18n } from '../i18n/i18n';
 import { PrimaryAction } from '../telegram/PrimaryAction';
@@ -299,6 +301,7 @@ function QuotaBlocked({ quota }: { quota: Quota }) {
       title={t('session.quota.title')}
       text={t('session.quota.text', { used: quota.used, max: quotaMax(quota) ?? '?', time: formatResetTime(quota.reset_at, lang) })}
     >
+      <UpgradeLink />
       <TopicsLink />
     </Blocked>
   );
@@ -331,10 +334,13 @@ function Setup({ topicId, initialCount, initialKind, generate, onStart }: SetupP
   const { t } = useI18n();
   const me = useMe();
   const topics = useTopics();
+  // A topic a teacher shared with one of my groups (`&group=<id>`) is not among my own.
+  const [params] = useSearchParams();
+  const shared = useSharedTopic(params.get('group'), topicId);
   const [count, setCount] = useState(initialCount);
   const [kind, setKind] = useState<ExerciseKind | ''>(initialKind ?? '');
 
-  if (me.isPending || topics.isPending) return <Skeleton lines={6} />;
+  if (me.isPending || topics.isPending || shared.isPending) return <Skeleton lines={6} />;
   if (me.isError || topics.isError) {
     return (
       <ErrorState
@@ -348,7 +354,9 @@ function Setup({ topicId, initialCount, initialKind, generate, onStart }: SetupP
   }
 
   const error = generate.error;
-  const topic: Topic | undefined = topicId ? topics.data.find((tp) => tp.id === topicId) : activeTopic(topics.data);
+  const topic: Pick<Topic, 'id' | 'name' | 'description' | 'kind'> | undefined = topicId
+    ? (topics.data.find((tp) => tp.id === topicId) ?? shared.topic)
+    : activeTopic(topics.data);
   if (!topic || isCode(error, 'TOPIC_NOT_FOUND')) {
     const gone = topicId !== undefined;
     return (

@@ -37,7 +37,7 @@ describe('Home', () => {
       'GET /api/me': () => ({
         body: me({
           active_profile_id: activeId,
-          plan: { name: 'premium', premium_until: '2030-01-01T00:00:00Z' },
+          plan: { name: 'premium', premium_until: '2030-01-01T00:00:00Z', trial_available: false, trial_days: 7 },
           limits: limits({ profiles: { used: 2, max: 10 } }),
         }),
       }),

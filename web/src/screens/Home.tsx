@@ -72,6 +72,9 @@ export function Home() {
       {/* Without an LLM there is nothing to count. */}
       {llm && <LlmQuotas me={me.data} />}
       <ProfileSwitcher profiles={profiles.data} activeId={active?.id} />
+      <Link to="/groups" className="button button-wide" data-testid="groups-action">
+        {t('home.groups')}
+      </Link>
       <Link to="/profile" className="button button-wide">
         {t('home.editProfile')}
       </Link>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
+import { isAdmin } from '../admin/isAdmin';
 import { PlanBadge } from '../components/PlanBadge';
 import { EmptyState, ErrorState, Skeleton } from '../components/States';
 import { languageName } from '../domain/languages';
@@ -77,7 +78,21 @@ export function ProfileScreen() {
         {me.isPending && <Skeleton lines={1} />}
         {me.isError && <ErrorState error={me.error} onRetry={() => me.refetch()} />}
         {me.isSuccess && <PlanBadge me={me.data} />}
+        {me.isSuccess && (
+          <Link to="/profile/plan" className="button button-wide" data-testid="plan-open">
+            {t(me.data.plan.name === 'premium' ? 'plan.open' : 'plan.upgrade')}
+          </Link>
+        )}
       </section>
+
+      {isAdmin(me.data) && (
+        <section className="card" aria-label={t('admin.title')}>
+          <p className="section-title">{t('admin.title')}</p>
+          <Link to="/admin" className="button button-wide" data-testid="admin-open">
+            {t('admin.open')}
+          </Link>
+        </section>
+      )}
 
       <section className="card" aria-label={t('settings.title')}>
         <p className="section-title">{t('settings.title')}</p>

@@ -131,6 +131,6 @@ describe('ProfileEditScreen', () => {
     await user.click(await screen.findByRole('button', { name: 'Добавить язык' }));
     const notice = screen.getByTestId('profile-limit');
     expect(notice).toHaveTextContent('На бесплатном тарифе — 1 язык');
-    expect(within(notice).getByRole('link', { name: 'Тариф и лимиты' })).toHaveAttribute('href', '/profile#plan');
+    expect(within(notice).getByRole('link', { name: 'Тариф и лимиты' })).toHaveAttribute('href', '/profile/plan');
   });
 });

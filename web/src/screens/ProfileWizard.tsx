@@ -112,6 +112,11 @@ export function ProfileWizard({ mode }: { mode: Mode }) {
         error={create.error}
         extra={limitUpgradeHint(create.error) ? t('error.LIMIT_REACHED.upgrade') : undefined}
       />
+      {limitUpgradeHint(create.error) && (
+        <Link to="/profile/plan" className="button button-wide" data-testid="limit-upgrade">
+          {t('plan.upgrade')}
+        </Link>
+      )}
       <PrimaryAction
         text={isLast ? t(mode === 'onboarding' ? 'wizard.finish' : 'wizard.addFinish') : t('common.next')}
         onClick={next}
@@ -198,7 +203,7 @@ export function ProfileLimitNotice({ max }: { max: number }) {
     <section className="card notice" role="note" data-testid="profile-limit">
       <p className="section-title">{t('profile.limit.title', { max })}</p>
       <p className="hint">{t('profile.limit.text')}</p>
-      <Link to="/profile#plan" className="button button-primary button-wide" data-testid="profile-limit-plan">
+      <Link to="/profile/plan" className="button button-primary button-wide" data-testid="profile-limit-plan">
         {t('profile.limit.plan')}
       </Link>
     </section>

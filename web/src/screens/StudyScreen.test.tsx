@@ -2,7 +2,8 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Card, ReviewRequest } from '../api/types';
-import { card, errorBody, reviewResult, stubFetch, studyQueue, type RecordedRequest } from '../test/apiStub';
+import { deckMaterial } from '../groups/testData';
+import { card, errorBody, page, reviewResult, stubFetch, studyQueue, type RecordedRequest } from '../test/apiStub';
 import { renderScreen } from '../test/renderApp';
 import { StudyScreen } from './StudyScreen';
 
@@ -157,6 +158,22 @@ describe('StudyScreen', () => {
     renderStudy({ 'GET /api/study/queue': queues([]) });
     expect(await screen.findByText('На сегодня карточек нет.')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Добавить карточки' })).toHaveAttribute('href', '/cards');
+  });
+
+  it('studies a deck shared with a group: its name from the materials, and back to the group when done', async () => {
+    const server = renderStudy(
+      {
+        'GET /api/study/queue': queues([]),
+        'GET /api/groups/g-1/materials': () => ({ body: page([deckMaterial()]) }),
+      },
+      '/study?deck=d-shared&group=g-1',
+    );
+    expect(await screen.findByText('Колода: Глаголы')).toBeInTheDocument();
+    expect(await screen.findByText('На сегодня карточек нет.')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Открыть группу' })).toHaveAttribute('href', '/groups/g-1');
+    expect(screen.queryByRole('link', { name: 'Добавить карточки' })).toBeNull();
+    expect(server.requests.some((r) => r.path === '/api/decks/d-shared')).toBe(false);
+    expect(server.requests.find((r) => r.path === '/api/study/queue')?.query.deck_id).toBe('d-shared');
   });
 
   it('shows a load error with retry', async () => {

@@ -7,6 +7,7 @@ import { FlashCard } from '../components/FlashCard';
 import { RatingButtons } from '../components/RatingButtons';
 import { EmptyState, ErrorState, InlineError, Skeleton } from '../components/States';
 import { StudySummary } from '../components/StudySummary';
+import { useSharedDeck } from '../groups/queries';
 import { useDeck } from '../hooks/deckQueries';
 import { useI18n } from '../i18n/i18n';
 import { NewCardsWaiting } from '../components/NewCardsWaiting';
@@ -14,15 +15,19 @@ import { currentItem, inProgress, leftToday, nextWaitingDue, remaining, summaryO
 import { useStudySession, type StudySession } from '../study/useStudySession';
 import { useClosingConfirmation } from '../telegram/closingConfirmation';
 
-/** `/study` (every deck of the active profile) or `/study?deck=<id>`. */
+/**
+ * `/study` (every deck of the active profile), `/study?deck=<id>`, or a deck a teacher shared
+ * with one of my groups: `/study?deck=<id>&group=<group id>`.
+ */
 export function StudyScreen() {
   const [params] = useSearchParams();
   const deckId = params.get('deck') ?? undefined;
+  const groupId = (deckId && params.get('group')) || undefined;
   // A new deck starts a new session.
-  return <StudySessionView key={deckId ?? 'all'} deckId={deckId} />;
+  return <StudySessionView key={deckId ?? 'all'} deckId={deckId} groupId={groupId} />;
 }
 
-function StudySessionView({ deckId }: { deckId: string | undefined }) {
+function StudySessionView({ deckId, groupId }: { deckId: string | undefined; groupId: string | undefined }) {
   const { t } = useI18n();
   const session = useStudySession(deckId, 3);
   const { state } = session;
@@ -36,7 +41,7 @@ function StudySessionView({ deckId }: { deckId: string | undefined }) {
       <header className="study-header">
         <div>
           <h1>{t('study.title')}</h1>
-          {deckId && <DeckName id={deckId} />}
+          {deckId && (groupId ? <SharedDeckName groupId={groupId} id={deckId} /> : <DeckName id={deckId} />)}
         </div>
         {state.phase !== 'done' && state.phase !== 'error' && state.startedAt !== null && (
           <span
@@ -49,7 +54,7 @@ function StudySessionView({ deckId }: { deckId: string | undefined }) {
           </span>
         )}
       </header>
-      <StudyBody session={session} deckId={deckId} />
+      <StudyBody session={session} deckId={deckId} groupId={groupId} />
       {blocker.state === 'blocked' && (
         <ConfirmDialog
           text={t('study.exitConfirm')}
@@ -69,7 +74,22 @@ function DeckName({ id }: { id: string }) {
   return deck.data ? <p className="hint">{t('card.deck', { deck: deck.data.name })}</p> : null;
 }
 
-function StudyBody({ session, deckId }: { session: StudySession; deckId: string | undefined }) {
+/** A shared deck is not mine: its name comes from the group's materials. */
+function SharedDeckName({ groupId, id }: { groupId: string; id: string }) {
+  const { t } = useI18n();
+  const deck = useSharedDeck(groupId, id);
+  return deck ? <p className="hint">{t('card.deck', { deck: deck.name })}</p> : null;
+}
+
+function StudyBody({
+  session,
+  deckId,
+  groupId,
+}: {
+  session: StudySession;
+  deckId: string | undefined;
+  groupId: string | undefined;
+}) {
   const { t, lang } = useI18n();
   const { state } = session;
   const item = currentItem(state);
@@ -85,9 +105,16 @@ function StudyBody({ session, deckId }: { session: StudySession; deckId: string 
           <EmptyState
             text={t('study.empty')}
             action={
-              <Link to={deckId ? `/cards/${deckId}/add` : '/cards'} className="button button-primary">
-                {t('study.addCards')}
-              </Link>
+              groupId ? (
+                // A student cannot add cards to a teacher's deck: back to the group instead.
+                <Link to={`/groups/${groupId}`} className="button button-primary">
+                  {t('groups.open')}
+                </Link>
+              ) : (
+                <Link to={deckId ? `/cards/${deckId}/add` : '/cards'} className="button button-primary">
+                  {t('study.addCards')}
+                </Link>
+              )
             }
           />
           {/* New cards over today's limit: say so, and offer to study them today. */}

@@ -23,6 +23,7 @@ export function parentPath(pathname: string): string | null {
   if (parts[0] === 'profile' && parts.length > 1) return '/profile';
   if (parts[0] === 'cards' && parts.length > 1) return `/${parts.slice(0, -1).join('/')}`;
   if (parts[0] === 'exercises' && parts.length > 1) return '/exercises';
+  if (parts[0] === 'groups' && parts.length > 1) return '/groups';
   return '/';
 }
 

@@ -6,8 +6,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Where a `startapp` deep link leads: `study` the study session, `exercise` an exercise
- * session, `card_<id>` that card; anything else (an old or foreign link, `g_<code>` until
- * groups exist) the normal start.
+ * session, `card_<id>` that card, `g_<code>` the invite to that group; anything else (an old
+ * or foreign link) the normal start.
  */
 export function startRoute(param: string | undefined): string | null {
   if (!param) return null;
@@ -15,6 +15,8 @@ export function startRoute(param: string | undefined): string | null {
   if (param === 'exercise') return '/exercises/session';
   const card = /^card_(.+)$/.exec(param)?.[1];
   if (card && UUID.test(card)) return `/cards/card/${card}`;
+  const invite = /^g_([A-Za-z0-9_-]{1,62})$/.exec(param)?.[1];
+  if (invite) return `/groups/join?code=${encodeURIComponent(invite)}`;
   return null;
 }
 

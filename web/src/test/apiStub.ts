@@ -197,6 +197,7 @@ export function limits(overrides: Partial<Me['limits']> = {}): Me['limits'] {
   return {
     profiles: { used: 1, max: 1 },
     cards: { used: 12, max: 500 },
+    groups: { used: 0, max: 1 },
     messages: quota(),
     card_generation: quota({ max: 20 }),
     voice: quota({ max: 10 }),
@@ -208,10 +209,11 @@ export function limits(overrides: Partial<Me['limits']> = {}): Me['limits'] {
 export function me(overrides: Partial<Me> = {}): Me {
   return {
     user,
-    plan: { name: 'free', premium_until: null },
+    plan: { name: 'free', premium_until: null, trial_available: true, trial_days: 7 },
     limits: limits(),
     features: { llm: true, speech: true },
     active_profile_id: 'p-en',
+    is_admin: false,
     ...overrides,
   };
 }
