@@ -55,10 +55,11 @@ DB_NAME="st_$RUN_ID"
 RUN_DIR="$(mktemp -d)"
 SERVER_PID=""
 FAKE_LLM_PID=""
+FAKE_TELEGRAM_PID=""
 
 cleanup() {
   local status=$?
-  for pid in "$SERVER_PID" "$FAKE_LLM_PID"; do
+  for pid in "$SERVER_PID" "$FAKE_LLM_PID" "$FAKE_TELEGRAM_PID"; do
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
       kill "$pid" 2>/dev/null || true
       wait "$pid" 2>/dev/null || true
@@ -108,6 +109,14 @@ FAKE_LLM_PORT="$FAKE_LLM_PORT" FAKE_LLM_KEY="$FAKE_LLM_KEY" FAKE_LLM_DELAY_MS=0 
 FAKE_LLM_PID=$!
 wait_for "$FAKE_LLM_URL/health" "$FAKE_LLM_PID" "$OUT/fake-llm.log" 50
 
+# --- The fake Bot API: Stars invoice links and refunds (the e2e tests' fake) must answer too.
+FAKE_TELEGRAM_PORT="$(free_port)"
+FAKE_TELEGRAM_URL="http://127.0.0.1:$FAKE_TELEGRAM_PORT"
+log "starting the fake Bot API on $FAKE_TELEGRAM_URL"
+FAKE_TELEGRAM_PORT="$FAKE_TELEGRAM_PORT" node "$REPO_DIR/web/e2e/fake-telegram.mjs" >"$OUT/fake-telegram.log" 2>&1 &
+FAKE_TELEGRAM_PID=$!
+wait_for "$FAKE_TELEGRAM_URL/health" "$FAKE_TELEGRAM_PID" "$OUT/fake-telegram.log" 50
+
 # --- api-server from an empty dir (no .env), rate limits off so fuzzing is not throttled into 429s,
 # its own Redis key prefix so parallel runs do not share state, a token that outlives a slow run.
 PORT="$(free_port)"
@@ -121,6 +130,7 @@ log "starting $API_SERVER on $BASE_URL"
     RATE_LIMIT_IP_PER_MINUTE=0 RATE_LIMIT_USER_PER_MINUTE=0 LOG_FORMAT=json \
     ACCESS_TOKEN_EXPIRE_MINUTES=240 \
     LLM_PROVIDER=openai LLM_BASE_URL="$FAKE_LLM_URL/v1" OPENAI_API_KEY="$FAKE_LLM_KEY" \
+    TELEGRAM_API_BASE_URL="$FAKE_TELEGRAM_URL" ADMIN_TELEGRAM_IDS=424242 \
     "$API_SERVER"
 ) >"$OUT/api-server.log" 2>&1 &
 SERVER_PID=$!

@@ -524,7 +524,7 @@ export interface paths {
                         "application/json": components["schemas"]["GrantResponse"];
                     };
                 };
-                /** @description INVALID_FIELD_VALUE: the body is not well-formed */
+                /** @description INVALID_FIELD_VALUE: not exactly one of `days` (not 0) and `until` (details.reason days_nonzero, days_or_until) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4346,7 +4346,7 @@ export interface paths {
                         "application/json": components["schemas"]["MaterialResponse"];
                     };
                 };
-                /** @description INVALID_FIELD_VALUE: the body is not well-formed */
+                /** @description INVALID_FIELD_VALUE: not exactly one of `deck_id` and `topic_id` (details.reason deck_or_topic) */
                 400: {
                     headers: {
                         [name: string]: unknown;

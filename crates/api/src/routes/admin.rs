@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use services::admin::{Grant, Period, UserSort};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use validator::{Validate, ValidationError};
+use validator::Validate;
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -181,7 +181,6 @@ pub async fn metrics(
 /// `days` (added, negative to take off) or `until` (the new end), and why.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
-#[validate(schema(function = "days_or_until"))]
 pub struct GrantRequest {
     #[validate(range(min = -3650, max = 3650))]
     #[schema(minimum = -3650, maximum = 3650)]
@@ -192,12 +191,16 @@ pub struct GrantRequest {
     pub reason: String,
 }
 
-fn days_or_until(body: &GrantRequest) -> Result<(), ValidationError> {
-    match (body.days, body.until) {
-        (Some(0), None) => Err(ValidationError::new("days_nonzero").with_message("days must not be 0".into())),
-        (Some(_), None) | (None, Some(_)) => Ok(()),
-        _ => Err(ValidationError::new("days_or_until").with_message("give exactly one of days and until".into())),
-    }
+/// Exactly one of `days` (not 0) and `until`: a rule the schema does not state, so a body that
+/// breaks it is 400 `INVALID_FIELD_VALUE` (as `api.md` has it), not 422.
+fn grant_of(body: &GrantRequest) -> Result<Grant, ApiError> {
+    let reason = match (body.days, body.until) {
+        (Some(0), None) => "days_nonzero",
+        (Some(days), None) => return Ok(Grant::Days(days)),
+        (None, Some(until)) => return Ok(Grant::Until(until)),
+        _ => "days_or_until",
+    };
+    Err(ApiError::new(crate::error::ErrorCode::InvalidFieldValue).with_details(serde_json::json!({ "reason": reason })))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -210,6 +213,7 @@ pub struct GrantResponse {
     request_body = GrantRequest,
     responses((status = 200, body = GrantResponse),
               (status = 403, description = "FORBIDDEN: not an admin", body = crate::error::ErrorBody),
+              (status = 400, description = "INVALID_FIELD_VALUE: not exactly one of `days` (not 0) and `until` (details.reason days_nonzero, days_or_until)", body = crate::error::ErrorBody),
               (status = 404, description = "USER_NOT_FOUND", body = crate::error::ErrorBody)))]
 pub async fn grant(
     user: AuthUser,
@@ -219,11 +223,7 @@ pub async fn grant(
 ) -> Result<HttpResponse, ApiError> {
     let admin = state.admin.admin(user.id()).await?;
     let body = body.0;
-    let grant = match (body.days, body.until) {
-        (Some(days), _) => Grant::Days(days),
-        (None, Some(until)) => Grant::Until(until),
-        (None, None) => return Err(ApiError::new(crate::error::ErrorCode::ValidationError)),
-    };
+    let grant = grant_of(&body)?;
     let target = UserId::from_uuid(*id);
     let premium_until = state.admin.grant(admin, target, grant, body.reason.trim()).await?;
     Ok(HttpResponse::Ok().json(GrantResponse { user_id: *id, premium_until }))

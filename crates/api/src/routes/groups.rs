@@ -183,6 +183,7 @@ pub async fn list_materials(
 
 #[utoipa::path(post, path = "/api/groups/{id}/materials", tag = "groups", security(("bearer" = [])), request_body = ShareMaterialRequest,
     responses((status = 201, body = MaterialResponse),
+              (status = 400, description = "INVALID_FIELD_VALUE: not exactly one of `deck_id` and `topic_id` (details.reason deck_or_topic)", body = crate::error::ErrorBody),
               (status = 403, description = "FORBIDDEN: not a teacher of the group", body = crate::error::ErrorBody),
               (status = 404, description = "DECK_NOT_FOUND / TOPIC_NOT_FOUND: not one of mine", body = crate::error::ErrorBody),
               (status = 409, description = "CONFLICT: already shared", body = crate::error::ErrorBody)))]
@@ -195,9 +196,10 @@ pub async fn share(
     let what = match (body.0.deck_id, body.0.topic_id) {
         (Some(deck), None) => ShareRequest::Deck(deck),
         (None, Some(topic)) => ShareRequest::Topic(topic),
+        // A rule the schema does not state: 400, not 422 (api.md).
         _ => {
-            return Err(ApiError::new(ErrorCode::ValidationError)
-                .with_details(json!({ "body": ["exactly one of deck_id and topic_id"] })));
+            return Err(ApiError::new(ErrorCode::InvalidFieldValue)
+                .with_details(json!({ "reason": "deck_or_topic", "body": ["exactly one of deck_id and topic_id"] })));
         }
     };
     Ok(HttpResponse::Created().json(MaterialResponse::from(state.groups.share(user.id(), *id, what).await?)))

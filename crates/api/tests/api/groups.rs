@@ -231,7 +231,9 @@ async fn teachers_share_decks_and_topics_and_students_copy_a_deck() {
             .await;
     assert_eq!(topic_material["topic"]["name"], "Perfekt");
     let both = Some(json!({"deck_id": deck, "topic_id": topic["id"]}));
-    assert_contract(call(&app, &teacher, Method::POST, &materials, both).await, 422, "VALIDATION_ERROR").await;
+    assert_contract(call(&app, &teacher, Method::POST, &materials, both).await, 400, "INVALID_FIELD_VALUE").await;
+    let neither = call(&app, &teacher, Method::POST, &materials, Some(json!({}))).await;
+    assert_contract(neither, 400, "INVALID_FIELD_VALUE").await;
     let students_deck =
         json_of(call(&app, &student, Method::POST, "/api/decks", Some(json!({"name": "Мои"}))).await, 201).await;
     let not_mine = Some(json!({"deck_id": students_deck["id"]}));
