@@ -5,7 +5,9 @@ import { useDebounced } from '../hooks/useDebounced';
 import { useI18n } from '../i18n/i18n';
 import { formatDate } from '../billing/format';
 import { PaymentRow } from '../billing/PlanParts';
+import type { AdminPayment } from '../api/types';
 import type { AdminPlanFilter, AdminSort, AdminUser } from '../billing/types';
+import { withStars } from '../billing/Stars';
 import { USERS_PAGE, useAdminUsers, useGrantPremium, useRefund, useUserPayments } from './queries';
 
 const SORTS: AdminSort[] = ['created_at', 'last_seen_at', 'premium_until'];
@@ -336,12 +338,14 @@ function GrantForm({ user }: { user: AdminUser }) {
   );
 }
 
-/** The user's payments, each refundable Stars charge with its refund. */
+/** The user's payments (newest first), each refundable Stars charge with its refund. */
 function UserPayments({ user }: { user: AdminUser }) {
   const { t, lang } = useI18n();
   const payments = useUserPayments(user.id);
+  const name = userName(user) || String(user.telegram_id);
   // Kept here: the refunded row stops being refundable (and loses its form) once reloaded.
   const [refunded, setRefunded] = useState<{ until: string | null } | null>(null);
+  const gone = isApiError(payments.error) && payments.error.code === 'USER_NOT_FOUND';
   return (
     <section className="form" aria-label={t('admin.payments.title')} data-testid="admin-user-payments">
       <h3>{t('admin.payments.title')}</h3>
@@ -353,14 +357,23 @@ function UserPayments({ user }: { user: AdminUser }) {
         </p>
       )}
       {payments.isPending && <Skeleton lines={2} />}
-      {payments.isError && <ErrorState error={payments.error} onRetry={() => payments.refetch()} />}
-      {payments.isSuccess && payments.data.length === 0 && <p className="hint">{t('admin.payments.empty')}</p>}
+      {gone && (
+        <p className="hint hint-warning" role="alert">
+          {t('admin.payments.userGone')}
+        </p>
+      )}
+      {payments.isError && !gone && <ErrorState error={payments.error} onRetry={() => payments.refetch()} />}
+      {payments.isSuccess && payments.data.length === 0 && (
+        <p className="hint" data-testid="admin-payments-empty">
+          {t('admin.payments.empty')}
+        </p>
+      )}
       {payments.isSuccess && payments.data.length > 0 && (
-        <ul className="payment-list">
+        <ul className="payment-list" data-testid="admin-payments">
           {payments.data.map((payment) => (
             <PaymentRow key={payment.id} payment={payment}>
               {payment.refundable && (
-                <RefundForm paymentId={payment.id} onRefunded={(until) => setRefunded({ until })} />
+                <RefundForm payment={payment} name={name} onRefunded={(until) => setRefunded({ until })} />
               )}
             </PaymentRow>
           ))}
@@ -370,19 +383,40 @@ function UserPayments({ user }: { user: AdminUser }) {
   );
 }
 
-/** "Refund": a reason, a confirmation, then `refundStarPayment` through the server. */
-function RefundForm({ paymentId, onRefunded }: { paymentId: string; onRefunded: (until: string | null) => void }) {
+/** What a failed refund says: 409 refunded already, 503 Telegram did not do it, else the usual. */
+function RefundError({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  if (!isApiError(error)) return <InlineError error={error} />;
+  const key =
+    error.status === 409 ? 'admin.refund.already' : error.status === 503 ? 'admin.refund.telegramFailed' : null;
+  if (!key) return <InlineError error={error} />;
+  return (
+    <p className="hint hint-warning" role="alert" data-testid="refund-error">
+      {t(key)}
+    </p>
+  );
+}
+
+/** "Refund Stars": a reason, a confirmation, then `refundStarPayment` through the server. */
+function RefundForm({
+  payment,
+  name,
+  onRefunded,
+}: {
+  payment: AdminPayment;
+  name: string;
+  onRefunded: (until: string | null) => void;
+}) {
   const { t } = useI18n();
   const refund = useRefund();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const already = isApiError(refund.error) && refund.error.code === 'CONFLICT';
 
   if (!open && !refund.isSuccess) {
     return (
-      <button type="button" className="button button-small button-danger-outline" onClick={() => setOpen(true)} data-testid="refund-open">
+      <button type="button" className="button button-small button-danger-outline admin-refund-open" onClick={() => setOpen(true)} data-testid="refund-open">
         {t('admin.refund.submit')}
       </button>
     );
@@ -400,11 +434,18 @@ function RefundForm({ paymentId, onRefunded }: { paymentId: string; onRefunded: 
   };
 
   return (
-    <form className="form" onSubmit={submit} aria-label={t('admin.refund.title')} data-testid="refund-form" noValidate>
+    <form className="form admin-refund" onSubmit={submit} aria-label={t('admin.refund.title')} data-testid="refund-form" noValidate>
       <p className="hint">{t('admin.refund.hint')}</p>
       <label className="field">
         <span>{t('admin.refund.reason')}</span>
-        <input className="input" maxLength={500} value={reason} onChange={(event) => setReason(event.target.value)} data-testid="refund-reason" />
+        <textarea
+          className="input"
+          rows={2}
+          maxLength={500}
+          value={reason}
+          onChange={(event) => setReason(event.target.value)}
+          data-testid="refund-reason"
+        />
       </label>
       {problem && (
         <p className="hint hint-warning" role="alert">
@@ -412,8 +453,8 @@ function RefundForm({ paymentId, onRefunded }: { paymentId: string; onRefunded: 
         </p>
       )}
       {confirming ? (
-        <div className="confirm" role="alertdialog" aria-label={t('admin.refund.title')}>
-          <p>{t('admin.refund.confirm')}</p>
+        <div className="confirm" role="alertdialog" aria-label={t('admin.refund.title')} data-testid="refund-confirm">
+          <p>{withStars(t('admin.refund.confirm', { stars: payment.amount, name }))}</p>
           <div className="row">
             <button
               type="button"
@@ -422,7 +463,7 @@ function RefundForm({ paymentId, onRefunded }: { paymentId: string; onRefunded: 
               data-testid="refund-confirm-yes"
               onClick={() =>
                 refund.mutate(
-                  { paymentId, reason: reason.trim() },
+                  { paymentId: payment.id, reason: reason.trim() },
                   {
                     onSettled: () => setConfirming(false),
                     onSuccess: (result) => onRefunded(result.premium_until ?? null),
@@ -439,18 +480,25 @@ function RefundForm({ paymentId, onRefunded }: { paymentId: string; onRefunded: 
         </div>
       ) : (
         !refund.isSuccess && (
-          <button type="submit" className="button button-danger-outline" data-testid="refund-submit">
-            {t('admin.refund.submit')}
-          </button>
+          <div className="row">
+            <button type="submit" className="button button-danger-outline" data-testid="refund-submit">
+              {t('admin.refund.submit')}
+            </button>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                refund.reset();
+                setProblem(null);
+                setOpen(false);
+              }}
+            >
+              {t('common.cancel')}
+            </button>
+          </div>
         )
       )}
-      {already ? (
-        <p className="hint hint-warning" role="alert">
-          {t('admin.refund.already')}
-        </p>
-      ) : (
-        <InlineError error={refund.error} />
-      )}
+      {refund.isError && <RefundError error={refund.error} />}
     </form>
   );
 }

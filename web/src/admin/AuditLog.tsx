@@ -1,6 +1,8 @@
+import { Fragment, type ReactNode } from 'react';
 import { EmptyState, ErrorState, Skeleton } from '../components/States';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { formatDate, formatDateTime } from '../billing/format';
+import type { AuditTarget } from '../api/types';
 import type { AdminAction } from '../billing/types';
 import { withStars } from '../billing/Stars';
 import { useAdminActions } from './queries';
@@ -12,10 +14,10 @@ const ACTION_LABELS: Partial<Record<string, MessageKey>> = {
   refund: 'admin.action.refund',
 };
 
-/** Who an audit entry was about: name, @username and Telegram id. */
-function targetName(target: { first_name: string; username?: string | null; telegram_id: number }): string {
-  const handle = target.username ? ` @${target.username}` : '';
-  return `${target.first_name}${handle} (${target.telegram_id})`;
+/** Who an audit entry was about: name and @username (either may be missing). */
+function targetName(target: AuditTarget): string {
+  const handle = target.username ? `@${target.username}` : '';
+  return [target.first_name.trim(), handle].filter(Boolean).join(' ');
 }
 
 /** The audit log, newest first, 20 a page with "show more". */
@@ -53,6 +55,26 @@ function detail(details: AdminAction['details'], key: string): unknown {
   return details && typeof details === 'object' ? (details as Record<string, unknown>)[key] : undefined;
 }
 
+/**
+ * Parts of a line joined by " · ", each moving to the next line whole (the dot stays at the end
+ * of the line before), and broken inside only when one is wider than the line.
+ */
+function Joined({ parts }: { parts: ReactNode[] }) {
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {i > 0 && ' '}
+          <span className="audit-part">
+            {part}
+            {i < parts.length - 1 && ' ·'}
+          </span>
+        </Fragment>
+      ))}
+    </>
+  );
+}
+
 function AuditItem({ action }: { action: AdminAction }) {
   const { t, lang } = useI18n();
   const label = ACTION_LABELS[action.action];
@@ -60,24 +82,36 @@ function AuditItem({ action }: { action: AdminAction }) {
   const days = detail(action.details, 'days');
   const until = detail(action.details, 'until') ?? detail(action.details, 'premium_until');
   const stars = detail(action.details, 'stars');
-  const parts: string[] = [];
-  if (typeof stars === 'number') parts.push(t('plan.offer.price', { stars }));
-  if (typeof days === 'number') parts.push(`${days > 0 ? '+' : ''}${t('plan.payment.days', { days })}`);
-  if (typeof until === 'string' && !Number.isNaN(Date.parse(until))) {
-    parts.push(t('plan.payment.until', { date: formatDate(until, lang) }));
-  }
+  const head: ReactNode[] = [<strong key="label">{label ? t(label) : action.action}</strong>];
+  if (typeof stars === 'number') head.push(withStars(t('plan.offer.price', { stars })));
+  if (typeof days === 'number') head.push(`${days > 0 ? '+' : ''}${t('plan.payment.days', { days })}`);
+  const end =
+    typeof until === 'string' && !Number.isNaN(Date.parse(until)) ? t('plan.payment.until', { date: formatDate(until, lang) }) : null;
+  // Who it was about; their account may be gone since (the entry keeps its id only).
+  const who = action.target ? (
+    <Joined
+      parts={[
+        t('admin.actions.target', { name: targetName(action.target) || t('admin.user.noName') }),
+        t('admin.user.id', { id: action.target.telegram_id }),
+      ]}
+    />
+  ) : action.target_user_id ? (
+    t('admin.actions.targetDeleted')
+  ) : null;
   return (
     <li className="audit-item" data-testid="audit-item" data-action={action.action}>
       <p>
-        <strong>{label ? t(label) : action.action}</strong>
-        {parts.length > 0 && withStars(` · ${parts.join(' · ')}`)}
+        <Joined parts={head} />
       </p>
+      {end && <p data-testid="audit-until">{end}</p>}
       {typeof reason === 'string' && reason && <p>{t('admin.actions.reason', { reason })}</p>}
+      {who && (
+        <p className="audit-target" data-testid="audit-target">
+          {who}
+        </p>
+      )}
       <p className="hint">
-        {formatDateTime(action.created_at, lang)} · {t('admin.actions.by', { id: action.admin_telegram_id })}
-        {action.target
-          ? ` · ${t('admin.actions.target', { id: targetName(action.target) })}`
-          : action.target_user_id && ` · ${t('admin.actions.deleted')}`}
+        <Joined parts={[formatDateTime(action.created_at, lang), t('admin.actions.by', { id: action.admin_telegram_id })]} />
       </p>
     </li>
   );

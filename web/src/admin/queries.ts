@@ -19,7 +19,9 @@ export function isForbidden(error: unknown): boolean {
   return isApiError(error) && error.status === 403;
 }
 
-const retryUnlessForbidden = (failures: number, error: unknown) => !isForbidden(error) && failures < 2;
+/** A 4xx (403 not an admin, 404 user gone, …) says the same again: only other failures are retried. */
+const retryUnlessClientError = (failures: number, error: unknown) =>
+  !(isApiError(error) && error.status >= 400 && error.status < 500) && failures < 2;
 
 export function useAdminUsers(filter: AdminUserFilter) {
   const client = useApi();
@@ -28,7 +30,7 @@ export function useAdminUsers(filter: AdminUserFilter) {
     queryFn: () => adminApi.users(client, filter),
     placeholderData: keepPreviousData,
     staleTime: 0,
-    retry: retryUnlessForbidden,
+    retry: retryUnlessClientError,
   });
 }
 
@@ -39,7 +41,7 @@ export function useAdminMetrics(period: MetricsPeriod) {
     queryFn: () => adminApi.metrics(client, period),
     placeholderData: keepPreviousData,
     staleTime: 0,
-    retry: retryUnlessForbidden,
+    retry: retryUnlessClientError,
   });
 }
 
@@ -52,7 +54,7 @@ export function useAdminActions() {
     getNextPageParam: (last: ListPage<unknown>) =>
       last.pagination.has_more ? last.pagination.offset + last.data.length : undefined,
     staleTime: 0,
-    retry: retryUnlessForbidden,
+    retry: retryUnlessClientError,
   });
 }
 
@@ -63,7 +65,7 @@ export function useUserPayments(userId: string) {
     queryKey: [...adminKeys.all, 'payments', userId],
     queryFn: () => adminApi.payments(client, userId).then((page) => page.data),
     staleTime: 0,
-    retry: retryUnlessForbidden,
+    retry: retryUnlessClientError,
   });
 }
 

@@ -243,4 +243,8 @@ export type RefundRequest = RequestBody<'/api/admin/payments/{id}/refund', 'post
 export type RefundResult = ResponseBody<'/api/admin/payments/{id}/refund', 'post'>;
 export type AdminActionList = ResponseBody<'/api/admin/actions', 'get'>;
 export type AdminPaymentList = ResponseBody<'/api/admin/users/{id}/payments', 'get'>;
+/** A payment as an admin sees it: the user's payment and whether it can still be refunded. */
+export type AdminPayment = Schemas['AdminPaymentResponse'];
 export type AdminAction = Schemas['AdminActionResponse'];
+/** Who an audit entry is about; `null` once they erased their account. */
+export type AuditTarget = Schemas['AuditTargetResponse'];

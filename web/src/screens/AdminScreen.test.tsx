@@ -54,6 +54,32 @@ function action(overrides: Partial<AdminAction> = {}): AdminAction {
   };
 }
 
+const STARS_PAYMENT = {
+  id: 'pay-7',
+  kind: 'purchase',
+  provider: 'telegram_stars',
+  plan: 'monthly',
+  amount: 250,
+  currency: 'XTR',
+  period_days: 30,
+  premium_until_after: '2099-01-10T00:00:00Z',
+  created_at: '2026-11-20T10:00:00Z',
+  refundable: true,
+};
+
+const paymentsPage = (data: unknown[]) => ({ body: { data, pagination: { limit: 100, offset: 0, total: data.length, has_more: false } } });
+
+/** Opens Анна's panel and its refund form on the Stars charge, with a reason, up to the confirmation. */
+async function refundUpToConfirmation(reason: string) {
+  const [anna] = await screen.findAllByTestId('admin-user');
+  await userEvent.click(within(anna!).getByRole('button', { expanded: false }));
+  const panel = await screen.findByTestId('admin-user-panel');
+  await userEvent.click(await within(panel).findByTestId('refund-open'));
+  await userEvent.type(within(panel).getByTestId('refund-reason'), reason);
+  await userEvent.click(within(panel).getByTestId('refund-submit'));
+  return panel;
+}
+
 function renderAdmin(routes: Routes = {}, path = '/admin') {
   const server = stubFetch({
     'GET /api/me': () => ({ body: { ...me(), is_admin: true } }),
@@ -170,22 +196,14 @@ describe('AdminScreen', () => {
 
   it('lists the user\'s payments and refunds a Stars charge after a confirmation', async () => {
     let refunded = false;
-    const stars = {
-      id: 'pay-7', kind: 'purchase', provider: 'telegram_stars', plan: 'monthly', amount: 250, currency: 'XTR',
-      period_days: 30, premium_until_after: '2099-01-10T00:00:00Z', created_at: '2026-11-20T10:00:00Z',
-    };
-    const grant = { ...stars, id: 'pay-8', kind: 'grant', provider: 'admin', plan: null, amount: 0 };
+    const grant = { ...STARS_PAYMENT, id: 'pay-8', kind: 'grant', provider: 'admin', plan: null, amount: 0, refundable: false };
+    const refundRow = { ...STARS_PAYMENT, id: 'pay-9', kind: 'refund', period_days: -30, premium_until_after: '2098-12-11T00:00:00Z', refundable: false };
     const { server } = renderAdmin({
-      'GET /api/admin/users/u-anna/payments': () => ({
-        body: {
-          data: [{ ...grant, refundable: false }, { ...stars, refundable: !refunded }],
-          pagination: { limit: 100, offset: 0, total: 2, has_more: false },
-        },
-      }),
+      'GET /api/admin/users/u-anna/payments': () =>
+        paymentsPage(refunded ? [refundRow, grant, { ...STARS_PAYMENT, refundable: false }] : [grant, STARS_PAYMENT]),
       'POST /api/admin/payments/pay-7/refund': () => {
-        if (refunded) return { status: 409, body: errorBody('CONFLICT') };
         refunded = true;
-        return { body: { premium_until: null } };
+        return { body: { premium_until: '2020-01-01T00:00:00Z' } };
       },
     });
     const [anna] = await screen.findAllByTestId('admin-user');
@@ -193,37 +211,63 @@ describe('AdminScreen', () => {
     const panel = await screen.findByTestId('admin-user-panel');
     const rows = await within(panel).findAllByTestId('payment');
     expect(rows).toHaveLength(2);
+    // A grant: its kind, free, its days and the end of Premium after it; never refundable.
+    expect(rows[0]).toHaveTextContent('Начислено администратором');
+    expect(rows[0]).toHaveTextContent('бесплатно');
+    expect(rows[0]).toHaveTextContent('+30 дней');
     expect(within(rows[0]!).queryByTestId('refund-open')).toBeNull();
+    // A Stars charge: date, kind and plan, ⭐ amount, days, Premium's end after it.
+    expect(rows[1]).toHaveTextContent('Покупка · Месяц');
+    expect(rows[1]).toHaveTextContent('250 ⭐');
+    expect(rows[1]).toHaveTextContent('20 нояб. 2026');
+    expect(rows[1]).toHaveTextContent('+30 дней · Premium до 10 января 2099');
     await userEvent.click(within(rows[1]!).getByTestId('refund-open'));
     await userEvent.click(within(rows[1]!).getByTestId('refund-submit'));
     expect(within(rows[1]!).getByRole('alert')).toHaveTextContent('Укажите причину.');
     await userEvent.type(within(rows[1]!).getByTestId('refund-reason'), 'Ошибочная покупка');
     await userEvent.click(within(rows[1]!).getByTestId('refund-submit'));
+    expect(within(rows[1]!).getByTestId('refund-confirm')).toHaveTextContent('Вернуть 250 ⭐ пользователю Анна Петрова?');
     expect(server.requests.some((r) => r.method === 'POST')).toBe(false);
+    const usersBefore = server.requests.filter((r) => r.path === '/api/admin/users').length;
     await userEvent.click(within(rows[1]!).getByTestId('refund-confirm-yes'));
     expect(await within(panel).findByTestId('refund-result')).toHaveTextContent('Возврат сделан. Premium больше не действует.');
     expect(server.requests.find((r) => r.path === '/api/admin/payments/pay-7/refund')?.body).toEqual({ reason: 'Ошибочная покупка' });
-    // The payments are asked again: the charge is no longer refundable.
-    await waitFor(() => expect(server.requests.filter((r) => r.path === '/api/admin/users/u-anna/payments').length).toBeGreaterThan(1));
+    // The payments and the users are asked again: the refund row shows, the charge is no longer refundable.
+    await waitFor(() => expect(within(panel).getAllByTestId('payment')).toHaveLength(3));
+    expect(within(panel).getAllByTestId('payment')[0]).toHaveTextContent('Возврат');
+    expect(within(panel).getAllByTestId('payment')[0]).toHaveTextContent('-30 дней');
+    expect(within(panel).queryByTestId('refund-open')).toBeNull();
+    expect(server.requests.filter((r) => r.path === '/api/admin/users').length).toBeGreaterThan(usersBefore);
   });
 
   it('says when a payment was refunded already', async () => {
-    const stars = {
-      id: 'pay-7', kind: 'purchase', provider: 'telegram_stars', plan: 'yearly', amount: 2000, currency: 'XTR',
-      period_days: 365, premium_until_after: '2099-01-10T00:00:00Z', created_at: '2026-11-20T10:00:00Z', refundable: true,
-    };
     renderAdmin({
-      'GET /api/admin/users/u-anna/payments': () => ({ body: { data: [stars], pagination: { limit: 100, offset: 0, total: 1, has_more: false } } }),
+      'GET /api/admin/users/u-anna/payments': () => paymentsPage([{ ...STARS_PAYMENT, plan: 'yearly', amount: 2000, period_days: 365 }]),
       'POST /api/admin/payments/pay-7/refund': () => ({ status: 409, body: errorBody('CONFLICT') }),
     });
+    const panel = await refundUpToConfirmation('Дубль');
+    await userEvent.click(within(panel).getByTestId('refund-confirm-yes'));
+    expect(await within(panel).findByTestId('refund-error')).toHaveTextContent('Этот платёж уже возвращён.');
+    expect(within(panel).queryByTestId('refund-result')).toBeNull();
+  });
+
+  it('says when Telegram did not refund the Stars', async () => {
+    renderAdmin({
+      'GET /api/admin/users/u-anna/payments': () => paymentsPage([STARS_PAYMENT]),
+      'POST /api/admin/payments/pay-7/refund': () => ({ status: 503, body: errorBody('SERVICE_UNAVAILABLE') }),
+    });
+    const panel = await refundUpToConfirmation('Ошибка');
+    await userEvent.click(within(panel).getByTestId('refund-confirm-yes'));
+    expect(await within(panel).findByTestId('refund-error')).toHaveTextContent('Telegram не вернул звёзды. Ничего не изменилось — попробуйте позже.');
+    // The form stays, so the refund can be tried again.
+    expect(within(panel).getByTestId('refund-submit')).toBeInTheDocument();
+  });
+
+  it('says the user is gone when their payments are asked for', async () => {
+    renderAdmin({ 'GET /api/admin/users/u-anna/payments': () => ({ status: 404, body: errorBody('USER_NOT_FOUND') }) });
     const [anna] = await screen.findAllByTestId('admin-user');
     await userEvent.click(within(anna!).getByRole('button', { expanded: false }));
-    const panel = await screen.findByTestId('admin-user-panel');
-    await userEvent.click(await within(panel).findByTestId('refund-open'));
-    await userEvent.type(within(panel).getByTestId('refund-reason'), 'Дубль');
-    await userEvent.click(within(panel).getByTestId('refund-submit'));
-    await userEvent.click(within(panel).getByTestId('refund-confirm-yes'));
-    expect(await within(panel).findByText('Этот платёж уже возвращён.')).toBeInTheDocument();
+    expect(await screen.findByText('Пользователь не найден: возможно, он удалил аккаунт.')).toBeInTheDocument();
   });
 
   it('says a user has no payments', async () => {
@@ -250,17 +294,33 @@ describe('AdminScreen', () => {
   it('shows the audit log with the reason', async () => {
     renderAdmin({}, '/admin?tab=actions');
     const [item] = await screen.findAllByTestId('audit-item');
-    expect(item).toHaveTextContent('Выдача Premium · +30 дней · Premium до 28 декабря 2026');
+    expect(item).toHaveTextContent('Выдача Premium · +30 дней');
+    expect(within(item!).getByTestId('audit-until')).toHaveTextContent('Premium до 28 декабря 2026');
     expect(item).toHaveTextContent('Причина: Победитель конкурса');
     expect(item).toHaveTextContent('Админ 42');
-    expect(item).toHaveTextContent('Пользователь Анна @anna (1001)');
+    expect(within(item!).getByTestId('audit-target')).toHaveTextContent('Пользователь: Анна @anna · Telegram ID: 1001');
   });
 
   it('says when the person an audit entry was about erased their account', async () => {
     const gone = action({ target: null });
     renderAdmin({ 'GET /api/admin/actions': () => ({ body: { data: [gone], pagination: { limit: 20, offset: 0, total: 1, has_more: false } } }) }, '/admin?tab=actions');
     const [item] = await screen.findAllByTestId('audit-item');
-    expect(item).toHaveTextContent('Аккаунт удалён');
+    expect(within(item!).getByTestId('audit-target')).toHaveTextContent('Пользователь: аккаунт удалён');
+  });
+
+  it('names the user of a refund entry without a username', async () => {
+    const refund = action({
+      id: 'act-2',
+      action: 'payment_refund',
+      target_user_id: 'u-boris',
+      target: { telegram_id: 1002, first_name: 'Борис', username: null },
+      details: { stars: 250, reason: 'Дубль', premium_until: '2026-12-01T10:00:00Z' },
+    });
+    renderAdmin({ 'GET /api/admin/actions': () => ({ body: { data: [refund], pagination: { limit: 20, offset: 0, total: 1, has_more: false } } }) }, '/admin?tab=actions');
+    const [item] = await screen.findAllByTestId('audit-item');
+    expect(item).toHaveTextContent('Возврат Stars · 250 ⭐');
+    expect(within(item!).getByTestId('audit-until')).toHaveTextContent('Premium до 1 декабря 2026');
+    expect(within(item!).getByTestId('audit-target')).toHaveTextContent(/^Пользователь: Борис · Telegram ID: 1002$/);
   });
 
   it('says the audit log is empty', async () => {

@@ -6,6 +6,7 @@ import { isForbidden, useAdminUsers, USERS_PAGE } from '../admin/queries';
 import { ErrorState, Skeleton } from '../components/States';
 import { useI18n } from '../i18n/i18n';
 import '../billing/Billing.css';
+import '../admin/Admin.css';
 
 const TABS = ['users', 'metrics', 'actions'] as const;
 type Tab = (typeof TABS)[number];

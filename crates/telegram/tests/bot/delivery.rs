@@ -115,9 +115,13 @@ async fn a_burst_of_sends_stays_within_telegrams_limits() {
     }
     let sends = h.tg.calls_of("sendMessage");
     assert_eq!(sends.len(), 48);
+    // Arrival times at the fake server, not send times: a loaded machine can deliver a request
+    // late and bunch it with the next second's, so the window leaves 100 ms for that. An unpaced
+    // burst would put all 48 in a few milliseconds.
     for (i, first) in sends.iter().enumerate() {
-        let within = sends[i..].iter().take_while(|c| c.at.duration_since(first.at) < Duration::from_secs(1)).count();
-        assert!(within <= 30, "{within} sends within one second");
+        let within =
+            sends[i..].iter().take_while(|c| c.at.duration_since(first.at) < Duration::from_millis(900)).count();
+        assert!(within <= 30, "{within} sends within 900 ms");
     }
     let same_chat: Vec<_> = sends.iter().filter(|c| c.body["chat_id"] == 8000).collect();
     for pair in same_chat.windows(2) {
