@@ -70,6 +70,21 @@ pub async fn find_by_language(
         .await?)
 }
 
+/// The user's profile of `language` when they have one, else their active one: where a
+/// teacher's shared deck or topic is learned.
+pub async fn of_language_or_active(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+    language: Option<&str>,
+) -> Result<Option<ProfileRow>, RepoError> {
+    if let Some(language) = language
+        && let Some(row) = find_by_language(conn, user_id, language).await?
+    {
+        return Ok(Some(row));
+    }
+    find_active(conn, user_id).await
+}
+
 pub async fn find_active(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Option<ProfileRow>, RepoError> {
     Ok(Profiles::find()
         .filter(Column::UserId.eq(user_id.as_uuid()))

@@ -103,8 +103,7 @@ impl ExerciseService {
     /// charged only when the batch is there.
     pub async fn generate(&self, user_id: UserId, request: GenerateRequest) -> Result<Batch, ExerciseError> {
         let llm = self.llm()?;
-        let profile = self.profile_for(user_id, request.profile_id, request.topic_id).await?;
-        let topic = self.topic_for(user_id, &profile, request.topic_id).await?;
+        let (profile, topic) = self.profile_and_topic(user_id, request.profile_id, request.topic_id).await?;
         let count = request.count.unwrap_or(DEFAULT_BATCH).clamp(1, MAX_BATCH);
         let kinds: Vec<ExerciseKind> = match request.kind {
             Some(kind) => vec![kind],

@@ -71,7 +71,7 @@ impl ExerciseService {
         rows::find_owned(self.db.conn(), user_id, id).await?.ok_or(ExerciseError::TopicNotFound)
     }
 
-    /// The topic with its owner's tally (every caller but [`Self::topic_for`] is the owner).
+    /// The topic with its owner's tally (every caller but [`Self::profile_and_topic`] is the owner).
     async fn with_tally(&self, topic: TopicRow) -> Result<Topic, ExerciseError> {
         self.with_tally_of(UserId::from_uuid(topic.owner_id), topic).await
     }
@@ -158,44 +158,48 @@ impl ExerciseService {
         self.topic(user_id, id).await
     }
 
-    /// The topic a batch is for: the named one (the learner's own in this profile, or one a
-    /// teacher shared with their group), else the profile's active one; with the learner's tally.
-    pub(super) async fn topic_for(
-        &self,
-        user_id: UserId,
-        profile: &Profile,
-        topic_id: Option<Uuid>,
-    ) -> Result<Topic, ExerciseError> {
-        let conn = self.db.conn();
-        let row = match topic_id {
-            Some(id) => match rows::find_owned(conn, user_id, id).await? {
-                Some(row) if row.profile_id == profile.id.as_uuid() => row,
-                Some(_) => return Err(ExerciseError::TopicNotFound),
-                None => rows::find_shared(conn, user_id, id).await?.ok_or(ExerciseError::TopicNotFound)?.0,
-            },
-            None => rows::find_active(conn, profile.id).await?.ok_or(ExerciseError::NoActiveTopic)?,
-        };
-        self.with_tally_of(user_id, row).await
-    }
-
-    /// The profile a batch is written for: the named one, else for a topic a teacher shared
-    /// the learner's profile of its language (their active one when they have none).
-    pub(super) async fn profile_for(
+    /// The profile and topic a batch is for, each read once: the named topic (the learner's
+    /// own, in the named or active profile; or one a teacher shared with their group, written
+    /// for their profile of its language, else the active one), else the profile's active topic;
+    /// with the learner's tally.
+    pub(super) async fn profile_and_topic(
         &self,
         user_id: UserId,
         profile_id: Option<ProfileId>,
         topic_id: Option<Uuid>,
-    ) -> Result<Profile, ExerciseError> {
+    ) -> Result<(Profile, Topic), ExerciseError> {
         let conn = self.db.conn();
-        if profile_id.is_none()
-            && let Some(id) = topic_id
-            && rows::find_owned(conn, user_id, id).await?.is_none()
-            && let Some((_, language)) = rows::find_shared(conn, user_id, id).await?
-        {
-            let mine = repositories::profiles::find_by_language(conn, user_id, &language).await?;
-            return Ok(self.profiles.resolve(user_id, mine.map(|p| ProfileId::from_uuid(p.id))).await?);
-        }
-        Ok(self.profiles.resolve(user_id, profile_id).await?)
+        let (profile, row) = match topic_id {
+            None => {
+                let profile = self.profiles.resolve(user_id, profile_id).await?;
+                let row = rows::find_active(conn, profile.id).await?.ok_or(ExerciseError::NoActiveTopic)?;
+                (profile, row)
+            }
+            Some(id) => match rows::find_owned(conn, user_id, id).await? {
+                Some(row) => {
+                    let profile = self.profiles.resolve(user_id, profile_id).await?;
+                    if row.profile_id != profile.id.as_uuid() {
+                        return Err(ExerciseError::TopicNotFound);
+                    }
+                    (profile, row)
+                }
+                None => {
+                    let Some((row, language)) = rows::find_shared(conn, user_id, id).await? else {
+                        // A missing profile is reported before a missing topic, as for own topics.
+                        self.profiles.resolve(user_id, profile_id).await?;
+                        return Err(ExerciseError::TopicNotFound);
+                    };
+                    let profile_id = match profile_id {
+                        Some(named) => Some(named),
+                        None => repositories::profiles::of_language_or_active(conn, user_id, Some(&language))
+                            .await?
+                            .map(|p| ProfileId::from_uuid(p.id)),
+                    };
+                    (self.profiles.resolve(user_id, profile_id).await?, row)
+                }
+            },
+        };
+        Ok((profile, self.with_tally_of(user_id, row).await?))
     }
 
     /// The topic an attempt counts for when it is recorded: the learner's own or a shared one

@@ -128,11 +128,7 @@ impl GroupService {
             Some(pid) => profiles::find_owned(&txn, user_id, pid).await?,
             None => {
                 let language = repositories::groups::materials::deck_language(&txn, deck_id).await?;
-                match language {
-                    Some(language) => profiles::find_by_language(&txn, user_id, &language).await?,
-                    None => None,
-                }
-                .or(profiles::find_active(&txn, user_id).await?)
+                profiles::of_language_or_active(&txn, user_id, language.as_deref()).await?
             }
         }
         .ok_or(GroupError::Profile(ProfileError::NotFound))?;
