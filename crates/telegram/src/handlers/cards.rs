@@ -8,14 +8,12 @@ use services::generation::{GenerateError, GenerateRequest, GenerationStart, MAX_
 use services::inbox::HandlerError;
 use uuid::Uuid;
 
-use super::{Toast, button, keyboard, replace, send};
+use super::{Toast, button, keyboard, label, replace, send};
 use crate::bot::{Bot, Ctx, retry};
 use crate::callback::Callback;
 use crate::texts::fill;
 
 const PAGE: usize = 5;
-/// Telegram shows about this much of a button's label on a phone.
-const DECK_LABEL_CHARS: usize = 40;
 /// The longest word `/add` takes, as the API's `POST /api/cards/generate`.
 const MAX_WORD_CHARS: usize = 100;
 /// The deck picked in the bot is remembered this long after it was last picked.
@@ -39,12 +37,6 @@ pub async fn forget_deck(bot: &Bot, ctx: &Ctx) {
     }
 }
 
-/// A label cut to fit a button.
-fn cut(text: &str) -> String {
-    let short: String = text.chars().take(DECK_LABEL_CHARS).collect();
-    if text.chars().count() > DECK_LABEL_CHARS { format!("{short}…") } else { short }
-}
-
 /// The learner's own decks, then the decks teachers shared with their groups (👥).
 pub async fn decks(bot: &Bot, ctx: &Ctx, page: u16, message_id: Option<i32>) -> Result<(), HandlerError> {
     let own = bot.app.cards.list_decks(ctx.user_id(), None, false).await.map_err(retry)?;
@@ -58,11 +50,11 @@ pub async fn decks(bot: &Bot, ctx: &Ctx, page: u16, message_id: Option<i32>) -> 
         .iter()
         .map(|deck| {
             let due = deck.counts.due + deck.counts.learning + deck.counts.new;
-            (deck.id, format!("{}{} · {due}", mark(deck.id), cut(&deck.name)))
+            (deck.id, format!("{}{} · {due}", mark(deck.id), label(&deck.name)))
         })
         .chain(shared.iter().map(|deck| {
             let id = DeckId::from_uuid(deck.deck_id);
-            (id, format!("{}👥 {} · {}", mark(id), cut(&deck.name), cut(&deck.group_name)))
+            (id, format!("{}👥 {} · {}", mark(id), label(&deck.name), label(&deck.group_name)))
         }))
         .collect();
     let pages = entries.len().div_ceil(PAGE);

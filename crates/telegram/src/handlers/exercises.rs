@@ -18,7 +18,7 @@ use services::tutor::Channel;
 use uuid::Uuid;
 
 use super::topics::{show_topics, stats, suggest, topic_list};
-use super::{Toast, button, keyboard, replace, send, while_typing};
+use super::{Toast, button, keyboard, label, replace, send, while_typing};
 use crate::bot::{Bot, Ctx, retry};
 use crate::callback::Callback;
 use crate::format::escape;
@@ -32,8 +32,6 @@ const MIN_TIME_LEFT: Duration = Duration::from_secs(120);
 const MAX_ANSWER_CHARS: usize = 1000;
 /// A redelivered answer is recognised this long.
 const ANSWERED_TTL: Duration = Duration::from_secs(2 * 24 * 3600);
-/// Telegram shows about this much of a button's label on a phone.
-const LABEL_CHARS: usize = 40;
 /// Options this short fit two to a row.
 const SHORT_OPTION_CHARS: usize = 16;
 
@@ -86,11 +84,6 @@ fn shown_key(id: Uuid) -> String {
 /// The free-text exercise whose answer the chat's next message is.
 fn reply_key(ctx: &Ctx) -> String {
     format!("bot:exercise-reply:{}", ctx.chat_id)
-}
-
-pub(super) fn label(text: &str) -> String {
-    let cut: String = text.chars().take(LABEL_CHARS).collect();
-    if text.chars().count() > LABEL_CHARS { format!("{cut}…") } else { cut }
 }
 
 async fn forget(bot: &Bot, key: &str) {
@@ -470,17 +463,4 @@ async fn result_keyboard(bot: &Bot, ctx: &Ctx, graded: &Graded) -> InlineKeyboar
         super::tutor::word_buttons(bot, ctx, &graded.words).await.map(|m| m.inline_keyboard).unwrap_or_default();
     rows.push(vec![button(ctx.t.next_exercise, &Callback::NextExercise)]);
     keyboard(rows)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_labels_are_cut() {
-        assert_eq!(label("bist"), "bist");
-        let long = "ein sehr langer Satz, der nicht auf einen Knopf passt";
-        assert_eq!(label(long).chars().count(), LABEL_CHARS + 1);
-        assert!(label(long).ends_with('…'));
-    }
 }

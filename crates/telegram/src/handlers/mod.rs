@@ -29,6 +29,15 @@ pub fn button(text: impl Into<String>, callback: &Callback) -> InlineKeyboardBut
     InlineKeyboardButton::builder().text(text).callback_data(callback.encode()).build()
 }
 
+/// Characters of a button label before it is cut with "…" (Telegram shows about this many).
+pub const LABEL_CHARS: usize = 40;
+
+/// `text` as a button label: cut to [`LABEL_CHARS`] with "…" when longer.
+pub fn label(text: &str) -> String {
+    let cut: String = text.chars().take(LABEL_CHARS).collect();
+    if text.chars().count() > LABEL_CHARS { format!("{cut}…") } else { cut }
+}
+
 pub fn keyboard(rows: Vec<Vec<InlineKeyboardButton>>) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::builder().inline_keyboard(rows).build()
 }
@@ -238,6 +247,14 @@ pub fn settings_button(ctx: &Ctx) -> InlineKeyboardButton {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_labels_are_cut() {
+        assert_eq!(label("bist"), "bist");
+        let long = "ein sehr langer Satz, der nicht auf einen Knopf passt";
+        assert_eq!(label(long).chars().count(), LABEL_CHARS + 1);
+        assert!(label(long).ends_with('…'));
+    }
 
     #[test]
     fn commands_addressed_to_the_bot_by_name_are_read_the_same() {

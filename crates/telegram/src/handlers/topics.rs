@@ -12,8 +12,8 @@ use services::inbox::HandlerError;
 use services::profiles::ProfileError;
 use uuid::Uuid;
 
-use super::exercises::{label, refusal, stop_waiting};
-use super::{Toast, app_button, button, keyboard, replace, send, while_typing};
+use super::exercises::{refusal, stop_waiting};
+use super::{Toast, app_button, button, keyboard, label, replace, send, while_typing};
 use crate::bot::{Bot, Ctx, retry};
 use crate::callback::Callback;
 use crate::texts::fill;
