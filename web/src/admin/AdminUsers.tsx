@@ -408,7 +408,7 @@ function RefundForm({
   onRefunded: (until: string | null) => void;
 }) {
   const { t } = useI18n();
-  const refund = useRefund();
+  const refund = useRefund((result) => onRefunded(result.premium_until ?? null));
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -464,10 +464,7 @@ function RefundForm({
               onClick={() =>
                 refund.mutate(
                   { paymentId: payment.id, reason: reason.trim() },
-                  {
-                    onSettled: () => setConfirming(false),
-                    onSuccess: (result) => onRefunded(result.premium_until ?? null),
-                  },
+                  { onSettled: () => setConfirming(false) },
                 )
               }
             >

@@ -1,7 +1,7 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { isApiError } from '../api/errors';
 import { adminApi } from '../billing/api';
-import type { AdminUserFilter, GrantRequest, ListPage, MetricsPeriod } from '../billing/types';
+import type { AdminUserFilter, GrantRequest, ListPage, MetricsPeriod, RefundResult } from '../billing/types';
 import { useApi } from '../session/SessionProvider';
 
 export const adminKeys = {
@@ -84,12 +84,19 @@ export function useGrantPremium(userId: string) {
   });
 }
 
-export function useRefund() {
+/**
+ * `onRefunded` runs here, before the lists are asked again: the reload makes the payment
+ * unrefundable and unmounts its form, and a callback passed to `mutate` would then be dropped.
+ */
+export function useRefund(onRefunded: (result: RefundResult) => void) {
   const client = useApi();
   const invalidate = useInvalidateAdmin();
   return useMutation({
     mutationFn: ({ paymentId, reason }: { paymentId: string; reason: string }) =>
       adminApi.refund(client, paymentId, reason),
-    onSuccess: invalidate,
+    onSuccess: (result) => {
+      onRefunded(result);
+      return invalidate();
+    },
   });
 }
