@@ -19,6 +19,7 @@ mod m20261128_000040_notifications;
 mod m20261128_000050_reminders_and_outbox;
 mod m20261128_000060_groups;
 mod m20261128_000061_billing;
+mod m20261128_000062_fsrs_fits;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000050_reminders_and_outbox::Migration),
             Box::new(m20261128_000060_groups::Migration),
             Box::new(m20261128_000061_billing::Migration),
+            Box::new(m20261128_000062_fsrs_fits::Migration),
         ]
     }
 }

@@ -6,12 +6,14 @@
 mod billing;
 mod env;
 mod llm;
+mod memory;
 mod origins;
 mod settings;
 pub mod telemetry;
 
 pub use billing::BillingSettings;
 pub use llm::{LlmProviderKind, LlmSettings, ModelPrice, PlanSettings};
+pub use memory::MemorySettings;
 pub use settings::{
     AppEnv, AuthSettings, ConfigError, DatabaseSettings, LogFormat, NotifierSettings, RedisSettings, ServerSettings,
     Settings, TelegramSettings,

@@ -86,6 +86,7 @@ pub struct Settings {
     pub notifier: NotifierSettings,
     pub plans: PlanSettings,
     pub billing: BillingSettings,
+    pub memory: crate::MemorySettings,
 }
 
 #[derive(Debug, Clone)]
@@ -260,6 +261,7 @@ impl Settings {
         let notifier = read_notifier(&mut env);
         let plans = read_plans(&mut env);
         let billing = read_billing(&mut env);
+        let memory = crate::memory::read_memory(&mut env);
 
         if !env.problems.is_empty() {
             return Err(ConfigError { problems: env.problems });
@@ -278,6 +280,7 @@ impl Settings {
             notifier,
             plans,
             billing,
+            memory,
         })
     }
 }

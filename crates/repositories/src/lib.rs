@@ -16,6 +16,7 @@ pub mod decks;
 pub mod entities;
 mod error;
 pub mod exercise_attempts;
+pub mod fsrs;
 pub mod group_progress;
 pub mod groups;
 pub mod inbox;

@@ -120,6 +120,8 @@ pub struct ReviewTarget {
     /// else their active one.
     pub profile_id: Uuid,
     pub desired_retention: f64,
+    /// The profile's own FSRS parameters (a JSON array of 21), `None` for the defaults.
+    pub fsrs_parameters: Option<serde_json::Value>,
     /// The learner's progress on it (`None` while new).
     pub progress: Option<ProgressRow>,
 }
@@ -138,7 +140,9 @@ pub async fn card_for_review(
     let shared = crate::raw::shared_with(&user, "deck_id", "c.deck_id");
     // COALESCE stops at the first hit, so the learner's own card costs one index probe.
     let sql = format!(
-        "SELECT {card_columns}, lp.id AS learner_profile_id, lp.desired_retention, {progress_columns} FROM cards c \
+        "SELECT {card_columns}, lp.id AS learner_profile_id, lp.desired_retention, \
+            (SELECT f.parameters FROM profile_fsrs f WHERE f.profile_id = lp.id) AS fsrs_parameters, \
+            {progress_columns} FROM cards c \
         JOIN language_profiles lp ON lp.user_id = {user} AND lp.id = COALESCE(\
             (SELECT own.id FROM language_profiles own WHERE own.id = c.profile_id AND own.user_id = {user}), \
             (SELECT mine.id FROM language_profiles theirs \
@@ -157,6 +161,7 @@ pub async fn card_for_review(
         card: cards::Model::from_query_result(&row, "c_")?,
         profile_id: row.try_get("", "learner_profile_id")?,
         desired_retention: row.try_get("", "desired_retention")?,
+        fsrs_parameters: row.try_get("", "fsrs_parameters")?,
         progress: card_progress::Model::from_query_result_optional(&row, "p_")?,
     }))
 }

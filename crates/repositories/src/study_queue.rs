@@ -50,6 +50,8 @@ pub struct ScopeCounts {
 pub struct QueueSnapshot {
     pub profile_id: ProfileId,
     pub desired_retention: f64,
+    /// The profile's own FSRS parameters (a JSON array of 21), `None` for the defaults.
+    pub fsrs_parameters: Option<serde_json::Value>,
     pub new_cards_per_day: i32,
     pub new_cards_studied_today: i32,
     /// `false` when `deck_id` names no deck of the profile and none shared with the learner.
@@ -67,6 +69,7 @@ pub struct QueueSnapshot {
 struct Header {
     profile_id: Uuid,
     desired_retention: f64,
+    fsrs_parameters: Option<serde_json::Value>,
     new_cards_per_day: i32,
     new_cards_studied_today: i32,
     deck_found: bool,
@@ -128,6 +131,7 @@ pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Opti
     let sql = format!(
         "WITH profile AS (\
             SELECT lp.id, lp.desired_retention, lp.new_cards_per_day, \
+                (SELECT f.parameters FROM profile_fsrs f WHERE f.profile_id = lp.id) AS fsrs_parameters, \
                 {studied_today} AS new_cards_studied_today, \
                 {deck_found} AS deck_found \
             FROM language_profiles lp WHERE lp.user_id = {user} AND lp.{profile}), \
@@ -160,7 +164,7 @@ pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Opti
             WHERE NOT EXISTS (SELECT 1 FROM progress g WHERE g.card_id = s.id) \
             ORDER BY s.created_at, s.id LIMIT (SELECT after_reviews FROM room)), \
         picked AS (SELECT * FROM learning UNION ALL SELECT * FROM reviews UNION ALL SELECT * FROM fresh) \
-        SELECT pr.id AS profile_id, pr.desired_retention, pr.new_cards_per_day, pr.new_cards_studied_today, \
+        SELECT pr.id AS profile_id, pr.desired_retention, pr.fsrs_parameters, pr.new_cards_per_day, pr.new_cards_studied_today, \
             pr.deck_found, (SELECT COUNT(*) FROM scope) AS cards, \
             t.studied, t.learning, t.due, x.bucket, {card_columns}, {progress_columns} \
         FROM profile pr CROSS JOIN tally t \
@@ -177,6 +181,7 @@ pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Opti
     let mut snapshot = QueueSnapshot {
         profile_id: ProfileId::from_uuid(header.profile_id),
         desired_retention: header.desired_retention,
+        fsrs_parameters: header.fsrs_parameters,
         new_cards_per_day: header.new_cards_per_day,
         new_cards_studied_today: header.new_cards_studied_today,
         deck_found: header.deck_found,

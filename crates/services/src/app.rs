@@ -54,6 +54,7 @@ pub struct App {
     pub profiles: ProfileService,
     pub cards: CardService,
     pub study: StudyService,
+    pub memory: crate::memory::MemoryService,
     /// Streaks, the activity calendar and the stats screen.
     pub stats: StatsService,
     /// In-app notifications (streak reminders and later events).
@@ -152,6 +153,7 @@ impl App {
             outbox: OutboxService::new(db.clone(), clock.clone()),
             stats: StatsService::new(db.clone(), clock.clone(), user_cache.clone(), profiles.clone()),
             study: StudyService::new(db.clone(), clock.clone(), user_cache.clone()),
+            memory: crate::memory::MemoryService::new(db.clone(), clock.clone(), settings.memory.clone()),
             transfer: TransferService::new(cards.clone(), clock.clone()),
             export: ExportService::new(db.clone(), clock.clone()),
             quotas: features.quotas.clone(),

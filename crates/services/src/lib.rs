@@ -24,6 +24,7 @@ pub mod learner;
 pub mod lifecycle;
 pub mod llm;
 pub mod media;
+pub mod memory;
 pub mod moderation;
 pub mod notifications;
 pub mod outbox;

@@ -82,8 +82,17 @@ pub struct StudyService {
     users: UserCache,
 }
 
-fn scheduler_for(profile_retention: f64) -> Result<Scheduler, SchedulerError> {
-    Scheduler::new(SchedulerConfig { desired_retention: profile_retention, ..SchedulerConfig::default() })
+/// The profile's scheduler: its desired retention, and its own FSRS parameters once a fit was
+/// adopted (`services::memory`), else the defaults. Queue previews and reviews both come here,
+/// so the intervals on the buttons are the ones a review gives.
+fn scheduler_for(profile_retention: f64, parameters: Option<&serde_json::Value>) -> Result<Scheduler, StudyError> {
+    let config = SchedulerConfig { desired_retention: profile_retention, ..SchedulerConfig::default() };
+    let Some(parameters) = parameters else {
+        return Ok(Scheduler::new(config)?);
+    };
+    let parameters: Vec<f32> =
+        serde_json::from_value(parameters.clone()).map_err(|e| StudyError::Corrupt(format!("FSRS parameters: {e}")))?;
+    Ok(Scheduler::with_parameters(&parameters, config)?)
 }
 
 /// Fuzz is seeded by card and repetition, so the previewed interval is the one given.
@@ -158,7 +167,7 @@ impl StudyService {
             return Err(StudyError::DeckNotFound);
         }
         let counts = DayCounts::of(&snapshot);
-        let scheduler = scheduler_for(snapshot.desired_retention)?;
+        let scheduler = scheduler_for(snapshot.desired_retention, snapshot.fsrs_parameters.as_ref())?;
         let allowance = new_allowance(snapshot.new_cards_per_day, snapshot.new_cards_studied_today);
         let (learning_now, learning_ahead): (Vec<_>, Vec<_>) =
             snapshot.learning.into_iter().partition(|(_, progress)| progress.due <= now);
@@ -203,10 +212,10 @@ impl StudyService {
         let day = study_day_of(&user, now);
         let target =
             progress::card_for_review(&txn, user_id, request.card_id).await?.ok_or(StudyError::CardNotFound)?;
-        let (card, retention, before_row) = (target.card, target.desired_retention, target.progress);
+        let scheduler = scheduler_for(target.desired_retention, target.fsrs_parameters.as_ref())?;
+        let (card, before_row) = (target.card, target.progress);
         let profile_id = ProfileId::from_uuid(target.profile_id);
         let before = to_progress(before_row.as_ref(), now)?;
-        let scheduler = scheduler_for(retention)?;
         let outcome = scheduler.review(&before, request.rating, now, fuzz_seed(card.id, before.reps))?;
 
         let after = to_values(&outcome.progress);

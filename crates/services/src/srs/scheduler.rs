@@ -79,14 +79,26 @@ pub struct ReviewOutcome {
 #[derive(Debug, Clone)]
 pub struct Scheduler {
     fsrs: FSRS,
+    /// The forgetting curve's decay (the last parameter), which the intervals depend on.
+    decay: f64,
     config: SchedulerConfig,
 }
 
 impl Scheduler {
     /// FSRS-6 with its default parameters.
     pub fn new(config: SchedulerConfig) -> Result<Self, SchedulerError> {
-        let fsrs = FSRS::new(&[]).map_err(|e| SchedulerError::Fsrs(e.to_string()))?;
-        Ok(Self { fsrs, config })
+        Self::with_parameters(&[], config)
+    }
+
+    /// FSRS-6 with a learner's own parameters (all 21 of them), or the defaults when empty.
+    pub fn with_parameters(parameters: &[f32], config: SchedulerConfig) -> Result<Self, SchedulerError> {
+        let fsrs = FSRS::new(parameters).map_err(|e| SchedulerError::Fsrs(e.to_string()))?;
+        let decay = match parameters {
+            [] => fsrs::DEFAULT_PARAMETERS[20],
+            [.., decay] if parameters.len() == fsrs::DEFAULT_PARAMETERS.len() => *decay,
+            _ => return Err(SchedulerError::Fsrs(format!("{} parameters, FSRS-6 has 21", parameters.len()))),
+        };
+        Ok(Self { fsrs, decay: -f64::from(decay), config })
     }
 
     /// Applies `rating` at `now`. `fuzz_seed` makes the fuzz deterministic per card and review.
@@ -216,7 +228,7 @@ impl Scheduler {
     /// The pre-fuzz interval: the days until retrievability falls to the desired retention,
     /// rounded half-to-even as the reference does, within [1, maximum].
     pub fn interval_days(&self, stability: f64) -> u32 {
-        let decay = -f64::from(fsrs::DEFAULT_PARAMETERS[20]);
+        let decay = self.decay;
         let factor = 0.9_f64.powf(1.0 / decay) - 1.0;
         let raw = stability / factor * (self.config.desired_retention.powf(1.0 / decay) - 1.0);
         let rounded = raw.round_ties_even().clamp(1.0, f64::from(self.config.maximum_interval_days));
