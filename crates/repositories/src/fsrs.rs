@@ -228,3 +228,48 @@ pub async fn memory(conn: &impl ConnectionTrait, profile_id: Uuid) -> Result<Mem
     let row = MemoryRow::find_by_statement(p.statement(conn, &sql)).one(conn).await?;
     row.ok_or_else(|| RepoError::Setup("the memory query returned no row".to_owned()))
 }
+
+/// The profile's review count and, since `since`, its long-term reviews (a day or more after
+/// the previous one, of a card in review) and how many of them were recalled.
+#[derive(Debug, Clone, Copy, FromQueryResult)]
+pub struct RecallTally {
+    pub total: i64,
+    pub long_term: i64,
+    pub recalled: i64,
+}
+
+pub async fn recall_since(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    profile_id: Uuid,
+    since: DateTime<Utc>,
+) -> Result<RecallTally, RepoError> {
+    let mut p = Params::default();
+    let (user, profile, since) = (p.bind(user_id), p.bind(profile_id), p.bind(since));
+    let recent = format!("state_before = 'review' AND elapsed_days >= 1 AND reviewed_at >= {since}");
+    let sql = format!(
+        "SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE {recent}) AS long_term, \
+            COUNT(*) FILTER (WHERE {recent} AND rating > 1) AS recalled \
+        FROM card_reviews WHERE user_id = {user} AND profile_id = {profile} AND undone_at IS NULL"
+    );
+    let tally = RecallTally::find_by_statement(p.statement(conn, &sql)).one(conn).await?;
+    Ok(tally.unwrap_or(RecallTally { total: 0, long_term: 0, recalled: 0 }))
+}
+
+/// When the learner's studied cards of the profile come due before `until` (overdue ones
+/// included), for the workload forecast.
+pub async fn due_times(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    profile_id: Uuid,
+    until: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>, RepoError> {
+    let mut p = Params::default();
+    let (user, profile, until) = (p.bind(user_id), p.bind(profile_id), p.bind(until));
+    let sql = format!(
+        "SELECT cp.due FROM card_progress cp JOIN cards c ON c.id = cp.card_id \
+        WHERE cp.user_id = {user} AND c.profile_id = {profile} AND cp.due < {until}"
+    );
+    let rows = conn.query_all_raw(p.statement(conn, &sql)).await?;
+    Ok(rows.iter().map(|row| row.try_get::<DateTime<Utc>>("", "due")).collect::<Result<_, _>>()?)
+}

@@ -153,7 +153,7 @@ impl App {
             outbox: OutboxService::new(db.clone(), clock.clone()),
             stats: StatsService::new(db.clone(), clock.clone(), user_cache.clone(), profiles.clone()),
             study: StudyService::new(db.clone(), clock.clone(), user_cache.clone()),
-            memory: crate::memory::MemoryService::new(db.clone(), clock.clone(), settings.memory.clone()),
+            memory: crate::memory::MemoryService::new(db.clone(), clock.clone(), user_cache.clone(), settings.memory.clone()),
             transfer: TransferService::new(cards.clone(), clock.clone()),
             export: ExportService::new(db.clone(), clock.clone()),
             quotas: features.quotas.clone(),

@@ -7,13 +7,17 @@
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use chrono::{Duration, DurationRound};
+use chrono::{DateTime, Duration, DurationRound, NaiveDate, Utc};
 use config::MemorySettings;
+use domain::{ProfileId, UserId};
 use repositories::fsrs::{self, FitCandidate, FitFigures, FitOutcome, FitPolicy, FitRecord};
-use repositories::{Database, RepoError, TransactionTrait};
+use repositories::{Database, RepoError, TransactionTrait, profiles};
 
 use crate::Clock;
+use crate::learner::study_day_of;
+use crate::profiles::ProfileError;
 use crate::srs::fitting::{self, FitConfig, LoggedReview};
+use crate::user_cache::UserCache;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MemoryError {
@@ -21,6 +25,41 @@ pub enum MemoryError {
     Repo(#[from] RepoError),
     #[error("stored FSRS parameters are unreadable: {0}")]
     Corrupt(String),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+}
+
+/// Days the workload forecast covers, today included.
+pub const FORECAST_DAYS: usize = 30;
+
+/// What the profile's memory model is and how it is doing, for the profile's settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemoryReport {
+    /// Reviews in the profile's log (undone ones left out).
+    pub review_count: i64,
+    /// The parameters scheduling uses now: the profile's own, or FSRS-6's defaults.
+    pub parameters: Vec<f32>,
+    pub personal_since: Option<DateTime<Utc>>,
+    pub last_fit: Option<LastFit>,
+    /// The review count at which the next fit is due (the notifier may take a little longer).
+    pub next_fit_at_reviews: i64,
+    pub desired_retention: f64,
+    /// Recalled share of the long-term reviews of the last 30 days; `None` without any.
+    pub true_retention: Option<f64>,
+    pub retention_reviews: i64,
+    /// Reviews coming due on each of the next 30 study days (overdue ones on today).
+    pub forecast: Vec<(NaiveDate, u32)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LastFit {
+    pub at: DateTime<Utc>,
+    /// `adopted`, `rejected` or `failed`.
+    pub outcome: String,
+    pub review_count: i64,
+    pub held_out: i64,
+    /// `None` for a failed fit.
+    pub figures: Option<FitFigures>,
 }
 
 /// What one round of the fitting job did.
@@ -37,12 +76,73 @@ pub struct FitRound {
 pub struct MemoryService {
     db: Database,
     clock: Arc<dyn Clock>,
+    users: UserCache,
     settings: MemorySettings,
 }
 
 impl MemoryService {
-    pub fn new(db: Database, clock: Arc<dyn Clock>, settings: MemorySettings) -> Self {
-        Self { db, clock, settings }
+    pub fn new(db: Database, clock: Arc<dyn Clock>, users: UserCache, settings: MemorySettings) -> Self {
+        Self { db, clock, users, settings }
+    }
+
+    pub async fn report(&self, user_id: UserId, profile_id: ProfileId) -> Result<MemoryReport, MemoryError> {
+        let conn = self.db.conn();
+        let profile = profiles::find_owned(conn, user_id, profile_id).await?.ok_or(ProfileError::NotFound)?;
+        let user = self.users.get(user_id).await?.ok_or(ProfileError::UserGone)?;
+        let now = self.clock.now();
+        let (user_uuid, profile_uuid) = (user_id.as_uuid(), profile_id.as_uuid());
+        let stored = fsrs::memory(conn, profile_uuid).await?;
+        let tally = fsrs::recall_since(conn, user_uuid, profile_uuid, now - Duration::days(30)).await?;
+        let today = study_day_of(&user.user, now);
+        let horizon = today.ends_at + Duration::days(FORECAST_DAYS as i64 - 1);
+        let mut forecast: Vec<(NaiveDate, u32)> = (0..FORECAST_DAYS as u64)
+            .filter_map(|d| today.date.checked_add_days(chrono::Days::new(d)))
+            .map(|d| (d, 0))
+            .collect();
+        for due in fsrs::due_times(conn, user_uuid, profile_uuid, horizon).await? {
+            let day = if due <= now { today.date } else { study_day_of(&user.user, due).date };
+            if let Some(slot) = forecast.iter_mut().find(|(date, _)| *date == day) {
+                slot.1 += 1;
+            }
+        }
+        let personal = parameters_of(stored.parameters.clone())?;
+        let last_fit = match (stored.fit_at, stored.fit_outcome.clone()) {
+            (Some(at), Some(outcome)) => Some(LastFit {
+                at,
+                outcome,
+                review_count: i64::from(stored.fit_review_count.unwrap_or(0)),
+                held_out: i64::from(stored.fit_held_out.unwrap_or(0)),
+                figures: match (stored.log_loss_before, stored.rmse_before, stored.log_loss_after, stored.rmse_after) {
+                    (Some(log_loss_before), Some(rmse_before), Some(log_loss_after), Some(rmse_after)) => {
+                        Some(FitFigures { log_loss_before, rmse_before, log_loss_after, rmse_after })
+                    }
+                    _ => None,
+                },
+            }),
+            _ => None,
+        };
+        let next_fit_at_reviews = match &last_fit {
+            Some(fit) => fit.review_count + i64::from(self.settings.refit_reviews),
+            None => i64::from(self.settings.fit_min_reviews),
+        };
+        Ok(MemoryReport {
+            review_count: tally.total,
+            parameters: personal.clone().unwrap_or_else(fsrs_defaults),
+            personal_since: personal.and(stored.parameters_since),
+            last_fit,
+            next_fit_at_reviews,
+            desired_retention: profile.desired_retention,
+            true_retention: (tally.long_term > 0).then(|| tally.recalled as f64 / tally.long_term as f64),
+            retention_reviews: tally.long_term,
+            forecast,
+        })
+    }
+
+    /// Back to FSRS-6's defaults (the fits stay on record; the next fit waits as usual).
+    pub async fn reset(&self, user_id: UserId, profile_id: ProfileId) -> Result<MemoryReport, MemoryError> {
+        profiles::find_owned(self.db.conn(), user_id, profile_id).await?.ok_or(ProfileError::NotFound)?;
+        fsrs::reset(self.db.conn(), profile_id.as_uuid()).await?;
+        self.report(user_id, profile_id).await
     }
 
     /// Fits up to `limit` due profiles one after the other. Each fit runs on a blocking thread
@@ -135,6 +235,10 @@ enum Outcome {
     Adopted,
     Rejected,
     Failed,
+}
+
+fn fsrs_defaults() -> Vec<f32> {
+    ::fsrs::DEFAULT_PARAMETERS.to_vec()
 }
 
 fn count(n: usize) -> i64 {

@@ -6169,6 +6169,154 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/profiles/{id}/memory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MemoryResponse"];
+                    };
+                };
+                /** @description AUTH_FAILED (no, a bad or a revoked token) or TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description PROFILE_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description RATE_LIMIT_EXCEEDED, with Retry-After and X-RateLimit-* */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INTERNAL_ERROR: the request id ties it to the server's log */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/profiles/{id}/memory/parameters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Back to FSRS-6's default parameters; past fits stay on record, and the next fit comes as
+         *     usual after more reviews.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MemoryResponse"];
+                    };
+                };
+                /** @description AUTH_FAILED (no, a bad or a revoked token) or TOKEN_EXPIRED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description PROFILE_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description RATE_LIMIT_EXCEEDED, with Retry-After and X-RateLimit-* */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INTERNAL_ERROR: the request id ties it to the server's log */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sessions/chat": {
         parameters: {
             query?: never;
@@ -8102,6 +8250,40 @@ export interface components {
             /** @description Speech to text works: the tutor takes voice questions (`POST /api/media/transcribe`). */
             speech: boolean;
         };
+        FitResponse: {
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: int64
+             * @description The most recent reviews both parameter sets were judged on.
+             */
+            held_out: number;
+            /** Format: double */
+            log_loss_after?: number | null;
+            /**
+             * Format: double
+             * @description Lower is better; `before` is the parameters in use at the time. Null for a failed fit.
+             */
+            log_loss_before?: number | null;
+            /**
+             * @description `adopted`: better on the learner's recent reviews, now in use; `rejected`: not better,
+             *     the parameters in use stay; `failed`: the fit could not run (too few usable reviews).
+             * @example adopted
+             */
+            outcome: string;
+            /** Format: int64 */
+            review_count: number;
+            /** Format: double */
+            rmse_after?: number | null;
+            /** Format: double */
+            rmse_before?: number | null;
+        };
+        ForecastDay: {
+            /** Format: date */
+            date: string;
+            /** Format: int32 */
+            reviews: number;
+        };
         /** @description Key forms, e.g. {"plural": "Hunde"} */
         FormsValue: {
             [key: string]: string;
@@ -8431,6 +8613,43 @@ export interface components {
             user_id: string;
             username?: string | null;
         };
+        MemoryResponse: {
+            /** Format: double */
+            desired_retention: number;
+            /** @description Reviews coming due on each of the next 30 study days, today (with overdue ones) first. */
+            forecast: components["schemas"]["ForecastDay"][];
+            last_fit?: null | components["schemas"]["FitResponse"];
+            /**
+             * Format: int64
+             * @description The review count at which the next fit is due.
+             */
+            next_fit_at_reviews: number;
+            /** @description The 21 FSRS-6 parameters scheduling uses now. */
+            parameters: number[];
+            /** @description `personal` once a fit was adopted, else `default` (FSRS-6's parameters). */
+            parameters_source: components["schemas"]["ParametersSource"];
+            /**
+             * Format: date-time
+             * @description Since when the personal parameters are in use.
+             */
+            personal_since?: string | null;
+            /**
+             * Format: int64
+             * @description How many reviews `true_retention` is measured on.
+             */
+            retention_reviews: number;
+            /**
+             * Format: int64
+             * @description Reviews in the profile's log.
+             */
+            review_count: number;
+            /**
+             * Format: double
+             * @description The share of reviews of the last 30 days (a day or more after the card's previous one)
+             *     that were recalled; null without any.
+             */
+            true_retention?: number | null;
+        };
         MessageResponse: {
             /** @description `miniapp` or `bot`. */
             channel: string;
@@ -8540,6 +8759,8 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /** @enum {string} */
+        ParametersSource: "default" | "personal";
         PaymentListResponse: {
             data: components["schemas"]["PaymentResponse"][];
             pagination: components["schemas"]["Pagination"];

@@ -153,6 +153,16 @@ impl From<services::study::StudyError> for ApiError {
     }
 }
 
+impl From<services::memory::MemoryError> for ApiError {
+    fn from(err: services::memory::MemoryError) -> Self {
+        use services::memory::MemoryError;
+        match err {
+            MemoryError::Profile(e) => e.into(),
+            e @ (MemoryError::Repo(_) | MemoryError::Corrupt(_)) => Self::internal(e),
+        }
+    }
+}
+
 impl From<services::quota::QuotaError> for ApiError {
     fn from(err: services::quota::QuotaError) -> Self {
         use services::quota::QuotaError;

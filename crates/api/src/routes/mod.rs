@@ -15,6 +15,7 @@ pub mod groups;
 pub mod health;
 pub mod me;
 pub mod media;
+pub mod memory;
 pub mod metrics;
 pub mod notifications;
 pub mod openapi;
@@ -59,6 +60,8 @@ table!(register_api, ApiRoutes, API_ROUTES {
     "/api/profiles" => { get: profiles::list, post: profiles::create },
     "/api/profiles/{id}" => { get: profiles::get, patch: profiles::update, delete: profiles::delete },
     "/api/profiles/{id}/activate" => { post: profiles::activate },
+    "/api/profiles/{id}/memory" => { get: memory::get_memory },
+    "/api/profiles/{id}/memory/parameters" => { delete: memory::reset_parameters },
     "/api/decks" => { get: decks::list, post: decks::create },
     "/api/decks/{id}" => { get: decks::get, patch: decks::update, delete: decks::delete },
     "/api/decks/{id}/import" => { post: transfer::import },

@@ -16,6 +16,7 @@ mod groups;
 mod handlers;
 mod helpers;
 mod me;
+mod memory;
 mod media;
 mod metrics;
 mod modules;

@@ -19,6 +19,13 @@ use uuid::Uuid;
 
 use crate::fsrs_fit::{fast_forgetter, simulate};
 
+/// A fitting job as one notifier runs it, first fitting at `min_reviews`.
+fn job(backend: &Backend, clock: &ManualClock, min_reviews: u32) -> MemoryService {
+    let clock: std::sync::Arc<dyn services::Clock> = std::sync::Arc::new(clock.clone());
+    let users = services::user_cache::UserCache::new(backend.db.clone(), clock.clone(), std::time::Duration::ZERO);
+    MemoryService::new(backend.db.clone(), clock, users, settings(min_reviews))
+}
+
 fn settings(min_reviews: u32) -> MemorySettings {
     MemorySettings {
         fit_min_reviews: min_reviews,
@@ -149,6 +156,27 @@ async fn fitted_and_scheduled_with(backend: Backend) {
         ReviewRequest { card_id: fresh.id, rating: Rating::Easy, duration_ms: None, client_review_id: Uuid::new_v4() };
     let result = app.study.review(user, request).await.unwrap();
     assert_eq!(result.scheduled_seconds, easy);
+
+    let report = app.memory.report(user, profile.id).await.unwrap();
+    assert_eq!(report.review_count, log.len() as i64 + 1);
+    assert!(report.personal_since.is_some());
+    assert_ne!(report.parameters, fsrs::DEFAULT_PARAMETERS.to_vec());
+    let fit = report.last_fit.clone().unwrap();
+    assert_eq!((fit.outcome.as_str(), fit.review_count), ("adopted", log.len() as i64));
+    let figures = fit.figures.unwrap();
+    assert!(figures.log_loss_after < figures.log_loss_before);
+    assert_eq!(report.next_fit_at_reviews, log.len() as i64 + 1000);
+    assert_eq!(report.forecast.len(), services::memory::FORECAST_DAYS);
+    // The just-reviewed card is the only one with progress (the seeded log wrote none).
+    assert_eq!(report.forecast.iter().map(|(_, n)| n).sum::<u32>(), 1);
+    assert!(report.true_retention.is_some_and(|r| r > 0.0 && r < 1.0), "{:?}", report.true_retention);
+    assert_eq!(report.desired_retention, 0.9);
+
+    let reset = app.memory.reset(user, profile.id).await.unwrap();
+    assert_eq!((reset.parameters, reset.personal_since), (fsrs::DEFAULT_PARAMETERS.to_vec(), None));
+    assert_eq!(reset.last_fit, report.last_fit, "the fit stays on record");
+    let queue = app.study.queue(user, None, None, 1000).await.unwrap();
+    assert!(queue.items.iter().all(|i| i.card.id != fresh.id || i.intervals[3] == easy_by_default));
 }
 
 #[tokio::test]
@@ -168,9 +196,7 @@ async fn two_notifiers_fit_a_profile_once() {
     let app = crate::app_on(&backend, &clock);
     let (user, profile) = crate::learner_with_profile(&app, &clock, 82, "de").await;
     seed(&backend, user, profile.id, &simulate(&fast_forgetter(), 700, 20, 120, 9)).await;
-    let clock_arc: std::sync::Arc<dyn services::Clock> = std::sync::Arc::new(clock.clone());
-    let first = MemoryService::new(backend.db.clone(), clock_arc.clone(), settings(1000));
-    let second = MemoryService::new(backend.db.clone(), clock_arc, settings(1000));
+    let (first, second) = (job(&backend, &clock, 1000), job(&backend, &clock, 1000));
     let (a, b) = tokio::join!(first.fit_due(10), second.fit_due(10));
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.adopted + a.rejected + b.adopted + b.rejected, 1, "{a:?} {b:?}");
@@ -215,8 +241,7 @@ async fn a_failed_fit_keeps_the_parameters_in_use_and_waits_for_more_reviews() {
         profile.id.as_uuid()
     );
     backend.db.conn().execute_unprepared(&sql).await.unwrap();
-    let clock_arc: std::sync::Arc<dyn services::Clock> = std::sync::Arc::new(clock.clone());
-    let memory = MemoryService::new(backend.db.clone(), clock_arc, settings(100));
+    let memory = job(&backend, &clock, 100);
 
     assert_eq!(memory.fit_due(10).await.unwrap(), FitRound { failed: 1, ..FitRound::default() });
     let kept = scalar(
