@@ -57,6 +57,7 @@ SERVER_PID=""
 FAKE_LLM_PID=""
 FAKE_TELEGRAM_PID=""
 
+# shellcheck disable=SC2317 # run by the trap below
 cleanup() {
   local status=$?
   for pid in "$SERVER_PID" "$FAKE_LLM_PID" "$FAKE_TELEGRAM_PID"; do

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# One PostgreSQL backup, kept by age in tiers, optionally copied to S3-compatible storage.
+#
+#   DATABASE_URL=postgres://… BACKUP_DIR=/var/backups/lang-agent scripts/backup.sh
+#
+# Writes BACKUP_DIR/daily/lang-agent-<UTC time>.dump (pg_dump custom format), hard-links it
+# into weekly/ on Sundays and monthly/ on the 1st (UTC), prunes each tier to its newest
+# BACKUP_KEEP_DAILY (7), BACKUP_KEEP_WEEKLY (4) and BACKUP_KEEP_MONTHLY (12) dumps, uploads
+# the dump when BACKUP_S3_URI is set (aws cli; BACKUP_S3_ENDPOINT for non-AWS storage), and
+# prints the dump's path as the last line. The password never reaches the command line or
+# the output: the URL is split into libpq's PG* variables.
+set -euo pipefail
+
+: "${DATABASE_URL:?DATABASE_URL is required (postgres://user:password@host:port/db)}"
+: "${BACKUP_DIR:?BACKUP_DIR is required}"
+KEEP_DAILY="${BACKUP_KEEP_DAILY:-7}"
+KEEP_WEEKLY="${BACKUP_KEEP_WEEKLY:-4}"
+KEEP_MONTHLY="${BACKUP_KEEP_MONTHLY:-12}"
+# For tests: the moment the backup is taken, as `date -u` understands it.
+NOW="${BACKUP_NOW:-now}"
+
+here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=scripts/pg-env.sh
+source "$here/pg-env.sh"
+export_pg_env "$DATABASE_URL"
+
+log() { printf '%s\n' "$*" >&2; }
+
+stamp="$(date -u -d "$NOW" +%Y%m%dT%H%M%SZ)"
+weekday="$(date -u -d "$NOW" +%u)"
+day_of_month="$(date -u -d "$NOW" +%d)"
+name="lang-agent-$stamp.dump"
+
+mkdir -p "$BACKUP_DIR/daily" "$BACKUP_DIR/weekly" "$BACKUP_DIR/monthly"
+dump="$BACKUP_DIR/daily/$name"
+partial="$dump.partial"
+trap 'rm -f "$partial"' EXIT
+
+log "backing up database $PGDATABASE on $PGHOST:$PGPORT"
+pg_dump --format=custom --compress=6 --no-owner --file="$partial"
+# A dump that pg_restore cannot list is no backup.
+pg_restore --list "$partial" >/dev/null
+mv "$partial" "$dump"
+trap - EXIT
+
+[[ "$weekday" == 7 ]] && ln -f "$dump" "$BACKUP_DIR/weekly/$name"
+[[ "$day_of_month" == 01 ]] && ln -f "$dump" "$BACKUP_DIR/monthly/$name"
+
+# Keeps the newest $2 dumps of tier $1 (names sort by time).
+prune() {
+  local tier="$1" keep="$2"
+  find "$BACKUP_DIR/$tier" -maxdepth 1 -name 'lang-agent-*.dump' -printf '%f\n' | sort -r |
+    tail -n +"$((keep + 1))" | while read -r old; do
+      log "pruning $tier/$old"
+      rm -f "$BACKUP_DIR/$tier/$old"
+    done
+}
+prune daily "$KEEP_DAILY"
+prune weekly "$KEEP_WEEKLY"
+prune monthly "$KEEP_MONTHLY"
+
+if [[ -n "${BACKUP_S3_URI:-}" ]]; then
+  endpoint=()
+  [[ -n "${BACKUP_S3_ENDPOINT:-}" ]] && endpoint=(--endpoint-url "$BACKUP_S3_ENDPOINT")
+  log "uploading to ${BACKUP_S3_URI%/}/$name"
+  aws "${endpoint[@]}" s3 cp --only-show-errors "$dump" "${BACKUP_S3_URI%/}/$name"
+fi
+
+log "backup written ($(du -h "$dump" | cut -f1))"
+echo "$dump"
