@@ -9,6 +9,7 @@ pub mod account;
 pub mod activity;
 pub mod admin;
 pub mod anki;
+pub mod backlog;
 pub mod cards;
 mod connection;
 pub mod deck_counts;
@@ -37,6 +38,8 @@ pub mod topics;
 pub mod users;
 
 pub use connection::{Database, PoolStats};
-pub use error::RepoError;
+pub use error::{RepoError, is_connection_failure};
 pub use migration::{Migrator, MigratorTrait};
-pub use sea_orm::{AccessMode, ConnectionTrait, DatabaseConnection, DbBackend, IsolationLevel, TransactionTrait};
+pub use sea_orm::{
+    AccessMode, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, IsolationLevel, TransactionTrait,
+};

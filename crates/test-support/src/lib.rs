@@ -7,6 +7,7 @@
 
 pub mod backends;
 pub mod bot_api;
+pub mod fault_proxy;
 pub mod modules;
 mod postgres;
 pub mod process;

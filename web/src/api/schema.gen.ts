@@ -80,6 +80,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -155,6 +164,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -388,6 +406,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -475,6 +502,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -605,6 +641,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -698,6 +743,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -783,6 +837,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -892,6 +955,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -987,6 +1059,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1175,6 +1256,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1229,6 +1319,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1301,6 +1400,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1387,6 +1495,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1501,6 +1618,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1732,6 +1858,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1782,6 +1917,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1897,6 +2041,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -2005,6 +2158,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2080,6 +2242,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2192,6 +2363,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2255,6 +2435,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2333,6 +2522,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2448,6 +2646,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -2522,6 +2729,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2685,6 +2901,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2767,6 +2992,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2829,6 +3063,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3046,6 +3289,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3114,6 +3366,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3242,6 +3503,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3308,6 +3578,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3420,6 +3699,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3492,6 +3780,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3629,6 +3926,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3699,6 +4005,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3759,6 +4074,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3892,6 +4216,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -3972,6 +4305,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4086,6 +4428,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4152,6 +4503,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4238,6 +4598,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4313,6 +4682,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4436,6 +4814,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4511,6 +4898,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4639,6 +5035,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4723,6 +5128,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4848,6 +5262,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -4935,6 +5358,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4996,6 +5428,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5036,6 +5477,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5140,6 +5590,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -5193,6 +5652,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5547,6 +6015,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5603,6 +6080,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5682,6 +6168,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5746,6 +6241,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5858,6 +6362,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5928,6 +6441,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5987,6 +6509,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6093,6 +6624,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -6154,6 +6694,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6224,6 +6773,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6303,6 +6861,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6536,6 +7103,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -6609,6 +7185,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -6663,6 +7248,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6786,6 +7380,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -6861,6 +7464,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6989,6 +7601,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -7052,6 +7673,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7134,6 +7764,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7239,6 +7878,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7445,6 +8093,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -7496,6 +8153,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7611,6 +8277,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -7679,6 +8354,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -7714,6 +8398,15 @@ export interface paths {
                 };
                 /** @description INTERNAL_ERROR: the request id ties it to the server's log */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -153,9 +153,17 @@ impl ApiError {
         self
     }
 
-    /// A 500 whose cause goes to the log only.
+    /// A 500 whose cause goes to the log only; a 503 (retry in a few seconds) when the cause
+    /// is the database being out of reach, which is an outage, not a bug.
     pub fn internal(source: impl Into<anyhow::Error>) -> Self {
-        Self { source: Some(source.into()), ..Self::new(ErrorCode::InternalError) }
+        let source = source.into();
+        let unreachable = source
+            .chain()
+            .any(|cause| cause.downcast_ref::<repositories::DbErr>().is_some_and(repositories::is_connection_failure));
+        if unreachable {
+            return Self { source: Some(source), ..Self::new(ErrorCode::ServiceUnavailable) }.with_retry_after(5);
+        }
+        Self { source: Some(source), ..Self::new(ErrorCode::InternalError) }
     }
 
     pub fn code(&self) -> ErrorCode {

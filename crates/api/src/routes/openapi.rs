@@ -3,7 +3,7 @@
 //! Its paths come from the route table (`routes::API_ROUTES`, plus the development routes
 //! where they exist), each operation from its handler's `#[utoipa::path]`. The errors that any
 //! operation of a kind can answer (401 when it needs a token, 400/413/415/422 when it reads a
-//! body, 404 when its path names a resource, 429 and 500 everywhere) are added here, once, from
+//! body, 404 when its path names a resource, 429, 500 and 503 everywhere) are added here, once, from
 //! what the operation declares, so the document lists every status the server really sends.
 
 use actix_web::{HttpResponse, web};
@@ -115,6 +115,7 @@ fn add_common_errors(path: &str, operation: &mut Map<String, Value>) {
         common.push(("429", "RATE_LIMIT_EXCEEDED, with Retry-After and X-RateLimit-*"));
     }
     common.push(("500", "INTERNAL_ERROR: the request id ties it to the server's log"));
+    common.push(("503", "SERVICE_UNAVAILABLE: the database is out of reach (Retry-After); retry shortly"));
     let responses = operation.entry("responses").or_insert_with(|| json!({}));
     let Some(responses) = responses.as_object_mut() else { return };
     for (status, description) in common {

@@ -91,7 +91,11 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the real `Application` (the code path `api-server` runs) on a manual clock that
 /// starts at the real time, so tests can move time instead of sleeping.
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
-    let db = TestDatabase::migrated().await;
+    spawn_app_on(TestDatabase::migrated().await, overrides).await
+}
+
+/// As `spawn_app_with`, on a database the caller made (to reach it through a proxy, say).
+pub async fn spawn_app_on(db: TestDatabase, overrides: &[(&str, &str)]) -> TestApp {
     let outbound = MockServer::start().await;
     let settings = test_settings(&db, &outbound, overrides).await;
     let bot_token = settings.telegram.bot_token.clone();

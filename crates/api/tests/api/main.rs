@@ -24,6 +24,7 @@ mod notifications;
 mod openapi;
 mod profiles;
 mod races;
+mod resilience;
 mod rate_limit;
 mod readiness;
 mod security_headers;
