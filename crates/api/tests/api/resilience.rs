@@ -161,3 +161,57 @@ async fn postgres_going_away_under_load_answers_503_quickly_and_the_pool_recover
     assert!(statuses.get(&503).is_some_and(|n| *n > 0), "{statuses:?}");
     assert!(slowest < Duration::from_secs(5), "a request took {slowest:?} ({statuses:?})");
 }
+
+/// The tutor when the provider is slow: each attempt is given up at `LLM_TIMEOUT_SECONDS`, the
+/// learner hears back within the attempts' deadlines, the message is kept for a retry, and
+/// nothing is charged.
+#[tokio::test]
+async fn a_provider_slower_than_its_timeout_is_given_up_keeping_the_message_and_charging_nothing() {
+    use crate::fake_llm::{chat_completions, completion, learner, llm_app, tutor_answer};
+    let app = llm_app(&[("LLM_TIMEOUT_SECONDS", "1"), ("LLM_MAX_ATTEMPTS", "2")]).await;
+    let user = learner(&app, 9104).await;
+    let slow = wiremock::ResponseTemplate::new(200)
+        .set_body_json(completion(&tutor_answer()))
+        .set_delay(Duration::from_secs(20));
+    let hung = chat_completions().respond_with(slow).expect(2).mount_as_scoped(&app.outbound).await;
+
+    let started = Instant::now();
+    let response = app.chat(&user, json!({"message": "Hallo!"})).await;
+    let took = started.elapsed();
+    let body = assert_contract(response, 502, "LLM_SERVICE_ERROR").await;
+    // Two attempts of 1 s and the backoff between them, far from the provider's 20 s.
+    assert!(took < Duration::from_secs(6), "the tutor answered after {took:?}");
+    drop(hung);
+    assert!(body["error"]["details"]["user_message_id"].is_string(), "the message can be retried: {body}");
+    assert_eq!(app.count("SELECT count(*) FROM messages WHERE role = 'user'").await, 1, "the message is kept");
+    assert_eq!(app.me(&user).await["limits"]["messages"]["used"], 0, "no quota for a timeout");
+}
+
+/// A provider answering 5xx for a while: the attempts are bounded (`LLM_MAX_ATTEMPTS`), each
+/// failure is one error for the learner with nothing charged, and the next message after the
+/// provider recovers is answered and charged once.
+#[tokio::test]
+async fn a_storm_of_provider_5xx_is_retried_a_bounded_number_of_times_and_charges_nothing() {
+    use crate::fake_llm::{chat_completions, completion, learner, llm_app, tutor_answer};
+    let app = llm_app(&[("LLM_MAX_ATTEMPTS", "3")]).await;
+    let user = learner(&app, 9105).await;
+    let failing = wiremock::ResponseTemplate::new(503).set_body_json(json!({"error": {"message": "overloaded"}}));
+    // Three learner messages during the storm: three attempts each, never more.
+    let storm = chat_completions().respond_with(failing).expect(9).mount_as_scoped(&app.outbound).await;
+    for text in ["Hallo!", "Wie geht's?", "Danke"] {
+        let started = Instant::now();
+        let response = app.chat(&user, json!({"message": text})).await;
+        assert_contract(response, 502, "LLM_SERVICE_ERROR").await;
+        assert!(started.elapsed() < Duration::from_secs(10), "retries took {:?}", started.elapsed());
+    }
+    drop(storm);
+    assert_eq!(app.me(&user).await["limits"]["messages"]["used"], 0);
+
+    chat_completions()
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(completion(&tutor_answer())))
+        .mount(&app.outbound)
+        .await;
+    assert_eq!(app.chat(&user, json!({"message": "Noch einmal"})).await.status(), 200);
+    assert_eq!(app.me(&user).await["limits"]["messages"]["used"], 1);
+    assert_eq!(app.count("SELECT count(*) FROM messages WHERE role = 'user'").await, 4, "every message kept");
+}
