@@ -25,7 +25,8 @@ pub struct Call {
 #[derive(Clone, Default)]
 struct State {
     calls: Arc<Mutex<Vec<Call>>>,
-    scripted: Arc<Mutex<VecDeque<(String, ResponseTemplate)>>>,
+    /// Scripted answers in order; `None` lets that call through to the normal answer.
+    scripted: Arc<Mutex<VecDeque<(String, Option<ResponseTemplate>)>>>,
     next_message_id: Arc<AtomicI32>,
     drafts_refused: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -45,6 +46,10 @@ fn error(code: u16, description: &str, retry_after: Option<u64>) -> ResponseTemp
 
 pub fn too_many_requests(retry_after: u64) -> ResponseTemplate {
     error(429, &format!("Too Many Requests: retry after {retry_after}"), Some(retry_after))
+}
+
+pub fn bad_gateway() -> ResponseTemplate {
+    error(502, "Bad Gateway", None)
 }
 
 pub fn blocked() -> ResponseTemplate {
@@ -98,9 +103,11 @@ impl Respond for State {
         };
         {
             let mut scripted = self.scripted.lock().unwrap();
-            if let Some(index) = scripted.iter().position(|(m, _)| *m == method) {
+            if let Some(index) = scripted.iter().position(|(m, _)| *m == method)
+                && let Some(response) = scripted.remove(index).unwrap().1
+            {
                 record(None);
-                return scripted.remove(index).unwrap().1;
+                return response;
             }
         }
         let html = body["parse_mode"] == "HTML";
@@ -196,7 +203,13 @@ impl FakeTelegram {
 
     /// The next call of `method` gets `response` (in the order scripted).
     pub fn script(&self, method: &str, response: ResponseTemplate) {
-        self.state.scripted.lock().unwrap().push_back((method.to_owned(), response));
+        self.state.scripted.lock().unwrap().push_back((method.to_owned(), Some(response)));
+    }
+
+    /// The next call of `method` (in the order scripted) is answered as usual: a gap between
+    /// scripted refusals.
+    pub fn script_pass(&self, method: &str) {
+        self.state.scripted.lock().unwrap().push_back((method.to_owned(), None));
     }
 
     pub fn refuse_drafts(&self) {

@@ -11,6 +11,7 @@ mod paths;
 mod payments;
 mod photo;
 mod reminders;
+mod resilience;
 mod voice;
 
 use std::sync::Arc;

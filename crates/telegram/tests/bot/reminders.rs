@@ -53,7 +53,7 @@ fn second_notifier(h: &Harness) -> services::App {
     services::App::assemble((*h.app.settings).clone(), h.app.db.clone(), cache, clock).unwrap()
 }
 
-async fn count(h: &Harness, table: &str) -> i64 {
+pub(crate) async fn count(h: &Harness, table: &str) -> i64 {
     use repositories::ConnectionTrait;
     let conn = h.app.db.conn();
     let sql = format!("SELECT COUNT(*) AS n FROM {table}");
