@@ -22,11 +22,14 @@ pub struct Call {
     pub message_id: Option<i64>,
 }
 
+/// A scripted answer to the next call of a method; `None` lets that call through to the
+/// normal answer.
+type Scripted = (String, Option<ResponseTemplate>);
+
 #[derive(Clone, Default)]
 struct State {
     calls: Arc<Mutex<Vec<Call>>>,
-    /// Scripted answers in order; `None` lets that call through to the normal answer.
-    scripted: Arc<Mutex<VecDeque<(String, Option<ResponseTemplate>)>>>,
+    scripted: Arc<Mutex<VecDeque<Scripted>>>,
     next_message_id: Arc<AtomicI32>,
     drafts_refused: Arc<std::sync::atomic::AtomicBool>,
 }
