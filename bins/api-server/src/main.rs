@@ -13,10 +13,14 @@ use telegram::runtime::BotRuntime;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-const USAGE: &str = "usage: api-server [serve | migrate | openapi]";
+const USAGE: &str = "usage: api-server [serve | migrate | openapi | healthcheck]";
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Before the configuration: a probe needs only the port.
+    if std::env::args().nth(1).as_deref() == Some("healthcheck") {
+        return services::healthcheck::run("PORT", Some(8000));
+    }
     let Some(settings) = Settings::load_or_report("api-server") else {
         return ExitCode::from(2);
     };

@@ -113,3 +113,84 @@ async fn answers_an_update_posted_to_its_webhook() {
     assert!(process.wait_exit().success(), "{}", process.output());
     assert!(!process.output().contains(BOT_TOKEN.split(':').nth(1).unwrap()), "the token reached the logs");
 }
+
+/// The webhook's processor killed (SIGKILL) while answering: started again, api-server
+/// answers every update it had acknowledged, once the dead process's lease on the one in flight
+/// runs out; only that one can be answered twice. Telegram is never asked to redeliver: the
+/// updates were stored before the 200.
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_mid_work_it_answers_every_acknowledged_update() {
+    use std::time::{Duration, Instant};
+    use test_support::bot_api::{BOT_TOKEN, FakeBotApi, command_update};
+    const CHAT: i64 = 5252;
+    let telegram = FakeBotApi::start_with_send_delay(Vec::new(), Duration::from_millis(700)).await;
+    let dir = ScratchDir::new();
+    let uri = telegram.uri();
+    let vars = [
+        ("PORT", "0"),
+        ("TELEGRAM_BOT_TOKEN", BOT_TOKEN),
+        ("TELEGRAM_API_BASE_URL", uri.as_str()),
+        ("TELEGRAM_WEBHOOK_SECRET", "webhook-secret_1"),
+        ("INBOX_LEASE_SECONDS", "5"),
+    ];
+    let answers = || async { telegram.calls("sendMessage").await.into_iter().filter(|b| b["chat_id"] == CHAT).count() };
+
+    let mut first = RunningBinary::start(BINARY, &[], &dir.0, &vars);
+    let url = listening_url(&mut first);
+    let client = reqwest::Client::new();
+    for n in 0..4 {
+        let posted = client
+            .post(format!("{url}/telegram/webhook"))
+            .header("X-Telegram-Bot-Api-Secret-Token", "webhook-secret_1")
+            .json(&command_update(950 + n, CHAT, "/help"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(posted.status(), 200);
+    }
+    let started = Instant::now();
+    while answers().await < 2 {
+        assert!(started.elapsed() < Duration::from_secs(20), "no second answer");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    first.signal("KILL");
+    first.wait_exit();
+
+    let mut second = RunningBinary::start(BINARY, &[], &dir.0, &vars);
+    listening_url(&mut second);
+    let restarted = Instant::now();
+    while answers().await < 4 {
+        assert!(restarted.elapsed() < Duration::from_secs(25), "updates lost: {} answers", answers().await);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let total = answers().await;
+    assert!(total == 4 || total == 5, "{total} answers to 4 updates");
+    second.signal("TERM");
+    assert!(second.wait_exit().success(), "{}", second.output());
+}
+
+/// `api-server healthcheck` is the container's probe: 0 against a server that answers
+/// `/health`, 1 (with the reason) when nothing listens, in seconds either way.
+#[tokio::test]
+async fn healthcheck_probes_the_running_server() {
+    let dir = ScratchDir::new();
+    let mut server = RunningBinary::start(BINARY, &[], &dir.0, &[("PORT", "0")]);
+    let url = listening_url(&mut server);
+    let port = url.rsplit(':').next().unwrap().trim_end_matches('/').to_owned();
+    let probe = |port: &str| {
+        std::process::Command::new(BINARY).arg("healthcheck").env_clear().env("PORT", port).output().unwrap()
+    };
+    let healthy = probe(&port);
+    assert!(healthy.status.success(), "{}", String::from_utf8_lossy(&healthy.stderr));
+    server.signal("TERM");
+    assert!(server.wait_exit().success());
+
+    let started = std::time::Instant::now();
+    let refused = probe(&port);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("unhealthy"), "the reason is given");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let nonsense = probe("http");
+    assert_eq!(nonsense.status.code(), Some(1));
+}

@@ -41,7 +41,7 @@ pub async fn run_jobs(app: &App, sender: &Sender, metrics: &JobMetrics) {
     warn_premium_expiry(app, metrics).await;
     teacher_digests(app, metrics).await;
     send_outbox(app, sender, metrics).await;
-    housekeeping(app).await;
+    housekeeping(app, metrics).await;
 }
 
 async fn remind(app: &App, metrics: &JobMetrics) {
@@ -51,6 +51,7 @@ async fn remind(app: &App, metrics: &JobMetrics) {
             Ok(_) => {}
             Err(error) => {
                 tracing::warn!(%error, "scheduling reminders failed");
+                metrics.job_failed("schedule_reminders");
                 break;
             }
         }
@@ -71,6 +72,7 @@ async fn remind(app: &App, metrics: &JobMetrics) {
             }
             Err(error) => {
                 tracing::warn!(%error, "streak reminders failed");
+                metrics.job_failed("streak_reminders");
                 break;
             }
         }
@@ -95,6 +97,7 @@ async fn warn_premium_expiry(app: &App, metrics: &JobMetrics) {
                 }
                 Err(error) => {
                     tracing::warn!(%error, "premium-expiry warnings failed");
+                    metrics.job_failed("premium_expiry");
                     break;
                 }
             }
@@ -113,7 +116,10 @@ async fn teacher_digests(app: &App, metrics: &JobMetrics) {
                 tracing::info!(teachers = run.candidates, sent = run.sent, "teacher digests queued");
             }
         }
-        Err(error) => tracing::warn!(%error, "teacher digests failed"),
+        Err(error) => {
+            tracing::warn!(%error, "teacher digests failed");
+            metrics.job_failed("teacher_digests");
+        }
     }
 }
 
@@ -121,35 +127,41 @@ async fn send_outbox(app: &App, sender: &Sender, metrics: &JobMetrics) {
     loop {
         match drain_outbox(app, sender, OUTBOX_BATCH).await {
             Ok(run) if run.sent + run.retried + run.failed == 0 => break,
+            // Each message's outcome is counted by kind where it is sent (`outbox_messages_total`).
             Ok(run) => {
                 metrics.alive();
-                for (outcome, n) in [("sent", run.sent), ("retried", run.retried), ("failed", run.failed)] {
-                    metrics.outbox.with_label_values(&[outcome]).inc_by(u64::try_from(n).unwrap_or(0));
-                }
                 tracing::info!(sent = run.sent, retried = run.retried, failed = run.failed, "outbox sent");
             }
             Err(error) => {
                 tracing::warn!(%error, "sending the outbox failed");
+                metrics.job_failed("outbox");
                 break;
             }
         }
     }
 }
 
-async fn housekeeping(app: &App) {
+async fn housekeeping(app: &App, metrics: &JobMetrics) {
     if let Err(error) = app.auth.purge_dead_sessions().await {
         tracing::warn!(%error, "purging dead refresh sessions failed");
+        metrics.job_failed("housekeeping");
     }
     // Finished Telegram updates are kept a week, far past Telegram's own redelivery window
     // (24 h), so a late redelivery is still recognised.
     match app.inbox.prune(chrono::Duration::days(7)).await {
         Ok(0) => {}
         Ok(pruned) => tracing::info!(pruned, "pruned finished Telegram updates"),
-        Err(error) => tracing::warn!(%error, "pruning the Telegram inbox failed"),
+        Err(error) => {
+            tracing::warn!(%error, "pruning the Telegram inbox failed");
+            metrics.job_failed("housekeeping");
+        }
     }
     match app.outbox.prune(chrono::Duration::days(7)).await {
         Ok(0) => {}
         Ok(pruned) => tracing::info!(pruned, "pruned sent outbox messages"),
-        Err(error) => tracing::warn!(%error, "pruning the outbox failed"),
+        Err(error) => {
+            tracing::warn!(%error, "pruning the outbox failed");
+            metrics.job_failed("housekeeping");
+        }
     }
 }

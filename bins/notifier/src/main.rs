@@ -8,12 +8,17 @@ mod monitor;
 
 use std::net::TcpListener;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use services::lifecycle::Worker;
 use telegram::runtime::BotRuntime;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // `notifier healthcheck`: the container's probe of /health on METRICS_PORT.
+    if std::env::args().nth(1).as_deref() == Some("healthcheck") {
+        return services::healthcheck::run("METRICS_PORT", None);
+    }
     let mut worker = match Worker::start("notifier").await {
         Ok(worker) => worker,
         Err(code) => return code,
@@ -37,12 +42,18 @@ async fn main() -> ExitCode {
         Some(port) => {
             let served = TcpListener::bind((server.metrics_host.as_str(), port)).and_then(|listener| {
                 let address = listener.local_addr()?;
-                let handle = monitor::serve(
+                // Three intervals, and never under three minutes: one slow round is not a stall.
+                let interval = worker.app.settings.notifier.interval_seconds;
+                let stale_after = Duration::from_secs(interval.saturating_mul(3).max(180));
+                let handle = api::monitor::serve(
                     listener,
-                    worker.app.registry.clone(),
-                    metrics.clone(),
-                    server.metrics_token.clone(),
-                    worker.app.settings.notifier.interval_seconds,
+                    api::monitor::Monitor {
+                        registry: worker.app.registry.clone(),
+                        token: server.metrics_token.clone(),
+                        heartbeat: metrics.last_tick.clone(),
+                        stale_after,
+                        backlog: Some(worker.app.metrics.backlog.clone()),
+                    },
                 )?;
                 tracing::info!(%address, "notifier health and metrics listening");
                 Ok(handle)

@@ -10,6 +10,7 @@ pub mod extractors;
 pub mod i18n;
 pub mod metrics;
 pub mod middleware;
+pub mod monitor;
 pub mod routes;
 pub mod schemas;
 pub mod sse;

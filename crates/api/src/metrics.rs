@@ -1,12 +1,12 @@
 //! Prometheus metrics of the HTTP layer and of the pools behind it, in the registry of the
 //! service graph (`App::registry`, one per app, so tests can run many apps in one process);
-//! pool gauges are read at scrape time.
+//! pool gauges are read at scrape time, and the inbox/outbox backlog gauges of
+//! `services::metrics` sampled then (at most once per ten seconds).
 
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
-use repositories::Database;
-use services::cache::Cache;
+use services::App;
 
 #[derive(Debug, Clone)]
 pub struct Metrics {
@@ -44,13 +44,14 @@ impl Metrics {
         Ok(Self { registry: registry.clone(), http_requests, http_duration, http_in_flight, db_pool, cache_pool })
     }
 
-    /// Refreshes the pool gauges and renders the text exposition format.
-    pub fn render(&self, db: &Database, cache: &dyn Cache) -> Result<String, prometheus::Error> {
-        let pool = db.pool_stats();
+    /// Refreshes the pool and backlog gauges and renders the text exposition format.
+    pub async fn render(&self, app: &App) -> Result<String, prometheus::Error> {
+        app.metrics.backlog.refresh().await;
+        let pool = app.db.pool_stats();
         self.db_pool.with_label_values(&["idle"]).set(i64::from(pool.idle));
         self.db_pool.with_label_values(&["in_use"]).set(i64::from(pool.size.saturating_sub(pool.idle)));
         self.db_pool.with_label_values(&["max"]).set(i64::from(pool.max));
-        if let Some(stats) = cache.pool_stats() {
+        if let Some(stats) = app.cache.pool_stats() {
             let as_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
             self.cache_pool.with_label_values(&["idle"]).set(as_i64(stats.available));
             self.cache_pool.with_label_values(&["in_use"]).set(as_i64(stats.size.saturating_sub(stats.available)));

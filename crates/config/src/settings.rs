@@ -166,6 +166,9 @@ pub struct TelegramSettings {
     pub bot_username: Option<String>,
     /// The Mini App's short name in @BotFather, for `t.me/<bot>/<app>?startapp=` links.
     pub mini_app_name: Option<String>,
+    /// How long a processor holds a claimed update; one whose processor died is handled again
+    /// after it (`INBOX_LEASE_SECONDS`).
+    pub inbox_lease_seconds: u64,
 }
 
 impl TelegramSettings {
@@ -180,6 +183,9 @@ pub struct NotifierSettings {
     pub interval_seconds: u64,
     pub streak_reminder_window_start: u32,
     pub streak_reminder_window_end: u32,
+    /// How long a notifier holds the outbox messages it claimed; those of a notifier that died
+    /// are sent by another after it (`OUTBOX_LEASE_SECONDS`).
+    pub outbox_lease_seconds: u64,
 }
 
 /// Every configuration problem found, reported together.
@@ -438,6 +444,7 @@ fn read_telegram(env: &mut EnvReader, strict: bool) -> TelegramSettings {
         frontend_domain: env.raw("FRONTEND_DOMAIN"),
         bot_username: link_name(env, "TELEGRAM_BOT_USERNAME"),
         mini_app_name: link_name(env, "TELEGRAM_MINI_APP_NAME"),
+        inbox_lease_seconds: env.ranged("INBOX_LEASE_SECONDS", 300, 5, 3600),
     }
 }
 
@@ -520,6 +527,7 @@ fn read_notifier(env: &mut EnvReader) -> NotifierSettings {
         interval_seconds: env.ranged("NOTIFICATION_WORKER_INTERVAL_SECONDS", 60, 1, 86_400),
         streak_reminder_window_start: env.ranged("STREAK_REMINDER_WINDOW_START", 9, 0, 23),
         streak_reminder_window_end: env.ranged("STREAK_REMINDER_WINDOW_END", 22, 0, 23),
+        outbox_lease_seconds: env.ranged("OUTBOX_LEASE_SECONDS", 300, 5, 3600),
     }
 }
 

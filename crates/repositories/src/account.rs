@@ -10,6 +10,7 @@ use crate::entities::{
     card_progress, card_reviews, cards, daily_activity, decks, exercise_attempts, language_profiles, messages,
     notifications, outbox, refresh_sessions, reminder_log, token_usage, topics,
 };
+use crate::entities::{fsrs_fits, profile_fsrs};
 use crate::entities::{group_invites, group_materials, group_members, groups};
 
 pub use crate::entities::daily_activity::Model as ActivityRow;
@@ -45,6 +46,9 @@ pub struct AccountRows {
     pub group_memberships: Vec<group_members::Model>,
     pub group_invites: Vec<group_invites::Model>,
     pub group_materials: Vec<group_materials::Model>,
+    /// The FSRS parameters each profile schedules with, and every fit of them.
+    pub memory_parameters: Vec<profile_fsrs::Model>,
+    pub memory_fits: Vec<fsrs_fits::Model>,
 }
 
 /// The rows of `E` whose `user` column is `user_id`, ordered by `order` (ids are UUIDv7, so
@@ -166,5 +170,15 @@ pub async fn rows_of(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Acc
             user_id,
         )
         .await?,
+        memory_parameters: profile_fsrs::Entity::find()
+            .filter(profile_fsrs::Column::ProfileId.in_subquery(crate::cards::owned_profiles(user_id)))
+            .order_by_asc(profile_fsrs::Column::ProfileId)
+            .all(conn)
+            .await?,
+        memory_fits: fsrs_fits::Entity::find()
+            .filter(fsrs_fits::Column::ProfileId.in_subquery(crate::cards::owned_profiles(user_id)))
+            .order_by_asc(fsrs_fits::Column::Id)
+            .all(conn)
+            .await?,
     })
 }

@@ -22,6 +22,7 @@ use crate::groups::{GroupService, InviteLinks};
 use crate::inbox::InboxService;
 use crate::llm::{LlmFeatures, LlmGateway, LlmMetrics, TokioSleeper};
 use crate::media::MediaService;
+use crate::metrics::ServiceMetrics;
 use crate::moderation::Moderator;
 use crate::notifications::NotificationService;
 use crate::outbox::OutboxService;
@@ -47,6 +48,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     /// Every metric of the process registers here (`lang_agent_` prefix); `/metrics` renders it.
     pub registry: Registry,
+    /// The metrics services and the bot share: learning, queues, Bot API calls, the poller.
+    pub metrics: ServiceMetrics,
     pub readiness: ReadinessService,
     pub rate_limits: RateLimiter,
     pub auth: AuthService,
@@ -115,6 +118,8 @@ impl App {
             UserCache::new(db.clone(), clock.clone(), Duration::from_secs(settings.auth.user_cache_seconds));
         let quotas = QuotaService::new(user_cache.clone(), cache.clone(), clock.clone(), plans);
         let features = llm_features(&settings, &db, &cache, &clock, &registry, quotas)?;
+        let metrics =
+            ServiceMetrics::register(&registry, db.clone(), clock.clone()).context("cannot register metrics")?;
         let moderator = moderator(&settings, &cache)?;
         let profiles = ProfileService::new(db.clone(), clock.clone(), plans, user_cache.clone());
         let cards = CardService::new(db.clone(), clock.clone(), profiles.clone(), plans, user_cache.clone());
@@ -150,10 +155,19 @@ impl App {
                     end: settings.notifier.streak_reminder_window_end,
                 },
             ),
-            outbox: OutboxService::new(db.clone(), clock.clone()),
+            outbox: OutboxService::new(
+                db.clone(),
+                clock.clone(),
+                Duration::from_secs(settings.notifier.outbox_lease_seconds),
+            ),
             stats: StatsService::new(db.clone(), clock.clone(), user_cache.clone(), profiles.clone()),
-            study: StudyService::new(db.clone(), clock.clone(), user_cache.clone()),
-            memory: crate::memory::MemoryService::new(db.clone(), clock.clone(), user_cache.clone(), settings.memory.clone()),
+            study: StudyService::new(db.clone(), clock.clone(), user_cache.clone(), metrics.learning.clone()),
+            memory: crate::memory::MemoryService::new(
+                db.clone(),
+                clock.clone(),
+                user_cache.clone(),
+                settings.memory.clone(),
+            ),
             transfer: TransferService::new(cards.clone(), clock.clone()),
             export: ExportService::new(db.clone(), clock.clone()),
             quotas: features.quotas.clone(),
@@ -165,7 +179,13 @@ impl App {
                 features.prompts.clone(),
                 db.clone(),
             ),
-            exercises: ExerciseService::new(db.clone(), clock.clone(), profiles.clone(), features.clone()),
+            exercises: ExerciseService::new(
+                db.clone(),
+                clock.clone(),
+                profiles.clone(),
+                features.clone(),
+                metrics.learning.clone(),
+            ),
             generation: GenerationService::new(profiles.clone(), cards.clone(), features),
             inbox: InboxService::new(db.clone(), clock.clone()),
             billing,
@@ -184,6 +204,7 @@ impl App {
             profiles,
             cards,
             registry,
+            metrics,
             settings: Arc::new(settings),
             db,
             cache,

@@ -10,11 +10,6 @@ use uuid::Uuid;
 
 use crate::Clock;
 
-/// How long a claimed message is left to its sender before another may send it.
-const LEASE: Duration = Duration::minutes(5);
-/// A sender stops taking messages of its batch this long after the claim, well inside the
-/// lease, so another sender never sends the same ones.
-pub const SEND_WITHIN: std::time::Duration = std::time::Duration::from_secs(4 * 60);
 /// Tries before a message is given up.
 pub const MAX_ATTEMPTS: i32 = 5;
 
@@ -46,11 +41,20 @@ struct Payload {
 pub struct OutboxService {
     db: Database,
     clock: Arc<dyn Clock>,
+    /// How long a claimed message is left to its sender before another may send it
+    /// (`OUTBOX_LEASE_SECONDS`).
+    lease: std::time::Duration,
 }
 
 impl OutboxService {
-    pub fn new(db: Database, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock }
+    pub fn new(db: Database, clock: Arc<dyn Clock>, lease: std::time::Duration) -> Self {
+        Self { db, clock, lease }
+    }
+
+    /// A sender stops taking messages of its batch this long after the claim, well inside the
+    /// lease, so another sender never sends the same ones.
+    pub fn send_within(&self) -> std::time::Duration {
+        self.lease.mul_f64(0.8)
     }
 
     /// Up to `limit` due messages, leased to this sender. A row whose payload cannot be read is
@@ -58,7 +62,8 @@ impl OutboxService {
     pub async fn claim(&self, limit: u64) -> Result<Vec<Outgoing>, RepoError> {
         let now = self.clock.now();
         let txn = self.db.conn().begin().await?;
-        let rows = outbox::claim(&txn, now, now + LEASE, limit).await?;
+        let lease = Duration::from_std(self.lease).unwrap_or(Duration::minutes(5));
+        let rows = outbox::claim(&txn, now, now + lease, limit).await?;
         txn.commit().await?;
         let mut messages = Vec::with_capacity(rows.len());
         for row in rows {

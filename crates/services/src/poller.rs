@@ -10,6 +10,7 @@ use tokio::sync::watch;
 
 use crate::inbox::{InboxError, InboxService};
 use crate::leader::LeaderLock;
+use crate::metrics::PollerMetrics;
 
 /// One update as Telegram sent it: its id and its JSON text.
 #[derive(Debug, Clone)]
@@ -49,6 +50,7 @@ pub struct Poller {
     source: Arc<dyn UpdateSource>,
     lock: LeaderLock,
     config: PollerConfig,
+    metrics: Option<PollerMetrics>,
 }
 
 /// What one round did, for tests and logs.
@@ -65,7 +67,12 @@ impl Poller {
     /// `lock`'s TTL must outlast one long poll (`config.poll_timeout` plus the request's own
     /// slack), because the holder renews it only between polls.
     pub fn new(inbox: InboxService, source: Arc<dyn UpdateSource>, lock: LeaderLock, config: PollerConfig) -> Self {
-        Self { inbox, source, lock, config }
+        Self { inbox, source, lock, config, metrics: None }
+    }
+
+    /// Counts rounds and keeps the heartbeat that bot-poller's `/health` reads.
+    pub fn with_metrics(self, metrics: PollerMetrics) -> Self {
+        Self { metrics: Some(metrics), ..self }
     }
 
     /// Polls until `stop` turns true, then gives the lock up.
@@ -78,6 +85,14 @@ impl Poller {
                 outcome = self.round(offset) => outcome,
             };
             offset = next;
+            if let Some(metrics) = &self.metrics {
+                let outcome = match round {
+                    Round::Stored(_) => "stored",
+                    Round::Standby => "standby",
+                    Round::Failed => "failed",
+                };
+                metrics.round_done(outcome, chrono::Utc::now());
+            }
             let pause = match round {
                 Round::Stored(_) => {
                     failures = 0;

@@ -16,6 +16,7 @@ use crate::cards::{Card, CardProgress};
 pub use crate::counts::DayCounts;
 use crate::counts::{day_counts, new_allowance};
 use crate::learner::study_day_of;
+use crate::metrics::LearningMetrics;
 use crate::profiles::ProfileError;
 use crate::srs::{Progress, Scheduler, SchedulerConfig, SchedulerError};
 use crate::user_cache::UserCache;
@@ -80,6 +81,7 @@ pub struct StudyService {
     db: Database,
     clock: Arc<dyn Clock>,
     users: UserCache,
+    metrics: LearningMetrics,
 }
 
 /// The profile's scheduler: its desired retention, and its own FSRS parameters once a fit was
@@ -136,8 +138,8 @@ fn limit_room(limit: u64, taken: usize) -> usize {
 }
 
 impl StudyService {
-    pub fn new(db: Database, clock: Arc<dyn Clock>, users: UserCache) -> Self {
-        Self { db, clock, users }
+    pub fn new(db: Database, clock: Arc<dyn Clock>, users: UserCache, metrics: LearningMetrics) -> Self {
+        Self { db, clock, users, metrics }
     }
 
     /// Today's queue in one round trip: the learner's calendar comes from the sign-in cache,
@@ -254,6 +256,7 @@ impl StudyService {
         let counts =
             day_counts(&txn, &user, now, profile_id, None).await?.map(|(counts, _)| counts).unwrap_or_default();
         txn.commit().await.map_err(RepoError::from)?;
+        self.metrics.review_recorded(request.rating);
         Ok(ReviewResult {
             replayed: false,
             card_id: card.id,

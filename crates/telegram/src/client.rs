@@ -8,6 +8,7 @@ use frankenstein::AsyncTelegramApi;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use services::metrics::{CallOutcome, TelegramMetrics};
 
 /// What went wrong with one Bot API call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -85,6 +86,19 @@ fn classify(status: u16, body: &str) -> ApiError {
     }
 }
 
+/// The `outcome` label of a call's result.
+fn outcome_of<T>(result: &Result<T, ApiError>) -> CallOutcome {
+    match result {
+        Ok(_) => CallOutcome::Ok,
+        Err(ApiError::TooManyRequests { .. }) => CallOutcome::TooManyRequests,
+        Err(ApiError::Server { .. }) => CallOutcome::ServerError,
+        Err(ApiError::Transport(_)) => CallOutcome::Network,
+        Err(ApiError::Forbidden(_) | ApiError::Entities(_) | ApiError::NotModified | ApiError::Refused { .. }) => {
+            CallOutcome::ClientError
+        }
+    }
+}
+
 fn snippet(body: &str) -> String {
     body.chars().take(200).collect()
 }
@@ -95,6 +109,8 @@ pub struct BotApi {
     http: reqwest::Client,
     base_url: String,
     token: SecretString,
+    /// Where every call's outcome is counted; none for clients built outside a process.
+    metrics: Option<TelegramMetrics>,
 }
 
 impl std::fmt::Debug for BotApi {
@@ -113,11 +129,28 @@ impl BotApi {
             .timeout(REQUEST_TIMEOUT)
             .build()
             .map_err(|e| ApiError::Transport(e.without_url().to_string()))?;
-        Ok(Self { http, base_url: base_url.as_str().trim_end_matches('/').to_owned(), token })
+        Ok(Self { http, base_url: base_url.as_str().trim_end_matches('/').to_owned(), token, metrics: None })
+    }
+
+    /// Counts every call by method and outcome in `metrics`.
+    pub fn with_metrics(self, metrics: TelegramMetrics) -> Self {
+        Self { metrics: Some(metrics), ..self }
     }
 
     /// Calls `method` and decodes its `result`. Errors carry no URL, so no token.
     pub async fn call<P: serde::Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        method: &str,
+        params: Option<&P>,
+    ) -> Result<T, ApiError> {
+        let result = self.call_once(method, params).await;
+        if let Some(metrics) = &self.metrics {
+            metrics.call(method, outcome_of(&result));
+        }
+        result
+    }
+
+    async fn call_once<P: serde::Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         method: &str,
         params: Option<&P>,
@@ -231,5 +264,16 @@ mod tests {
         assert!(matches!(classify(400, entities), ApiError::Entities(_)));
         assert!(classify(502, "<html>Bad gateway</html>").is_transient());
         assert!(!classify(400, r#"{"ok":false,"description":"Bad Request: chat not found"}"#).is_transient());
+    }
+
+    #[test]
+    fn every_error_has_its_outcome_label() {
+        let label = |error: ApiError| outcome_of::<()>(&Err(error)).as_str();
+        assert_eq!(outcome_of(&Ok(())).as_str(), "ok");
+        assert_eq!(label(ApiError::TooManyRequests { retry_after: Duration::from_secs(1) }), "429");
+        assert_eq!(label(ApiError::Forbidden("blocked".into())), "4xx");
+        assert_eq!(label(ApiError::NotModified), "4xx");
+        assert_eq!(label(ApiError::Server { code: 502, description: String::new() }), "5xx");
+        assert_eq!(label(ApiError::Transport("reset".into())), "network");
     }
 }

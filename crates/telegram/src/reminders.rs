@@ -48,7 +48,7 @@ pub async fn drain_outbox(app: &App, sender: &Sender, limit: u64) -> Result<Outb
     for message in app.outbox.claim(limit).await? {
         // Past the time the lease is sure to hold (429 waits can be long): the rest stays
         // leased and is sent after the lease by whichever sender claims it next.
-        if started.elapsed() >= services::outbox::SEND_WITHIN {
+        if started.elapsed() >= app.outbox.send_within() {
             break;
         }
         let markup: Option<InlineKeyboardMarkup> =
@@ -56,11 +56,18 @@ pub async fn drain_outbox(app: &App, sender: &Sender, limit: u64) -> Result<Outb
         match sender.send_html(message.chat_id, &message.html, markup).await {
             Ok(_) => {
                 app.outbox.sent(message.id).await?;
+                app.metrics.outbox.sent(&message.kind);
                 run.sent += 1;
             }
             Err(error) => match outcome(&app.outbox, &message, error).await? {
-                true => run.retried += 1,
-                false => run.failed += 1,
+                true => {
+                    app.metrics.outbox.retried(&message.kind);
+                    run.retried += 1;
+                }
+                false => {
+                    app.metrics.outbox.failed(&message.kind);
+                    run.failed += 1;
+                }
             },
         }
     }

@@ -43,7 +43,8 @@ impl BotRuntime {
     /// With other flood limits (tests that press buttons faster than a person can).
     pub fn with_limits(app: &App, limits: PaceLimits) -> Result<Self, ApiError> {
         let telegram = &app.settings.telegram;
-        let api = BotApi::new(&telegram.api_base_url, telegram.bot_token.clone())?;
+        let api =
+            BotApi::new(&telegram.api_base_url, telegram.bot_token.clone())?.with_metrics(app.metrics.telegram.clone());
         let pacer = Arc::new(Pacer::new(limits));
         let sender = Sender::new(api.clone(), pacer, Arc::new(MarkBlocked(app.users.clone())));
         let bot = Bot::new(app.clone(), sender, BotOptions { mini_app_url: telegram.mini_app_url.clone() });
@@ -59,7 +60,11 @@ impl BotRuntime {
     pub fn spawn_processor(&self, app: &App, stop: watch::Receiver<bool>) -> JoinHandle<()> {
         // Handlers mostly wait on the LLM or Telegram, not on this machine: more of them run at
         // once than the processor's default, so a few long answers never hold up other chats.
-        let config = ProcessorConfig { concurrency: 32, ..ProcessorConfig::default() };
+        let config = ProcessorConfig {
+            concurrency: 32,
+            lease: std::time::Duration::from_secs(app.settings.telegram.inbox_lease_seconds),
+            ..ProcessorConfig::default()
+        };
         let processor = InboxProcessor::new(app.inbox.clone(), Arc::new(self.bot.clone()), config);
         tokio::spawn(processor.run(stop))
     }
@@ -71,7 +76,8 @@ impl BotRuntime {
         // The holder renews between polls, so the lock outlives one long poll with slack.
         let lock = LeaderLock::new(app.cache.clone(), "bot-poller", config.poll_timeout + Duration::from_secs(30));
         let api = self.api.clone();
-        let poller = Poller::new(app.inbox.clone(), Arc::new(api.clone()), lock, config);
+        let poller = Poller::new(app.inbox.clone(), Arc::new(api.clone()), lock, config)
+            .with_metrics(app.metrics.poller.clone());
         tokio::spawn(async move {
             if let Err(error) = startup::delete_webhook(&api).await {
                 tracing::warn!(%error, "deleteWebhook failed; getUpdates will say if a webhook is still set");

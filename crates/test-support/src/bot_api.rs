@@ -10,7 +10,10 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 /// Looks like a token from @BotFather (the settings check its shape).
 pub const BOT_TOKEN: &str = "123456789:AAfake-bot-token-for-binary-tests-0123";
 
-struct Answer;
+/// Answers as Telegram does; sends take `send_delay` (a slow network, a busy Bot API).
+struct Answer {
+    send_delay: Duration,
+}
 
 impl Respond for Answer {
     fn respond(&self, request: &Request) -> ResponseTemplate {
@@ -28,7 +31,8 @@ impl Respond for Answer {
             }
             _ => json!(true),
         };
-        ResponseTemplate::new(200).set_body_json(json!({"ok": true, "result": result}))
+        let answer = ResponseTemplate::new(200).set_body_json(json!({"ok": true, "result": result}));
+        if method == "sendMessage" { answer.set_delay(self.send_delay) } else { answer }
     }
 }
 
@@ -39,6 +43,11 @@ pub struct FakeBotApi {
 impl FakeBotApi {
     /// The first `getUpdates` returns `updates`; every later one returns none.
     pub async fn start(updates: Vec<Value>) -> Self {
+        Self::start_with_send_delay(updates, Duration::ZERO).await
+    }
+
+    /// As `start`, with every `sendMessage` answered only after `send_delay`.
+    pub async fn start_with_send_delay(updates: Vec<Value>, send_delay: Duration) -> Self {
         let server = MockServer::start().await;
         let path = format!("^/bot{}/[A-Za-z]+$", BOT_TOKEN.replace(':', "\\:").replace('-', "\\-"));
         if !updates.is_empty() {
@@ -50,7 +59,12 @@ impl FakeBotApi {
                 .mount(&server)
                 .await;
         }
-        Mock::given(method("POST")).and(path_regex(path)).respond_with(Answer).with_priority(2).mount(&server).await;
+        Mock::given(method("POST"))
+            .and(path_regex(path))
+            .respond_with(Answer { send_delay })
+            .with_priority(2)
+            .mount(&server)
+            .await;
         Self { server }
     }
 
@@ -89,4 +103,12 @@ pub fn start_update(update_id: i64, user: i64) -> Value {
         "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
         "chat": {"id": user, "type": "private", "first_name": "Ann"},
         "from": {"id": user, "is_bot": false, "first_name": "Ann", "language_code": "en"}}})
+}
+
+/// A bot command (`/help`, …) from a private chat, as Telegram sends it.
+pub fn command_update(update_id: i64, user: i64, command: &str) -> Value {
+    let mut update = start_update(update_id, user);
+    update["message"]["text"] = json!(command);
+    update["message"]["entities"][0]["length"] = json!(command.len());
+    update
 }

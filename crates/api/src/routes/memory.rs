@@ -107,7 +107,11 @@ impl From<LastFit> for FitResponse {
 #[utoipa::path(get, path = "/api/profiles/{id}/memory", tag = "profiles", security(("bearer" = [])),
     responses((status = 200, body = MemoryResponse),
               (status = 404, description = "PROFILE_NOT_FOUND", body = crate::error::ErrorBody)))]
-pub async fn get_memory(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get_memory(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let report = state.memory.report(user.id(), ProfileId::from_uuid(*id)).await?;
     Ok(HttpResponse::Ok().json(MemoryResponse::from(report)))
 }
@@ -117,7 +121,11 @@ pub async fn get_memory(user: AuthUser, state: web::Data<AppState>, id: web::Pat
 #[utoipa::path(delete, path = "/api/profiles/{id}/memory/parameters", tag = "profiles", security(("bearer" = [])),
     responses((status = 200, body = MemoryResponse),
               (status = 404, description = "PROFILE_NOT_FOUND", body = crate::error::ErrorBody)))]
-pub async fn reset_parameters(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn reset_parameters(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let report = state.memory.reset(user.id(), ProfileId::from_uuid(*id)).await?;
     Ok(HttpResponse::Ok().json(MemoryResponse::from(report)))
 }

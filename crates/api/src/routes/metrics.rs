@@ -23,7 +23,7 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<Htt
     if token_needed {
         authorize(&req, server.metrics_token.as_ref())?;
     }
-    let text = state.metrics.render(&state.db, state.cache.as_ref()).map_err(ApiError::internal)?;
+    let text = state.metrics.render(&state.app).await.map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type(ContentType("text/plain; version=0.0.4; charset=utf-8".parse().map_err(ApiError::internal)?))
         .body(text))

@@ -114,6 +114,7 @@ fn key_of(table: &str) -> &'static str {
     match table {
         "group_members" => "group_id",
         "sent_notices" => "key",
+        "profile_fsrs" => "profile_id",
         _ => "id",
     }
 }
@@ -143,6 +144,8 @@ fn section_of(table: &str) -> &'static str {
         "payments" => "payments",
         "admin_actions" => "admin_actions",
         "sent_notices" => "sent_notices",
+        "profile_fsrs" => "memory_parameters",
+        "fsrs_fits" => "memory_fits",
         other => panic!("{other} holds users' rows but the export has no section for it"),
     }
 }
@@ -207,6 +210,14 @@ async fn export_holds_a_row_of_every_table_the_user_owns_and_erasure_leaves_none
          RETURNING 1) SELECT (SELECT COUNT(*) FROM s) + (SELECT COUNT(*) FROM a)"
     );
     assert_eq!(app.count(&billing).await, 2);
+    // Personal FSRS parameters and a fit of them.
+    let memory = format!(
+        "WITH p AS (INSERT INTO profile_fsrs (profile_id, parameters, parameters_since) VALUES ('{profile_id}', \
+         '[0.2]', now()) RETURNING 1), f AS (INSERT INTO fsrs_fits (id, profile_id, outcome, review_count, trained_on, \
+         held_out, error, created_at) VALUES (gen_random_uuid(), '{profile_id}', 'failed', 1000, 0, 0, 'too few', now()) \
+         RETURNING 1) SELECT (SELECT COUNT(*) FROM p) + (SELECT COUNT(*) FROM f)"
+    );
+    assert_eq!(app.count(&memory).await, 2);
 
     let response = app.call(Method::GET, "/api/me/export", token, None).await;
     assert_eq!(response.status(), 200);

@@ -66,3 +66,39 @@ async fn a_metrics_port_open_beyond_loopback_needs_the_token() {
     let right = app.client.get(&url).bearer_auth(METRICS_TOKEN).send().await.unwrap();
     assert_eq!(right.status(), 200);
 }
+
+/// Learning counters count what was recorded (a replayed review is not a second one), and the
+/// outbox backlog is sampled from the database when `/metrics` is rendered.
+#[tokio::test]
+async fn reviews_and_the_queue_backlog_are_exported() {
+    use reqwest::Method;
+    use serde_json::{Value, json};
+
+    let app = spawn_app().await;
+    let (user, _) = crate::cards::learner(&app, 4711).await;
+    let card: Value =
+        crate::cards::add_card(&app, &user, json!({"front": "die Katze", "back": "кошка"})).await.json().await.unwrap();
+    let review = json!({"card_id": card["id"], "rating": 3, "client_review_id": uuid::Uuid::now_v7()});
+    for _ in 0..2 {
+        let answer = app.call(Method::POST, "/api/study/review", &user.access_token, Some(review.clone())).await;
+        assert_eq!(answer.status(), 200);
+    }
+
+    let db = sea_orm::Database::connect(&app.db_url).await.unwrap();
+    let queued_at = services::Clock::now(&app.clock);
+    let message = repositories::outbox::NewMessage {
+        user_id: None,
+        chat_id: 4711,
+        kind: "streak_reminder",
+        payload: r#"{"html":"hi"}"#.into(),
+        now: queued_at,
+    };
+    repositories::outbox::enqueue(&db, message).await.unwrap();
+    app.clock.advance(chrono::Duration::seconds(75));
+
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(text.contains(r#"lang_agent_reviews_total{rating="good"} 1"#), "{text}");
+    for line in ["lang_agent_outbox_depth 1", "lang_agent_outbox_oldest_age_seconds 75", "lang_agent_inbox_depth 0"] {
+        assert!(text.lines().any(|l| l == line), "{line} missing from:\n{text}");
+    }
+}

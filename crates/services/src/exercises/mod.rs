@@ -22,6 +22,7 @@ use crate::Clock;
 use crate::cache::{Cache, CacheError};
 use crate::learner::study_day_of;
 use crate::llm::{CallContext, ChatMessage, LlmError, LlmFeatures, LlmGateway, Operation, Role};
+use crate::metrics::LearningMetrics;
 use crate::profiles::{Profile, ProfileError, ProfileService};
 use crate::prompts::{ExercisePrompt, GradingPrompt, LearnerContext, PromptError};
 use crate::quota::QuotaError;
@@ -71,6 +72,7 @@ pub struct ExerciseService {
     clock: Arc<dyn Clock>,
     profiles: ProfileService,
     features: LlmFeatures,
+    metrics: LearningMetrics,
 }
 
 fn exercise_key(id: Uuid) -> String {
@@ -82,8 +84,14 @@ fn hint_key(id: Uuid) -> String {
 }
 
 impl ExerciseService {
-    pub fn new(db: Database, clock: Arc<dyn Clock>, profiles: ProfileService, features: LlmFeatures) -> Self {
-        Self { db, clock, profiles, features }
+    pub fn new(
+        db: Database,
+        clock: Arc<dyn Clock>,
+        profiles: ProfileService,
+        features: LlmFeatures,
+        metrics: LearningMetrics,
+    ) -> Self {
+        Self { db, clock, profiles, features, metrics }
     }
 
     pub fn is_configured(&self) -> bool {
@@ -233,6 +241,7 @@ impl ExerciseService {
             // Not recorded, so not graded: the learner can answer again.
             return Err(self.put_back(&pending, used_hint, error.into()).await);
         }
+        self.metrics.exercise_graded(pending.kind.as_str(), result.as_str());
         let seconds = submission.duration_ms.map_or(0, |ms| ms / 1000);
         if let Err(error) = self.count_in_activity(user_id, profile.id, now, seconds).await {
             tracing::warn!(%error, "could not count the exercise in daily activity");

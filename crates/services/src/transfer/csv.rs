@@ -24,29 +24,35 @@ const COLUMNS: [&str; 10] = [
     "forms",
 ];
 
-/// The delimiter a file most likely uses, judged on its first lines with quotes respected:
-/// tab, then semicolon (Excel in Russian locales writes those, with commas inside
-/// translations), then comma.
+/// The delimiter a file most likely uses, judged on its first records with quotes respected:
+/// the one whose records have the same number of columns as the first (two or more) most
+/// often, then the one that splits most records at all; ties go to tab, then semicolon (Excel in
+/// Russian locales writes those, with commas inside translations), then comma. Records, not
+/// lines: a quoted cell may hold line breaks, and a line-based sample would cut it open and
+/// read the separators inside it as columns (our own export of a card with ";" on two lines
+/// read back as semicolon-separated; found by a property test).
 fn sniff_delimiter(text: &str) -> u8 {
-    let sample: String = text.lines().take(5).collect::<Vec<_>>().join("\n");
-    let columns = |delimiter: u8| -> Vec<usize> {
-        ReaderBuilder::new()
+    const SAMPLE_RECORDS: usize = 5;
+    let score = |delimiter: u8| -> (usize, usize) {
+        let widths: Vec<usize> = ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
             .flexible(true)
-            .from_reader(sample.as_bytes())
+            .from_reader(text.as_bytes())
             .records()
+            .take(SAMPLE_RECORDS)
             .map_while(Result::ok)
             .map(|r| r.len())
-            .collect()
+            .collect();
+        let first = widths.first().copied().unwrap_or(0);
+        let consistent = if first >= 2 { widths.iter().filter(|&&w| w == first).count() } else { 0 };
+        (consistent, widths.iter().filter(|&&w| w >= 2).count())
     };
-    // The delimiter that splits the most sample rows into two or more columns wins; ties go
-    // to the earlier one in this order.
-    let mut best = (0, b',');
+    let mut best = ((0, 0), b',');
     for delimiter in [b'\t', b';', b','] {
-        let score = columns(delimiter).iter().filter(|&&c| c >= 2).count();
-        if score > best.0 {
-            best = (score, delimiter);
+        let candidate = score(delimiter);
+        if candidate > best.0 {
+            best = (candidate, delimiter);
         }
     }
     best.1
@@ -233,6 +239,17 @@ fn restore(cell: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the property test: a quoted cell holding a line break and semicolons made the
+    /// line-based sniffer pick ';' for our own comma-separated export.
+    #[test]
+    fn our_export_with_separators_inside_quoted_lines_reads_back() {
+        let card = CardContent { front: "!".into(), back: ";\n;".into(), ..CardContent::default() };
+        let text = String::from_utf8(to_csv([&card]).unwrap()).unwrap();
+        let table = read_table(&text);
+        assert_eq!(table.rows.len(), 2);
+        assert_eq!(table.rows[1].cells[..2], ["!".to_owned(), ";\n;".to_owned()]);
+    }
 
     fn cells(table: &Table) -> Vec<Vec<&str>> {
         table.rows.iter().map(|r| r.cells.iter().map(String::as_str).collect()).collect()

@@ -7,6 +7,8 @@ mod apkg;
 mod columns;
 mod csv;
 mod html;
+#[cfg(test)]
+mod properties;
 mod table;
 
 use std::sync::Arc;

@@ -1,6 +1,7 @@
 //! Services against the real Redis and PostgreSQL (and the in-memory twins).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
+mod backlog_metrics;
 mod billing;
 mod bot_users;
 mod cache;
@@ -17,6 +18,7 @@ mod modules;
 mod poller;
 mod profiles;
 mod prompts;
+mod properties;
 mod reminders;
 mod round_trips;
 mod sessions;

@@ -143,7 +143,10 @@ impl Writer {
                     }
                     _ => "• ".to_owned(),
                 };
-                self.marker = Some(marker);
+                // An item that opens with a list of its own ("1. - word") has not shown its
+                // marker yet: both go on the line, or the outer number would be lost.
+                let outer = self.marker.take().unwrap_or_default();
+                self.marker = Some(format!("{outer}{marker}"));
             }
             Tag::TableRow => self.cells = 0,
             Tag::TableCell => {
@@ -299,6 +302,13 @@ mod tests {
         );
         assert_eq!(html("***оба***"), "<i><b>оба</b></i>");
         assert_eq!(html("`a < b && c`"), "<code>a &lt; b &amp;&amp; c</code>");
+    }
+
+    /// Found by the property test: the outer number was dropped when the item began with a list.
+    #[test]
+    fn an_item_that_opens_with_a_list_keeps_its_marker() {
+        assert_eq!(html("1. - A"), "1. • A");
+        assert_eq!(html("- 1. A\n- B"), "• 1. A\n• B");
     }
 
     #[test]

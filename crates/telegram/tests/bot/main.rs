@@ -10,6 +10,7 @@ mod groups;
 mod paths;
 mod payments;
 mod photo;
+mod properties;
 mod reminders;
 mod resilience;
 mod voice;
