@@ -1,6 +1,7 @@
 //! The notifier's schedule: every tick runs each job to completion: streak reminders (new users
 //! scheduled, due ones claimed and reminded), premium-expiry warnings, teachers' weekly
-//! digests, the outbox sent at Telegram's pace, and the housekeeping (refresh sessions, old
+//! digests, the outbox sent at Telegram's pace, personal FSRS parameters fitted for a few
+//! profiles that have enough new reviews, and the housekeeping (refresh sessions, old
 //! Telegram updates, old outbox rows). A shutdown signal is noticed between ticks, never in
 //! the middle of a job, so no claimed work is cut off halfway.
 
@@ -19,6 +20,9 @@ use crate::monitor::JobMetrics;
 const REMINDER_BATCH: u64 = 200;
 /// Outbox messages claimed at once (about seven seconds of sending at Telegram's pace).
 const OUTBOX_BATCH: u64 = 200;
+/// Profiles fitted per tick: a fit takes about a second on one core (docs/fsrs.md), so a tick
+/// stays short and the reminders after it are not held up.
+const FITS_PER_TICK: u64 = 2;
 
 /// Ticks until a shutdown signal; returns its name.
 pub async fn run_until_stopped(worker: &mut Worker, sender: &Sender, metrics: &JobMetrics) -> &'static str {
@@ -41,7 +45,31 @@ pub async fn run_jobs(app: &App, sender: &Sender, metrics: &JobMetrics) {
     warn_premium_expiry(app, metrics).await;
     teacher_digests(app, metrics).await;
     send_outbox(app, sender, metrics).await;
+    fit_memory(app, metrics).await;
     housekeeping(app, metrics).await;
+}
+
+/// Personal FSRS parameters for profiles with enough new reviews (`services::memory`): leased,
+/// so replicas never fit one profile twice; a failed fit changes nothing.
+async fn fit_memory(app: &App, metrics: &JobMetrics) {
+    match app.memory.fit_due(FITS_PER_TICK).await {
+        Ok(round) => {
+            metrics.alive();
+            if round != services::memory::FitRound::default() {
+                tracing::info!(
+                    adopted = round.adopted,
+                    rejected = round.rejected,
+                    failed = round.failed,
+                    skipped = round.skipped,
+                    "FSRS parameters fitted"
+                );
+            }
+        }
+        Err(error) => {
+            tracing::warn!(%error, "fitting FSRS parameters failed");
+            metrics.job_failed("memory_fit");
+        }
+    }
 }
 
 async fn remind(app: &App, metrics: &JobMetrics) {
