@@ -8,6 +8,8 @@
 mod checker;
 mod html;
 mod markdown;
+#[cfg(test)]
+mod properties;
 mod split;
 
 pub use html::{escape, html_to_plain, visible_len};

@@ -234,6 +234,8 @@ mod tests {
         assert_eq!(split("a😀😀", 2), ["a", "😀", "😀"]);
         // Wider than the limit: it goes out alone rather than never.
         assert_eq!(split("😀😀", 1), ["😀", "😀"]);
+        // An entity Telegram does not know is shown as written, so it is cut like text.
+        assert_eq!(super::split_html("&a;", 2), ["&a", ";"]);
         // A stress mark stays on its vowel; a joined emoji stays whole when it can.
         assert_eq!(split("мол\u{301}око", 3), ["мо", "л\u{301}о", "ко"]);
         assert_eq!(split("ab👍🏽", 4), ["ab", "👍🏽"]);
