@@ -487,6 +487,9 @@ test('card edit, the language editor, generation, a chat, the import preview; di
 
   await page.goto(`/profile/edit/${profileId}`);
   await expect(page.locator('input[name="new_cards_per_day"]')).toBeVisible();
+  // The memory model from the real API: the defaults until 1000 reviews, the 30-day forecast.
+  await expect(page.getByText(/по стандартным параметрам FSRS/)).toBeVisible();
+  await expect(page.getByText(/^Повторения на 30 дней вперёд: \d+$/)).toBeVisible();
   await shoot(page, '18-language-editor');
 
   await page.goto(`/cards/${deckId}/add?mode=generate`);

@@ -24,6 +24,7 @@ import type {
   ImportReport,
   Me,
   MePatch,
+  Memory,
   MoveCardRequest,
   NewCard,
   NewDeck,
@@ -84,6 +85,9 @@ export const api = {
     client.delete(`/api/profiles/${id(profileId)}`),
   activateProfile: (client: ApiClient, profileId: string) =>
     client.post<Profile>(`/api/profiles/${id(profileId)}/activate`),
+  memory: (client: ApiClient, profileId: string) => client.get<Memory>(`/api/profiles/${id(profileId)}/memory`),
+  resetMemory: (client: ApiClient, profileId: string) =>
+    client.delete<Memory>(`/api/profiles/${id(profileId)}/memory/parameters`),
 
   // Decks of the active profile unless profile_id says otherwise.
   // One page of up to 100 decks: the default page (20) could hide decks from the list.

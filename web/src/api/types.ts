@@ -47,6 +47,8 @@ export type Profile = ResponseBody<'/api/profiles/{id}', 'get'>;
 export type ProfileList = ResponseBody<'/api/profiles', 'get'>;
 export type NewProfile = RequestBody<'/api/profiles', 'post'>;
 export type ProfilePatch = RequestBody<'/api/profiles/{id}', 'patch'>;
+/** The profile's memory model: FSRS parameters in use, the last fit, retention, workload. */
+export type Memory = ResponseBody<'/api/profiles/{id}/memory', 'get'>;
 
 export type ErrorBody = Schemas['ErrorBody'];
 

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api } from '../api/endpoints';
-import type { Me, MePatch, NewProfile, ProfilePatch } from '../api/types';
+import type { Me, MePatch, Memory, NewProfile, ProfilePatch } from '../api/types';
 import { useApi } from '../session/SessionProvider';
 
 export const queryKeys = {
@@ -15,6 +15,8 @@ export const queryKeys = {
   // The streak, the calendar and every period's stats; the notifications list and unread count.
   stats: ['stats'] as const,
   notifications: ['notifications'] as const,
+  // One profile's memory model (its FSRS parameters, fits and forecast).
+  memory: (profileId: string) => ['memory', profileId] as const,
 };
 
 export function useMe() {
@@ -108,5 +110,21 @@ export function useActivateProfile() {
   return useMutation({
     mutationFn: (id: string) => api.activateProfile(client, id),
     onSuccess: invalidate,
+  });
+}
+
+export function useMemory(profileId: string) {
+  const client = useApi();
+  return useQuery({ queryKey: queryKeys.memory(profileId), queryFn: () => api.memory(client, profileId) });
+}
+
+/** Back to FSRS's default parameters; the answer is the memory model as it now is. */
+export function useResetMemory(profileId: string) {
+  const client = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.resetMemory(client, profileId),
+    // The study queue is read afresh each session, so only this answer needs keeping.
+    onSuccess: (memory: Memory) => queryClient.setQueryData(queryKeys.memory(profileId), memory),
   });
 }

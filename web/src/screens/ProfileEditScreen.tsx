@@ -3,6 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import type { Level, Profile, ProfilePatch } from '../api/types';
 import { GoalsPicker } from '../components/GoalsPicker';
 import { InterfaceLanguagePicker } from '../components/InterfaceLanguagePicker';
+import { MemorySection } from '../components/MemorySection';
 import { EmptyState, ErrorState, InlineError, Skeleton } from '../components/States';
 import { languageName } from '../domain/languages';
 import { LEVELS, adjustTarget, isTargetAllowed } from '../domain/levels';
@@ -150,6 +151,8 @@ function ProfileEditor({ profile }: { profile: Profile }) {
           {t('common.save')}
         </button>
       </form>
+
+      <MemorySection profileId={profile.id} lang={lang} />
 
       <section className="card danger-zone">
         {confirmDelete ? (
