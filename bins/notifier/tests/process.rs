@@ -56,10 +56,11 @@ async fn serves_health_and_metrics_on_its_own_port() {
 /// flight, exactly once for the rest).
 #[tokio::test(flavor = "multi_thread")]
 async fn killed_mid_drain_it_loses_no_message_and_repeats_at_most_the_one_in_flight() {
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     use sea_orm::ConnectionTrait;
     use test_support::bot_api::{BOT_TOKEN, FakeBotApi};
+    use test_support::process::eventually;
     let db = test_support::TestDatabase::migrated().await;
     let conn = sea_orm::Database::connect(db.url.as_str()).await.unwrap();
     conn.execute_unprepared(
@@ -84,11 +85,7 @@ async fn killed_mid_drain_it_loses_no_message_and_repeats_at_most_the_one_in_fli
     let sends = || async { telegram.calls("sendMessage").await.len() };
 
     let mut first = test_support::process::RunningBinary::start(BINARY, &[], &dir.0, &vars);
-    let started = Instant::now();
-    while sends().await < 2 {
-        assert!(started.elapsed() < Duration::from_secs(20), "the outbox is not being drained");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually(Duration::from_secs(20), "the outbox being drained", || async { sends().await >= 2 }).await;
     first.signal("KILL");
     first.wait_exit();
 
@@ -104,11 +101,7 @@ async fn killed_mid_drain_it_loses_no_message_and_repeats_at_most_the_one_in_fli
             .unwrap();
         row.try_get::<i64>("", "n").unwrap()
     };
-    let restarted = Instant::now();
-    while pending().await > 0 {
-        assert!(restarted.elapsed() < Duration::from_secs(25), "messages lost: {} unsent", pending().await);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually(Duration::from_secs(25), "every message sent", || async { pending().await == 0 }).await;
     let mut per_chat = std::collections::BTreeMap::new();
     for body in telegram.calls("sendMessage").await {
         *per_chat.entry(body["chat_id"].as_i64().unwrap()).or_insert(0) += 1;

@@ -144,3 +144,16 @@ pub fn assert_refuses_empty_production(binary: &str) {
     let output = process.output();
     assert!(output.contains("DATABASE_URL is required") && output.contains("SECRET_KEY is required"), "{output}");
 }
+
+/// Checks `condition` every 50 ms until it holds; fails naming `what` after `within`.
+pub async fn eventually<F, Fut>(within: Duration, what: &str, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + within;
+    while !condition().await {
+        assert!(Instant::now() < deadline, "not within {within:?}: {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
