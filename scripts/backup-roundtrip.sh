@@ -27,11 +27,13 @@ fail() {
 psql_as postgres -c "CREATE DATABASE $source_db" -c "CREATE DATABASE $target_db"
 
 api_server="${CARGO_TARGET_DIR:-target}/debug/api-server"
+# CARGO_TARGET_DIR may be relative to the repository or absolute.
+[[ "$api_server" == /* ]] || api_server="$PWD/$api_server"
 if [[ ! -x "$api_server" ]]; then
   cargo build --quiet -p api-server --locked
 fi
 # From a directory without a .env, so nothing but these variables configures it.
-(cd "$work" && env APP_ENV=test LOG_LEVEL=warn DATABASE_URL="$PG/$source_db" "$OLDPWD/$api_server" migrate >/dev/null)
+(cd "$work" && env APP_ENV=test LOG_LEVEL=warn DATABASE_URL="$PG/$source_db" "$api_server" migrate >/dev/null)
 
 psql_as "$source_db" <<'SQL'
 INSERT INTO users (id, telegram_id, first_name, username, timezone)

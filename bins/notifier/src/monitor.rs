@@ -8,7 +8,8 @@ pub struct JobMetrics {
     pub ticks: IntCounter,
     /// Streak reminders queued in the outbox (their sending is `outbox_messages_total`).
     pub reminders: IntCounter,
-    /// A job that failed in a round, by job name (retried next round).
+    /// A job that failed in a round, by its name in the `task` label (retried next round).
+    /// Not `job`: Prometheus's own target label would overwrite it at scrape time.
     pub job_failures: IntCounterVec,
     /// Unix seconds of the last completed round, or of the last finished batch within a long
     /// one: the heartbeat of `/health` and of the NotifierLag alert.
@@ -20,8 +21,8 @@ impl JobMetrics {
         let ticks = IntCounter::new("notifier_ticks_total", "Job rounds completed")?;
         let reminders = IntCounter::new("notifier_reminders_total", "Streak reminders queued")?;
         let job_failures = IntCounterVec::new(
-            Opts::new("notifier_job_failures_total", "Notifier jobs that failed in a round, by job"),
-            &["job"],
+            Opts::new("notifier_job_failures_total", "Notifier jobs that failed in a round, by task"),
+            &["task"],
         )?;
         let last_tick = IntGauge::new(
             "notifier_last_tick_timestamp_seconds",
@@ -47,5 +48,26 @@ impl JobMetrics {
 
     pub fn job_failed(&self, job: &'static str) {
         self.job_failures.with_label_values(&[job]).inc();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn failures_are_labelled_by_task_and_a_round_moves_the_heartbeat() {
+        let registry = Registry::new_custom(Some("lang_agent".into()), None).unwrap();
+        let metrics = JobMetrics::register(&registry).unwrap();
+        metrics.last_tick.set(0);
+        metrics.job_failed("outbox");
+        metrics.tick_done();
+        let text = prometheus::TextEncoder::new().encode_to_string(&registry.gather()).unwrap();
+        // `task`, never `job`: Prometheus would rename a scraped `job` to `exported_job`.
+        assert!(text.contains(r#"lang_agent_notifier_job_failures_total{task="outbox"} 1"#), "{text}");
+        assert!(text.contains("lang_agent_notifier_ticks_total 1"), "{text}");
+        assert!((chrono::Utc::now().timestamp() - metrics.last_tick.get()).abs() <= 1);
     }
 }

@@ -18,6 +18,8 @@ async fn requests_are_counted_by_route_template_with_pool_gauges() {
     assert!(text.contains("lang_agent_http_request_duration_seconds_bucket"));
     assert!(text.contains(r#"lang_agent_db_pool_connections{state="max"} 4"#), "{text}");
     assert!(text.contains(r#"lang_agent_cache_pool_connections{state="max"}"#), "{text}");
+    // The process collector's series carry the registry's prefix too (the API dashboard's RSS).
+    assert!(text.lines().any(|l| l.starts_with("lang_agent_process_resident_memory_bytes ")), "{text}");
 }
 
 #[tokio::test]
@@ -101,4 +103,85 @@ async fn reviews_and_the_queue_backlog_are_exported() {
     for line in ["lang_agent_outbox_depth 1", "lang_agent_outbox_oldest_age_seconds 75", "lang_agent_inbox_depth 0"] {
         assert!(text.lines().any(|l| l == line), "{line} missing from:\n{text}");
     }
+}
+
+/// A graded exercise is counted by kind and result once its attempt is recorded (the refused
+/// second answer is not), and the model call that wrote the batch by operation and outcome.
+#[tokio::test]
+async fn graded_exercises_and_llm_calls_are_exported() {
+    use reqwest::Method;
+    use serde_json::{Value, json};
+
+    use crate::exercises::{answering, choice, exercises_json};
+    use crate::fake_llm::{learner, llm_app};
+
+    let app = llm_app(&[]).await;
+    let user = learner(&app, 4712).await;
+    let topic = json!({"name": "Sein", "kind": "grammar", "description": "Sein im Präsens"});
+    assert_eq!(app.call(Method::POST, "/api/topics", &user.access_token, Some(topic)).await.status(), 201);
+    answering("exercises")
+        .respond_with(exercises_json(json!([choice(["bin", "bist", "ist", "sind"], 1)])))
+        .up_to_n_times(1)
+        .mount(&app.outbound)
+        .await;
+    let generated = app.call(Method::POST, "/api/exercises/generate", &user.access_token, Some(json!({"count": 1})));
+    let batch: Value = generated.await.json().await.unwrap();
+    let submit = format!("/api/exercises/{}/submit", batch["exercises"][0]["id"].as_str().unwrap());
+    let answer = json!({"choice": 1});
+    assert_eq!(app.call(Method::POST, &submit, &user.access_token, Some(answer.clone())).await.status(), 200);
+    assert_eq!(app.call(Method::POST, &submit, &user.access_token, Some(answer)).await.status(), 404);
+
+    let text = app.get("/metrics").await.text().await.unwrap();
+    let graded = r#"lang_agent_exercises_graded_total{kind="multiple_choice",result="correct"} 1"#;
+    assert!(text.lines().any(|l| l == graded), "{graded} missing from:\n{text}");
+    let llm_calls = text.lines().filter(|l| l.starts_with("lang_agent_llm_calls_total{"));
+    assert!(llm_calls.clone().any(|l| l.contains(r#"outcome="ok""#)), "{text}");
+    assert!(llm_calls.clone().all(|l| !l.contains("Sein")), "no text in a label: {text}");
+    assert!(text.contains("lang_agent_llm_call_duration_seconds_bucket{"), "{text}");
+}
+
+/// The background binaries' listener (`api::monitor`): `/health` turns 503 once the loop's
+/// heartbeat is older than allowed and back to 200 when it beats again; `/metrics` wants the
+/// token and renders the process's registry.
+#[tokio::test]
+async fn the_monitor_reports_a_stalled_loop_and_guards_its_metrics() {
+    use std::time::Duration;
+
+    let registry = prometheus::Registry::new_custom(Some("lang_agent".into()), None).unwrap();
+    let heartbeat = prometheus::IntGauge::new("loop_last_round_timestamp_seconds", "test heartbeat").unwrap();
+    registry.register(Box::new(heartbeat.clone())).unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let monitor = api::monitor::Monitor {
+        registry,
+        token: Some("monitor-token-0123456789".to_owned().into()),
+        heartbeat: heartbeat.clone(),
+        // Any second without a round is a stall, so the test need not wait minutes.
+        stale_after: Duration::ZERO,
+        backlog: None,
+    };
+    let handle = api::monitor::serve(listener, monitor).unwrap();
+    let client = reqwest::Client::new();
+    let health = || async { client.get(format!("{base}/health")).send().await.unwrap() };
+
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let stalled = health().await;
+    assert_eq!(stalled.status(), 503);
+    let body: serde_json::Value = stalled.json().await.unwrap();
+    assert_eq!(body["status"], "stalled");
+    assert!(body["seconds_since_last_round"].as_i64().unwrap() >= 1, "{body}");
+
+    // Stamped a little ahead: with no slack at all, a second boundary between this line and
+    // the request would make the fresh beat one second old, and stale again.
+    heartbeat.set(chrono::Utc::now().timestamp() + 5);
+    assert_eq!(health().await.status(), 200, "a new round makes it healthy again");
+
+    let metrics = format!("{base}/metrics");
+    assert_eq!(client.get(&metrics).send().await.unwrap().status(), 401);
+    let wrong = client.get(&metrics).bearer_auth("monitor-token-0123456780").send().await.unwrap();
+    assert_eq!(wrong.status(), 401);
+    let right = client.get(&metrics).bearer_auth("monitor-token-0123456789").send().await.unwrap();
+    assert_eq!(right.status(), 200);
+    assert!(right.text().await.unwrap().contains("lang_agent_loop_last_round_timestamp_seconds "));
+    handle.stop(true).await;
 }

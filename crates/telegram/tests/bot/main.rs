@@ -1,6 +1,7 @@
 //! The bot end to end against a fake Bot API and a fake LLM, on the real PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
+mod call_metrics;
 mod conversation;
 mod delivery;
 mod exercises;
