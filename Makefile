@@ -2,7 +2,8 @@
 .PHONY: run test lint local-up local-down migrate bench images deploy-config-check ops-check
 
 IMAGE_PREFIX ?= ghcr.io/lang-agent/lang-agent
-IMAGE_TAG ?= $(shell git rev-parse --short HEAD)
+# What docker/docker-compose.yml runs by default; CI tags with the commit instead.
+IMAGE_TAG ?= latest
 
 run: ## The product on its embedded defaults (README's first command)
 	bash scripts/run-local.sh
@@ -26,7 +27,7 @@ migrate: ## Pending migrations on DATABASE_URL
 bench: ## The study-loop benchmark; writes docs/performance.md
 	bash bench/run.sh
 
-images: ## The three images, tagged with the commit
+images: ## The three images (IMAGE_TAG=<commit> to tag as CI does)
 	for target in api-server notifier bot-poller; do \
 		docker build -f docker/Dockerfile --target $$target -t $(IMAGE_PREFIX)/$$target:$(IMAGE_TAG) . || exit 1; \
 	done
