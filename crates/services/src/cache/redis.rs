@@ -1,7 +1,11 @@
-//! Redis through a deadpool pool. Every command has a deadline, so an unreachable Redis turns
-//! into a quick error (and a 503 from `/ready`) instead of a hung request.
+//! Redis through a deadpool pool. Every operation has a deadline (`REDIS_TIMEOUT_MS`), so an
+//! unreachable Redis turns into a quick error (and a 503 from `/ready`) instead of a hung
+//! request, and a breaker keeps a request that makes several cache calls from waiting out the
+//! deadline once per call while Redis is down.
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use config::RedisSettings;
@@ -16,6 +20,7 @@ pub struct RedisCache {
     pool: Pool,
     prefix: String,
     timeout: Duration,
+    breaker: Arc<Breaker>,
 }
 
 impl std::fmt::Debug for RedisCache {
@@ -39,7 +44,12 @@ impl RedisCache {
         let pool = config
             .create_pool(Some(Runtime::Tokio1))
             .map_err(|e| CacheError::Unavailable(format!("invalid Redis configuration: {e}")))?;
-        Ok(Self { pool, prefix: settings.key_prefix.clone(), timeout })
+        Ok(Self {
+            pool,
+            prefix: settings.key_prefix.clone(),
+            timeout,
+            breaker: Arc::new(Breaker::new(BREAKER_COOL_OFF)),
+        })
     }
 
     fn key(&self, key: &str) -> String {
@@ -51,15 +61,96 @@ impl RedisCache {
         T: FromRedisValue,
         F: FnOnce(&mut redis::Pipeline),
     {
+        if !self.breaker.admit() {
+            return Err(CacheError::Unavailable("Redis was unreachable a moment ago; not waiting for it".into()));
+        }
+        self.attempt(command).await
+    }
+
+    /// One operation within the deadline, whatever the breaker says; its outcome closes or
+    /// opens the breaker.
+    async fn attempt<T, F>(&self, command: F) -> Result<T, CacheError>
+    where
+        T: FromRedisValue,
+        F: FnOnce(&mut redis::Pipeline),
+    {
         let work = async {
             let mut conn = self.pool.get().await.map_err(|e| CacheError::Unavailable(e.to_string()))?;
             let mut pipe = redis::pipe();
             command(&mut pipe);
-            pipe.query_async::<T>(&mut conn).await.map_err(|e| CacheError::Command(e.to_string()))
+            pipe.query_async::<T>(&mut conn).await.map_err(|e| {
+                // A broken or refused connection is Redis out of reach; anything else (a wrong
+                // type, a script error) is this command's own failure.
+                if e.is_io_error() || e.is_unrecoverable_error() {
+                    CacheError::Unavailable(e.to_string())
+                } else {
+                    CacheError::Command(e.to_string())
+                }
+            })
         };
-        match tokio::time::timeout(self.timeout * 2, work).await {
+        let result = match tokio::time::timeout(self.timeout, work).await {
             Ok(result) => result,
             Err(_) => Err(CacheError::Unavailable("Redis did not answer in time".into())),
+        };
+        self.breaker.record(!matches!(result, Err(CacheError::Unavailable(_))));
+        result
+    }
+}
+
+/// How long operations fail at once after one found Redis out of reach, before one tries again.
+const BREAKER_COOL_OFF: Duration = Duration::from_secs(1);
+
+/// After an operation finds Redis out of reach (refused, broken, or past its deadline), the
+/// operations of the next `cool_off` fail at once; then a single operation tries again (the
+/// others still fail at once) and its outcome closes the breaker or opens it for another
+/// `cool_off`. A hung Redis so costs one request one deadline a second, instead of every cache
+/// call of every request a deadline each; callers treat the failure as they treat any outage
+/// (limits and quotas not enforced).
+#[derive(Debug)]
+struct Breaker {
+    started: Instant,
+    cool_off: Duration,
+    /// Milliseconds since `started` until which operations fail at once; 0 when closed.
+    open_until_ms: AtomicU64,
+}
+
+impl Breaker {
+    fn new(cool_off: Duration) -> Self {
+        Self { started: Instant::now(), cool_off, open_until_ms: AtomicU64::new(0) }
+    }
+
+    /// Never 0, so a deadline is never mistaken for "closed".
+    fn deadline_from_now(&self) -> u64 {
+        let now = self.started.elapsed() + self.cool_off;
+        u64::try_from(now.as_millis()).unwrap_or(u64::MAX).max(1)
+    }
+
+    /// Whether this operation may try Redis: always while closed; once the cool-off is over,
+    /// only the one caller that moves the deadline on (the probe).
+    fn admit(&self) -> bool {
+        let open_until = self.open_until_ms.load(Ordering::Acquire);
+        if open_until == 0 {
+            return true;
+        }
+        let now = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        now >= open_until
+            && self
+                .open_until_ms
+                .compare_exchange(open_until, self.deadline_from_now(), Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+    }
+
+    fn record(&self, reachable: bool) {
+        if reachable {
+            // Read first: the common case (closed, Redis fine) then writes nothing shared.
+            if self.open_until_ms.load(Ordering::Acquire) != 0 && self.open_until_ms.swap(0, Ordering::AcqRel) != 0 {
+                tracing::info!("Redis answers again");
+            }
+        } else if self.open_until_ms.swap(self.deadline_from_now(), Ordering::AcqRel) == 0 {
+            tracing::warn!(
+                cool_off_ms = self.cool_off.as_millis(),
+                "Redis out of reach; cache calls fail at once for a while"
+            );
         }
     }
 }
@@ -95,9 +186,11 @@ impl Cache for RedisCache {
         "redis"
     }
 
+    /// Always asks Redis (readiness must say what is true now, not what was a second ago), and
+    /// a successful answer closes the breaker at once.
     async fn ping(&self) -> Result<(), CacheError> {
         let (_,): (String,) = self
-            .run(|p| {
+            .attempt(|p| {
                 p.cmd("PING");
             })
             .await?;
@@ -260,5 +353,46 @@ impl Cache for RedisCache {
     fn pool_stats(&self) -> Option<CachePoolStats> {
         let status = self.pool.status();
         Some(CachePoolStats { size: status.size, available: status.available, max: status.max_size })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COOL_OFF: Duration = Duration::from_millis(50);
+
+    #[test]
+    fn a_closed_breaker_admits_everyone() {
+        let breaker = Breaker::new(COOL_OFF);
+        assert!(breaker.admit());
+        breaker.record(true);
+        assert!(breaker.admit());
+        assert!(breaker.admit());
+    }
+
+    #[test]
+    fn an_outage_refuses_at_once_until_the_cool_off_then_admits_one_probe() {
+        let breaker = Breaker::new(COOL_OFF);
+        breaker.record(false);
+        assert!(!breaker.admit(), "within the cool-off");
+        std::thread::sleep(COOL_OFF + Duration::from_millis(10));
+        assert!(breaker.admit(), "the probe");
+        assert!(!breaker.admit(), "only one probe while it runs");
+        breaker.record(true);
+        assert!(breaker.admit(), "closed by the probe's success");
+        assert!(breaker.admit());
+    }
+
+    #[test]
+    fn a_failed_probe_opens_the_breaker_for_another_cool_off() {
+        let breaker = Breaker::new(COOL_OFF);
+        breaker.record(false);
+        std::thread::sleep(COOL_OFF + Duration::from_millis(10));
+        assert!(breaker.admit());
+        breaker.record(false);
+        assert!(!breaker.admit(), "open again right after the failed probe");
+        std::thread::sleep(COOL_OFF + Duration::from_millis(10));
+        assert!(breaker.admit());
     }
 }

@@ -179,3 +179,42 @@ async fn an_unreachable_redis_fails_fast_with_unavailable() {
     assert!(matches!(result, Err(CacheError::Unavailable(_))), "{result:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+/// A Redis that accepts and never answers (through a stalling proxy): the first operation gives
+/// up at its deadline, the next ones fail at once instead of each waiting it out, and once
+/// Redis answers again the cache works within the breaker's cool-off, on the same pool.
+#[tokio::test]
+async fn a_hung_redis_costs_one_deadline_then_fails_fast_until_it_answers_again() {
+    let url = test_support::require_redis().await;
+    let parsed = url::Url::parse(&url).unwrap();
+    let target = format!("{}:{}", parsed.host_str().unwrap(), parsed.port_or_known_default().unwrap());
+    let proxy = test_support::fault_proxy::FaultProxy::start(&target).await;
+    let settings = redis_settings(&proxy.url_through(&url, &target));
+    let deadline = Duration::from_millis(settings.timeout_ms);
+    let cache = RedisCache::new(&settings).unwrap();
+    cache.set_ex("k", "v", MINUTE).await.unwrap();
+
+    proxy.stall();
+    let started = std::time::Instant::now();
+    assert!(matches!(cache.get("k").await, Err(CacheError::Unavailable(_))));
+    let first = started.elapsed();
+    assert!(first >= deadline.mul_f32(0.9) && first < deadline * 2, "the first call took {first:?}");
+    let started = std::time::Instant::now();
+    for _ in 0..20 {
+        assert!(matches!(cache.incr_by("n", 1, MINUTE).await, Err(CacheError::Unavailable(_))));
+    }
+    let next = started.elapsed();
+    assert!(next < deadline / 2, "20 calls during the outage took {next:?}, not failing at once");
+
+    proxy.restore();
+    let started = std::time::Instant::now();
+    let value = loop {
+        if let Ok(value) = cache.get("k").await {
+            break value;
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "the cache did not come back");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(value.as_deref(), Some("v"));
+    assert!(started.elapsed() < Duration::from_secs(3), "back after {:?}", started.elapsed());
+}
