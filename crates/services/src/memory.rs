@@ -105,7 +105,7 @@ impl MemoryService {
                 slot.1 += 1;
             }
         }
-        let personal = parameters_of(stored.parameters.clone())?;
+        let personal = parameters_of(stored.parameters.as_ref())?;
         let last_fit = match (stored.fit_at, stored.fit_outcome.clone()) {
             (Some(at), Some(outcome)) => Some(LastFit {
                 at,
@@ -176,7 +176,7 @@ impl MemoryService {
         if !fsrs::lease(self.db.conn(), candidate.profile_id, lease, now).await? {
             return Ok(None);
         }
-        let current = parameters_of(fsrs::memory(self.db.conn(), candidate.profile_id).await?.parameters)?;
+        let current = parameters_of(fsrs::memory(self.db.conn(), candidate.profile_id).await?.parameters.as_ref())?;
         let (rows, total) = fsrs::review_log(
             self.db.conn(),
             candidate.user_id,
@@ -246,6 +246,8 @@ fn count(n: usize) -> i64 {
 }
 
 /// The stored parameters, `None` for FSRS's defaults.
-pub fn parameters_of(stored: Option<serde_json::Value>) -> Result<Option<Vec<f32>>, MemoryError> {
-    stored.map(|v| serde_json::from_value(v).map_err(|e| MemoryError::Corrupt(e.to_string()))).transpose()
+/// Read in place (`&Value` is a deserializer), so the queue and the review clone nothing.
+pub fn parameters_of(stored: Option<&serde_json::Value>) -> Result<Option<Vec<f32>>, MemoryError> {
+    use serde::Deserialize;
+    stored.map(|v| Vec::<f32>::deserialize(v).map_err(|e| MemoryError::Corrupt(e.to_string()))).transpose()
 }

@@ -89,12 +89,9 @@ pub struct StudyService {
 /// so the intervals on the buttons are the ones a review gives.
 fn scheduler_for(profile_retention: f64, parameters: Option<&serde_json::Value>) -> Result<Scheduler, StudyError> {
     let config = SchedulerConfig { desired_retention: profile_retention, ..SchedulerConfig::default() };
-    let Some(parameters) = parameters else {
-        return Ok(Scheduler::new(config)?);
-    };
-    let parameters: Vec<f32> =
-        serde_json::from_value(parameters.clone()).map_err(|e| StudyError::Corrupt(format!("FSRS parameters: {e}")))?;
-    Ok(Scheduler::with_parameters(&parameters, config)?)
+    let parameters =
+        crate::memory::parameters_of(parameters).map_err(|e| StudyError::Corrupt(format!("FSRS parameters: {e}")))?;
+    Ok(Scheduler::with_parameters(parameters.as_deref().unwrap_or_default(), config)?)
 }
 
 /// Fuzz is seeded by card and repetition, so the previewed interval is the one given.
