@@ -7,7 +7,6 @@ use api::{AppState, Application, build_app};
 use config::Settings;
 use services::{ManualClock, SystemClock};
 use test_support::TestDatabase;
-use tokio::sync::watch;
 use wiremock::MockServer;
 
 pub const MINI_APP_ORIGIN: &str = "https://app.example.org";
@@ -179,41 +178,4 @@ pub async fn assert_contract(response: reqwest::Response, status: u16, code: &st
     assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
     assert_eq!(error["request_id"], header_id.as_str(), "body and header ids differ: {body}");
     body
-}
-
-/// A TCP proxy that can be switched off (closing every connection) and on again, to make a
-/// dependency unreachable without stopping the shared server.
-pub struct SwitchableProxy {
-    pub port: u16,
-    up: watch::Sender<bool>,
-}
-
-impl SwitchableProxy {
-    pub async fn start(target: std::net::SocketAddr) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let (up, watcher) = watch::channel(true);
-        tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
-                let mut watcher = watcher.clone();
-                if !*watcher.borrow() {
-                    continue; // dropped: the connection closes at once
-                }
-                tokio::spawn(async move {
-                    let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await else {
-                        return;
-                    };
-                    tokio::select! {
-                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
-                        _ = watcher.wait_for(|up| !*up) => {}
-                    }
-                });
-            }
-        });
-        Self { port, up }
-    }
-
-    pub fn set_up(&self, up: bool) {
-        self.up.send_replace(up);
-    }
 }
