@@ -120,6 +120,8 @@ async fn a_redelivered_payment_extends_premium_once() {
     assert_eq!((payments[0].kind.as_str(), payments[0].amount), ("purchase", 2000));
     let thanks: Vec<String> = h.tg.texts(PAYER).into_iter().filter(|text| text.contains("Спасибо")).collect();
     assert_eq!(thanks.len(), 1, "thanked once: {thanks:?}");
-    let date = until.format("%d.%m.%Y").to_string();
+    // In the learner's zone, as the bot writes dates (after 21:00 UTC Moscow is a day ahead).
+    let zone = domain::TimeZone::parse(&row.timezone).unwrap();
+    let date = until.with_timezone(&zone.tz()).format("%d.%m.%Y").to_string();
     assert!(thanks[0].contains(&date), "{} has the new end {date}", thanks[0]);
 }
