@@ -4,8 +4,11 @@
 #   DATABASE_URL=postgres://…/lang_agent scripts/restore.sh FILE [--force]
 #
 # Refuses a database that already has tables (a restore over live data would mix the two)
-# unless --force, which drops what the dump contains first. One transaction: a dump that
-# fails half-way leaves the database as it was.
+# unless --force, which drops what the dump contains first. One transaction
+# (`--single-transaction --exit-on-error`): a dump that fails half-way leaves the database as it
+# was. Owners and grants are not restored (`--no-owner --no-privileges`): the objects belong to
+# the user of DATABASE_URL. BACKUP_PG_CONTAINER=<container> runs pg_restore and psql inside that
+# container (the file is copied in and removed afterwards), as backup.sh does.
 set -euo pipefail
 
 usage() {
@@ -20,8 +23,9 @@ if [[ $# -eq 2 ]]; then
   force=true
 fi
 : "${DATABASE_URL:?DATABASE_URL is required (postgres://user:password@host:port/db)}"
-[[ -r "$file" ]] || {
-  echo "cannot read $file" >&2
+log() { printf '[restore] %s\n' "$*" >&2; }
+[[ -f "$file" && -r "$file" ]] || {
+  log "cannot read $file"
   exit 1
 }
 
@@ -30,22 +34,31 @@ here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/pg-env.sh"
 export_pg_env "$DATABASE_URL"
 
-pg_restore --list "$file" >/dev/null || {
-  echo "$file is not a pg_dump custom-format archive" >&2
+# The archive as the client programs see it: the file itself, or a copy inside the container.
+archive="$file"
+if [[ -n "${BACKUP_PG_CONTAINER:-}" ]]; then
+  archive="/tmp/lang-agent-restore-$$.dump"
+  "${DOCKER:-docker}" cp "$file" "$BACKUP_PG_CONTAINER:$archive"
+  trap '"${DOCKER:-docker}" exec "$BACKUP_PG_CONTAINER" rm -f "$archive" || true' EXIT
+fi
+
+pg_client pg_restore --list "$archive" >/dev/null || {
+  log "$file is not a pg_dump custom-format archive this pg_restore can read"
   exit 1
 }
 
-tables="$(psql --no-psqlrc --quiet --tuples-only --no-align --command \
+tables="$(pg_client psql --no-psqlrc --quiet --tuples-only --no-align --command \
   "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")"
 options=(--no-owner --no-privileges --exit-on-error --single-transaction --dbname="$PGDATABASE")
 if [[ "$tables" != 0 ]]; then
   if ! $force; then
-    echo "database $PGDATABASE already has $tables tables: restore into an empty database, or pass --force to replace what the dump holds" >&2
+    log "database $PGDATABASE already has $tables tables: restore into an empty database, or pass --force to replace what the dump holds"
     exit 1
   fi
+  log "--force: dropping what the dump holds from $PGDATABASE ($tables tables there now)"
   options+=(--clean --if-exists)
 fi
 
-echo "restoring $file into $PGDATABASE on $PGHOST:$PGPORT" >&2
-pg_restore "${options[@]}" "$file"
-echo "restored" >&2
+log "restoring $file into $PGDATABASE on $PGHOST:$PGPORT"
+pg_client pg_restore "${options[@]}" "$archive"
+log "restored"
