@@ -20,7 +20,7 @@ THREADS=${THREADS:-2}
 # timeout): long enough that slow answers show in p99 instead of vanishing.
 WRK_TIMEOUT=${WRK_TIMEOUT:-10s}
 BENCH_ONLY=${BENCH_ONLY:-}                      # pg | sqlite | empty: both
-ALL_ENDPOINTS=queue,review,decks,me,cards,search,webhook
+ALL_ENDPOINTS=queue,review,decks,streak,me,cards,search,webhook
 BENCH_ENDPOINTS=${BENCH_ENDPOINTS:-$ALL_ENDPOINTS}
 BENCH_LABEL=${BENCH_LABEL:-}                    # set: results/ only, docs/performance.md untouched
 BENCH_RESEED=${BENCH_RESEED:-0}
@@ -329,6 +329,7 @@ describe_endpoint() {
     queue) echo "GET /api/study/queue?limit=20";;
     review) echo "POST /api/study/review";;
     decks) echo "GET /api/decks";;
+    streak) echo "GET /api/stats/streak";;
     me) echo "GET /api/me";;
     cards) echo "GET /api/cards?limit=20";;
     search) echo "GET /api/cards?search=$BENCH_SEARCH&limit=20";;
@@ -348,6 +349,7 @@ preflight() { # preflight <endpoint> -> sets PREFLIGHT_STATUS
   case $ep in
     queue) out=$(curl "${args[@]}" -H "Authorization: Bearer $token" "$url/api/study/queue?limit=20");;
     decks) out=$(curl "${args[@]}" -H "Authorization: Bearer $token" "$url/api/decks");;
+    streak) out=$(curl "${args[@]}" -H "Authorization: Bearer $token" "$url/api/stats/streak");;
     me) out=$(curl "${args[@]}" -H "Authorization: Bearer $token" "$url/api/me");;
     cards) out=$(curl "${args[@]}" -H "Authorization: Bearer $token" "$url/api/cards?limit=20");;
     search) out=$(curl "${args[@]}" -H "Authorization: Bearer $token" "$url/api/cards?search=$BENCH_SEARCH&limit=20");;

@@ -20,6 +20,7 @@ mod m20261128_000050_reminders_and_outbox;
 mod m20261128_000060_groups;
 mod m20261128_000061_billing;
 mod m20261128_000062_fsrs_fits;
+mod m20261128_000063_study_read_indexes;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000060_groups::Migration),
             Box::new(m20261128_000061_billing::Migration),
             Box::new(m20261128_000062_fsrs_fits::Migration),
+            Box::new(m20261128_000063_study_read_indexes::Migration),
         ]
     }
 }

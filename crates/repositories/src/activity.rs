@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use domain::{ProfileId, UserId};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, InsertStatement, OnConflict};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryTrait};
 use uuid::Uuid;
 
 use crate::RepoError;
@@ -21,6 +21,19 @@ pub async fn add_review(
     seconds: i32,
     sign: i32,
 ) -> Result<(), RepoError> {
+    conn.execute(&add_review_statement(user_id, profile_id, date, was_new, seconds, sign)).await?;
+    Ok(())
+}
+
+/// The statement `add_review` runs (`review_write` puts it beside the review's other writes).
+pub(crate) fn add_review_statement(
+    user_id: UserId,
+    profile_id: ProfileId,
+    date: NaiveDate,
+    was_new: bool,
+    seconds: i32,
+    sign: i32,
+) -> InsertStatement {
     let new_cards = if was_new { sign } else { 0 };
     let row = daily_activity::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -41,8 +54,7 @@ pub async fn add_review(
         .value(Column::NewCardsStudied, add(Column::NewCardsStudied, new_cards))
         .value(Column::SecondsSpent, add(Column::SecondsSpent, seconds * sign))
         .to_owned();
-    Activity::insert(row).on_conflict(on_conflict).exec_without_returning(conn).await?;
-    Ok(())
+    Activity::insert(row).on_conflict(on_conflict).into_query()
 }
 
 /// Counts one tutor answer for the day, creating the row if needed.

@@ -146,7 +146,8 @@ pub enum ListedProfile {
 }
 
 /// One page of the user's cards, newest first, each with the learner's progress, and the
-/// total that matches: one round trip. An empty page carries no total (`None`): the caller
+/// total that matches: one round trip. The page is picked (and counted) from the cards index
+/// and the learner's progress index first; only its rows are then read whole. An empty page carries no total (`None`): the caller
 /// tells "nothing matches" from "no such profile or deck" and counts past the end itself.
 pub async fn list(
     conn: &impl ConnectionTrait,
@@ -173,17 +174,22 @@ pub async fn list(
     }
     match filter.state {
         // A card nobody has studied has no progress row at all.
-        Some(CardState::New) => conditions.push("(g.id IS NULL OR g.state = 'new')".to_owned()),
+        Some(CardState::New) => conditions.push("(g.card_id IS NULL OR g.state = 'new')".to_owned()),
         Some(state) => conditions.push(format!("g.state = {}", p.bind(state.as_str()))),
         None => {}
     }
     let limit = p.bind(i64::try_from(filter.limit).unwrap_or(i64::MAX));
     let offset = p.bind(i64::try_from(filter.offset).unwrap_or(i64::MAX));
     let sql = format!(
-        "SELECT {card_columns}, {progress_columns}, COUNT(*) OVER () AS total FROM cards c \
-        JOIN language_profiles lp ON lp.id = c.profile_id AND lp.user_id = {user} AND {profile} \
+        "WITH page AS (\
+            SELECT c.id, c.created_at, COUNT(*) OVER () AS total FROM cards c \
+            JOIN language_profiles lp ON lp.id = c.profile_id AND lp.user_id = {user} AND {profile} \
+            LEFT JOIN (SELECT cp.card_id, cp.state FROM card_progress cp WHERE cp.user_id = {user}) g \
+                ON g.card_id = c.id \
+            WHERE {conditions} ORDER BY c.created_at DESC, c.id DESC LIMIT {limit} OFFSET {offset}) \
+        SELECT {card_columns}, {progress_columns}, page.total FROM page JOIN cards c ON c.id = page.id \
         LEFT JOIN card_progress g ON g.card_id = c.id AND g.user_id = {user} \
-        WHERE {conditions} ORDER BY c.created_at DESC, c.id DESC LIMIT {limit} OFFSET {offset}",
+        ORDER BY page.created_at DESC, page.id DESC",
         card_columns = *LISTED_CARD_COLUMNS,
         progress_columns = *LISTED_PROGRESS_COLUMNS,
         conditions = conditions.join(" AND "),

@@ -73,11 +73,12 @@ pub async fn list(conn: &impl ConnectionTrait, query: DeckListQuery) -> Result<O
             SELECT lp.id, lp.new_cards_per_day, {studied_today} AS new_cards_studied_today \
             FROM language_profiles lp WHERE lp.user_id = {user} AND lp.{profile}), \
         tally AS (\
-            SELECT c.deck_id, COUNT(*) AS total, COUNT(*) FILTER (WHERE g.id IS NULL) AS unstudied, \
+            SELECT c.deck_id, COUNT(*) AS total, COUNT(*) FILTER (WHERE g.card_id IS NULL) AS unstudied, \
                 COUNT(*) FILTER (WHERE g.state IN ('learning', 'relearning')) AS learning, \
                 COUNT(*) FILTER (WHERE g.state = 'review' AND g.due < {day_end}) AS due \
             FROM cards c JOIN profile pr ON c.profile_id = pr.id \
-            LEFT JOIN card_progress g ON g.card_id = c.id AND g.user_id = {user} \
+            LEFT JOIN (SELECT cp.card_id, cp.state, cp.due FROM card_progress cp WHERE cp.user_id = {user}) g \
+                ON g.card_id = c.id \
             GROUP BY c.deck_id) \
         SELECT pr.id AS profile_id, pr.new_cards_per_day, pr.new_cards_studied_today, \
             COALESCE(t.total, 0) AS total, COALESCE(t.unstudied, 0) AS unstudied, \

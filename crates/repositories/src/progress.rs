@@ -5,8 +5,8 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Utc};
 use domain::UserId;
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{InsertStatement, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait};
 use uuid::Uuid;
 
 use crate::RepoError;
@@ -77,6 +77,17 @@ pub async fn upsert(
     values: &ProgressValues,
     now: DateTime<Utc>,
 ) -> Result<(), RepoError> {
+    conn.execute(&upsert_statement(user_id, card_id, values, now)).await?;
+    Ok(())
+}
+
+/// The statement `upsert` runs (`review_write` puts it beside the review's other writes).
+pub(crate) fn upsert_statement(
+    user_id: UserId,
+    card_id: Uuid,
+    values: &ProgressValues,
+    now: DateTime<Utc>,
+) -> InsertStatement {
     let row = card_progress::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id.as_uuid()),
@@ -104,8 +115,7 @@ pub async fn upsert(
             Column::UpdatedAt,
         ])
         .to_owned();
-    ProgressRows::insert(row).on_conflict(on_conflict).exec_without_returning(conn).await?;
-    Ok(())
+    ProgressRows::insert(row).on_conflict(on_conflict).into_query()
 }
 
 static REVIEWED_CARD_COLUMNS: LazyLock<String> = LazyLock::new(|| crate::raw::columns::<cards::Entity>("c", "c_"));

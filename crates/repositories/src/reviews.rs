@@ -3,8 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{ProfileId, UserId};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, InsertStatement, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait};
 use uuid::Uuid;
 
 use crate::RepoError;
@@ -35,12 +35,13 @@ pub struct NewReview {
 /// Appends the review unless the user already recorded one under its `client_review_id`;
 /// `false` means a replay (nothing was written).
 pub async fn insert_once(conn: &impl ConnectionTrait, new: NewReview) -> Result<bool, RepoError> {
+    Ok(conn.execute(&insert_once_statement(new)).await?.rows_affected() == 1)
+}
+
+/// The statement `insert_once` runs (`review_write` puts it beside the review's other writes).
+pub(crate) fn insert_once_statement(new: NewReview) -> InsertStatement {
     let on_conflict = OnConflict::columns([Column::UserId, Column::ClientReviewId]).do_nothing().to_owned();
-    match Reviews::insert(active_model(new)).on_conflict(on_conflict).exec_without_returning(conn).await {
-        Ok(inserted) => Ok(inserted == 1),
-        Err(sea_orm::DbErr::RecordNotInserted) => Ok(false),
-        Err(error) => Err(error.into()),
-    }
+    Reviews::insert(active_model(new)).on_conflict(on_conflict).into_query()
 }
 
 fn active_model(new: NewReview) -> card_reviews::ActiveModel {

@@ -9,16 +9,18 @@ use uuid::Uuid;
 use crate::RepoError;
 use crate::raw::{Params, count};
 
-/// The one definition of an active day, over a day's `daily_activity` rows (all profiles): a
-/// card reviewed, an exercise finished or a card added. A tutor message alone does not count.
-pub const ACTIVE_DAY: &str = "SUM(cards_reviewed) + SUM(exercises_done) + SUM(cards_added) > 0";
+/// The one definition of an active day, over one `daily_activity` row: a card reviewed, an
+/// exercise finished or a card added (a tutor message alone does not count). A day is active
+/// when any of its rows (one per profile) is; the counters are never negative, so that is the
+/// same as their sums. It is also the predicate of `ix_daily_activity_active_days` (migration
+/// 000063), written the same way so the planner uses that index.
+pub const ACTIVE_DAY: &str = "cards_reviewed + exercises_done + cards_added > 0";
 
 /// The user's active study dates, ascending.
 pub async fn active_dates(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Vec<NaiveDate>, RepoError> {
     let mut p = Params::default();
     let sql = format!(
-        "SELECT local_date FROM daily_activity WHERE user_id = {} GROUP BY local_date HAVING {ACTIVE_DAY} \
-         ORDER BY local_date",
+        "SELECT DISTINCT local_date FROM daily_activity WHERE user_id = {} AND {ACTIVE_DAY} ORDER BY local_date",
         p.bind(user_id.as_uuid())
     );
     let rows = conn.query_all_raw(p.statement(conn, &sql)).await?;

@@ -138,8 +138,8 @@ pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Opti
         scope AS (\
             SELECT c.id, c.created_at FROM cards c CROSS JOIN profile pr WHERE {in_scope}), \
         progress AS (\
-            SELECT cp.card_id, cp.state, cp.due FROM card_progress cp JOIN scope s ON s.id = cp.card_id \
-            WHERE cp.user_id = {user}), \
+            SELECT cp.card_id, cp.state, cp.due FROM card_progress cp \
+            WHERE cp.user_id = {user} AND cp.card_id IN (SELECT s.id FROM scope s)), \
         tally AS (\
             SELECT COUNT(*) AS studied, \
                 COUNT(*) FILTER (WHERE state IN ('learning', 'relearning')) AS learning, \

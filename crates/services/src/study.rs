@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use domain::{CardState, ProfileId, Rating, StudyDay, UserId};
 use repositories::progress::{self, ProgressRow, ProgressValues};
+use repositories::review_write::{self, DayDelta};
 use repositories::reviews::{self, NewReview};
 use repositories::study_queue::{self, QueueQuery};
 use repositories::{Database, RepoError, TransactionTrait, activity, profiles, users};
@@ -198,9 +199,10 @@ impl StudyService {
         Ok(Queue { items, counts, day, rating_buttons: user.user.rating_buttons })
     }
 
-    /// Records one review in one transaction of six statements: lock the learner, read the
-    /// card with its progress, append the review (once per `client_review_id`), write the
-    /// progress and the day's activity, and read the day's counts before it commits.
+    /// Records one review in one transaction: lock the learner, read the card with its
+    /// progress, append the review (once per `client_review_id`) with the progress and the
+    /// day's activity (one statement on PostgreSQL, three on SQLite), and read the day's
+    /// counts before it commits.
     /// Replaying a `client_review_id` answers the recorded result and changes nothing, so a
     /// retried request never counts twice. The user's row is locked first, so two reviews of
     /// one learner never interleave.
@@ -218,7 +220,9 @@ impl StudyService {
         let outcome = scheduler.review(&before, request.rating, now, fuzz_seed(card.id, before.reps))?;
 
         let after = to_values(&outcome.progress);
-        let recorded = reviews::insert_once(
+        let seconds = request.duration_ms.map_or(0, |ms| i32::try_from(ms / 1000).unwrap_or(0));
+        let day_delta = DayDelta { date: day.date, was_new: before.state == CardState::New, seconds };
+        let recorded = review_write::record(
             &txn,
             NewReview {
                 user_id,
@@ -240,16 +244,16 @@ impl StudyService {
                 local_date: day.date,
                 reviewed_at: now,
             },
+            &after,
+            day_delta,
+            now,
         )
         .await?;
         if !recorded {
-            // A retry of a review already made: nothing above was written.
+            // A retry of a review already made: whatever was written goes with the rollback.
             txn.rollback().await.map_err(RepoError::from)?;
             return self.replayed(user_id, &request).await;
         }
-        progress::upsert(&txn, user_id, card.id, &after, now).await?;
-        let seconds = request.duration_ms.map_or(0, |ms| i32::try_from(ms / 1000).unwrap_or(0));
-        activity::add_review(&txn, user_id, profile_id, day.date, before.state == CardState::New, seconds, 1).await?;
         let counts =
             day_counts(&txn, &user, now, profile_id, None).await?.map(|(counts, _)| counts).unwrap_or_default();
         txn.commit().await.map_err(RepoError::from)?;
