@@ -11,6 +11,8 @@
 //!   the counters are never negative, so a day is active when any of its rows is.
 //!
 //! SQLite has no INCLUDE: there `card_id` is a fourth key column, which serves the same scan.
+//! `IF NOT EXISTS`: a large database may have them built beforehand with `CREATE INDEX
+//! CONCURRENTLY` (docs/operations.md), and the migration then only drops the old index.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
@@ -24,7 +26,7 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         let progress = match manager.get_database_backend() {
             DbBackend::Sqlite => {
-                "CREATE INDEX ix_card_progress_user_state_due ON card_progress (user_id, state, due, card_id)"
+                "CREATE INDEX IF NOT EXISTS ix_card_progress_user_state_due ON card_progress (user_id, state, due, card_id)"
             }
             _ => {
                 "CREATE INDEX ix_card_progress_user_state_due ON card_progress (user_id, state, due) INCLUDE (card_id)"
@@ -32,9 +34,9 @@ impl MigrationTrait for Migration {
         };
         // A new name: SQLite refused to create an index under the name just dropped.
         db.execute_unprepared(progress).await?;
-        db.execute_unprepared("DROP INDEX ix_card_progress_user_due").await?;
+        db.execute_unprepared("DROP INDEX IF EXISTS ix_card_progress_user_due").await?;
         db.execute_unprepared(
-            "CREATE INDEX ix_daily_activity_active_days ON daily_activity (user_id, local_date) \
+            "CREATE INDEX IF NOT EXISTS ix_daily_activity_active_days ON daily_activity (user_id, local_date) \
              WHERE cards_reviewed + exercises_done + cards_added > 0",
         )
         .await?;

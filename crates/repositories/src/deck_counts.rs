@@ -68,6 +68,8 @@ pub async fn list(conn: &impl ConnectionTrait, query: DeckListQuery) -> Result<O
     let archived = if query.include_archived { "" } else { " AND d.archived_at IS NULL" };
     let studied_today = new_cards_studied_on(&user, &day, "lp");
     let deck_columns = &*DECK_COLUMNS;
+    // `profile pr CROSS JOIN cards c`: SQLite keeps a CROSS JOIN's order, so the profile's cards
+    // are sought by `profile_id`; with a plain join it scanned every card (measured: 1.9 s).
     let sql = format!(
         "WITH profile AS (\
             SELECT lp.id, lp.new_cards_per_day, {studied_today} AS new_cards_studied_today \
@@ -76,10 +78,10 @@ pub async fn list(conn: &impl ConnectionTrait, query: DeckListQuery) -> Result<O
             SELECT c.deck_id, COUNT(*) AS total, COUNT(*) FILTER (WHERE g.card_id IS NULL) AS unstudied, \
                 COUNT(*) FILTER (WHERE g.state IN ('learning', 'relearning')) AS learning, \
                 COUNT(*) FILTER (WHERE g.state = 'review' AND g.due < {day_end}) AS due \
-            FROM cards c JOIN profile pr ON c.profile_id = pr.id \
+            FROM profile pr CROSS JOIN cards c \
             LEFT JOIN (SELECT cp.card_id, cp.state, cp.due FROM card_progress cp WHERE cp.user_id = {user}) g \
                 ON g.card_id = c.id \
-            GROUP BY c.deck_id) \
+            WHERE c.profile_id = pr.id GROUP BY c.deck_id) \
         SELECT pr.id AS profile_id, pr.new_cards_per_day, pr.new_cards_studied_today, \
             COALESCE(t.total, 0) AS total, COALESCE(t.unstudied, 0) AS unstudied, \
             COALESCE(t.learning, 0) AS learning, COALESCE(t.due, 0) AS due, {deck_columns} \
