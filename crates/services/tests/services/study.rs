@@ -87,6 +87,23 @@ async fn loop_of_a_day(backend: Backend) {
     study.undo(user).await.unwrap();
     assert_eq!(cards.get_card(user, card.id).await.unwrap().progress.unwrap().reps, 3);
 
+    // A retried answer (same client_review_id) is told apart on this engine too, and none of a
+    // review's writes (log, progress, the day's activity) happens twice.
+    let once = ReviewRequest {
+        card_id: card.id,
+        rating: Rating::Hard,
+        duration_ms: Some(2000),
+        client_review_id: uuid::Uuid::now_v7(),
+    };
+    let first = study.review(user, ReviewRequest { ..once }).await.unwrap();
+    let retried = study.review(user, ReviewRequest { ..once }).await.unwrap();
+    assert!(!first.replayed && retried.replayed);
+    assert_eq!((retried.counts, retried.scheduled_seconds), (first.counts, first.scheduled_seconds));
+    assert_eq!(cards.get_card(user, card.id).await.unwrap().progress.unwrap().reps, 4);
+    let today = app.stats.today(user).await.unwrap();
+    assert_eq!(today.reviews, 4, "four answers in all (one undone, one retried)");
+    study.undo(user).await.unwrap();
+
     // The deck list counts every deck in one grouped query: it must agree with each deck's own.
     let extra = cards.create_deck(user, None, "Verben", None).await.unwrap();
     let gehen = cards.create_card(user, Some(extra.id), content("gehen", "идти"), CardSource::Manual).await.unwrap();
