@@ -13,6 +13,9 @@ use crate::raw::Params;
 pub struct FitCandidate {
     pub profile_id: Uuid,
     pub user_id: Uuid,
+    /// The review count at the profile's last fit when it was chosen: `lease` takes the profile
+    /// only while that is still so, so a fit that ended meanwhile is not run again.
+    pub fitted_at: i32,
 }
 
 /// When a profile is due for a fit.
@@ -39,7 +42,7 @@ pub async fn due_for_fit(
         (p.bind(policy.min_reviews), p.bind(policy.refit_every), p.bind(policy.refit_before), p.bind(now));
     let limit = p.bind(i64::try_from(limit).unwrap_or(i64::MAX));
     let sql = format!(
-        "SELECT profile_id, user_id FROM (\
+        "SELECT profile_id, user_id, fitted_at FROM (\
             SELECT lp.id AS profile_id, lp.user_id, f.last_fit_at, COALESCE(f.reviews_at_last_fit, 0) AS fitted_at, \
                 (SELECT COALESCE(SUM(a.cards_reviewed), 0) FROM daily_activity a \
                     WHERE a.user_id = lp.user_id AND a.profile_id = lp.id) AS reviews \
@@ -52,19 +55,24 @@ pub async fn due_for_fit(
     Ok(FitCandidate::find_by_statement(p.statement(conn, &sql)).all(conn).await?)
 }
 
-/// Takes the profile for one fitting job until `until`; `false` when another holds it.
+/// Takes the profile for one fitting job until `until`; `false` when another holds it, or when
+/// a fit ended since `candidate` was chosen (its review count at the last fit moved on: without
+/// this, a second notifier holding the same candidate list would fit the profile again once
+/// the first released the lease).
 pub async fn lease(
     conn: &impl ConnectionTrait,
-    profile_id: Uuid,
+    candidate: &FitCandidate,
     until: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<bool, RepoError> {
     let mut p = Params::default();
-    let (profile, until, now) = (p.bind(profile_id), p.bind(until), p.bind(now));
+    let (profile, seen, until, now) =
+        (p.bind(candidate.profile_id), p.bind(candidate.fitted_at), p.bind(until), p.bind(now));
     let sql = format!(
         "INSERT INTO profile_fsrs (profile_id, lease_until) VALUES ({profile}, {until}) \
         ON CONFLICT (profile_id) DO UPDATE SET lease_until = excluded.lease_until \
-        WHERE profile_fsrs.lease_until IS NULL OR profile_fsrs.lease_until < {now} \
+        WHERE (profile_fsrs.lease_until IS NULL OR profile_fsrs.lease_until < {now}) \
+            AND profile_fsrs.reviews_at_last_fit = {seen} \
         RETURNING profile_id"
     );
     Ok(conn.query_one_raw(p.statement(conn, &sql)).await?.is_some())

@@ -173,7 +173,7 @@ impl MemoryService {
         let lease = (now + Duration::from_std(timeout).unwrap_or_default() + Duration::minutes(5))
             .duration_trunc(Duration::milliseconds(1))
             .unwrap_or(now);
-        if !fsrs::lease(self.db.conn(), candidate.profile_id, lease, now).await? {
+        if !fsrs::lease(self.db.conn(), candidate, lease, now).await? {
             return Ok(None);
         }
         let current = parameters_of(fsrs::memory(self.db.conn(), candidate.profile_id).await?.parameters.as_ref())?;

@@ -203,6 +203,31 @@ async fn two_notifiers_fit_a_profile_once() {
     assert_eq!(scalar(&backend, "SELECT COUNT(*) FROM fsrs_fits").await, 1);
 }
 
+/// The race behind the test above, made deterministic: a notifier that chose the profile before
+/// another one fitted it (and released the lease) does not fit it again.
+#[tokio::test]
+async fn a_profile_chosen_before_another_notifier_fitted_it_is_not_fitted_again() {
+    let backend = migrated_postgres().await;
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap());
+    let app = crate::app_on(&backend, &clock);
+    let (user, profile) = crate::learner_with_profile(&app, &clock, 85, "de").await;
+    seed(&backend, user, profile.id, &simulate(&fast_forgetter(), 700, 20, 120, 9)).await;
+    let policy = repositories::fsrs::FitPolicy {
+        min_reviews: 1000,
+        refit_every: 1000,
+        refit_before: services::Clock::now(&clock) - Duration::days(30),
+    };
+    let now = services::Clock::now(&clock);
+    let chosen = repositories::fsrs::due_for_fit(backend.db.conn(), policy, now, 10).await.unwrap();
+    assert_eq!(chosen.len(), 1);
+
+    let round = job(&backend, &clock, 1000).fit_due(10).await.unwrap();
+    assert_eq!(round.adopted + round.rejected, 1, "{round:?}");
+    let lease = now + Duration::minutes(10);
+    assert!(!repositories::fsrs::lease(backend.db.conn(), &chosen[0], lease, now).await.unwrap());
+    assert_eq!(scalar(&backend, "SELECT COUNT(*) FROM fsrs_fits").await, 1);
+}
+
 #[tokio::test]
 async fn a_learner_with_too_few_reviews_keeps_the_defaults() {
     let backend = migrated_postgres().await;
