@@ -52,6 +52,12 @@ impl InviteCode {
     pub fn parse(text: &str) -> Option<Self> {
         let text = text.trim();
         let code = text.strip_prefix(INVITE_PAYLOAD_PREFIX).filter(|c| c.len() >= 8).unwrap_or(text);
+        Self::bare(code)
+    }
+
+    /// Exactly a code, never a payload: what a button carries. A code may itself begin with
+    /// `g_`, which `parse` would take for the payload prefix.
+    pub fn bare(code: &str) -> Option<Self> {
         let shaped =
             (8..=32).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
         shaped.then(|| Self(code.to_owned()))

@@ -210,7 +210,7 @@ impl Callback {
             ("tpn", [id, index]) if short_id_ok(id) => {
                 Self::AddTopic { id: (*id).to_owned(), index: index.parse().ok().filter(|i| *i < 10)? }
             }
-            ("gj", [code]) => Self::JoinGroup { code: domain::InviteCode::parse(code)?.as_str().to_owned() },
+            ("gj", [code]) => Self::JoinGroup { code: domain::InviteCode::bare(code)?.as_str().to_owned() },
             ("gx", []) => Self::CancelJoin,
             _ => return None,
         };
@@ -285,6 +285,8 @@ mod tests {
             Callback::AddTopic { id: "a1B2c3D4e5F6g7H8".into(), index: 9 },
             Callback::JoinGroup { code: "Ab3-x_9Qz1".into() },
             Callback::JoinGroup { code: "a".repeat(32) },
+            // Found by the property test: a code that begins like a deep-link payload.
+            Callback::JoinGroup { code: "g_0A_-Aa__".into() },
             Callback::CancelJoin,
         ]
     }
