@@ -147,8 +147,9 @@ pub enum ListedProfile {
 
 /// One page of the user's cards, newest first, each with the learner's progress, and the
 /// total that matches: one round trip. The page is picked (and counted) from the cards index
-/// and the learner's progress index first; only its rows are then read whole. An empty page carries no total (`None`): the caller
-/// tells "nothing matches" from "no such profile or deck" and counts past the end itself.
+/// and the learner's progress index first; only its rows are then read whole. An empty page
+/// carries no total (`None`): the caller tells "nothing matches" from "no such profile or
+/// deck" and counts past the end itself.
 pub async fn list(
     conn: &impl ConnectionTrait,
     user_id: UserId,

@@ -5,10 +5,8 @@
 //! paths cannot drift apart.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{ProfileId, UserId};
 use sea_orm::sea_query::{Alias, CommonTableExpression, Expr, Query, WithClause};
 use sea_orm::{ConnectionTrait, DbBackend};
-use uuid::Uuid;
 
 use crate::progress::ProgressValues;
 use crate::reviews::NewReview;
@@ -34,20 +32,19 @@ pub async fn record(
     day: DayDelta,
     now: DateTime<Utc>,
 ) -> Result<bool, RepoError> {
-    let (user_id, card_id, profile_id): (UserId, Uuid, ProfileId) = (review.user_id, review.card_id, review.profile_id);
-    let log = reviews::insert_once_statement(review);
-    let progress = progress::upsert_statement(user_id, card_id, after, now);
-    let activity = activity::add_review_statement(user_id, profile_id, day.date, day.was_new, day.seconds, 1);
+    let (user_id, card_id, profile_id) = (review.user_id, review.card_id, review.profile_id);
     if conn.get_database_backend() != DbBackend::Postgres {
-        if conn.execute(&log).await?.rows_affected() != 1 {
+        if !reviews::insert_once(conn, review).await? {
             return Ok(false);
         }
-        conn.execute(&progress).await?;
-        conn.execute(&activity).await?;
+        progress::upsert(conn, user_id, card_id, after, now).await?;
+        activity::add_review(conn, user_id, profile_id, day.date, day.was_new, day.seconds, 1).await?;
         return Ok(true);
     }
-    let mut log = log;
+    let mut log = reviews::insert_once_statement(review);
     log.returning_col(Alias::new("id"));
+    let progress = progress::upsert_statement(user_id, card_id, after, now);
+    let activity = activity::add_review_statement(user_id, profile_id, day.date, day.was_new, day.seconds, 1);
     let cte =
         |name: &str, statement| CommonTableExpression::new().query(statement).table_name(Alias::new(name)).to_owned();
     let with = WithClause::new()
