@@ -19,7 +19,6 @@ import sys
 from datetime import datetime, timezone
 
 ORDER = ["queue", "review", "decks", "streak", "me", "cards", "search", "webhook"]
-READS = {"queue", "decks", "streak"}
 ERROR_LIMIT = 0.001
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 BACKEND_TITLE = {"pg": "PostgreSQL (Redis cache and rate limits)", "sqlite": "SQLite (in-process cache)"}
