@@ -38,7 +38,7 @@ pub mod token_usage;
 pub mod topics;
 pub mod users;
 
-pub use connection::{Database, PoolStats};
+pub use connection::{Database, PING_AFTER_IDLE, PoolStats};
 pub use error::{RepoError, is_connection_failure};
 pub use migration::{Migrator, MigratorTrait};
 pub use sea_orm::{

@@ -5,4 +5,5 @@
 mod billing;
 mod groups;
 mod migrations;
+mod pool;
 mod users;

@@ -4,6 +4,7 @@
 
 mod memory;
 mod redis;
+mod redis_connections;
 
 use std::time::Duration;
 

@@ -1,4 +1,4 @@
-//! Redis through a deadpool pool. Every operation has a deadline (`REDIS_TIMEOUT_MS`), so an
+//! Redis through a deadpool pool (`redis_connections`). Every operation has a deadline (`REDIS_TIMEOUT_MS`), so an
 //! unreachable Redis turns into a quick error (and a 503 from `/ready`) instead of a hung
 //! request, and a breaker keeps a request that makes several cache calls from waiting out the
 //! deadline once per call while Redis is down.
@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use config::RedisSettings;
-use deadpool_redis::redis::{self, FromRedisValue};
-use deadpool_redis::{Config, Pool, PoolConfig, Runtime, Timeouts};
+use deadpool_redis::redis::{self, FromRedisValue, RedisError};
+use deadpool_redis::{PoolConfig, Runtime, Timeouts};
 use secrecy::ExposeSecret;
 
+use super::redis_connections::{Connection, Connections, Pool};
 use super::{Cache, CacheError, CachePoolStats};
 
 #[derive(Clone)]
@@ -35,15 +36,17 @@ impl RedisCache {
     /// process starts (and reports not-ready) while Redis is still coming up.
     pub fn new(settings: &RedisSettings) -> Result<Self, CacheError> {
         let timeout = Duration::from_millis(settings.timeout_ms);
-        let mut config = Config::from_url(settings.url.expose_secret());
-        config.pool = Some(PoolConfig {
-            max_size: settings.pool_size,
-            timeouts: Timeouts { wait: Some(timeout), create: Some(timeout), recycle: Some(timeout) },
-            ..PoolConfig::default()
-        });
-        let pool = config
-            .create_pool(Some(Runtime::Tokio1))
-            .map_err(|e| CacheError::Unavailable(format!("invalid Redis configuration: {e}")))?;
+        let invalid = |e: &dyn std::fmt::Display| CacheError::Unavailable(format!("invalid Redis configuration: {e}"));
+        let connections = Connections::new(settings.url.expose_secret()).map_err(|e| invalid(&e))?;
+        let pool = Pool::builder(connections)
+            .config(PoolConfig {
+                max_size: settings.pool_size,
+                timeouts: Timeouts { wait: Some(timeout), create: Some(timeout), recycle: Some(timeout) },
+                ..PoolConfig::default()
+            })
+            .runtime(Runtime::Tokio1)
+            .build()
+            .map_err(|e| invalid(&e))?;
         Ok(Self {
             pool,
             prefix: settings.key_prefix.clone(),
@@ -78,10 +81,12 @@ impl RedisCache {
             let mut conn = self.pool.get().await.map_err(|e| CacheError::Unavailable(e.to_string()))?;
             let mut pipe = redis::pipe();
             command(&mut pipe);
-            pipe.query_async::<T>(&mut conn).await.map_err(|e| {
+            let result = pipe.query_async::<T>(&mut *conn).await;
+            result.map_err(|e| {
                 // A broken or refused connection is Redis out of reach; anything else (a wrong
                 // type, a script error) is this command's own failure.
-                if e.is_io_error() || e.is_unrecoverable_error() {
+                if connection_lost(&e) {
+                    discard(conn);
                     CacheError::Unavailable(e.to_string())
                 } else {
                     CacheError::Command(e.to_string())
@@ -95,6 +100,16 @@ impl RedisCache {
         self.breaker.record(!matches!(result, Err(CacheError::Unavailable(_))));
         result
     }
+}
+
+fn connection_lost(error: &RedisError) -> bool {
+    error.is_io_error() || error.is_connection_dropped() || error.is_unrecoverable_error()
+}
+
+/// Takes a broken connection out of the pool: the pool hands a connection used a moment ago out
+/// again without pinging it, so a dead one left there would fail the next command too.
+fn discard(conn: Connection) {
+    drop(Connection::take(conn));
 }
 
 /// How long operations fail at once after one found Redis out of reach, before one tries again.

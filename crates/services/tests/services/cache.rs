@@ -218,3 +218,95 @@ async fn a_hung_redis_costs_one_deadline_then_fails_fast_until_it_answers_again(
     assert_eq!(value.as_deref(), Some("v"));
     assert!(started.elapsed() < Duration::from_secs(3), "back after {:?}", started.elapsed());
 }
+
+/// MONITOR's view of Redis from now on: one line per command received,
+/// `<time> [<db> <client address>] "<COMMAND>" "<argument>"…`.
+async fn monitor(url: &str) -> impl futures_util::Stream<Item = String> + Unpin {
+    let client = deadpool_redis::redis::Client::open(url).unwrap();
+    Box::pin(client.get_async_monitor().await.unwrap().into_on_message::<String>())
+}
+
+/// The client address of a MONITOR line: `1700000000.1 [0 127.0.0.1:5000] "GET" "k"` →
+/// `127.0.0.1:5000`.
+fn sender_of(line: &str) -> Option<&str> {
+    let (_, rest) = line.split_once(" [")?;
+    let (db_and_address, _) = rest.split_once(']')?;
+    db_and_address.split(' ').nth(1)
+}
+
+/// The command name of a MONITOR line: `GET` in the example above.
+fn command_of(line: &str) -> Option<&str> {
+    let (_, command) = line.split_once("] \"")?;
+    command.split('"').next()
+}
+
+/// Reads `lines` until `expected` commands on keys under `prefix` have gone by, and returns
+/// every command the client that sent them sent meanwhile.
+async fn commands_of_the_client_using(
+    lines: &mut (impl futures_util::Stream<Item = String> + Unpin),
+    prefix: &str,
+    expected: usize,
+) -> Vec<String> {
+    use futures_util::StreamExt;
+    let mut seen = Vec::new();
+    let mut ours = None;
+    let mut found = 0;
+    while found < expected {
+        let next = tokio::time::timeout(Duration::from_secs(5), lines.next()).await;
+        let line = next.expect("MONITOR went quiet").expect("MONITOR ended");
+        if line.contains(&format!("\"{prefix}")) {
+            found += 1;
+            ours = sender_of(&line).map(str::to_owned);
+        }
+        seen.push(line);
+    }
+    seen.iter()
+        .filter(|line| sender_of(line) == ours.as_deref())
+        .filter_map(|line| command_of(line).map(str::to_owned))
+        .collect()
+}
+
+/// deadpool-redis pings a connection (UNWATCH + PING) every time it leaves the pool, doubling
+/// the round trips of every command; ours pings only a connection quiet for a second.
+#[tokio::test]
+async fn a_busy_connection_goes_back_out_without_a_ping_and_a_quiet_one_is_pinged() {
+    let url = test_support::require_redis().await;
+    let settings = RedisSettings { pool_size: 1, ..redis_settings(&url) };
+    let prefix = settings.key_prefix.clone();
+    let cache = RedisCache::new(&settings).unwrap();
+    let mut lines = monitor(&url).await;
+
+    for _ in 0..5 {
+        cache.get("k").await.unwrap();
+    }
+    let commands = commands_of_the_client_using(&mut lines, &prefix, 5).await;
+    assert_eq!(commands, vec!["GET"; 5], "one round trip per command, no PING between them");
+
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    cache.get("k").await.unwrap();
+    let commands = commands_of_the_client_using(&mut lines, &prefix, 1).await;
+    assert_eq!(commands, ["UNWATCH", "PING", "GET"], "a connection quiet for a second is checked first");
+}
+
+/// Without the ping, a connection that broke while in the pool must not be handed out again:
+/// the command that finds it broken takes it out, and the next one opens a new connection.
+#[tokio::test]
+async fn a_connection_found_broken_leaves_the_pool() {
+    let url = test_support::require_redis().await;
+    let parsed = url::Url::parse(&url).unwrap();
+    let target = format!("{}:{}", parsed.host_str().unwrap(), parsed.port_or_known_default().unwrap());
+    let proxy = test_support::fault_proxy::FaultProxy::start(&target).await;
+    let cache =
+        RedisCache::new(&RedisSettings { pool_size: 1, ..redis_settings(&proxy.url_through(&url, &target)) }).unwrap();
+    cache.set_ex("k", "v", MINUTE).await.unwrap();
+    assert_eq!(cache.pool_stats().unwrap().size, 1);
+
+    proxy.cut();
+    tokio::time::sleep(Duration::from_millis(50)).await; // the proxy drops the connection
+    assert!(matches!(cache.get("k").await, Err(CacheError::Unavailable(_))));
+    assert_eq!(cache.pool_stats().unwrap().size, 0, "the broken connection was taken out");
+
+    proxy.restore();
+    tokio::time::sleep(Duration::from_millis(1_100)).await; // the breaker's cool-off
+    assert_eq!(cache.get("k").await.unwrap().as_deref(), Some("v"));
+}

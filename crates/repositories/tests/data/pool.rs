@@ -1,0 +1,52 @@
+//! The connection pool's checkout. sqlx pings a pooled connection before every checkout unless
+//! told otherwise, a second round trip for every statement; ours pings only a connection that
+//! sat unused for `PING_AFTER_IDLE`, which is where a dropped connection hides.
+
+use std::time::Duration;
+
+use config::DatabaseSettings;
+use repositories::{Database, PING_AFTER_IDLE};
+use secrecy::SecretString;
+use test_support::TestDatabase;
+use test_support::fault_proxy::FaultProxy;
+
+fn one_connection(url: String) -> DatabaseSettings {
+    DatabaseSettings {
+        url: SecretString::from(url),
+        max_connections: 1,
+        connect_timeout_seconds: 5,
+        run_migrations: false,
+    }
+}
+
+/// `host:port` of a `postgres://user@host:port/name` URL.
+fn server_of(url: &str) -> &str {
+    url.split_once('@').and_then(|(_, rest)| rest.split_once('/')).map(|(server, _)| server).unwrap()
+}
+
+#[tokio::test]
+async fn a_connection_in_use_is_handed_out_without_a_ping() {
+    let pg = TestDatabase::migrated().await;
+    let db = Database::connect(&one_connection(pg.url.clone())).await.unwrap();
+    let pool = db.conn().get_postgres_connection_pool();
+    assert!(!pool.options().get_test_before_acquire(), "no ping on every checkout");
+}
+
+/// A connection the server closed while it sat unused (a database restart) is replaced before a
+/// statement uses it, with or without the checkout's ping: sqlx drops an idle connection whose
+/// socket closed. The ping after `PING_AFTER_IDLE` is for the silent kind (a firewall or NAT
+/// forgetting the flow), which no local proxy imitates without stalling the test.
+#[tokio::test]
+async fn a_connection_dropped_while_quiet_is_replaced_before_a_statement_uses_it() {
+    let pg = TestDatabase::migrated().await;
+    let server = server_of(&pg.url).to_owned();
+    let proxy = FaultProxy::start(&server).await;
+    let db = Database::connect(&one_connection(proxy.url_through(&pg.url, &server))).await.unwrap();
+    db.ping().await.unwrap();
+
+    proxy.cut();
+    tokio::time::sleep(Duration::from_millis(50)).await; // the proxy drops the connection
+    proxy.restore();
+    tokio::time::sleep(PING_AFTER_IDLE + Duration::from_millis(100)).await;
+    db.ping().await.expect("the dropped connection was replaced, not used");
+}
