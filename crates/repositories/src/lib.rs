@@ -10,6 +10,7 @@ pub mod activity;
 pub mod admin;
 pub mod anki;
 pub mod backlog;
+mod by_position;
 pub mod cards;
 mod connection;
 pub mod deck_counts;

@@ -10,6 +10,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 use uuid::Uuid;
 
 use crate::RepoError;
+use crate::by_position::{self, Columns};
 use crate::entities::{card_progress, cards};
 use crate::progress::ProgressRow;
 use crate::raw::{Params, columns, count, new_cards_studied_on, profile_condition, shared_with};
@@ -79,6 +80,10 @@ struct Header {
     due: i64,
 }
 
+/// The position of `x.bucket` in the statement's columns: the cards' and their progress's
+/// columns follow it, read by position (`by_position`).
+const BUCKET_COLUMN: usize = 10;
+
 const LEARNING: i32 = 1;
 const REVIEW: i32 = 2;
 const FRESH: i32 = 3;
@@ -131,6 +136,8 @@ pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Opti
     // `profile pr CROSS JOIN cards c`: SQLite (which never runs ANALYZE here) keeps a CROSS
     // JOIN's order, so the profile's cards are sought by `profile_id` instead of every card
     // being scanned (that plan made the queue 100x slower); PostgreSQL plans it as any join.
+    // `x.bucket` is the statement's eleventh column (BUCKET_COLUMN), the cards' and their
+    // progress's columns follow it, in that order: they are read by position.
     let sql = format!(
         "WITH profile AS (\
             SELECT lp.id, lp.desired_retention, lp.new_cards_per_day, \
@@ -199,9 +206,10 @@ pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Opti
         fresh: Vec::new(),
     };
     for row in &rows {
-        let bucket: Option<i32> = row.try_get("", "bucket")?;
-        let Some(card) = cards::Model::from_query_result_optional(row, "c_")? else { continue };
-        let progress = card_progress::Model::from_query_result_optional(row, "p_")?;
+        let bucket: Option<i32> = row.try_get_by_index(BUCKET_COLUMN)?;
+        let mut columns = Columns::from(row, BUCKET_COLUMN + 1);
+        let Some(card) = by_position::card(&mut columns)? else { continue };
+        let progress = by_position::progress(&mut columns)?;
         match (bucket, progress) {
             (Some(LEARNING), Some(progress)) => snapshot.learning.push((card, progress)),
             (Some(REVIEW), Some(progress)) => snapshot.reviews.push((card, progress)),

@@ -126,6 +126,46 @@ async fn loop_of_a_day(backend: Backend) {
     assert_eq!((verben.counts.new, verben.counts.learning, verben.counts.due, verben.total), (1, 1, 0, 2));
     let default = listed.iter().find(|d| d.id != extra.id).unwrap();
     assert_eq!((default.counts.new, default.total), (2, 3));
+
+    // The queue decodes its cards and their progress by column position: each must come back
+    // as stored, every field in its place (a card with every field set, studied and not).
+    let full = CardContent {
+        front: "der Baum".into(),
+        back: "дерево".into(),
+        lemma: Some("Baum".into()),
+        part_of_speech: Some("noun".into()),
+        gender: Some("m".into()),
+        forms: Some(serde_json::json!({"plural": "Bäume"})),
+        transcription: Some("[baʊ̯m]".into()),
+        example: Some("Der Baum ist grün.".into()),
+        example_translation: Some("Дерево зелёное.".into()),
+        notes: Some("сильное склонение".into()),
+    };
+    let baum = cards.create_card(user, None, full.clone(), CardSource::Manual).await.unwrap();
+    let ast = cards
+        .create_card(
+            user,
+            None,
+            CardContent { front: "der Ast".into(), lemma: Some("Ast".into()), ..full },
+            CardSource::Manual,
+        )
+        .await
+        .unwrap();
+    let studied = ReviewRequest {
+        card_id: baum.id,
+        rating: Rating::Again,
+        duration_ms: None,
+        client_review_id: uuid::Uuid::now_v7(),
+    };
+    study.review(user, studied).await.unwrap();
+    clock.advance(chrono::Duration::minutes(10));
+    let queue = study.queue(user, None, None, 50).await.unwrap();
+    let shown = |id| queue.items.iter().find(|item| item.card.id == id).map(|item| item.card.clone());
+    assert!(shown(baum.id).is_some_and(|card| card.progress.is_some()), "the studied card is due again");
+    assert!(shown(ast.id).is_some_and(|card| card.progress.is_none()), "the new card is offered");
+    for item in &queue.items {
+        assert_eq!(item.card, cards.get_card(user, item.card.id).await.unwrap(), "{}", item.card.content.front);
+    }
 }
 
 async fn deck_of(cards: &CardService, user: UserId) -> domain::DeckId {
