@@ -180,16 +180,22 @@ async fn an_unreachable_redis_fails_fast_with_unavailable() {
     assert!(started.elapsed() < Duration::from_secs(5));
 }
 
-/// A Redis that accepts and never answers (through a stalling proxy): the first operation gives
-/// up at its deadline, the next ones fail at once instead of each waiting it out, and once
-/// Redis answers again the cache works within the breaker's cool-off, on the same pool.
-#[tokio::test]
-async fn a_hung_redis_costs_one_deadline_then_fails_fast_until_it_answers_again() {
+/// Settings that reach the test Redis through a `FaultProxy`, and the proxy.
+async fn redis_behind_proxy() -> (test_support::fault_proxy::FaultProxy, RedisSettings) {
     let url = test_support::require_redis().await;
     let parsed = url::Url::parse(&url).unwrap();
     let target = format!("{}:{}", parsed.host_str().unwrap(), parsed.port_or_known_default().unwrap());
     let proxy = test_support::fault_proxy::FaultProxy::start(&target).await;
     let settings = redis_settings(&proxy.url_through(&url, &target));
+    (proxy, settings)
+}
+
+/// A Redis that accepts and never answers (through a stalling proxy): the first operation gives
+/// up at its deadline, the next ones fail at once instead of each waiting it out, and once
+/// Redis answers again the cache works within the breaker's cool-off, on the same pool.
+#[tokio::test]
+async fn a_hung_redis_costs_one_deadline_then_fails_fast_until_it_answers_again() {
+    let (proxy, settings) = redis_behind_proxy().await;
     let deadline = Duration::from_millis(settings.timeout_ms);
     let cache = RedisCache::new(&settings).unwrap();
     cache.set_ex("k", "v", MINUTE).await.unwrap();
@@ -292,12 +298,8 @@ async fn a_busy_connection_goes_back_out_without_a_ping_and_a_quiet_one_is_pinge
 /// the command that finds it broken takes it out, and the next one opens a new connection.
 #[tokio::test]
 async fn a_connection_found_broken_leaves_the_pool() {
-    let url = test_support::require_redis().await;
-    let parsed = url::Url::parse(&url).unwrap();
-    let target = format!("{}:{}", parsed.host_str().unwrap(), parsed.port_or_known_default().unwrap());
-    let proxy = test_support::fault_proxy::FaultProxy::start(&target).await;
-    let cache =
-        RedisCache::new(&RedisSettings { pool_size: 1, ..redis_settings(&proxy.url_through(&url, &target)) }).unwrap();
+    let (proxy, settings) = redis_behind_proxy().await;
+    let cache = RedisCache::new(&RedisSettings { pool_size: 1, ..settings }).unwrap();
     cache.set_ex("k", "v", MINUTE).await.unwrap();
     assert_eq!(cache.pool_stats().unwrap().size, 1);
 
