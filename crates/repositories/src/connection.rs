@@ -25,7 +25,8 @@ pub struct PoolStats {
     pub max: u32,
 }
 
-/// How long a pooled connection may sit unused before it is pinged on checkout.
+/// How long a pooled connection may sit unused before it is pinged on checkout: the rule of the
+/// database pool here and of the Redis pool (`services::cache`).
 pub const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 
 impl Database {

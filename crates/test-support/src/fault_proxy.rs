@@ -38,6 +38,17 @@ impl FaultProxy {
         Self { address, mode, acceptor }
     }
 
+    /// A proxy in front of the server `url` names (`redis://host:port`,
+    /// `postgres://user@host:port/db`), and `url` rewritten to go through it.
+    pub async fn in_front_of(url: &str) -> (Self, String) {
+        let parsed = url::Url::parse(url).expect("a server URL");
+        let host = parsed.host_str().expect("the URL's host");
+        let target = format!("{host}:{}", parsed.port_or_known_default().expect("the URL's port"));
+        let proxy = Self::start(&target).await;
+        let through = proxy.url_through(url, &target);
+        (proxy, through)
+    }
+
     pub fn port(&self) -> u16 {
         self.address.port()
     }

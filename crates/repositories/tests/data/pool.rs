@@ -19,11 +19,6 @@ fn one_connection(url: String) -> DatabaseSettings {
     }
 }
 
-/// `host:port` of a `postgres://user@host:port/name` URL.
-fn server_of(url: &str) -> &str {
-    url.split_once('@').and_then(|(_, rest)| rest.split_once('/')).map(|(server, _)| server).unwrap()
-}
-
 #[tokio::test]
 async fn a_connection_in_use_is_handed_out_without_a_ping() {
     let pg = TestDatabase::migrated().await;
@@ -39,9 +34,8 @@ async fn a_connection_in_use_is_handed_out_without_a_ping() {
 #[tokio::test]
 async fn a_connection_dropped_while_quiet_is_replaced_before_a_statement_uses_it() {
     let pg = TestDatabase::migrated().await;
-    let server = server_of(&pg.url).to_owned();
-    let proxy = FaultProxy::start(&server).await;
-    let db = Database::connect(&one_connection(proxy.url_through(&pg.url, &server))).await.unwrap();
+    let (proxy, through) = FaultProxy::in_front_of(&pg.url).await;
+    let db = Database::connect(&one_connection(through)).await.unwrap();
     db.ping().await.unwrap();
 
     proxy.cut();

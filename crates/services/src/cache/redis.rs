@@ -1,7 +1,7 @@
-//! Redis through a deadpool pool (`redis_connections`). Every operation has a deadline (`REDIS_TIMEOUT_MS`), so an
-//! unreachable Redis turns into a quick error (and a 503 from `/ready`) instead of a hung
-//! request, and a breaker keeps a request that makes several cache calls from waiting out the
-//! deadline once per call while Redis is down.
+//! Redis through a deadpool pool (`redis_connections`). Every operation has a deadline
+//! (`REDIS_TIMEOUT_MS`), so an unreachable Redis turns into a quick error (and a 503 from
+//! `/ready`) instead of a hung request, and a breaker keeps a request that makes several cache
+//! calls from waiting out the deadline once per call while Redis is down.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

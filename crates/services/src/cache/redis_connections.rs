@@ -11,10 +11,9 @@ use std::time::Duration;
 use deadpool::managed::{self, Metrics, RecycleResult};
 use deadpool_redis::redis::aio::MultiplexedConnection;
 use deadpool_redis::redis::{IntoConnectionInfo, RedisError};
-
-/// A connection quiet for this long may have been dropped by Redis (`timeout`), a proxy or a
-/// firewall, so it is pinged before use; a busier one is not.
-pub(super) const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+// One rule for both pools: a connection quiet this long may have been dropped by the server, a
+// proxy or a firewall, so it is pinged before use; a busier one is not.
+use repositories::PING_AFTER_IDLE;
 
 pub(super) type Pool = managed::Pool<Connections>;
 pub(super) type Connection = managed::Object<Connections>;

@@ -183,11 +183,8 @@ async fn an_unreachable_redis_fails_fast_with_unavailable() {
 /// Settings that reach the test Redis through a `FaultProxy`, and the proxy.
 async fn redis_behind_proxy() -> (test_support::fault_proxy::FaultProxy, RedisSettings) {
     let url = test_support::require_redis().await;
-    let parsed = url::Url::parse(&url).unwrap();
-    let target = format!("{}:{}", parsed.host_str().unwrap(), parsed.port_or_known_default().unwrap());
-    let proxy = test_support::fault_proxy::FaultProxy::start(&target).await;
-    let settings = redis_settings(&proxy.url_through(&url, &target));
-    (proxy, settings)
+    let (proxy, through) = test_support::fault_proxy::FaultProxy::in_front_of(&url).await;
+    (proxy, redis_settings(&through))
 }
 
 /// A Redis that accepts and never answers (through a stalling proxy): the first operation gives
