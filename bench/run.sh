@@ -286,6 +286,9 @@ start_server() { # start_server <backend> <database url> [redis url]
   [[ -n $redis ]] && env+=(REDIS_URL="$redis")
   [[ -n ${DATABASE_MAX_CONNECTIONS:-} ]] && env+=(DATABASE_MAX_CONNECTIONS="$DATABASE_MAX_CONNECTIONS")
   [[ -n ${WORKERS:-} ]] && env+=(WORKERS="$WORKERS")
+  # Extra variables for the server, for experiments: BENCH_SERVER_ENV="MALLOC_ARENA_MAX=2 …".
+  read -r -a extra <<<"${BENCH_SERVER_ENV:-}"
+  env+=("${extra[@]}")
   SERVER_ENV="${env[*]}"
   if curl -s -o /dev/null "http://127.0.0.1:$PORT/health"; then
     die "something already listens on port $PORT (BENCH_PORT)"

@@ -30,6 +30,7 @@ pub mod profiles;
 pub mod progress;
 mod raw;
 pub mod reminders;
+pub mod review_read;
 pub mod review_write;
 pub mod reviews;
 pub mod sessions;

@@ -15,8 +15,8 @@ use crate::entities::{card_progress, cards};
 use crate::progress::ProgressRow;
 use crate::raw::{Params, columns, count, new_cards_studied_on, profile_condition, shared_with};
 
-static CARD_COLUMNS: LazyLock<String> = LazyLock::new(|| columns::<cards::Entity>("c", "c_"));
-static PROGRESS_COLUMNS: LazyLock<String> = LazyLock::new(|| columns::<card_progress::Entity>("p", "p_"));
+pub(crate) static CARD_COLUMNS: LazyLock<String> = LazyLock::new(|| columns::<cards::Entity>("c", "c_"));
+pub(crate) static PROGRESS_COLUMNS: LazyLock<String> = LazyLock::new(|| columns::<card_progress::Entity>("p", "p_"));
 
 /// What to read, in the learner's study day.
 #[derive(Debug, Clone, Copy)]
@@ -80,9 +80,109 @@ struct Header {
     due: i64,
 }
 
+/// The columns `Header` reads, the first `HEADER_COLUMNS` of a statement built on
+/// `counting_ctes`.
+pub(crate) const HEADER_SELECT: &str = "pr.id AS profile_id, pr.desired_retention, pr.fsrs_parameters, pr.new_cards_per_day, \
+    pr.new_cards_studied_today, pr.deck_found, (SELECT COUNT(*) FROM scope) AS cards, t.studied, t.learning, t.due";
+pub(crate) const HEADER_COLUMNS: usize = 10;
+
+/// A profile's day as a statement built on `counting_ctes` saw it: its settings and counts.
+#[derive(Debug, Clone)]
+pub struct ProfileDay {
+    pub profile_id: ProfileId,
+    pub desired_retention: f64,
+    /// The profile's own FSRS parameters (a JSON array of 21), `None` for the defaults.
+    pub fsrs_parameters: Option<serde_json::Value>,
+    pub new_cards_per_day: i32,
+    pub new_cards_studied_today: i32,
+    /// `false` when a deck was asked for that is no deck of the profile nor shared with the learner.
+    pub deck_found: bool,
+    pub counts: ScopeCounts,
+}
+
+impl ProfileDay {
+    pub(crate) fn from_row(row: &sea_orm::QueryResult) -> Result<Self, RepoError> {
+        let header = Header::from_query_result(row, "")?;
+        Ok(Self {
+            profile_id: ProfileId::from_uuid(header.profile_id),
+            desired_retention: header.desired_retention,
+            fsrs_parameters: header.fsrs_parameters,
+            new_cards_per_day: header.new_cards_per_day,
+            new_cards_studied_today: header.new_cards_studied_today,
+            deck_found: header.deck_found,
+            counts: ScopeCounts {
+                cards: count(header.cards),
+                studied: count(header.studied),
+                learning: count(header.learning),
+                due: count(header.due),
+            },
+        })
+    }
+}
+
+/// The bound parameters a day's counts depend on.
+pub(crate) struct DayParams {
+    pub(crate) user: String,
+    day: String,
+    day_end: String,
+    now: String,
+}
+
+impl DayParams {
+    pub(crate) fn bind(
+        p: &mut Params,
+        user_id: UserId,
+        day: NaiveDate,
+        day_end: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let user = p.bind(user_id.as_uuid());
+        let day = p.bind(day);
+        let day_end = p.bind(day_end);
+        let now = p.bind(now);
+        Self { user, day, day_end, now }
+    }
+}
+
+/// The cards of the whole profile `pr` studies: its own, without archived decks (they are
+/// shelved). Uncorrelated, so PostgreSQL hashes the (usually empty) list once instead of
+/// probing it per card.
+pub(crate) const PROFILE_WIDE: &str = "c.profile_id = pr.id AND c.deck_id NOT IN (SELECT d.id FROM decks d \
+    JOIN profile pa ON d.profile_id = pa.id WHERE d.archived_at IS NOT NULL)";
+
+/// The CTEs a day's counts come from: `profile` (the user's profile `lp.{profile}`, its
+/// settings and the new cards it started today), `scope` (its cards that `in_scope` keeps),
+/// `progress` (the learner's rows of them) and `tally` (their counts in the day).
+/// `profile pr CROSS JOIN cards c`: SQLite (which never runs ANALYZE here) keeps a CROSS JOIN's
+/// order, so the profile's cards are sought by `profile_id` instead of every card being scanned
+/// (that plan made the queue 100x slower); PostgreSQL plans it as any join.
+pub(crate) fn counting_ctes(at: &DayParams, profile: &str, in_scope: &str, deck_found: &str) -> String {
+    let DayParams { user, day, day_end, now } = at;
+    let studied_today = new_cards_studied_on(user, day, "lp");
+    format!(
+        "profile AS (\
+            SELECT lp.id, lp.desired_retention, lp.new_cards_per_day, \
+                (SELECT f.parameters FROM profile_fsrs f WHERE f.profile_id = lp.id) AS fsrs_parameters, \
+                {studied_today} AS new_cards_studied_today, \
+                {deck_found} AS deck_found \
+            FROM language_profiles lp WHERE lp.user_id = {user} AND lp.{profile}), \
+        scope AS (\
+            SELECT c.id, c.created_at FROM profile pr CROSS JOIN cards c WHERE {in_scope}), \
+        progress AS (\
+            SELECT cp.card_id, cp.state, cp.due FROM card_progress cp \
+            WHERE cp.user_id = {user} AND cp.card_id IN (SELECT s.id FROM scope s)), \
+        tally AS (\
+            SELECT COUNT(*) AS studied, \
+                COUNT(*) FILTER (WHERE state IN ('learning', 'relearning')) AS learning, \
+                COUNT(*) FILTER (WHERE state = 'review' AND due < {day_end}) AS due, \
+                COUNT(*) FILTER (WHERE state IN ('learning', 'relearning') AND due <= {now}) AS learning_now \
+            FROM progress)"
+    )
+}
+
 /// The position of `x.bucket` in the statement's columns: the cards' and their progress's
 /// columns follow it, read by position (`by_position`).
-const BUCKET_COLUMN: usize = 10;
+const BUCKET_COLUMN: usize = HEADER_COLUMNS;
 
 const LEARNING: i32 = 1;
 const REVIEW: i32 = 2;
@@ -91,12 +191,12 @@ const FRESH: i32 = 3;
 /// `None` when the profile does not exist or is not the user's.
 pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Option<QueueSnapshot>, RepoError> {
     let mut p = Params::default();
-    let user = p.bind(query.user_id.as_uuid());
-    let day = p.bind(query.day);
+    let at = DayParams::bind(&mut p, query.user_id, query.day, query.day_end, query.now);
+    let user = &at.user;
     let (profile, in_scope, deck_found) = match query.deck_id {
         Some(deck) => {
             let deck = p.bind(deck.as_uuid());
-            let shared = shared_with(&user, "deck_id", "d.id");
+            let shared = shared_with(user, "deck_id", "d.id");
             // A deck names its profile: the learner's own deck studies in the profile it belongs
             // to; a deck shared by a teacher in the learner's profile of its language, else in
             // the active one. An explicit `profile_id` still wins.
@@ -117,45 +217,17 @@ pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Opti
                 format!("EXISTS (SELECT 1 FROM decks d WHERE d.id = {deck} AND (d.profile_id = lp.id OR {shared}))"),
             )
         }
-        // Archived decks are shelved: the profile-wide queue leaves them out. Uncorrelated, so
-        // PostgreSQL hashes the (usually empty) list once instead of probing it per card.
-        None => (
-            profile_condition(&mut p, query.profile_id),
-            "c.profile_id = pr.id AND c.deck_id NOT IN (SELECT d.id FROM decks d JOIN profile pa ON d.profile_id = pa.id \
-                WHERE d.archived_at IS NOT NULL)"
-                .to_owned(),
-            "TRUE".to_owned(),
-        ),
+        None => (profile_condition(&mut p, query.profile_id), PROFILE_WIDE.to_owned(), "TRUE".to_owned()),
     };
-    let now = p.bind(query.now);
+    let counting = counting_ctes(&at, &profile, &in_scope, &deck_found);
+    let day_end = &at.day_end;
     let learning_until = p.bind(query.learning_until);
-    let day_end = p.bind(query.day_end);
     let limit = p.bind(i64::try_from(query.limit).unwrap_or(i64::MAX));
-    let studied_today = new_cards_studied_on(&user, &day, "lp");
     let (card_columns, progress_columns) = (&*CARD_COLUMNS, &*PROGRESS_COLUMNS);
-    // `profile pr CROSS JOIN cards c`: SQLite (which never runs ANALYZE here) keeps a CROSS
-    // JOIN's order, so the profile's cards are sought by `profile_id` instead of every card
-    // being scanned (that plan made the queue 100x slower); PostgreSQL plans it as any join.
-    // `x.bucket` is the statement's eleventh column (BUCKET_COLUMN), the cards' and their
-    // progress's columns follow it, in that order: they are read by position.
+    // `x.bucket` follows the header's columns (BUCKET_COLUMN), the cards' and their progress's
+    // columns follow it, in that order: they are read by position.
     let sql = format!(
-        "WITH profile AS (\
-            SELECT lp.id, lp.desired_retention, lp.new_cards_per_day, \
-                (SELECT f.parameters FROM profile_fsrs f WHERE f.profile_id = lp.id) AS fsrs_parameters, \
-                {studied_today} AS new_cards_studied_today, \
-                {deck_found} AS deck_found \
-            FROM language_profiles lp WHERE lp.user_id = {user} AND lp.{profile}), \
-        scope AS (\
-            SELECT c.id, c.created_at FROM profile pr CROSS JOIN cards c WHERE {in_scope}), \
-        progress AS (\
-            SELECT cp.card_id, cp.state, cp.due FROM card_progress cp \
-            WHERE cp.user_id = {user} AND cp.card_id IN (SELECT s.id FROM scope s)), \
-        tally AS (\
-            SELECT COUNT(*) AS studied, \
-                COUNT(*) FILTER (WHERE state IN ('learning', 'relearning')) AS learning, \
-                COUNT(*) FILTER (WHERE state = 'review' AND due < {day_end}) AS due, \
-                COUNT(*) FILTER (WHERE state IN ('learning', 'relearning') AND due <= {now}) AS learning_now \
-            FROM progress), \
+        "WITH {counting}, \
         room AS (\
             SELECT after_learning, \
                 CASE WHEN due >= after_learning THEN 0 ELSE after_learning - due END AS after_reviews \
@@ -174,9 +246,7 @@ pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Opti
             WHERE NOT EXISTS (SELECT 1 FROM progress g WHERE g.card_id = s.id) \
             ORDER BY s.created_at, s.id LIMIT (SELECT after_reviews FROM room)), \
         picked AS (SELECT * FROM learning UNION ALL SELECT * FROM reviews UNION ALL SELECT * FROM fresh) \
-        SELECT pr.id AS profile_id, pr.desired_retention, pr.fsrs_parameters, pr.new_cards_per_day, pr.new_cards_studied_today, \
-            pr.deck_found, (SELECT COUNT(*) FROM scope) AS cards, \
-            t.studied, t.learning, t.due, x.bucket, {card_columns}, {progress_columns} \
+        SELECT {HEADER_SELECT}, x.bucket, {card_columns}, {progress_columns} \
         FROM profile pr CROSS JOIN tally t \
         LEFT JOIN picked x ON TRUE \
         LEFT JOIN cards c ON c.id = x.card_id \
@@ -187,20 +257,15 @@ pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Opti
     let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let header = Header::from_query_result(first, "")?;
+    let day = ProfileDay::from_row(first)?;
     let mut snapshot = QueueSnapshot {
-        profile_id: ProfileId::from_uuid(header.profile_id),
-        desired_retention: header.desired_retention,
-        fsrs_parameters: header.fsrs_parameters,
-        new_cards_per_day: header.new_cards_per_day,
-        new_cards_studied_today: header.new_cards_studied_today,
-        deck_found: header.deck_found,
-        counts: ScopeCounts {
-            cards: count(header.cards),
-            studied: count(header.studied),
-            learning: count(header.learning),
-            due: count(header.due),
-        },
+        profile_id: day.profile_id,
+        desired_retention: day.desired_retention,
+        fsrs_parameters: day.fsrs_parameters,
+        new_cards_per_day: day.new_cards_per_day,
+        new_cards_studied_today: day.new_cards_studied_today,
+        deck_found: day.deck_found,
+        counts: day.counts,
         learning: Vec::new(),
         reviews: Vec::new(),
         fresh: Vec::new(),

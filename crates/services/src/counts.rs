@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use domain::{DeckId, ProfileId, UserId};
-use repositories::study_queue::{self, QueueQuery, QueueSnapshot};
+use repositories::progress::ProgressValues;
+use repositories::review_read::ReviewTarget;
+use repositories::study_queue::{self, QueueQuery, QueueSnapshot, ScopeCounts};
 use repositories::users::UserRow;
 use repositories::{ConnectionTrait, RepoError};
 use serde::{Deserialize, Serialize};
@@ -24,9 +26,32 @@ pub struct DayCounts {
 impl DayCounts {
     /// The counts a queue read saw, with the day's new-card allowance applied.
     pub fn of(snapshot: &QueueSnapshot) -> Self {
-        let unstudied = snapshot.counts.cards.saturating_sub(snapshot.counts.studied);
-        Self { new: unstudied, learning: snapshot.counts.learning, due: snapshot.counts.due, waiting: 0 }
-            .within(new_allowance(snapshot.new_cards_per_day, snapshot.new_cards_studied_today))
+        Self::from_scope(snapshot.counts, snapshot.new_cards_per_day, snapshot.new_cards_studied_today)
+    }
+
+    fn from_scope(counts: ScopeCounts, new_cards_per_day: i32, new_cards_studied_today: i32) -> Self {
+        let unstudied = counts.cards.saturating_sub(counts.studied);
+        Self { new: unstudied, learning: counts.learning, due: counts.due, waiting: 0 }
+            .within(new_allowance(new_cards_per_day, new_cards_studied_today))
+    }
+
+    /// The profile's counts once a review is written, from what the review's read saw before it
+    /// (under the learner's lock, in the review's transaction): the card leaves the count of
+    /// its old state for that of its new one, and the day has one more new card started when
+    /// it was new. What counting again would give (`the_counts_a_review_answers_are_a_fresh_count`
+    /// checks it), without the second count.
+    pub fn after_review(before: &ReviewTarget, after: &ProgressValues, was_new: bool, day_end: DateTime<Utc>) -> Self {
+        let day = &before.profile;
+        let mut counts = day.counts;
+        if before.counted {
+            let (learning_before, due_before) =
+                before.progress.as_ref().map_or((0, 0), |p| counted_as(&p.state, p.due, day_end));
+            let (learning_after, due_after) = counted_as(&after.state, after.due, day_end);
+            counts.studied += u64::from(before.progress.is_none());
+            counts.learning = (counts.learning + learning_after).saturating_sub(learning_before);
+            counts.due = (counts.due + due_after).saturating_sub(due_before);
+        }
+        Self::from_scope(counts, day.new_cards_per_day, day.new_cards_studied_today + i32::from(was_new))
     }
 
     /// `self` with its unstudied cards (`new` and `waiting`) split by the day's new-card
@@ -35,6 +60,16 @@ impl DayCounts {
         let unstudied = self.new.saturating_add(self.waiting);
         let new = unstudied.min(allowance);
         Self { new, waiting: unstudied - new, ..self }
+    }
+}
+
+/// What a progress row adds to the learning and the due count: the tally's `FILTER`s of
+/// `study_queue::counting_ctes`, in Rust.
+fn counted_as(state: &str, due: DateTime<Utc>, day_end: DateTime<Utc>) -> (u64, u64) {
+    match state {
+        "learning" | "relearning" => (1, 0),
+        "review" if due < day_end => (0, 1),
+        _ => (0, 0),
     }
 }
 

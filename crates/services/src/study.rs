@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use domain::{CardState, ProfileId, Rating, StudyDay, UserId};
 use repositories::progress::{self, ProgressRow, ProgressValues};
+use repositories::review_read::{self, ReviewRead};
 use repositories::review_write::{self, DayDelta};
 use repositories::reviews::{self, NewReview};
 use repositories::study_queue::{self, QueueQuery};
@@ -200,9 +201,9 @@ impl StudyService {
     }
 
     /// Records one review in one transaction: lock the learner, read the card with its
-    /// progress, append the review (once per `client_review_id`) with the progress and the
-    /// day's activity (one statement on PostgreSQL, three on SQLite), and read the day's
-    /// counts before it commits.
+    /// progress and its profile's counts, append the review (once per `client_review_id`) with
+    /// the progress and the day's activity (one statement on PostgreSQL, three on SQLite), and
+    /// answer the counts as the write left them (`DayCounts::after_review`).
     /// Replaying a `client_review_id` answers the recorded result and changes nothing, so a
     /// retried request never counts twice. The user's row is locked first, so two reviews of
     /// one learner never interleave.
@@ -211,12 +212,12 @@ impl StudyService {
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
         let user = users::lock(&txn, user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
         let day = study_day_of(&user, now);
-        let target =
-            progress::card_for_review(&txn, user_id, request.card_id).await?.ok_or(StudyError::CardNotFound)?;
-        let scheduler = scheduler_for(target.desired_retention, target.fsrs_parameters.as_ref())?;
-        let (card, before_row) = (target.card, target.progress);
-        let profile_id = ProfileId::from_uuid(target.profile_id);
-        let before = to_progress(before_row.as_ref(), now)?;
+        let read = ReviewRead { user_id, card_id: request.card_id, now, day: day.date, day_end: day.ends_at };
+        let target = review_read::read(&txn, read).await?.ok_or(StudyError::CardNotFound)?;
+        let scheduler = scheduler_for(target.profile.desired_retention, target.profile.fsrs_parameters.as_ref())?;
+        let (card, before_row) = (&target.card, target.progress.as_ref());
+        let profile_id = target.profile.profile_id;
+        let before = to_progress(before_row, now)?;
         let outcome = scheduler.review(&before, request.rating, now, fuzz_seed(card.id, before.reps))?;
 
         let after = to_values(&outcome.progress);
@@ -236,8 +237,7 @@ impl StudyService {
                 scheduled_days: i32::try_from(outcome.scheduled.num_days()).unwrap_or(i32::MAX),
                 stability_after: outcome.progress.stability,
                 difficulty_after: outcome.progress.difficulty,
-                progress_before: serde_json::to_value(before_row.as_ref().map(ProgressValues::from))
-                    .unwrap_or_default(),
+                progress_before: serde_json::to_value(before_row.map(ProgressValues::from)).unwrap_or_default(),
                 progress_after: serde_json::to_value(&after).unwrap_or_default(),
                 scheduled_seconds: outcome.scheduled.num_seconds(),
                 duration_ms: request.duration_ms.and_then(|d| i32::try_from(d).ok()),
@@ -254,8 +254,7 @@ impl StudyService {
             txn.rollback().await.map_err(RepoError::from)?;
             return self.replayed(user_id, &request).await;
         }
-        let counts =
-            day_counts(&txn, &user, now, profile_id, None).await?.map(|(counts, _)| counts).unwrap_or_default();
+        let counts = DayCounts::after_review(&target, &after, day_delta.was_new, day.ends_at);
         txn.commit().await.map_err(RepoError::from)?;
         self.metrics.review_recorded(request.rating);
         Ok(ReviewResult {

@@ -20,6 +20,7 @@ mod profiles;
 mod prompts;
 mod properties;
 mod reminders;
+mod review_counts;
 mod round_trips;
 mod sessions;
 mod speech;
