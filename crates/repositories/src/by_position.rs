@@ -7,7 +7,7 @@
 use sea_orm::{DbErr, EntityTrait, Iterable, QueryResult, TryGetable};
 use uuid::Uuid;
 
-use crate::entities::{card_progress, cards};
+use crate::entities::{card_progress, cards, decks};
 
 /// A row's columns, read one after another from a starting position.
 pub(crate) struct Columns<'r> {
@@ -84,11 +84,36 @@ pub(crate) fn progress(columns: &mut Columns<'_>) -> Result<Option<card_progress
     }))
 }
 
+/// The deck of `raw::columns::<decks::Entity>` at the cursor; `None` when its id is NULL.
+pub(crate) fn deck(columns: &mut Columns<'_>) -> Result<Option<decks::Model>, DbErr> {
+    let Some(id) = columns.take::<Option<Uuid>>()? else {
+        columns.skip::<decks::Entity>(1);
+        return Ok(None);
+    };
+    Ok(Some(decks::Model {
+        id,
+        profile_id: columns.take()?,
+        owner_id: columns.take()?,
+        name: columns.take()?,
+        name_key: columns.take()?,
+        description: columns.take()?,
+        is_default: columns.take()?,
+        archived_at: columns.take()?,
+        created_at: columns.take()?,
+        updated_at: columns.take()?,
+    }))
+}
+
+/// A count column at the cursor.
+pub(crate) fn count(columns: &mut Columns<'_>) -> Result<u64, DbErr> {
+    Ok(crate::raw::count(columns.take::<i64>()?))
+}
+
 #[cfg(test)]
 mod tests {
     use sea_orm::{IdenStatic, Iterable};
 
-    use crate::entities::{card_progress, cards};
+    use crate::entities::{card_progress, cards, decks};
 
     /// The decoders above list the fields in the order the entities declare their columns; a
     /// column added, removed or moved in an entity must be mirrored there. The names in the
@@ -104,6 +129,10 @@ mod tests {
         assert_eq!(
             names(card_progress::Column::iter().map(|c| c.as_str()).collect()),
             "id,user_id,card_id,state,stability,difficulty,due,last_review,reps,lapses,step,updated_at"
+        );
+        assert_eq!(
+            names(decks::Column::iter().map(|c| c.as_str()).collect()),
+            "id,profile_id,owner_id,name,name_key,description,is_default,archived_at,created_at,updated_at"
         );
     }
 }

@@ -7,10 +7,13 @@ use chrono::{DateTime, Utc};
 use domain::{CardState, DeckId, ProfileId, UserId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 use uuid::Uuid;
 
 use crate::RepoError;
+use crate::by_position::{self, Columns};
 use crate::entities::card_progress;
 use crate::entities::cards::{self, Column, Entity as Cards};
 use crate::entities::language_profiles;
@@ -156,7 +159,6 @@ pub async fn list(
     profile: ListedProfile,
     filter: &CardQuery,
 ) -> Result<(Vec<(CardRow, Option<ProgressRow>)>, Option<u64>), RepoError> {
-    use sea_orm::FromQueryResult;
     let mut p = crate::raw::Params::default();
     let user = p.bind(user_id.as_uuid());
     let profile = match profile {
@@ -188,7 +190,7 @@ pub async fn list(
             LEFT JOIN (SELECT cp.card_id, cp.state FROM card_progress cp WHERE cp.user_id = {user}) g \
                 ON g.card_id = c.id \
             WHERE {conditions} ORDER BY c.created_at DESC, c.id DESC LIMIT {limit} OFFSET {offset}) \
-        SELECT {card_columns}, {progress_columns}, page.total FROM page JOIN cards c ON c.id = page.id \
+        SELECT page.total, {card_columns}, {progress_columns} FROM page JOIN cards c ON c.id = page.id \
         LEFT JOIN card_progress g ON g.card_id = c.id AND g.user_id = {user} \
         ORDER BY page.created_at DESC, page.id DESC",
         card_columns = *LISTED_CARD_COLUMNS,
@@ -198,12 +200,14 @@ pub async fn list(
     let rows = conn.query_all_raw(p.statement(conn, &sql)).await?;
     let mut total = None;
     let mut page = Vec::with_capacity(rows.len());
+    // `page.total`, then the card's and its progress's columns, read by position.
     for row in &rows {
-        let count: i64 = row.try_get("", "total")?;
+        let count: i64 = row.try_get_by_index(0)?;
         total = Some(crate::raw::count(count));
-        let card = CardRow::from_query_result(row, "c_")?;
-        let progress = card_progress::Model::from_query_result_optional(row, "g_")?;
-        page.push((card, progress));
+        let mut columns = Columns::from(row, 1);
+        let card = by_position::card(&mut columns)?
+            .ok_or_else(|| DbErr::Custom("a listed card came without its id".into()))?;
+        page.push((card, by_position::progress(&mut columns)?));
     }
     Ok((page, total))
 }

@@ -9,9 +9,10 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 use uuid::Uuid;
 
 use crate::RepoError;
+use crate::by_position::{self, Columns};
 use crate::decks::DeckRow;
 use crate::entities::decks;
-use crate::raw::{Params, columns, count, new_cards_studied_on, profile_condition};
+use crate::raw::{Params, columns, new_cards_studied_on, profile_condition};
 
 static DECK_COLUMNS: LazyLock<String> = LazyLock::new(|| columns::<decks::Entity>("d", "d_"));
 
@@ -52,11 +53,11 @@ struct Header {
     profile_id: Uuid,
     new_cards_per_day: i32,
     new_cards_studied_today: i32,
-    total: i64,
-    unstudied: i64,
-    learning: i64,
-    due: i64,
 }
+
+/// The position of a row's `total`: `unstudied`, `learning`, `due` and the deck's columns
+/// follow it.
+const COUNTS_COLUMN: usize = 3;
 
 /// `None` when the profile does not exist or is not the user's.
 pub async fn list(conn: &impl ConnectionTrait, query: DeckListQuery) -> Result<Option<DeckList>, RepoError> {
@@ -101,18 +102,18 @@ pub async fn list(conn: &impl ConnectionTrait, query: DeckListQuery) -> Result<O
         new_cards_studied_today: header.new_cards_studied_today,
         decks: Vec::with_capacity(rows.len()),
     };
+    // Each row: the header, the deck's counts from `COUNTS_COLUMN`, then the deck's columns,
+    // read by position.
     for row in &rows {
-        let Some(deck) = decks::Model::from_query_result_optional(row, "d_")? else { continue };
-        let counts = Header::from_query_result(row, "")?;
-        list.decks.push((
-            deck,
-            DeckCardCounts {
-                total: count(counts.total),
-                unstudied: count(counts.unstudied),
-                learning: count(counts.learning),
-                due: count(counts.due),
-            },
-        ));
+        let mut columns = Columns::from(row, COUNTS_COLUMN);
+        let counts = DeckCardCounts {
+            total: by_position::count(&mut columns)?,
+            unstudied: by_position::count(&mut columns)?,
+            learning: by_position::count(&mut columns)?,
+            due: by_position::count(&mut columns)?,
+        };
+        let Some(deck) = by_position::deck(&mut columns)? else { continue };
+        list.decks.push((deck, counts));
     }
     Ok(Some(list))
 }
