@@ -31,6 +31,7 @@ fn an_empty_environment_runs_locally_on_embedded_defaults() {
     assert_eq!(s.app_env, AppEnv::Local);
     assert!(s.database.is_sqlite());
     assert_eq!(s.database.url.expose_secret(), "sqlite://data/lang-agent.db?mode=rwc");
+    assert_eq!(s.database.max_connections, 3, "SQLite: a thread per connection, few pay (docs/performance.md)");
     assert!(s.redis.is_none(), "no REDIS_URL means the in-memory cache");
     assert_eq!(s.server.host, "127.0.0.1");
     assert_eq!(s.server.port, 8000);
@@ -107,6 +108,7 @@ fn a_complete_production_configuration_starts_and_hides_its_secrets() {
     assert_eq!(s.app_env, AppEnv::Production);
     assert_eq!(s.log_format, LogFormat::Json);
     assert_eq!(s.server.metrics_port, Some(9100));
+    assert_eq!(s.database.max_connections, 10);
     assert_eq!(s.server.cors_origins, vec!["https://app.example.org".to_string()]);
     let debug = format!("{s:?}");
     for secret in [PROD_SECRET, PROD_TOKEN, "webhook-secret_123", "app:pw@db"] {
