@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::{CardState, Rating};
-use fsrs::{FSRS, MemoryState};
+use fsrs::{FSRS, MemoryState, NextStates};
 
 use super::fuzz;
 
@@ -84,6 +84,21 @@ pub struct Scheduler {
     config: SchedulerConfig,
 }
 
+/// Whole days since the last review (0 for a new card).
+fn elapsed_days(progress: &Progress, now: DateTime<Utc>) -> u32 {
+    progress.last_review.map_or(0, |last| u32::try_from((now - last).num_days().max(0)).unwrap_or(u32::MAX))
+}
+
+fn memory_after(next: &NextStates, rating: Rating) -> MemoryState {
+    let state = match rating {
+        Rating::Again => &next.again,
+        Rating::Hard => &next.hard,
+        Rating::Good => &next.good,
+        Rating::Easy => &next.easy,
+    };
+    state.memory
+}
+
 impl Scheduler {
     /// FSRS-6 with its default parameters.
     pub fn new(config: SchedulerConfig) -> Result<Self, SchedulerError> {
@@ -109,10 +124,35 @@ impl Scheduler {
         now: DateTime<Utc>,
         fuzz_seed: u64,
     ) -> Result<ReviewOutcome, SchedulerError> {
-        let elapsed_days =
-            progress.last_review.map_or(0, |last| u32::try_from((now - last).num_days().max(0)).unwrap_or(u32::MAX));
-        let memory = self.next_memory(progress, rating, elapsed_days)?;
+        let elapsed_days = elapsed_days(progress, now);
+        let memory = memory_after(&self.next_states(progress, elapsed_days)?, rating);
+        Ok(self.outcome(progress, rating, memory, elapsed_days, now, fuzz_seed))
+    }
 
+    /// What each rating would give now, for the buttons ("<1m", "10m", "3d", …): the four
+    /// reviews `review` would make, from one computation of the next memory states.
+    pub fn preview(
+        &self,
+        progress: &Progress,
+        now: DateTime<Utc>,
+        fuzz_seed: u64,
+    ) -> Result<[Duration; 4], SchedulerError> {
+        let elapsed_days = elapsed_days(progress, now);
+        let next = self.next_states(progress, elapsed_days)?;
+        Ok(Rating::ALL.map(|rating| {
+            self.outcome(progress, rating, memory_after(&next, rating), elapsed_days, now, fuzz_seed).scheduled
+        }))
+    }
+
+    fn outcome(
+        &self,
+        progress: &Progress,
+        rating: Rating,
+        memory: MemoryState,
+        elapsed_days: u32,
+        now: DateTime<Utc>,
+        fuzz_seed: u64,
+    ) -> ReviewOutcome {
         let (state, step, scheduled, interval_days) = match progress.state {
             CardState::New | CardState::Learning => {
                 self.through_steps(&self.config.learning_steps, progress.step.unwrap_or(0), rating, memory)
@@ -133,7 +173,7 @@ impl Scheduler {
             }
             _ => (scheduled, interval_days),
         };
-        Ok(ReviewOutcome {
+        ReviewOutcome {
             progress: Progress {
                 state,
                 step,
@@ -147,45 +187,18 @@ impl Scheduler {
             elapsed_days,
             scheduled,
             interval_days,
-        })
-    }
-
-    /// What each rating would give now, for the buttons ("<1m", "10m", "3d", …).
-    pub fn preview(
-        &self,
-        progress: &Progress,
-        now: DateTime<Utc>,
-        fuzz_seed: u64,
-    ) -> Result<[Duration; 4], SchedulerError> {
-        let mut out = [Duration::zero(); 4];
-        for (slot, rating) in out.iter_mut().zip(Rating::ALL) {
-            *slot = self.review(progress, rating, now, fuzz_seed)?.scheduled;
         }
-        Ok(out)
     }
 
-    fn next_memory(
-        &self,
-        progress: &Progress,
-        rating: Rating,
-        elapsed_days: u32,
-    ) -> Result<MemoryState, SchedulerError> {
+    fn next_states(&self, progress: &Progress, elapsed_days: u32) -> Result<NextStates, SchedulerError> {
         let current = match (progress.stability, progress.difficulty) {
             // f64 is kept in storage; the crate computes in f32.
             (Some(s), Some(d)) => Some(MemoryState { stability: s as f32, difficulty: d as f32 }),
             _ => None,
         };
-        let next = self
-            .fsrs
+        self.fsrs
             .next_states(current, self.config.desired_retention as f32, elapsed_days)
-            .map_err(|e| SchedulerError::Fsrs(e.to_string()))?;
-        let state = match rating {
-            Rating::Again => next.again,
-            Rating::Hard => next.hard,
-            Rating::Good => next.good,
-            Rating::Easy => next.easy,
-        };
-        Ok(state.memory)
+            .map_err(|e| SchedulerError::Fsrs(e.to_string()))
     }
 
     /// Learning and relearning: steps under a day keep the card in today's session.
