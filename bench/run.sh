@@ -42,6 +42,7 @@ WEBHOOK_SECRET=bench-webhook-secret
 RATE_LIMIT_IP=${BENCH_RATE_LIMIT_IP_PER_MINUTE:-1000000}
 RATE_LIMIT_USER=${BENCH_RATE_LIMIT_USER_PER_MINUTE:-1000000}
 
+CLK_TCK=$(getconf CLK_TCK)
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 # TLS on loopback only burns CPU (about 14 % of the queue's throughput when measured): both
@@ -391,6 +392,20 @@ pss_top() { # pss_top <requests> <file>: the statements behind the endpoint, by 
   } >>"$2" 2>&1 || true
 }
 
+# CPU time (user + system) in ms that processes have used so far: the api-server's and, summed,
+# every PostgreSQL process's, read from /proc around the measured run (CPU per request is
+# steadier than requests/s on a shared machine).
+cpu_ms() { # cpu_ms <pid>...
+  local total=0 pid stat
+  for pid in "$@"; do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    read -r -a f <<<"${stat##*) }"   # after "(comm) ": state is f[0], utime f[11], stime f[12]
+    total=$((total + f[11] + f[12]))
+  done
+  echo $((total * 1000 / CLK_TCK))
+}
+pg_pids() { pgrep -x postgres || true; }
+
 run_wrk() { # run_wrk <endpoint> <duration> <output>
   BENCH_DATA=$DATA BENCH_LUA_DIR=$BENCH_DIR/lua BENCH_THREADS=$THREADS BENCH_SEARCH=$BENCH_SEARCH \
     BENCH_WEBHOOK_SECRET=$WEBHOOK_SECRET \
@@ -404,7 +419,11 @@ bench_endpoint() { # bench_endpoint <backend> <endpoint>
   [[ $backend == pg ]] && pss_reset
   ( while kill -0 "$SERVER_PID" 2>/dev/null; do ps -o rss= -p "$SERVER_PID"; sleep 0.5; done ) >"$LOGS/rss-$backend-$ep.txt" 2>/dev/null &
   SAMPLER_PID=$!
+  local server_cpu0 pg_cpu0 server_cpu pg_cpu=null
+  server_cpu0=$(cpu_ms "$SERVER_PID"); pg_cpu0=$(cpu_ms $(pg_pids))
   run_wrk "$ep" "$DURATION" "$result" || warn "wrk exited non-zero for $ep (see $result)"
+  server_cpu=$(( $(cpu_ms "$SERVER_PID") - server_cpu0 ))
+  [[ $backend == pg ]] && pg_cpu=$(( $(cpu_ms $(pg_pids)) - pg_cpu0 ))
   kill "$SAMPLER_PID" 2>/dev/null || true
   wait "$SAMPLER_PID" 2>/dev/null || true
   SAMPLER_PID=
@@ -416,8 +435,9 @@ bench_endpoint() { # bench_endpoint <backend> <endpoint>
     pss_top "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["requests"])' "$json")" "$LOGS/statements-$ep.txt"
   fi
   local peak; peak=$(sort -n "$LOGS/rss-$backend-$ep.txt" | tail -1)
-  printf '{"backend":"%s","endpoint":"%s","request":"%s","preflight_status":"%s","wrk":%s,"statements":%s,"rss_peak_kb":%s}\n' \
-    "$backend" "$ep" "$(describe_endpoint "$ep")" "$PREFLIGHT_STATUS" "$json" "$statements" "${peak:-null}" >>"$RUN_DIR/results.jsonl"
+  printf '{"backend":"%s","endpoint":"%s","request":"%s","preflight_status":"%s","wrk":%s,"statements":%s,"rss_peak_kb":%s,"server_cpu_ms":%s,"pg_cpu_ms":%s}\n' \
+    "$backend" "$ep" "$(describe_endpoint "$ep")" "$PREFLIGHT_STATUS" "$json" "$statements" "${peak:-null}" \
+    "$server_cpu" "$pg_cpu" >>"$RUN_DIR/results.jsonl"
   python3 "$BENCH_DIR/tools/report.py" line "$RUN_DIR/results.jsonl"
 }
 

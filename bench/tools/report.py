@@ -68,7 +68,17 @@ def summarise(entry, pgbench_tps):
         "error_rate": (status + socket) / requests if requests else 1.0,
         "statements_per_request": (statements / requests) if (statements is not None and requests) else None,
         "rss_peak_kb": entry.get("rss_peak_kb"),
+        "server_cpu_ms_per_request": per_request(entry.get("server_cpu_ms"), requests),
+        "pg_cpu_ms_per_request": per_request(entry.get("pg_cpu_ms"), requests),
     }
+
+
+def per_request(total, requests):
+    return total / requests if (total is not None and requests) else None
+
+
+def cpu(value):
+    return "–" if value is None else f"{value:.2f} ms"
 
 
 def line(path):
@@ -80,8 +90,11 @@ def line(path):
     spr = s["statements_per_request"]
     errors = s["non_2xx"] + s["socket_errors"]
     flag = f"  \033[1;31m{errors} ERRORS\033[0m" if errors else ""
+    server, pg = s["server_cpu_ms_per_request"], s["pg_cpu_ms_per_request"]
     print(f"    {e['request']:<44} {s['rps']:9.0f} req/s  p50 {ms(s['p50_us']):>9}  p99 {ms(s['p99_us']):>9}"
-          f"  {'' if spr is None else f'{spr:.1f} stmt/req'}{flag}")
+          f"  {'' if spr is None else f'{spr:.1f} stmt/req'}"
+          f"  {'' if server is None else f'CPU/req: server {server:.2f} ms'}"
+          f"{'' if pg is None else f', PostgreSQL {pg:.2f} ms'}{flag}")
 
 
 def run(cmd):
@@ -173,12 +186,13 @@ def markdown(meta, mach, results, backends, result_file):
         info = backends.get(backend, {})
         out.append(f"#### {BACKEND_TITLE[backend]}")
         out.append("")
-        out.append("| endpoint | requests/s | × pgbench | p50 | p99 | non-2xx | statements/request |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|")
+        out.append("| endpoint | requests/s | × pgbench | p50 | p99 | non-2xx | statements/request "
+                   "| CPU/request: api-server | CPU/request: PostgreSQL |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         rows.sort(key=lambda r: ORDER.index(r["endpoint"]) if r["endpoint"] in ORDER else 99)
         for r in rows:
             if r.get("skipped"):
-                out.append(f"| `{r['request']}` | skipped ({r['skipped']}) | | | | | |")
+                out.append(f"| `{r['request']}` | skipped ({r['skipped']}) | | | | | | | |")
                 continue
             s = r["summary"]
             errors = f"{s['non_2xx']}"
@@ -191,8 +205,9 @@ def markdown(meta, mach, results, backends, result_file):
             spr = "n/a" if backend == "sqlite" else (
                 "–" if s["statements_per_request"] is None else f"{s['statements_per_request']:.1f}")
             ratio = "–" if s["ratio"] is None else f"{s['ratio']:.2f}"
+            pg_cpu = "n/a" if backend == "sqlite" else cpu(s["pg_cpu_ms_per_request"])
             out.append(f"| `{r['request']}` | {thousands(s['rps'])} | {ratio} | {ms(s['p50_us'])} | "
-                       f"{ms(s['p99_us'])} | {errors} | {spr} |")
+                       f"{ms(s['p99_us'])} | {errors} | {spr} | {cpu(s['server_cpu_ms_per_request'])} | {pg_cpu} |")
         peaks = [r["summary"]["rss_peak_kb"] for r in rows if not r.get("skipped") and r["summary"]["rss_peak_kb"]]
         idle = info.get("rss_idle_kb")
         rss = f"idle {idle / 1024:.1f} MB" if idle else "idle –"
@@ -204,7 +219,10 @@ def markdown(meta, mach, results, backends, result_file):
     out.append("Targets (docs: ops spec, \"Performance targets\"): study-loop reads ≥ 0.6 × pgbench with p99 ≤ 25 ms, "
                "a review ≥ 0.3 × pgbench with p99 ≤ 40 ms; RSS ≤ 30 MB idle, ≤ 60 MB under load. "
                "Statements per request count every statement the server sent to PostgreSQL "
-               "(pg_stat_statements, BEGIN/COMMIT included) divided by completed requests.")
+               "(pg_stat_statements, BEGIN/COMMIT included) divided by completed requests. CPU per request is "
+               "the user + system time the api-server process, and all PostgreSQL processes together, used "
+               "during the measured run (/proc), divided by completed requests: steadier than requests/s "
+               "when the machine is shared.")
     if result_file:
         out.append("")
         out.append(f"Full result: `bench/results/{result_file}`; reproduce with `bash bench/run.sh` (bench/README.md).")
