@@ -49,15 +49,8 @@ pub struct ScopeCounts {
 
 #[derive(Debug, Clone)]
 pub struct QueueSnapshot {
-    pub profile_id: ProfileId,
-    pub desired_retention: f64,
-    /// The profile's own FSRS parameters (a JSON array of 21), `None` for the defaults.
-    pub fsrs_parameters: Option<serde_json::Value>,
-    pub new_cards_per_day: i32,
-    pub new_cards_studied_today: i32,
-    /// `false` when `deck_id` names no deck of the profile and none shared with the learner.
-    pub deck_found: bool,
-    pub counts: ScopeCounts,
+    /// The profile read, its settings and the day's counts.
+    pub profile: ProfileDay,
     /// Learning steps due by `learning_until`, earliest first.
     pub learning: Vec<(cards::Model, ProgressRow)>,
     /// Reviews due before the day ends, most overdue first.
@@ -257,15 +250,8 @@ pub async fn read(conn: &impl ConnectionTrait, query: QueueQuery) -> Result<Opti
     let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let day = ProfileDay::from_row(first)?;
     let mut snapshot = QueueSnapshot {
-        profile_id: day.profile_id,
-        desired_retention: day.desired_retention,
-        fsrs_parameters: day.fsrs_parameters,
-        new_cards_per_day: day.new_cards_per_day,
-        new_cards_studied_today: day.new_cards_studied_today,
-        deck_found: day.deck_found,
-        counts: day.counts,
+        profile: ProfileDay::from_row(first)?,
         learning: Vec::new(),
         reviews: Vec::new(),
         fresh: Vec::new(),

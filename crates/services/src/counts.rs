@@ -26,7 +26,8 @@ pub struct DayCounts {
 impl DayCounts {
     /// The counts a queue read saw, with the day's new-card allowance applied.
     pub fn of(snapshot: &QueueSnapshot) -> Self {
-        Self::from_scope(snapshot.counts, snapshot.new_cards_per_day, snapshot.new_cards_studied_today)
+        let day = &snapshot.profile;
+        Self::from_scope(day.counts, day.new_cards_per_day, day.new_cards_studied_today)
     }
 
     fn from_scope(counts: ScopeCounts, new_cards_per_day: i32, new_cards_studied_today: i32) -> Self {
@@ -100,7 +101,7 @@ pub async fn day_counts(
         limit: 0,
     };
     let snapshot = study_queue::read(conn, query).await?;
-    Ok(snapshot.map(|s| (DayCounts::of(&s), s.counts.cards)))
+    Ok(snapshot.map(|s| (DayCounts::of(&s), s.profile.counts.cards)))
 }
 
 #[cfg(test)]

@@ -164,12 +164,12 @@ impl StudyService {
             limit,
         };
         let snapshot = study_queue::read(self.db.conn(), query).await?.ok_or(ProfileError::NotFound)?;
-        if !snapshot.deck_found {
+        if !snapshot.profile.deck_found {
             return Err(StudyError::DeckNotFound);
         }
         let counts = DayCounts::of(&snapshot);
-        let scheduler = scheduler_for(snapshot.desired_retention, snapshot.fsrs_parameters.as_ref())?;
-        let allowance = new_allowance(snapshot.new_cards_per_day, snapshot.new_cards_studied_today);
+        let scheduler = scheduler_for(snapshot.profile.desired_retention, snapshot.profile.fsrs_parameters.as_ref())?;
+        let allowance = new_allowance(snapshot.profile.new_cards_per_day, snapshot.profile.new_cards_studied_today);
         let (learning_now, learning_ahead): (Vec<_>, Vec<_>) =
             snapshot.learning.into_iter().partition(|(_, progress)| progress.due <= now);
         let mut studied = learning_now;
