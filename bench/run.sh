@@ -392,19 +392,31 @@ pss_top() { # pss_top <requests> <file>: the statements behind the endpoint, by 
   } >>"$2" 2>&1 || true
 }
 
-# CPU time (user + system) in ms that processes have used so far: the api-server's and, summed,
-# every PostgreSQL process's, read from /proc around the measured run (CPU per request is
-# steadier than requests/s on a shared machine).
+# CPU time (user + system) in ms that processes have used so far, with that of their children
+# that have exited (cutime/cstime): read around the measured run, for the api-server and for
+# the PostgreSQL cluster (its postmaster and every backend, so a connection or an autovacuum
+# worker that exits during the run is still counted, through the postmaster's children).
+# CPU per request is steadier than requests/s on a shared machine.
 cpu_ms() { # cpu_ms <pid>...
   local total=0 pid stat
   for pid in "$@"; do
     stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-    read -r -a f <<<"${stat##*) }"   # after "(comm) ": state is f[0], utime f[11], stime f[12]
-    total=$((total + f[11] + f[12]))
+    read -r -a f <<<"${stat##*) }"   # after "(comm) ": state is f[0], utime..cstime f[11]..f[14]
+    total=$((total + f[11] + f[12] + f[13] + f[14]))
   done
   echo $((total * 1000 / CLK_TCK))
 }
-pg_pids() { pgrep -x postgres || true; }
+# The cluster's postmaster, when it runs on this machine (its data directory's postmaster.pid);
+# nothing for a remote server.
+pg_postmaster() {
+  local dir
+  dir=$(psql_q -d postgres -Atc "SHOW data_directory" 2>/dev/null) || return 0
+  head -1 "$dir/postmaster.pid" 2>/dev/null || true
+}
+pg_pids() { # pg_pids <postmaster>: it and its children
+  echo "$1"
+  pgrep -P "$1" || true
+}
 
 run_wrk() { # run_wrk <endpoint> <duration> <output>
   BENCH_DATA=$DATA BENCH_LUA_DIR=$BENCH_DIR/lua BENCH_THREADS=$THREADS BENCH_SEARCH=$BENCH_SEARCH \
@@ -419,11 +431,16 @@ bench_endpoint() { # bench_endpoint <backend> <endpoint>
   [[ $backend == pg ]] && pss_reset
   ( while kill -0 "$SERVER_PID" 2>/dev/null; do ps -o rss= -p "$SERVER_PID"; sleep 0.5; done ) >"$LOGS/rss-$backend-$ep.txt" 2>/dev/null &
   SAMPLER_PID=$!
-  local server_cpu0 pg_cpu0 server_cpu pg_cpu=null
-  server_cpu0=$(cpu_ms "$SERVER_PID"); pg_cpu0=$(cpu_ms $(pg_pids))
+  local server_cpu0 pg_cpu0=0 server_cpu pg_cpu=null postmaster=
+  [[ $backend == pg ]] && postmaster=$(pg_postmaster)
+  server_cpu0=$(cpu_ms "$SERVER_PID")
+  [[ -n $postmaster ]] && pg_cpu0=$(cpu_ms $(pg_pids "$postmaster"))
   run_wrk "$ep" "$DURATION" "$result" || warn "wrk exited non-zero for $ep (see $result)"
   server_cpu=$(( $(cpu_ms "$SERVER_PID") - server_cpu0 ))
-  [[ $backend == pg ]] && pg_cpu=$(( $(cpu_ms $(pg_pids)) - pg_cpu0 ))
+  # Every process's time at the end, less every process's at the start: one that exited in
+  # between left its whole time in the postmaster's cutime/cstime, and its start time is
+  # taken away again; one that started in between counts from zero.
+  [[ -n $postmaster ]] && pg_cpu=$(( $(cpu_ms $(pg_pids "$postmaster")) - pg_cpu0 ))
   kill "$SAMPLER_PID" 2>/dev/null || true
   wait "$SAMPLER_PID" 2>/dev/null || true
   SAMPLER_PID=
