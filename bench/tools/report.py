@@ -220,9 +220,9 @@ def markdown(meta, mach, results, backends, result_file):
                "a review ≥ 0.3 × pgbench with p99 ≤ 40 ms; RSS ≤ 30 MB idle, ≤ 60 MB under load. "
                "Statements per request count every statement the server sent to PostgreSQL "
                "(pg_stat_statements, BEGIN/COMMIT included) divided by completed requests. CPU per request is "
-               "the user + system time the api-server process, and all PostgreSQL processes together, used "
-               "during the measured run (/proc), divided by completed requests: steadier than requests/s "
-               "when the machine is shared.")
+               "the user + system time the api-server process, and the PostgreSQL cluster's processes "
+               "together, used during the measured run (/proc), divided by completed requests: steadier "
+               "than requests/s when the machine is shared.")
     if result_file:
         out.append("")
         out.append(f"Full result: `bench/results/{result_file}`; reproduce with `bash bench/run.sh` (bench/README.md).")
