@@ -1,13 +1,24 @@
 //! Decoding a joined row by column position. sea-orm's derived decoders find a prefixed
 //! column (`c_front`) by formatting its name and looking it up, for every column of every row:
 //! an allocation and a hash lookup each, a sixth of the api-server's CPU on the queue
-//! (docs/performance.md). The hot statements select an entity's columns with `raw::columns`,
-//! in the entity's column order, so they can be read back in that order instead.
+//! (docs/performance.md). The hot statements select an entity's columns with the lists
+//! below (`raw::columns`, in the entity's column order), so they can be read back in that
+//! order instead.
+
+use std::sync::LazyLock;
 
 use sea_orm::{DbErr, EntityTrait, Iterable, QueryResult, TryGetable};
 use uuid::Uuid;
 
 use crate::entities::{card_progress, cards, decks};
+use crate::raw::columns;
+
+/// The columns `card` reads, of the card aliased `c`.
+pub(crate) static CARD_COLUMNS: LazyLock<String> = LazyLock::new(|| columns::<cards::Entity>("c", "c_"));
+/// The columns `progress` reads, of the progress row aliased `p`.
+pub(crate) static PROGRESS_COLUMNS: LazyLock<String> = LazyLock::new(|| columns::<card_progress::Entity>("p", "p_"));
+/// The columns `deck` reads, of the deck aliased `d`.
+pub(crate) static DECK_COLUMNS: LazyLock<String> = LazyLock::new(|| columns::<decks::Entity>("d", "d_"));
 
 /// A row's columns, read one after another from a starting position.
 pub(crate) struct Columns<'r> {
@@ -32,13 +43,13 @@ impl<'r> Columns<'r> {
     }
 }
 
-/// The card of `raw::columns::<cards::Entity>` at the cursor; `None` when its id is NULL.
+/// The card of `CARD_COLUMNS` at the cursor; `None` when its id is NULL.
 pub(crate) fn card(columns: &mut Columns<'_>) -> Result<Option<cards::Model>, DbErr> {
     let Some(id) = columns.take::<Option<Uuid>>()? else {
         columns.skip::<cards::Entity>(1);
         return Ok(None);
     };
-    // Fields in the entity's column order, the order `raw::columns` selects them in.
+    // Fields in the entity's column order, the order `CARD_COLUMNS` selects them in.
     Ok(Some(cards::Model {
         id,
         deck_id: columns.take()?,
@@ -61,7 +72,7 @@ pub(crate) fn card(columns: &mut Columns<'_>) -> Result<Option<cards::Model>, Db
     }))
 }
 
-/// The progress row of `raw::columns::<card_progress::Entity>` at the cursor; `None` when its
+/// The progress row of `PROGRESS_COLUMNS` at the cursor; `None` when its
 /// id is NULL.
 pub(crate) fn progress(columns: &mut Columns<'_>) -> Result<Option<card_progress::Model>, DbErr> {
     let Some(id) = columns.take::<Option<Uuid>>()? else {
@@ -84,7 +95,7 @@ pub(crate) fn progress(columns: &mut Columns<'_>) -> Result<Option<card_progress
     }))
 }
 
-/// The deck of `raw::columns::<decks::Entity>` at the cursor; `None` when its id is NULL.
+/// The deck of `DECK_COLUMNS` at the cursor; `None` when its id is NULL.
 pub(crate) fn deck(columns: &mut Columns<'_>) -> Result<Option<decks::Model>, DbErr> {
     let Some(id) = columns.take::<Option<Uuid>>()? else {
         columns.skip::<decks::Entity>(1);

@@ -1,8 +1,6 @@
 //! Cards. Duplicates are judged per profile on `lemma_key`; search runs on `search_key`; both
 //! are folded by the application (`domain::text::normalized_key`, `domain::text::search_key`).
 
-use std::sync::LazyLock;
-
 use chrono::{DateTime, Utc};
 use domain::{CardState, DeckId, ProfileId, UserId};
 use sea_orm::ActiveValue::Set;
@@ -13,8 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::RepoError;
-use crate::by_position::{self, Columns};
-use crate::entities::card_progress;
+use crate::by_position::{self, CARD_COLUMNS, Columns, PROGRESS_COLUMNS};
 use crate::entities::cards::{self, Column, Entity as Cards};
 use crate::entities::language_profiles;
 
@@ -135,10 +132,6 @@ pub struct CardQuery {
     pub offset: u64,
 }
 
-static LISTED_CARD_COLUMNS: LazyLock<String> = LazyLock::new(|| crate::raw::columns::<Cards>("c", "c_"));
-static LISTED_PROGRESS_COLUMNS: LazyLock<String> =
-    LazyLock::new(|| crate::raw::columns::<card_progress::Entity>("g", "g_"));
-
 /// Which profile a card list reads.
 #[derive(Debug, Clone, Copy)]
 pub enum ListedProfile {
@@ -191,10 +184,10 @@ pub async fn list(
                 ON g.card_id = c.id \
             WHERE {conditions} ORDER BY c.created_at DESC, c.id DESC LIMIT {limit} OFFSET {offset}) \
         SELECT page.total, {card_columns}, {progress_columns} FROM page JOIN cards c ON c.id = page.id \
-        LEFT JOIN card_progress g ON g.card_id = c.id AND g.user_id = {user} \
+        LEFT JOIN card_progress p ON p.card_id = c.id AND p.user_id = {user} \
         ORDER BY page.created_at DESC, page.id DESC",
-        card_columns = *LISTED_CARD_COLUMNS,
-        progress_columns = *LISTED_PROGRESS_COLUMNS,
+        card_columns = *CARD_COLUMNS,
+        progress_columns = *PROGRESS_COLUMNS,
         conditions = conditions.join(" AND "),
     );
     let rows = conn.query_all_raw(p.statement(conn, &sql)).await?;

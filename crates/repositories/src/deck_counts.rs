@@ -1,20 +1,15 @@
 //! The deck list in one statement: the profile's decks, each with this learner's counts, and
 //! the profile's new-card allowance for the day (instead of a handful of queries per deck).
 
-use std::sync::LazyLock;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{ProfileId, UserId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use uuid::Uuid;
 
 use crate::RepoError;
-use crate::by_position::{self, Columns};
+use crate::by_position::{self, Columns, DECK_COLUMNS};
 use crate::decks::DeckRow;
-use crate::entities::decks;
-use crate::raw::{Params, columns, new_cards_studied_on, profile_condition};
-
-static DECK_COLUMNS: LazyLock<String> = LazyLock::new(|| columns::<decks::Entity>("d", "d_"));
+use crate::raw::{Params, new_cards_studied_on, profile_condition};
 
 /// One deck's cards as this learner sees them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -9,13 +9,11 @@ use sea_orm::{ConnectionTrait, DbErr};
 use uuid::Uuid;
 
 use crate::RepoError;
-use crate::by_position::{self, Columns};
+use crate::by_position::{self, CARD_COLUMNS, Columns, PROGRESS_COLUMNS};
 use crate::entities::cards;
 use crate::progress::ProgressRow;
 use crate::raw::{Params, shared_with};
-use crate::study_queue::{
-    CARD_COLUMNS, DayParams, HEADER_COLUMNS, HEADER_SELECT, PROFILE_WIDE, PROGRESS_COLUMNS, ProfileDay, counting_ctes,
-};
+use crate::study_queue::{DayParams, HEADER_COLUMNS, HEADER_SELECT, PROFILE_WIDE, ProfileDay, counting_ctes};
 
 /// The card to review, in the learner's study day.
 #[derive(Debug, Clone, Copy)]

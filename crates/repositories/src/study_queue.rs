@@ -2,21 +2,16 @@
 //! and the cards to show (learning steps, due reviews, new cards), each with its progress.
 //! The caller applies the day's new-card allowance and the learn-ahead rule to what it gets.
 
-use std::sync::LazyLock;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{DeckId, ProfileId, UserId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use uuid::Uuid;
 
 use crate::RepoError;
-use crate::by_position::{self, Columns};
-use crate::entities::{card_progress, cards};
+use crate::by_position::{self, CARD_COLUMNS, Columns, PROGRESS_COLUMNS};
+use crate::entities::cards;
 use crate::progress::ProgressRow;
-use crate::raw::{Params, columns, count, new_cards_studied_on, profile_condition, shared_with};
-
-pub(crate) static CARD_COLUMNS: LazyLock<String> = LazyLock::new(|| columns::<cards::Entity>("c", "c_"));
-pub(crate) static PROGRESS_COLUMNS: LazyLock<String> = LazyLock::new(|| columns::<card_progress::Entity>("p", "p_"));
+use crate::raw::{Params, count, new_cards_studied_on, profile_condition, shared_with};
 
 /// What to read, in the learner's study day.
 #[derive(Debug, Clone, Copy)]
