@@ -66,7 +66,7 @@ def summarise(entry, pgbench_tps):
         "non_2xx": status,
         "socket_errors": socket,
         "error_rate": (status + socket) / requests if requests else 1.0,
-        "statements_per_request": (statements / requests) if (statements is not None and requests) else None,
+        "statements_per_request": per_request(statements, requests),
         "rss_peak_kb": entry.get("rss_peak_kb"),
         "server_cpu_ms_per_request": per_request(entry.get("server_cpu_ms"), requests),
         "pg_cpu_ms_per_request": per_request(entry.get("pg_cpu_ms"), requests),
