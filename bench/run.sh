@@ -143,8 +143,13 @@ pg_version() { ls -1 /etc/postgresql 2>/dev/null | sort -V | tail -1; }
 # 128 MB of shared buffers cannot hold the study loop's working set of the seeded data (cards,
 # progress and their indexes, about 400 MB), so every request copied pages in from the OS.
 PG_SHARED_BUFFERS=${BENCH_PG_SHARED_BUFFERS:-1GB}
+# Checkpoints far enough apart that a page a review changes is written whole to the WAL once per
+# checkpoint, not once every few seconds (a review wrote 36 KB of WAL with the defaults, 2.5 KB
+# in the steady state with these; bench/replay/review.sh). The same as docker/docker-compose.yml.
+PG_MAX_WAL_SIZE=${BENCH_PG_MAX_WAL_SIZE:-4GB}
+PG_CHECKPOINT_TIMEOUT=${BENCH_PG_CHECKPOINT_TIMEOUT:-15min}
 
-ensure_pg_stat_statements() {
+ensure_pg_settings() {
   local libs; libs=$(psql_q -d postgres -Atc "SHOW shared_preload_libraries")
   local buffers; buffers=$(psql_q -d postgres -Atc "SHOW shared_buffers")
   if [[ $libs != *pg_stat_statements* || $buffers != "$PG_SHARED_BUFFERS" ]]; then
@@ -159,6 +164,14 @@ ensure_pg_stat_statements() {
     for _ in $(seq 50); do pg_isready -q -h "$PGHOST" -p "$PGPORT" && break; sleep 0.2; done
     [[ $(psql_q -d postgres -Atc "SHOW shared_preload_libraries") == *pg_stat_statements* ]] ||
       die "pg_stat_statements did not load"
+  fi
+  # These two take effect on a reload.
+  if [[ $(psql_q -d postgres -Atc "SHOW max_wal_size") != "$PG_MAX_WAL_SIZE" ||
+        $(psql_q -d postgres -Atc "SHOW checkpoint_timeout") != "$PG_CHECKPOINT_TIMEOUT" ]]; then
+    say "setting max_wal_size=$PG_MAX_WAL_SIZE, checkpoint_timeout=$PG_CHECKPOINT_TIMEOUT (reload)"
+    psql_q -d postgres -c "ALTER SYSTEM SET max_wal_size = '$PG_MAX_WAL_SIZE'"
+    psql_q -d postgres -c "ALTER SYSTEM SET checkpoint_timeout = '$PG_CHECKPOINT_TIMEOUT'"
+    psql_q -d postgres -Atc "SELECT pg_reload_conf()" >/dev/null
   fi
 }
 
@@ -545,7 +558,7 @@ main() {
   build_server
   COMMIT=$(describe_commit)
   say "run $RUN_ID, commit $COMMIT, $BENCH_ENDPOINTS, $DURATION per endpoint (logs: $RUN_DIR)"
-  ensure_pg_stat_statements
+  ensure_pg_settings
   local fp key
   fp=$(schema_fingerprint_pg)
   key=${fp}_$(seed_version)
@@ -587,7 +600,7 @@ main() {
   local pg_settings
   pg_settings=$(psql_q -d postgres -Atc "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name)
                   FROM pg_settings WHERE name IN ('shared_buffers', 'max_connections', 'work_mem', 'synchronous_commit',
-                  'effective_cache_size', 'max_wal_size', 'jit')")
+                  'effective_cache_size', 'max_wal_size', 'checkpoint_timeout', 'jit')")
   python3 - "$RUN_DIR/meta.json" <<EOF
 import json, sys
 meta = {
