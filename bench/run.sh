@@ -42,7 +42,6 @@ WEBHOOK_SECRET=bench-webhook-secret
 RATE_LIMIT_IP=${BENCH_RATE_LIMIT_IP_PER_MINUTE:-1000000}
 RATE_LIMIT_USER=${BENCH_RATE_LIMIT_USER_PER_MINUTE:-1000000}
 
-CLK_TCK=$(getconf CLK_TCK)
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 # TLS on loopback only burns CPU (about 14 % of the queue's throughput when measured): both
@@ -144,8 +143,8 @@ pg_version() { ls -1 /etc/postgresql 2>/dev/null | sort -V | tail -1; }
 # progress and their indexes, about 400 MB), so every request copied pages in from the OS.
 PG_SHARED_BUFFERS=${BENCH_PG_SHARED_BUFFERS:-1GB}
 # Checkpoints far enough apart that a page a review changes is written whole to the WAL once per
-# checkpoint, not once every few seconds (a review wrote 36 KB of WAL with the defaults, 2.5 KB
-# in the steady state with these; bench/replay/review.sh). The same as docker/docker-compose.yml.
+# checkpoint, not once every few seconds (a review wrote 42-51 KB of WAL with the defaults, about
+# 3 KB in the steady state with these; bench/replay/review.sh). The same as docker/docker-compose.yml.
 PG_MAX_WAL_SIZE=${BENCH_PG_MAX_WAL_SIZE:-4GB}
 PG_CHECKPOINT_TIMEOUT=${BENCH_PG_CHECKPOINT_TIMEOUT:-15min}
 
@@ -405,31 +404,9 @@ pss_top() { # pss_top <requests> <file>: the statements behind the endpoint, by 
   } >>"$2" 2>&1 || true
 }
 
-# CPU time (user + system) in ms that processes have used so far, with that of their children
-# that have exited (cutime/cstime): read around the measured run, for the api-server and for
-# the PostgreSQL cluster (its postmaster and every backend, so a connection or an autovacuum
-# worker that exits during the run is still counted, through the postmaster's children).
-# CPU per request is steadier than requests/s on a shared machine.
-cpu_ms() { # cpu_ms <pid>...
-  local total=0 pid stat
-  for pid in "$@"; do
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-    read -r -a f <<<"${stat##*) }"   # after "(comm) ": state is f[0], utime..cstime f[11]..f[14]
-    total=$((total + f[11] + f[12] + f[13] + f[14]))
-  done
-  echo $((total * 1000 / CLK_TCK))
-}
-# The cluster's postmaster, when it runs on this machine (its data directory's postmaster.pid);
-# nothing for a remote server.
-pg_postmaster() {
-  local dir
-  dir=$(psql_q -d postgres -Atc "SHOW data_directory" 2>/dev/null) || return 0
-  head -1 "$dir/postmaster.pid" 2>/dev/null || true
-}
-pg_pids() { # pg_pids <postmaster>: it and its children
-  echo "$1"
-  pgrep -P "$1" || true
-}
+# cpu_ms, pg_postmaster, pg_cpu_ms: CPU per request of the api-server and the PostgreSQL cluster.
+# shellcheck source=bench/lib/cpu.sh
+source "$BENCH_DIR/lib/cpu.sh"
 
 run_wrk() { # run_wrk <endpoint> <duration> <output>
   BENCH_DATA=$DATA BENCH_LUA_DIR=$BENCH_DIR/lua BENCH_THREADS=$THREADS BENCH_SEARCH=$BENCH_SEARCH \
@@ -447,13 +424,13 @@ bench_endpoint() { # bench_endpoint <backend> <endpoint>
   local server_cpu0 pg_cpu0=0 server_cpu pg_cpu=null postmaster=
   [[ $backend == pg ]] && postmaster=$(pg_postmaster)
   server_cpu0=$(cpu_ms "$SERVER_PID")
-  [[ -n $postmaster ]] && pg_cpu0=$(cpu_ms $(pg_pids "$postmaster"))
+  [[ -n $postmaster ]] && pg_cpu0=$(pg_cpu_ms "$postmaster")
   run_wrk "$ep" "$DURATION" "$result" || warn "wrk exited non-zero for $ep (see $result)"
   server_cpu=$(( $(cpu_ms "$SERVER_PID") - server_cpu0 ))
   # Every process's time at the end, less every process's at the start: one that exited in
   # between left its whole time in the postmaster's cutime/cstime, and its start time is
   # taken away again; one that started in between counts from zero.
-  [[ -n $postmaster ]] && pg_cpu=$(( $(cpu_ms $(pg_pids "$postmaster")) - pg_cpu0 ))
+  [[ -n $postmaster ]] && pg_cpu=$(( $(pg_cpu_ms "$postmaster") - pg_cpu0 ))
   kill "$SAMPLER_PID" 2>/dev/null || true
   wait "$SAMPLER_PID" 2>/dev/null || true
   SAMPLER_PID=

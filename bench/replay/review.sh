@@ -14,6 +14,10 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres} PGSSLMODE=${PGSSLMODE:-disable}
 DB=lang_agent_bench_replay
 q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+# shellcheck source=bench/lib/cpu.sh
+source "$HERE/../lib/cpu.sh"
+postmaster=$(pg_postmaster)
+[[ -n $postmaster ]] || { echo "the PostgreSQL cluster must run on this machine (its CPU is read from /proc)" >&2; exit 1; }
 
 seed=$(q -d postgres -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'lang_agent_bench_seed_%'
                            ORDER BY oid DESC LIMIT 1")
@@ -28,16 +32,6 @@ q -d $DB -c "CREATE TABLE replay_pick AS
 picks=$(q -d $DB -Atc "SELECT count(*) FROM replay_pick")
 ((picks >= 500000)) || { echo "the seed has fewer than 500 000 cards for its first 5 000 users" >&2; exit 1; }
 
-postmaster=$(q -d postgres -Atc "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'" |
-             xargs -I{} awk '{print $4}' /proc/{}/stat)
-# Jiffies of the whole cluster: the postmaster (with its reaped children) and its live children.
-cluster_cpu() {
-  local total; total=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$postmaster/stat")
-  for child in $(pgrep -P "$postmaster"); do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$child/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$total"
-}
 wal() { q -d postgres -Atc "SELECT wal_records || ' ' || wal_fpi || ' ' || wal_bytes FROM pg_stat_wal"; }
 
 echo "settings: $(q -d postgres -Atc "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name)
@@ -45,16 +39,16 @@ echo "settings: $(q -d postgres -Atc "SELECT string_agg(name || '=' || current_s
 q -d postgres -c "CHECKPOINT"
 printf '%-4s %8s %14s %12s %10s %10s\n' run tps 'pg cpu ms/tx' 'wal rec/tx' 'fpi/tx' 'wal KB/tx'
 for run in $(seq "$RUNS"); do
-  cpu_before=$(cluster_cpu); read -r rec_before fpi_before bytes_before < <(wal)
+  cpu_before=$(pg_cpu_ms "$postmaster"); read -r rec_before fpi_before bytes_before < <(wal)
   out=$(pgbench -n -M prepared -c "$CLIENTS" -j 2 -T "$SECONDS_EACH" -f "$HERE/review.sql" "$DB" 2>&1) ||
     { echo "$out" >&2; exit 1; }
   sleep 1 # the postmaster reaps the finished backends, whose time then counts in its own
-  cpu_after=$(cluster_cpu); read -r rec_after fpi_after bytes_after < <(wal)
+  cpu_after=$(pg_cpu_ms "$postmaster"); read -r rec_after fpi_after bytes_after < <(wal)
   tx=$(awk '/number of transactions actually processed/ {print $NF}' <<<"$out")
   tps=$(awk '/^tps/ {printf "%.0f", $3}' <<<"$out")
   python3 -c "
-tx = $tx; tick = 1000 / $(getconf CLK_TCK)
-print('%-4s %8s %14.3f %12.1f %10.2f %10.1f' % ($run, $tps, ($cpu_after - $cpu_before) * tick / tx,
+tx = $tx
+print('%-4s %8s %14.3f %12.1f %10.2f %10.1f' % ($run, $tps, ($cpu_after - $cpu_before) / tx,
       ($rec_after - $rec_before) / tx, ($fpi_after - $fpi_before) / tx, ($bytes_after - $bytes_before) / tx / 1024))"
 done
 q -d postgres -c "DROP DATABASE $DB"
