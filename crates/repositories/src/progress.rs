@@ -85,6 +85,18 @@ pub(crate) fn upsert_statement(
     values: &ProgressValues,
     now: DateTime<Utc>,
 ) -> InsertStatement {
+    let (row, on_conflict) = upsert_parts(user_id, card_id, values, now);
+    ProgressRows::insert(row).on_conflict(on_conflict).into_query()
+}
+
+/// The row `upsert_statement` writes and its conflict clause, for a caller that inserts it from
+/// a query (`review_write`).
+pub(crate) fn upsert_parts(
+    user_id: UserId,
+    card_id: Uuid,
+    values: &ProgressValues,
+    now: DateTime<Utc>,
+) -> (card_progress::ActiveModel, OnConflict) {
     let row = card_progress::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id.as_uuid()),
@@ -112,7 +124,7 @@ pub(crate) fn upsert_statement(
             Column::UpdatedAt,
         ])
         .to_owned();
-    ProgressRows::insert(row).on_conflict(on_conflict).into_query()
+    (row, on_conflict)
 }
 
 /// Forgets the learner's state of a card (undo of its very first review).
