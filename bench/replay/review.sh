@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Replays a review's write statement (review.sql) with pgbench on a copy of the seeded data,
+# Replays a review's write transaction (review.sql) with pgbench on a copy of the seeded data,
 # several runs one after the other from a checkpoint, and prints per transaction: PostgreSQL's
 # CPU (the whole cluster, from /proc), WAL records, full-page images and WAL bytes. It shows
 # what the database itself pays for a review, without HTTP, and how that changes as the run

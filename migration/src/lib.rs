@@ -21,7 +21,6 @@ mod m20261128_000060_groups;
 mod m20261128_000061_billing;
 mod m20261128_000062_fsrs_fits;
 mod m20261128_000063_study_read_indexes;
-mod m20261129_000064_study_version;
 
 pub struct Migrator;
 
@@ -45,7 +44,6 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000061_billing::Migration),
             Box::new(m20261128_000062_fsrs_fits::Migration),
             Box::new(m20261128_000063_study_read_indexes::Migration),
-            Box::new(m20261129_000064_study_version::Migration),
         ]
     }
 }

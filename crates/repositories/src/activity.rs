@@ -34,20 +34,6 @@ pub(crate) fn add_review_statement(
     seconds: i32,
     sign: i32,
 ) -> InsertStatement {
-    let (row, on_conflict) = add_review_parts(user_id, profile_id, date, was_new, seconds, sign);
-    Activity::insert(row).on_conflict(on_conflict).into_query()
-}
-
-/// The row `add_review_statement` writes and its conflict clause, for a caller that inserts it
-/// from a query (`review_write`).
-pub(crate) fn add_review_parts(
-    user_id: UserId,
-    profile_id: ProfileId,
-    date: NaiveDate,
-    was_new: bool,
-    seconds: i32,
-    sign: i32,
-) -> (daily_activity::ActiveModel, OnConflict) {
     let new_cards = if was_new { sign } else { 0 };
     let row = daily_activity::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -68,7 +54,7 @@ pub(crate) fn add_review_parts(
         .value(Column::NewCardsStudied, add(Column::NewCardsStudied, new_cards))
         .value(Column::SecondsSpent, add(Column::SecondsSpent, seconds * sign))
         .to_owned();
-    (row, on_conflict)
+    Activity::insert(row).on_conflict(on_conflict).into_query()
 }
 
 /// Counts one tutor answer for the day, creating the row if needed.

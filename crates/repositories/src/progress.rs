@@ -85,18 +85,6 @@ pub(crate) fn upsert_statement(
     values: &ProgressValues,
     now: DateTime<Utc>,
 ) -> InsertStatement {
-    let (row, on_conflict) = upsert_parts(user_id, card_id, values, now);
-    ProgressRows::insert(row).on_conflict(on_conflict).into_query()
-}
-
-/// The row `upsert_statement` writes and its conflict clause, for a caller that inserts it from
-/// a query (`review_write`).
-pub(crate) fn upsert_parts(
-    user_id: UserId,
-    card_id: Uuid,
-    values: &ProgressValues,
-    now: DateTime<Utc>,
-) -> (card_progress::ActiveModel, OnConflict) {
     let row = card_progress::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id.as_uuid()),
@@ -124,7 +112,7 @@ pub(crate) fn upsert_parts(
             Column::UpdatedAt,
         ])
         .to_owned();
-    (row, on_conflict)
+    ProgressRows::insert(row).on_conflict(on_conflict).into_query()
 }
 
 /// Forgets the learner's state of a card (undo of its very first review).

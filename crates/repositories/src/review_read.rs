@@ -1,8 +1,7 @@
-//! A review's read in one statement: the card, the learner's progress on it, the profile the
-//! review counts in with its settings and its counts of the day before the review, and the
-//! learner's `study_version`. The counts after the review follow from these and the card's new
-//! state (`services::counts`), so a review needs no second count. On PostgreSQL it runs without
-//! the learner's lock; the write then checks `study_version` (`review_write`).
+//! A review's read in one statement, under the learner's lock: the card, the learner's progress
+//! on it, and the profile the review counts in with its settings and its counts of the day
+//! before the review. The counts after the review follow from these and the card's new state
+//! (`services::counts`), so a review needs no second count.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::UserId;
@@ -39,18 +38,6 @@ pub struct ReviewTarget {
     /// The card is one of those `profile.counts` counts: the profile's own, outside archived
     /// decks (a shared deck's card or a shelved one is reviewed without being counted).
     pub counted: bool,
-    /// The learner's row as this read saw it.
-    pub learner: LearnerStamp,
-}
-
-/// What a review's read saw of the learner's own row: the study day's inputs, and the version a
-/// write checks to know nothing of the learner's study changed since
-/// (`review_write::record`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LearnerStamp {
-    pub study_version: i64,
-    pub timezone: String,
-    pub day_rollover_hour: i16,
 }
 
 /// The card when the learner may review it (theirs, or in a deck shared with a group they
@@ -64,8 +51,8 @@ pub async fn read(conn: &impl ConnectionTrait, read: ReviewRead) -> Result<Optio
     let counting = counting_ctes(&at, "id = (SELECT x.profile_id FROM target x)", PROFILE_WIDE, "TRUE");
     let (card_columns, progress_columns) = (&*CARD_COLUMNS, &*PROGRESS_COLUMNS);
     // COALESCE stops at the first hit, so the learner's own card costs one index probe.
-    // `counted` and the learner's stamp follow the header's columns, the card's and its
-    // progress's columns follow them, in that order: they are read by position.
+    // `counted` follows the header's columns, the card's and its progress's columns follow it,
+    // in that order: they are read by position.
     let sql = format!(
         "WITH target AS (\
             SELECT c.id AS card_id, lp.id AS profile_id FROM cards c \
@@ -78,9 +65,8 @@ pub async fn read(conn: &impl ConnectionTrait, read: ReviewRead) -> Result<Optio
             WHERE c.id = {card}), \
         {counting} \
         SELECT {HEADER_SELECT}, EXISTS (SELECT 1 FROM scope s WHERE s.id = c.id) AS counted, \
-            u.study_version, u.timezone, u.day_rollover_hour, {card_columns}, {progress_columns} \
+            {card_columns}, {progress_columns} \
         FROM target x JOIN cards c ON c.id = x.card_id CROSS JOIN profile pr CROSS JOIN tally t \
-        JOIN users u ON u.id = {user} \
         LEFT JOIN card_progress p ON p.user_id = {user} AND p.card_id = c.id"
     );
     let Some(row) = conn.query_one_raw(p.statement(conn, &sql)).await? else {
@@ -88,15 +74,10 @@ pub async fn read(conn: &impl ConnectionTrait, read: ReviewRead) -> Result<Optio
     };
     let profile = ProfileDay::from_row(&row)?;
     let counted: bool = row.try_get_by_index(HEADER_COLUMNS)?;
-    let learner = LearnerStamp {
-        study_version: row.try_get_by_index(HEADER_COLUMNS + 1)?,
-        timezone: row.try_get_by_index(HEADER_COLUMNS + 2)?,
-        day_rollover_hour: row.try_get_by_index(HEADER_COLUMNS + 3)?,
-    };
-    let mut columns = Columns::from(&row, HEADER_COLUMNS + 4);
+    let mut columns = Columns::from(&row, HEADER_COLUMNS + 1);
     // An inner join: the card's id is never NULL here.
     let card = by_position::card(&mut columns)?
         .ok_or_else(|| DbErr::Custom("the reviewed card came without its id".into()))?;
     let progress = by_position::progress(&mut columns)?;
-    Ok(Some(ReviewTarget { card, progress, profile, counted, learner }))
+    Ok(Some(ReviewTarget { card, progress, profile, counted }))
 }

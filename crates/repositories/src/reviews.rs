@@ -40,14 +40,8 @@ pub async fn insert_once(conn: &impl ConnectionTrait, new: NewReview) -> Result<
 
 /// The statement `insert_once` runs (`review_write` puts it beside the review's other writes).
 pub(crate) fn insert_once_statement(new: NewReview) -> InsertStatement {
-    let (row, on_conflict) = insert_once_parts(new);
-    Reviews::insert(row).on_conflict(on_conflict).into_query()
-}
-
-/// The row `insert_once_statement` writes and its conflict clause, for a caller that inserts it
-/// from a query (`review_write`).
-pub(crate) fn insert_once_parts(new: NewReview) -> (card_reviews::ActiveModel, OnConflict) {
-    (active_model(new), OnConflict::columns([Column::UserId, Column::ClientReviewId]).do_nothing().to_owned())
+    let on_conflict = OnConflict::columns([Column::UserId, Column::ClientReviewId]).do_nothing().to_owned();
+    Reviews::insert(active_model(new)).on_conflict(on_conflict).into_query()
 }
 
 fn active_model(new: NewReview) -> card_reviews::ActiveModel {

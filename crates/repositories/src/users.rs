@@ -2,10 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use domain::{TimeZone, UserId};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, UpdateStatement};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait, Statement,
-};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Statement};
 use uuid::Uuid;
 
 use crate::RepoError;
@@ -56,6 +54,7 @@ pub async fn upsert_from_bot(
     account: &TelegramAccount,
     now: DateTime<Utc>,
 ) -> Result<UserRow, RepoError> {
+    use sea_orm::sea_query::Expr;
     let refreshed = [Column::FirstName, Column::LastName, Column::Username, Column::LanguageCode, Column::LastSeenAt];
     let conflict = OnConflict::column(Column::TelegramId)
         .update_columns(refreshed)
@@ -87,7 +86,6 @@ async fn upsert(
         last_seen_at: Set(Some(now)),
         // Explicit: SQLite's RETURNING reads a column added by ALTER TABLE as NULL otherwise.
         auth_version: Set(0),
-        study_version: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -124,7 +122,7 @@ pub async fn find_with_language(
 ) -> Result<Option<UserWithLanguage>, RepoError> {
     use crate::entities::language_profiles;
     use sea_orm::QuerySelect;
-    use sea_orm::sea_query::{Query, SubQueryStatement};
+    use sea_orm::sea_query::{Expr, ExprTrait, Query, SubQueryStatement};
     let active_language = Query::select()
         .column(language_profiles::Column::InterfaceLanguage)
         .from(language_profiles::Entity)
@@ -181,6 +179,7 @@ pub async fn set_bot_blocked(
     telegram_id: i64,
     at: Option<DateTime<Utc>>,
 ) -> Result<bool, RepoError> {
+    use sea_orm::sea_query::Expr;
     let mut update =
         Users::update_many().col_expr(Column::BotBlockedAt, Expr::value(at)).filter(Column::TelegramId.eq(telegram_id));
     // Clearing touches only blocked rows, so the usual case (not blocked) writes nothing.
@@ -201,6 +200,7 @@ pub async fn find_by_telegram_id(conn: &impl ConnectionTrait, telegram_id: i64) 
 /// of a read transaction failing with SQLITE_BUSY when it later tries to write.
 /// `None` when the user no longer exists.
 pub async fn lock(conn: &impl ConnectionTrait, id: UserId) -> Result<Option<UserRow>, RepoError> {
+    use sea_orm::sea_query::Expr;
     use sea_orm::{DbBackend, QuerySelect};
     if conn.get_database_backend() == DbBackend::Sqlite {
         Users::update_many()
@@ -214,27 +214,6 @@ pub async fn lock(conn: &impl ConnectionTrait, id: UserId) -> Result<Option<User
     // leaves the row free for the KEY SHARE lock every insert referring to the user takes
     // (its messages, token usage, activity), which FOR UPDATE would block or deadlock with.
     Ok(Users::find_by_id(id.as_uuid()).lock(sea_orm::sea_query::LockType::NoKeyUpdate).one(conn).await?)
-}
-
-/// Marks a change to the learner's study (a review, an undo): `study_version` goes up by one,
-/// only while it is still `seen` when that is given. A review read without the lock writes
-/// through this, so it writes nothing when another review or undo came in between
-/// (`review_write::record`). On PostgreSQL the update holds the learner's row until the
-/// transaction ends, as `lock` does.
-pub(crate) fn bump_study_version_statement(id: UserId, seen: Option<i64>) -> UpdateStatement {
-    let mut update = Users::update_many()
-        .col_expr(Column::StudyVersion, Expr::col(Column::StudyVersion).add(1))
-        .filter(Column::Id.eq(id.as_uuid()));
-    if let Some(seen) = seen {
-        update = update.filter(Column::StudyVersion.eq(seen));
-    }
-    update.into_query()
-}
-
-/// Marks a change to the learner's study outside a review (an undo), under the learner's lock.
-pub async fn bump_study_version(conn: &impl ConnectionTrait, id: UserId) -> Result<(), RepoError> {
-    conn.execute(&bump_study_version_statement(id, None)).await?;
-    Ok(())
 }
 
 /// Settings a user may change; `None` leaves the column as it is.
@@ -290,6 +269,7 @@ pub async fn update_settings(
 /// Invalidates every access token issued so far (logout): tokens carry the version they were
 /// issued under.
 pub async fn bump_auth_version(conn: &impl ConnectionTrait, id: UserId) -> Result<(), RepoError> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
     Users::update_many()
         .col_expr(Column::AuthVersion, Expr::col(Column::AuthVersion).add(1))
         .filter(Column::Id.eq(id.as_uuid()))
@@ -309,6 +289,7 @@ pub async fn set_premium_until(
     id: UserId,
     until: Option<DateTime<Utc>>,
 ) -> Result<(), RepoError> {
+    use sea_orm::sea_query::Expr;
     Users::update_many()
         .col_expr(Column::PremiumUntil, Expr::value(until))
         .filter(Column::Id.eq(id.as_uuid()))

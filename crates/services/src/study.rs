@@ -6,11 +6,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use domain::{CardState, ProfileId, Rating, StudyDay, UserId};
 use repositories::progress::{self, ProgressRow, ProgressValues};
-use repositories::review_read::{self, ReviewRead, ReviewTarget};
-use repositories::review_write::{self, DayDelta, Written};
+use repositories::review_read::{self, ReviewRead};
+use repositories::review_write::{self, DayDelta};
 use repositories::reviews::{self, NewReview};
 use repositories::study_queue::{self, QueueQuery};
-use repositories::{Database, DbBackend, RepoError, TransactionTrait, activity, profiles, users};
+use repositories::{Database, RepoError, TransactionTrait, activity, profiles, users};
 use uuid::Uuid;
 
 use crate::Clock;
@@ -100,52 +100,6 @@ fn scheduler_for(profile_retention: f64, parameters: Option<&serde_json::Value>)
 fn fuzz_seed(card_id: Uuid, reps: u32) -> u64 {
     let (high, low) = card_id.as_u64_pair();
     high ^ low ^ u64::from(reps).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-}
-
-/// What a review worked out from its read changes, beside the log entry it writes.
-struct PlannedReview {
-    after: ProgressValues,
-    day: DayDelta,
-    rating: Rating,
-    scheduled_seconds: i64,
-}
-
-/// Applies the rating to the card's progress with the profile's scheduler.
-fn plan(
-    user_id: UserId,
-    target: &ReviewTarget,
-    request: &ReviewRequest,
-    now: DateTime<Utc>,
-    date: chrono::NaiveDate,
-) -> Result<(NewReview, PlannedReview), StudyError> {
-    let scheduler = scheduler_for(target.profile.desired_retention, target.profile.fsrs_parameters.as_ref())?;
-    let (card, before_row) = (&target.card, target.progress.as_ref());
-    let before = to_progress(before_row, now)?;
-    let outcome = scheduler.review(&before, request.rating, now, fuzz_seed(card.id, before.reps))?;
-    let after = to_values(&outcome.progress);
-    let seconds = request.duration_ms.map_or(0, |ms| i32::try_from(ms / 1000).unwrap_or(0));
-    let day = DayDelta { date, was_new: before.state == CardState::New, seconds };
-    let review = NewReview {
-        user_id,
-        card_id: card.id,
-        profile_id: target.profile.profile_id,
-        client_review_id: request.client_review_id,
-        rating: i16::from(request.rating.value()),
-        state_before: before.state.as_str().to_owned(),
-        state_after: outcome.progress.state.as_str().to_owned(),
-        elapsed_days: i32::try_from(outcome.elapsed_days).unwrap_or(i32::MAX),
-        scheduled_days: i32::try_from(outcome.scheduled.num_days()).unwrap_or(i32::MAX),
-        stability_after: outcome.progress.stability,
-        difficulty_after: outcome.progress.difficulty,
-        progress_before: serde_json::to_value(before_row.map(ProgressValues::from)).unwrap_or_default(),
-        progress_after: serde_json::to_value(&after).unwrap_or_default(),
-        scheduled_seconds: outcome.scheduled.num_seconds(),
-        duration_ms: request.duration_ms.and_then(|d| i32::try_from(d).ok()),
-        local_date: date,
-        reviewed_at: now,
-    };
-    let scheduled_seconds = review.scheduled_seconds;
-    Ok((review, PlannedReview { after, day, rating: request.rating, scheduled_seconds }))
 }
 
 fn to_progress(row: Option<&ProgressRow>, now: DateTime<Utc>) -> Result<Progress, StudyError> {
@@ -246,102 +200,70 @@ impl StudyService {
         Ok(Queue { items, counts, day, rating_buttons: user.user.rating_buttons })
     }
 
-    /// Records one review: read the card with its progress and its profile's counts, append the
-    /// review (once per `client_review_id`) with the progress and the day's activity, and
+    /// Records one review in one transaction: lock the learner, read the card with its
+    /// progress and its profile's counts, append the review (once per `client_review_id`) with
+    /// the progress and the day's activity (one statement on PostgreSQL, three on SQLite), and
     /// answer the counts as the write left them (`DayCounts::after_review`).
     /// Replaying a `client_review_id` answers the recorded result and changes nothing, so a
-    /// retried request never counts twice. Two reviews of one learner never interleave: the
-    /// write bumps the learner's `study_version` under the learner's row lock, only while it is
-    /// the version the read saw. On PostgreSQL the read goes first without the lock and the
-    /// writes are one statement (two round trips, `review_unlocked`); whenever that write finds
-    /// the version moved, the review is done again under the lock from the start
-    /// (`review_locked`, SQLite's only path).
+    /// retried request never counts twice. The user's row is locked first, so two reviews of
+    /// one learner never interleave.
     pub async fn review(&self, user_id: UserId, request: ReviewRequest) -> Result<ReviewResult, StudyError> {
         let now = self.clock.now();
-        if self.db.conn().get_database_backend() == DbBackend::Postgres
-            && let Some(result) = self.review_unlocked(user_id, &request, now).await?
-        {
-            return Ok(result);
-        }
-        self.review_locked(user_id, &request, now).await
-    }
-
-    /// PostgreSQL's usual path, two round trips: the read without the learner's lock, then the
-    /// writes in one statement that takes the lock and writes only if the learner's
-    /// `study_version` is still the one read (`review_write`). `None` when that could not be
-    /// trusted (another review or undo of the learner came in between, the cached zone or day
-    /// rollover is not the stored one, the card or the learner was out of reach or went away):
-    /// the caller then reviews under the lock, which also gives the exact error.
-    async fn review_unlocked(
-        &self,
-        user_id: UserId,
-        request: &ReviewRequest,
-        now: DateTime<Utc>,
-    ) -> Result<Option<ReviewResult>, StudyError> {
-        let Some(cached) = self.users.get(user_id).await? else {
-            return Ok(None);
-        };
-        let day = study_day_of(&cached.user, now);
-        let conn = self.db.conn();
-        let read = ReviewRead { user_id, card_id: request.card_id, now, day: day.date, day_end: day.ends_at };
-        let Some(target) = review_read::read(conn, read).await? else {
-            return Ok(None);
-        };
-        let stamp = &target.learner;
-        if stamp.timezone != cached.user.timezone || stamp.day_rollover_hour != cached.user.day_rollover_hour {
-            return Ok(None);
-        }
-        let (review, planned) = plan(user_id, &target, request, now, day.date)?;
-        let written = review_write::record(conn, review, &planned.after, planned.day, now, stamp.study_version).await;
-        match written {
-            Ok(Written::Recorded) => Ok(Some(self.recorded(&target, planned, day.ends_at))),
-            Ok(Written::Replayed) => self.replayed(user_id, request).await.map(Some),
-            // The card (or its deck, or the learner) was deleted since the read.
-            Ok(Written::Stale) | Err(RepoError::ForeignKeyViolation(_)) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// One transaction under the learner's lock: BEGIN, lock, read, write, COMMIT. SQLite's
-    /// path, and PostgreSQL's when the unlocked one could not be trusted.
-    async fn review_locked(
-        &self,
-        user_id: UserId,
-        request: &ReviewRequest,
-        now: DateTime<Utc>,
-    ) -> Result<ReviewResult, StudyError> {
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
         let user = users::lock(&txn, user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
         let day = study_day_of(&user, now);
         let read = ReviewRead { user_id, card_id: request.card_id, now, day: day.date, day_end: day.ends_at };
         let target = review_read::read(&txn, read).await?.ok_or(StudyError::CardNotFound)?;
-        let (review, planned) = plan(user_id, &target, request, now, day.date)?;
-        let version = target.learner.study_version;
-        match review_write::record(&txn, review, &planned.after, planned.day, now, version).await? {
-            Written::Recorded => {
-                txn.commit().await.map_err(RepoError::from)?;
-                Ok(self.recorded(&target, planned, day.ends_at))
-            }
-            Written::Replayed => {
-                // A retry of a review already made: whatever was written goes with the rollback.
-                txn.rollback().await.map_err(RepoError::from)?;
-                self.replayed(user_id, request).await
-            }
-            // The lock keeps everyone else's reviews out until this transaction ends.
-            Written::Stale => Err(StudyError::Corrupt("study_version moved under the learner's lock".to_owned())),
-        }
-    }
+        let scheduler = scheduler_for(target.profile.desired_retention, target.profile.fsrs_parameters.as_ref())?;
+        let (card, before_row) = (&target.card, target.progress.as_ref());
+        let profile_id = target.profile.profile_id;
+        let before = to_progress(before_row, now)?;
+        let outcome = scheduler.review(&before, request.rating, now, fuzz_seed(card.id, before.reps))?;
 
-    /// The answer to a review just recorded.
-    fn recorded(&self, target: &ReviewTarget, planned: PlannedReview, day_end: DateTime<Utc>) -> ReviewResult {
-        self.metrics.review_recorded(planned.rating);
-        ReviewResult {
-            replayed: false,
-            card_id: target.card.id,
-            counts: DayCounts::after_review(target, &planned.after, planned.day.was_new, day_end),
-            progress: Some(CardProgress::from(&planned.after)),
-            scheduled_seconds: planned.scheduled_seconds,
+        let after = to_values(&outcome.progress);
+        let seconds = request.duration_ms.map_or(0, |ms| i32::try_from(ms / 1000).unwrap_or(0));
+        let day_delta = DayDelta { date: day.date, was_new: before.state == CardState::New, seconds };
+        let recorded = review_write::record(
+            &txn,
+            NewReview {
+                user_id,
+                card_id: card.id,
+                profile_id,
+                client_review_id: request.client_review_id,
+                rating: i16::from(request.rating.value()),
+                state_before: before.state.as_str().to_owned(),
+                state_after: outcome.progress.state.as_str().to_owned(),
+                elapsed_days: i32::try_from(outcome.elapsed_days).unwrap_or(i32::MAX),
+                scheduled_days: i32::try_from(outcome.scheduled.num_days()).unwrap_or(i32::MAX),
+                stability_after: outcome.progress.stability,
+                difficulty_after: outcome.progress.difficulty,
+                progress_before: serde_json::to_value(before_row.map(ProgressValues::from)).unwrap_or_default(),
+                progress_after: serde_json::to_value(&after).unwrap_or_default(),
+                scheduled_seconds: outcome.scheduled.num_seconds(),
+                duration_ms: request.duration_ms.and_then(|d| i32::try_from(d).ok()),
+                local_date: day.date,
+                reviewed_at: now,
+            },
+            &after,
+            day_delta,
+            now,
+        )
+        .await?;
+        if !recorded {
+            // A retry of a review already made: whatever was written goes with the rollback.
+            txn.rollback().await.map_err(RepoError::from)?;
+            return self.replayed(user_id, &request).await;
         }
+        let counts = DayCounts::after_review(&target, &after, day_delta.was_new, day.ends_at);
+        txn.commit().await.map_err(RepoError::from)?;
+        self.metrics.review_recorded(request.rating);
+        Ok(ReviewResult {
+            replayed: false,
+            card_id: card.id,
+            progress: Some(CardProgress::from(&after)),
+            scheduled_seconds: outcome.scheduled.num_seconds(),
+            counts,
+        })
     }
 
     /// The result recorded for a review, as its first answer gave it.
@@ -400,8 +322,6 @@ impl StudyService {
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
         users::lock(&txn, user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
         let review = reviews::latest_in_effect(&txn, user_id).await?.ok_or(StudyError::NothingToUndo)?;
-        // A review read before this undo must not write over the progress it restores.
-        users::bump_study_version(&txn, user_id).await?;
         let before: Option<ProgressValues> =
             serde_json::from_value(review.progress_before.clone()).map_err(|e| StudyError::Corrupt(e.to_string()))?;
         match &before {

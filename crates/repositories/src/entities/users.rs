@@ -30,9 +30,6 @@ pub struct Model {
     pub bot_blocked_at: Option<DateTimeUtc>,
     /// The next instant the local reminder hour comes; `None` until the notifier schedules it.
     pub next_reminder_at: Option<DateTimeUtc>,
-    /// Bumped by every review and undo: a review read without the lock writes only while it
-    /// still holds (`repositories::review_write`).
-    pub study_version: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -164,7 +164,6 @@ fn template() -> repositories::users::UserRow {
         auth_version: 0,
         bot_blocked_at: None,
         next_reminder_at: None,
-        study_version: 0,
         created_at: at("2026-01-01T00:00:00Z"),
         updated_at: at("2026-01-01T00:00:00Z"),
     }

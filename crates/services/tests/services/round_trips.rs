@@ -1,6 +1,6 @@
 //! The study loop's statement budget (docs/performance.md): a read costs one statement once
-//! the learner is signed in, a review two on PostgreSQL (its read, then its writes in one
-//! statement that checks the learner's `study_version`). Counted through the database
+//! the learner is signed in, a review one transaction of three (its three writes are one
+//! statement on PostgreSQL). Counted through the database
 //! handle, so a change that adds a query fails here instead of in a benchmark.
 
 use std::sync::Arc;
@@ -8,10 +8,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{TimeZone, Utc};
 use domain::{CardContent, CefrLevel, InterfaceLanguage, LanguageCode, Rating, UserId};
-use repositories::progress::ProgressValues;
-use repositories::review_read::{self, ReviewRead};
-use repositories::review_write::{self, DayDelta, Written};
-use repositories::reviews::NewReview;
 use repositories::users::{self, TelegramAccount};
 use services::ManualClock;
 use services::cards::{CardFilter, CardSource};
@@ -29,7 +25,7 @@ impl Counter {
 }
 
 #[tokio::test]
-async fn study_loop_reads_cost_one_statement_and_a_review_two() {
+async fn study_loop_reads_cost_one_statement_and_a_review_three() {
     let mut backend = migrated_postgres().await;
     let counted = Arc::new(AtomicUsize::new(0));
     let observer = Arc::clone(&counted);
@@ -94,74 +90,15 @@ async fn study_loop_reads_cost_one_statement_and_a_review_two() {
     assert_eq!(result.counts.learning, 2);
     assert_eq!(
         statements.take(),
-        2,
-        "POST /api/study/review: card with the counts and the learner's version, then the version's bump with \
-         log, progress and activity (no transaction around them)"
+        3,
+        "POST /api/study/review: lock, card with the counts, log with progress and activity"
     );
 
     let replayed = app.study.review(user, review(cards[1].id, id)).await.unwrap();
     assert_eq!(replayed.counts, result.counts, "a replay answers as the first time did");
     assert_eq!(
         statements.take(),
-        4,
-        "a replay: card with the counts, the refused writes (only the version moved), the recorded review, counts"
+        5,
+        "a replay: lock, card with the counts, the refused writes (rolled back), the recorded review, counts"
     );
-
-    // A write whose read saw an older study_version (another review came in between) writes
-    // nothing; the service then reviews again under the lock.
-    let conn = backend.db.conn();
-    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-    let read = ReviewRead {
-        user_id: user,
-        card_id: cards[2].id,
-        now,
-        day,
-        day_end: Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0).unwrap(),
-    };
-    let stale = review_read::read(conn, read).await.unwrap().unwrap();
-    app.study.review(user, review(cards[3].id, uuid::Uuid::new_v4())).await.unwrap();
-    let fresh = review_read::read(conn, read).await.unwrap().unwrap();
-    assert_eq!(fresh.learner.study_version, stale.learner.study_version + 1, "a review bumps the version");
-    let after = ProgressValues {
-        state: "learning".into(),
-        stability: Some(1.0),
-        difficulty: Some(5.0),
-        due: now,
-        last_review: Some(now),
-        reps: 1,
-        lapses: 0,
-        step: Some(0),
-    };
-    let write = |version| {
-        let entry = NewReview {
-            user_id: user,
-            card_id: cards[2].id,
-            profile_id: stale.profile.profile_id,
-            client_review_id: uuid::Uuid::new_v4(),
-            rating: 3,
-            state_before: "new".into(),
-            state_after: "learning".into(),
-            elapsed_days: 0,
-            scheduled_days: 0,
-            stability_after: Some(1.0),
-            difficulty_after: Some(5.0),
-            progress_before: serde_json::Value::Null,
-            progress_after: serde_json::to_value(&after).unwrap(),
-            scheduled_seconds: 60,
-            duration_ms: None,
-            local_date: day,
-            reviewed_at: now,
-        };
-        review_write::record(conn, entry, &after, DayDelta { date: day, was_new: true, seconds: 0 }, now, version)
-    };
-    assert_eq!(write(stale.learner.study_version).await.unwrap(), Written::Stale);
-    let unchanged = review_read::read(conn, read).await.unwrap().unwrap();
-    assert_eq!(
-        (unchanged.progress.is_none(), unchanged.learner.study_version, unchanged.profile.counts),
-        (true, fresh.learner.study_version, fresh.profile.counts),
-        "a stale write leaves no progress, no log entry, no activity and no version bump"
-    );
-    assert_eq!(write(fresh.learner.study_version).await.unwrap(), Written::Recorded);
-    let written = review_read::read(conn, read).await.unwrap().unwrap();
-    assert_eq!(written.progress.map(|p| p.reps), Some(1));
 }
