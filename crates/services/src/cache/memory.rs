@@ -126,10 +126,10 @@ impl Cache for MemoryCache {
         Ok(keys.iter().map(|key| store.live(key, now).map(|e| e.value.clone())).collect())
     }
 
-    async fn incr_each(&self, keys: &[String], ttl: Duration) -> Result<Vec<i64>, CacheError> {
-        let mut values = Vec::with_capacity(keys.len());
-        for key in keys {
-            values.push(self.incr_by(key, 1, ttl).await?);
+    async fn incr_each(&self, increments: &[(String, i64)], ttl: Duration) -> Result<Vec<i64>, CacheError> {
+        let mut values = Vec::with_capacity(increments.len());
+        for (key, by) in increments {
+            values.push(self.incr_by(key, *by, ttl).await?);
         }
         Ok(values)
     }

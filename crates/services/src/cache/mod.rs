@@ -54,9 +54,9 @@ pub trait Cache: Send + Sync + std::fmt::Debug {
     /// The values of several keys in one round trip, in the order of `keys`.
     async fn get_many(&self, keys: &[String]) -> Result<Vec<Option<String>>, CacheError>;
 
-    /// Adds one to each counter in one round trip (TTL as for `incr_by`) and returns the new
-    /// values in the order of `keys`.
-    async fn incr_each(&self, keys: &[String], ttl: Duration) -> Result<Vec<i64>, CacheError>;
+    /// Adds each amount to its counter in one round trip (TTL as for `incr_by`) and returns the
+    /// new values in the order given.
+    async fn incr_each(&self, increments: &[(String, i64)], ttl: Duration) -> Result<Vec<i64>, CacheError>;
 
     /// Adds `by` only when the result stays at most `max`, in one atomic step: `Ok(new value)`
     /// when added, `Err(current value)` when refused (nothing changes). TTL as for `incr_by`.

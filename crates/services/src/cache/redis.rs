@@ -276,18 +276,18 @@ impl Cache for RedisCache {
         Ok(values)
     }
 
-    async fn incr_each(&self, keys: &[String], ttl: Duration) -> Result<Vec<i64>, CacheError> {
-        if keys.is_empty() {
+    async fn incr_each(&self, increments: &[(String, i64)], ttl: Duration) -> Result<Vec<i64>, CacheError> {
+        if increments.is_empty() {
             return Ok(Vec::new());
         }
-        let keys: Vec<String> = keys.iter().map(|key| self.key(key)).collect();
+        let increments: Vec<(String, i64)> = increments.iter().map(|(key, by)| (self.key(key), *by)).collect();
         // One MULTI/EXEC: each increment with its first-time expiry; replies alternate
         // (new value, whether the expiry was set).
         let replies: Vec<i64> = self
             .run(|p| {
                 let p = p.atomic();
-                for key in &keys {
-                    p.incr(key, 1).cmd("PEXPIRE").arg(key).arg(ttl_ms(ttl)).arg("NX");
+                for (key, by) in &increments {
+                    p.incr(key, *by).cmd("PEXPIRE").arg(key).arg(ttl_ms(ttl)).arg("NX");
                 }
             })
             .await?;

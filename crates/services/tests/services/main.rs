@@ -19,6 +19,7 @@ mod poller;
 mod profiles;
 mod prompts;
 mod properties;
+mod rate_limit;
 mod reminders;
 mod review_counts;
 mod round_trips;
