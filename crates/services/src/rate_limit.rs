@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, Once, PoisonError, Weak};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone as _, Utc};
@@ -22,10 +22,15 @@ use crate::Clock;
 use crate::cache::Cache;
 
 const WINDOW_SECONDS: i64 = 60;
+
+/// The one-minute window `at` falls in, as keys and counts name it.
+fn window_of(at: DateTime<Utc>) -> i64 {
+    at.timestamp().div_euclid(WINDOW_SECONDS)
+}
 const COUNTER_TTL: Duration = Duration::from_secs(WINDOW_SECONDS as u64 + 1);
 /// How often counts reach the shared counters: the most a client can exceed a limit by through
 /// other processes is what they admit in this long.
-pub const FLUSH_INTERVAL: Duration = Duration::from_millis(100);
+const FLUSH_INTERVAL: Duration = Duration::from_millis(100);
 /// Keys counted in memory at once. Past it (a flood of addresses), requests with new keys are
 /// counted in the shared cache directly, one round trip each, so memory stays bounded (about
 /// 10 MB here).
@@ -55,7 +60,8 @@ struct Inner {
     counts: Mutex<HashMap<String, Count>>,
     /// One flush at a time, so a total read back is never older than one already applied.
     flushing: tokio::sync::Mutex<()>,
-    flusher_started: AtomicBool,
+    /// Starts the flusher; once started, a request's check of it is a plain read.
+    flusher: Once,
     cache_failing: AtomicBool,
 }
 
@@ -86,7 +92,7 @@ impl RateLimiter {
             per_user,
             counts: Mutex::default(),
             flushing: tokio::sync::Mutex::new(()),
-            flusher_started: AtomicBool::new(false),
+            flusher: Once::new(),
             cache_failing: AtomicBool::new(false),
         };
         Self { inner: Arc::new(inner) }
@@ -97,7 +103,7 @@ impl RateLimiter {
     pub async fn check(&self, ip: Option<IpAddr>, user: Option<UserId>) -> Result<(), Limited> {
         let inner = &self.inner;
         let now = inner.clock.now();
-        let window = now.timestamp().div_euclid(WINDOW_SECONDS);
+        let window = window_of(now);
         let reset_at = Utc.timestamp_opt((window + 1) * WINDOW_SECONDS, 0).single().unwrap_or(now);
         let buckets: Vec<(&'static str, String, u32)> =
             [("ip", ip.map(|ip| ip.to_string()), inner.per_ip), ("user", user.map(|u| u.to_string()), inner.per_user)]
@@ -139,18 +145,17 @@ impl RateLimiter {
 
     /// The flusher runs from the first request on, for as long as the limiter lives.
     fn start_flusher(&self) {
-        if self.inner.flusher_started.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        let limiter: Weak<Inner> = Arc::downgrade(&self.inner);
-        tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(FLUSH_INTERVAL);
-            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticks.tick().await;
-                let Some(inner) = limiter.upgrade() else { break };
-                inner.flush().await;
-            }
+        self.inner.flusher.call_once(|| {
+            let limiter: Weak<Inner> = Arc::downgrade(&self.inner);
+            tokio::spawn(async move {
+                let mut ticks = tokio::time::interval(FLUSH_INTERVAL);
+                ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    ticks.tick().await;
+                    let Some(inner) = limiter.upgrade() else { break };
+                    inner.flush().await;
+                }
+            });
         });
     }
 }
@@ -177,7 +182,7 @@ impl Inner {
 
     async fn flush(&self) {
         let _one_at_a_time = self.flushing.lock().await;
-        let window = self.clock.now().timestamp().div_euclid(WINDOW_SECONDS);
+        let window = window_of(self.clock.now());
         let batch: Vec<(String, i64)> = {
             let mut counts = self.counts();
             counts.retain(|_, count| count.window >= window || count.pending > 0);
