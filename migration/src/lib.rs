@@ -21,6 +21,7 @@ mod m20261128_000060_groups;
 mod m20261128_000061_billing;
 mod m20261128_000062_fsrs_fits;
 mod m20261128_000063_study_read_indexes;
+mod m20261129_000064_user_change_notifications;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000061_billing::Migration),
             Box::new(m20261128_000062_fsrs_fits::Migration),
             Box::new(m20261128_000063_study_read_indexes::Migration),
+            Box::new(m20261129_000064_user_change_notifications::Migration),
         ]
     }
 }

@@ -150,6 +150,9 @@ pub struct AuthSettings {
     /// How long a signed-in user's row is trusted from the in-process cache (0: never). Bounds
     /// how soon an erasure or logout made on another api-server instance takes effect here.
     pub user_cache_seconds: u64,
+    /// How long it is trusted while this process hears PostgreSQL announce every change to
+    /// users (0: do not listen). Not hearing for `user_cache_seconds` falls back to that bound.
+    pub user_cache_listen_seconds: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -372,6 +375,7 @@ fn read_auth(env: &mut EnvReader, strict: bool) -> AuthSettings {
         refresh_token_expire_days: env.ranged("REFRESH_TOKEN_EXPIRE_DAYS", 30, 1, 365),
         init_data_max_age_seconds: env.ranged("INIT_DATA_MAX_AGE_SECONDS", 86_400, 60, 604_800),
         user_cache_seconds: env.ranged("AUTH_USER_CACHE_SECONDS", 10, 0, 300),
+        user_cache_listen_seconds: env.ranged("AUTH_USER_CACHE_LISTEN_SECONDS", 600, 0, 3600),
     }
 }
 

@@ -38,6 +38,7 @@ pub mod stats;
 pub mod study_queue;
 pub mod token_usage;
 pub mod topics;
+pub mod user_changes;
 pub mod users;
 
 pub use connection::{Database, PING_AFTER_IDLE, PoolStats};

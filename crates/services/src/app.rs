@@ -44,6 +44,8 @@ use crate::{Clock, plans};
 pub struct App {
     pub settings: Arc<Settings>,
     pub db: Database,
+    /// Signed-in users, shared by every service that reads them.
+    pub user_cache: UserCache,
     pub cache: Arc<dyn Cache>,
     pub clock: Arc<dyn Clock>,
     /// Every metric of the process registers here (`lang_agent_` prefix); `/metrics` renders it.
@@ -102,7 +104,9 @@ impl App {
                 Arc::new(MemoryCache::new(clock.clone()))
             }
         };
-        Self::assemble(settings, db, cache, clock)
+        let app = Self::assemble(settings, db, cache, clock)?;
+        app.user_cache.listen_for_changes();
+        Ok(app)
     }
 
     /// The graph on a database and cache that are already set up (tests hand in their own).
@@ -115,7 +119,8 @@ impl App {
         let registry = Registry::new_custom(Some("lang_agent".into()), None).context("cannot create metrics")?;
         let plans = plans::from_settings(&settings.plans);
         let user_cache =
-            UserCache::new(db.clone(), clock.clone(), Duration::from_secs(settings.auth.user_cache_seconds));
+            UserCache::new(db.clone(), clock.clone(), Duration::from_secs(settings.auth.user_cache_seconds))
+                .trusting_heard_changes_for(Duration::from_secs(settings.auth.user_cache_listen_seconds));
         let quotas = QuotaService::new(user_cache.clone(), cache.clone(), clock.clone(), plans);
         let features = llm_features(&settings, &db, &cache, &clock, &registry, quotas)?;
         let metrics =
@@ -137,6 +142,7 @@ impl App {
         let admin =
             AdminService::new(db.clone(), clock.clone(), settings.billing.clone(), user_cache.clone(), billing.clone());
         Ok(Self {
+            user_cache: user_cache.clone(),
             readiness: ReadinessService::new(db.clone(), cache.clone()),
             rate_limits: RateLimiter::new(
                 cache.clone(),

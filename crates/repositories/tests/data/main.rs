@@ -6,4 +6,5 @@ mod billing;
 mod groups;
 mod migrations;
 mod pool;
+mod user_changes;
 mod users;

@@ -28,6 +28,7 @@ mod speech;
 mod srs;
 mod stats;
 mod study;
+mod user_cache;
 mod vision;
 
 /// The service graph as every binary builds it, on `backend`'s database, an in-memory cache
