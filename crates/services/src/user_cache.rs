@@ -244,6 +244,8 @@ async fn listen(hearing: Weak<Hearing>, entries: Entries, db: Database) {
                 break;
             }
         }
+        // A server that accepts and then drops the connection at once is not hammered.
+        tokio::time::sleep(FIRST_RETRY).await;
     }
 }
 
