@@ -16,6 +16,7 @@ pub struct Metrics {
     pub http_in_flight: IntGauge,
     db_pool: IntGaugeVec,
     cache_pool: IntGaugeVec,
+    user_cache_hearing: IntGauge,
 }
 
 impl Metrics {
@@ -34,17 +35,31 @@ impl Metrics {
             IntGaugeVec::new(Opts::new("db_pool_connections", "Database pool connections by state"), &["state"])?;
         let cache_pool =
             IntGaugeVec::new(Opts::new("cache_pool_connections", "Redis pool connections by state"), &["state"])?;
+        let user_cache_hearing = IntGauge::new(
+            "user_cache_hears_changes",
+            "1 while this process hears PostgreSQL's notices of changes to users (cached users then live \
+             AUTH_USER_CACHE_LISTEN_SECONDS), else 0 (AUTH_USER_CACHE_SECONDS)",
+        )?;
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_duration.clone()))?;
         registry.register(Box::new(http_in_flight.clone()))?;
         registry.register(Box::new(db_pool.clone()))?;
         registry.register(Box::new(cache_pool.clone()))?;
+        registry.register(Box::new(user_cache_hearing.clone()))?;
         #[cfg(target_os = "linux")]
         registry.register(Box::new(prometheus::process_collector::ProcessCollector::for_self()))?;
-        Ok(Self { registry: registry.clone(), http_requests, http_duration, http_in_flight, db_pool, cache_pool })
+        Ok(Self {
+            registry: registry.clone(),
+            http_requests,
+            http_duration,
+            http_in_flight,
+            db_pool,
+            cache_pool,
+            user_cache_hearing,
+        })
     }
 
-    /// Refreshes the pool and backlog gauges and renders the text exposition format.
+    /// Refreshes the pool, user-cache and backlog gauges and renders the text exposition format.
     pub async fn render(&self, app: &App) -> Result<String, prometheus::Error> {
         app.metrics.backlog.refresh().await;
         let pool = app.db.pool_stats();
@@ -57,6 +72,7 @@ impl Metrics {
             self.cache_pool.with_label_values(&["in_use"]).set(as_i64(stats.size.saturating_sub(stats.available)));
             self.cache_pool.with_label_values(&["max"]).set(as_i64(stats.max));
         }
+        self.user_cache_hearing.set(i64::from(app.user_cache.hears_changes()));
         let mut buffer = Vec::new();
         TextEncoder::new().encode(&self.registry.gather(), &mut buffer)?;
         String::from_utf8(buffer).map_err(|e| prometheus::Error::Msg(e.to_string()))

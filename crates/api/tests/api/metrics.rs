@@ -22,6 +22,22 @@ async fn requests_are_counted_by_route_template_with_pool_gauges() {
     assert!(text.lines().any(|l| l.starts_with("lang_agent_process_resident_memory_bytes ")), "{text}");
 }
 
+/// The api-server listens for PostgreSQL's notices of user changes from its start (the user
+/// cache's longer life depends on it), and says so.
+#[tokio::test]
+async fn the_metrics_say_that_the_user_cache_hears_changes() {
+    let app = spawn_app().await;
+    for _ in 0..100 {
+        let text = app.get("/metrics").await.text().await.unwrap();
+        if text.lines().any(|line| line == "lang_agent_user_cache_hears_changes 1") {
+            return;
+        }
+        assert!(text.lines().any(|line| line == "lang_agent_user_cache_hears_changes 0"), "{text}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the user cache did not hear changes within 5 s");
+}
+
 #[tokio::test]
 async fn on_the_main_port_production_requires_the_metrics_token() {
     let app = spawn_app_with(&production_overrides()).await;
