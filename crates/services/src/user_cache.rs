@@ -123,8 +123,9 @@ impl UserCache {
     }
 
     fn build_entries(&self) -> Option<Entries> {
-        // moka's own expiry only bounds memory; freshness is judged by `clock` below.
-        let longest = self.heard_ttl.max(self.ttl).to_std().unwrap_or_default();
+        // moka's own expiry only bounds memory (`heard_ttl` is never below `ttl`); freshness is
+        // judged by `clock` below.
+        let longest = self.heard_ttl.to_std().unwrap_or_default();
         (!self.ttl.is_zero()).then(|| moka::sync::Cache::builder().max_capacity(CAPACITY).time_to_live(longest).build())
     }
 
