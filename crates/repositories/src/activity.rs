@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use domain::{ProfileId, UserId};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait, InsertStatement, OnConflict};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, InsertStatement, OnConflict};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryTrait};
 use uuid::Uuid;
 
@@ -55,6 +55,42 @@ pub(crate) fn add_review_statement(
         .value(Column::SecondsSpent, add(Column::SecondsSpent, seconds * sign))
         .to_owned();
     Activity::insert(row).on_conflict(on_conflict).into_query()
+}
+
+/// One review's share of a day (`add_reviews_statement`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReviewedDay {
+    pub(crate) user_id: UserId,
+    pub(crate) profile_id: ProfileId,
+    pub(crate) date: NaiveDate,
+    pub(crate) was_new: bool,
+    pub(crate) seconds: i32,
+}
+
+/// `add_review_statement` (with `sign` 1) for several days at once, each of another learner,
+/// profile or date (one statement cannot update a row twice): each row inserted carries its
+/// own increments, which a conflict adds from `excluded`. Never empty.
+pub(crate) fn add_reviews_statement(days: &[ReviewedDay]) -> InsertStatement {
+    let rows = days.iter().map(|day| daily_activity::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(day.user_id.as_uuid()),
+        profile_id: Set(day.profile_id.as_uuid()),
+        local_date: Set(day.date),
+        cards_reviewed: Set(1),
+        new_cards_studied: Set(i32::from(day.was_new)),
+        cards_added: Set(0),
+        exercises_done: Set(0),
+        messages_sent: Set(0),
+        seconds_spent: Set(Ord::max(day.seconds, 0)),
+        extra_new_cards: Set(0),
+    });
+    let add = |column: Column| Expr::col((Activity, column)).add(Expr::col((Alias::new("excluded"), column)));
+    let on_conflict = OnConflict::columns([Column::UserId, Column::ProfileId, Column::LocalDate])
+        .value(Column::CardsReviewed, add(Column::CardsReviewed))
+        .value(Column::NewCardsStudied, add(Column::NewCardsStudied))
+        .value(Column::SecondsSpent, add(Column::SecondsSpent))
+        .to_owned();
+    Activity::insert_many(rows).on_conflict(on_conflict).into_query()
 }
 
 /// Counts one tutor answer for the day, creating the row if needed.

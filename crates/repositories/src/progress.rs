@@ -85,7 +85,16 @@ pub(crate) fn upsert_statement(
     values: &ProgressValues,
     now: DateTime<Utc>,
 ) -> InsertStatement {
-    let row = card_progress::ActiveModel {
+    upsert_many_statement([(user_id, card_id, values)], now)
+}
+
+/// `upsert_statement` for several cards at once, each of another learner or card (one
+/// statement cannot update a row twice). Never empty.
+pub(crate) fn upsert_many_statement<'a>(
+    rows: impl IntoIterator<Item = (UserId, Uuid, &'a ProgressValues)>,
+    now: DateTime<Utc>,
+) -> InsertStatement {
+    let rows = rows.into_iter().map(|(user_id, card_id, values)| card_progress::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id.as_uuid()),
         card_id: Set(card_id),
@@ -98,7 +107,7 @@ pub(crate) fn upsert_statement(
         lapses: Set(values.lapses),
         step: Set(values.step),
         updated_at: Set(now),
-    };
+    });
     let on_conflict = OnConflict::columns([Column::UserId, Column::CardId])
         .update_columns([
             Column::State,
@@ -112,7 +121,7 @@ pub(crate) fn upsert_statement(
             Column::UpdatedAt,
         ])
         .to_owned();
-    ProgressRows::insert(row).on_conflict(on_conflict).into_query()
+    ProgressRows::insert_many(rows).on_conflict(on_conflict).into_query()
 }
 
 /// Forgets the learner's state of a card (undo of its very first review).

@@ -1,6 +1,7 @@
 //! A review's three writes (the log entry, the learner's progress, the day's activity) as one
 //! round trip on PostgreSQL: data-modifying CTEs in one statement, instead of three statements
-//! (docs/performance.md). SQLite has no data-modifying CTEs, so there they run one by one. Each
+//! (docs/performance.md); a batch of reviews of several learners writes the same way, with a
+//! row per review in each. SQLite has no data-modifying CTEs, so there they run one by one. Each
 //! write is the statement its own module builds (`reviews`, `progress`, `activity`), so the two
 //! paths cannot drift apart.
 
@@ -8,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, CommonTableExpression, Expr, Query, WithClause};
 use sea_orm::{ConnectionTrait, DbBackend};
 
+use crate::activity::ReviewedDay;
 use crate::progress::ProgressValues;
 use crate::reviews::NewReview;
 use crate::{RepoError, activity, progress, reviews};
@@ -21,6 +23,13 @@ pub struct DayDelta {
     pub seconds: i32,
 }
 
+/// One review's writes: its log entry, the card's progress after it, its share of the day.
+pub struct ReviewWrite {
+    pub review: NewReview,
+    pub after: ProgressValues,
+    pub day: DayDelta,
+}
+
 /// Writes the review, the card's new progress and the day's activity. `false`: the learner
 /// already recorded a review under this `client_review_id` (a retry). On PostgreSQL the
 /// progress and activity were then written too, so the caller must roll its transaction back,
@@ -32,8 +41,8 @@ pub async fn record(
     day: DayDelta,
     now: DateTime<Utc>,
 ) -> Result<bool, RepoError> {
-    let (user_id, card_id, profile_id) = (review.user_id, review.card_id, review.profile_id);
     if conn.get_database_backend() != DbBackend::Postgres {
+        let (user_id, card_id, profile_id) = (review.user_id, review.card_id, review.profile_id);
         if !reviews::insert_once(conn, review).await? {
             return Ok(false);
         }
@@ -41,10 +50,38 @@ pub async fn record(
         activity::add_review(conn, user_id, profile_id, day.date, day.was_new, day.seconds, 1).await?;
         return Ok(true);
     }
-    let mut log = reviews::insert_once_statement(review);
+    let write = ReviewWrite { review, after: after.clone(), day };
+    Ok(record_many(conn, vec![write], now).await? == 1)
+}
+
+/// The writes of several reviews, each of another learner (a statement cannot update a
+/// progress or activity row twice), as one statement: PostgreSQL only (data-modifying CTEs).
+/// Answers how many log entries were written: fewer than the reviews when some learner
+/// already recorded a review under its `client_review_id`, whose progress and activity were
+/// written all the same, so the caller must then roll its transaction back.
+pub async fn record_many(
+    conn: &impl ConnectionTrait,
+    writes: Vec<ReviewWrite>,
+    now: DateTime<Utc>,
+) -> Result<u64, RepoError> {
+    if writes.is_empty() {
+        return Ok(0);
+    }
+    let progress =
+        progress::upsert_many_statement(writes.iter().map(|w| (w.review.user_id, w.review.card_id, &w.after)), now);
+    let days: Vec<ReviewedDay> = writes
+        .iter()
+        .map(|w| ReviewedDay {
+            user_id: w.review.user_id,
+            profile_id: w.review.profile_id,
+            date: w.day.date,
+            was_new: w.day.was_new,
+            seconds: w.day.seconds,
+        })
+        .collect();
+    let activity = activity::add_reviews_statement(&days);
+    let mut log = reviews::insert_once_statement(writes.into_iter().map(|w| w.review).collect());
     log.returning_col(Alias::new("id"));
-    let progress = progress::upsert_statement(user_id, card_id, after, now);
-    let activity = activity::add_review_statement(user_id, profile_id, day.date, day.was_new, day.seconds, 1);
     let cte =
         |name: &str, statement| CommonTableExpression::new().query(statement).table_name(Alias::new(name)).to_owned();
     let with = WithClause::new()
@@ -60,5 +97,5 @@ pub async fn record(
         .await?
         .ok_or_else(|| RepoError::Database(sea_orm::DbErr::RecordNotFound("a review write returned no row".into())))?;
     let recorded: i64 = row.try_get("", "recorded")?;
-    Ok(recorded == 1)
+    Ok(u64::try_from(recorded).unwrap_or(0))
 }

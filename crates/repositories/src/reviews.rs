@@ -35,13 +35,15 @@ pub struct NewReview {
 /// Appends the review unless the user already recorded one under its `client_review_id`;
 /// `false` means a replay (nothing was written).
 pub async fn insert_once(conn: &impl ConnectionTrait, new: NewReview) -> Result<bool, RepoError> {
-    Ok(conn.execute(&insert_once_statement(new)).await?.rows_affected() == 1)
+    Ok(conn.execute(&insert_once_statement(vec![new])).await?.rows_affected() == 1)
 }
 
 /// The statement `insert_once` runs (`review_write` puts it beside the review's other writes).
-pub(crate) fn insert_once_statement(new: NewReview) -> InsertStatement {
+/// With several reviews (`review_write::record_many`) each is appended unless its learner
+/// already recorded one under its `client_review_id`. Never empty.
+pub(crate) fn insert_once_statement(news: Vec<NewReview>) -> InsertStatement {
     let on_conflict = OnConflict::columns([Column::UserId, Column::ClientReviewId]).do_nothing().to_owned();
-    Reviews::insert(active_model(new)).on_conflict(on_conflict).into_query()
+    Reviews::insert_many(news.into_iter().map(active_model)).on_conflict(on_conflict).into_query()
 }
 
 fn active_model(new: NewReview) -> card_reviews::ActiveModel {

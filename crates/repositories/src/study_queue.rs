@@ -130,6 +130,17 @@ impl DayParams {
         let now = p.bind(now);
         Self { user, day, day_end, now }
     }
+
+    /// The same values as columns of `alias` (`user_id`, `day`, `day_end`, `now`): a statement
+    /// that reads several learners' days at once (`review_read::read_many`).
+    pub(crate) fn columns(alias: &str) -> Self {
+        Self {
+            user: format!("{alias}.user_id"),
+            day: format!("{alias}.day"),
+            day_end: format!("{alias}.day_end"),
+            now: format!("{alias}.now"),
+        }
+    }
 }
 
 /// The cards of the whole profile `pr` studies: its own, without archived decks (they are

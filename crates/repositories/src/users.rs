@@ -216,6 +216,19 @@ pub async fn lock(conn: &impl ConnectionTrait, id: UserId) -> Result<Option<User
     Ok(Users::find_by_id(id.as_uuid()).lock(sea_orm::sea_query::LockType::NoKeyUpdate).one(conn).await?)
 }
 
+/// `lock` for several users at once (PostgreSQL), in the order of their ids, so two
+/// transactions locking overlapping sets never wait on each other in a cycle. The users that
+/// no longer exist are missing from the answer.
+pub async fn lock_many(conn: &impl ConnectionTrait, ids: &[UserId]) -> Result<Vec<UserRow>, RepoError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    Ok(Users::find()
+        .filter(Column::Id.is_in(ids.iter().map(|id| id.as_uuid())))
+        .order_by_asc(Column::Id)
+        .lock(sea_orm::sea_query::LockType::NoKeyUpdate)
+        .all(conn)
+        .await?)
+}
+
 /// Settings a user may change; `None` leaves the column as it is.
 #[derive(Debug, Default, Clone)]
 pub struct UserSettingsChanges {

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use domain::{CardState, ProfileId, Rating, StudyDay, UserId};
 use repositories::progress::{self, ProgressRow, ProgressValues};
-use repositories::review_read::{self, ReviewRead};
-use repositories::review_write::{self, DayDelta};
+use repositories::review_read::{self, ReviewRead, ReviewTarget};
+use repositories::review_write::{self, DayDelta, ReviewWrite};
 use repositories::reviews::{self, NewReview};
 use repositories::study_queue::{self, QueueQuery};
 use repositories::{Database, RepoError, TransactionTrait, activity, profiles, users};
@@ -20,8 +20,12 @@ use crate::counts::{day_counts, new_allowance};
 use crate::learner::study_day_of;
 use crate::metrics::LearningMetrics;
 use crate::profiles::ProfileError;
+
 use crate::srs::{Progress, Scheduler, SchedulerConfig, SchedulerError};
 use crate::user_cache::UserCache;
+use review_batch::ReviewBatches;
+
+mod review_batch;
 
 /// How far ahead learning cards are shown once nothing else is left (Anki's default).
 const LEARN_AHEAD: chrono::Duration = chrono::Duration::minutes(20);
@@ -71,6 +75,7 @@ pub struct ReviewResult {
     pub counts: DayCounts,
 }
 
+#[derive(Debug, Clone, Copy)]
 pub struct ReviewRequest {
     pub card_id: Uuid,
     pub rating: Rating,
@@ -80,10 +85,12 @@ pub struct ReviewRequest {
 
 #[derive(Debug, Clone)]
 pub struct StudyService {
-    db: Database,
-    clock: Arc<dyn Clock>,
+    pub(crate) db: Database,
+    pub(crate) clock: Arc<dyn Clock>,
     users: UserCache,
-    metrics: LearningMetrics,
+    pub(crate) metrics: LearningMetrics,
+    /// Reviews waiting to share a transaction (PostgreSQL; `review_batch`).
+    pub(crate) batches: Arc<ReviewBatches>,
 }
 
 /// The profile's scheduler: its desired retention, and its own FSRS parameters once a fit was
@@ -136,9 +143,60 @@ fn limit_room(limit: u64, taken: usize) -> usize {
     usize::try_from(limit).unwrap_or(usize::MAX).saturating_sub(taken)
 }
 
+/// What one review writes and answers, worked out from what its read found.
+pub(crate) struct PlannedReview {
+    pub(crate) write: ReviewWrite,
+    pub(crate) result: ReviewResult,
+}
+
+/// Schedules the review of `target` and builds its writes and its answer (the counts as the
+/// write will leave them).
+pub(crate) fn plan_review(
+    user_id: UserId,
+    request: &ReviewRequest,
+    target: &ReviewTarget,
+    day: &StudyDay,
+    now: DateTime<Utc>,
+) -> Result<PlannedReview, StudyError> {
+    let scheduler = scheduler_for(target.profile.desired_retention, target.profile.fsrs_parameters.as_ref())?;
+    let (card, before_row) = (&target.card, target.progress.as_ref());
+    let before = to_progress(before_row, now)?;
+    let outcome = scheduler.review(&before, request.rating, now, fuzz_seed(card.id, before.reps))?;
+    let after = to_values(&outcome.progress);
+    let seconds = request.duration_ms.map_or(0, |ms| i32::try_from(ms / 1000).unwrap_or(0));
+    let day_delta = DayDelta { date: day.date, was_new: before.state == CardState::New, seconds };
+    let review = NewReview {
+        user_id,
+        card_id: card.id,
+        profile_id: target.profile.profile_id,
+        client_review_id: request.client_review_id,
+        rating: i16::from(request.rating.value()),
+        state_before: before.state.as_str().to_owned(),
+        state_after: outcome.progress.state.as_str().to_owned(),
+        elapsed_days: i32::try_from(outcome.elapsed_days).unwrap_or(i32::MAX),
+        scheduled_days: i32::try_from(outcome.scheduled.num_days()).unwrap_or(i32::MAX),
+        stability_after: outcome.progress.stability,
+        difficulty_after: outcome.progress.difficulty,
+        progress_before: serde_json::to_value(before_row.map(ProgressValues::from)).unwrap_or_default(),
+        progress_after: serde_json::to_value(&after).unwrap_or_default(),
+        scheduled_seconds: outcome.scheduled.num_seconds(),
+        duration_ms: request.duration_ms.and_then(|d| i32::try_from(d).ok()),
+        local_date: day.date,
+        reviewed_at: now,
+    };
+    let result = ReviewResult {
+        replayed: false,
+        card_id: card.id,
+        progress: Some(CardProgress::from(&after)),
+        scheduled_seconds: outcome.scheduled.num_seconds(),
+        counts: DayCounts::after_review(target, &after, day_delta.was_new, day.ends_at),
+    };
+    Ok(PlannedReview { write: ReviewWrite { review, after, day: day_delta }, result })
+}
+
 impl StudyService {
     pub fn new(db: Database, clock: Arc<dyn Clock>, users: UserCache, metrics: LearningMetrics) -> Self {
-        Self { db, clock, users, metrics }
+        Self { db, clock, users, metrics, batches: Arc::default() }
     }
 
     /// Today's queue in one round trip: the learner's calendar comes from the sign-in cache,
@@ -200,74 +258,48 @@ impl StudyService {
         Ok(Queue { items, counts, day, rating_buttons: user.user.rating_buttons })
     }
 
-    /// Records one review in one transaction: lock the learner, read the card with its
-    /// progress and its profile's counts, append the review (once per `client_review_id`) with
-    /// the progress and the day's activity (one statement on PostgreSQL, three on SQLite), and
-    /// answer the counts as the write left them (`DayCounts::after_review`).
-    /// Replaying a `client_review_id` answers the recorded result and changes nothing, so a
-    /// retried request never counts twice. The user's row is locked first, so two reviews of
-    /// one learner never interleave.
+    /// Records one review: lock the learner, read the card with its progress and its
+    /// profile's counts, append the review (once per `client_review_id`) with the progress and
+    /// the day's activity (one statement on PostgreSQL, three on SQLite), and answer the counts
+    /// as the write left them (`DayCounts::after_review`). Replaying a `client_review_id`
+    /// answers the recorded result and changes nothing, so a retried request never counts
+    /// twice. The user's row is locked first, so two reviews of one learner never interleave.
+    /// On PostgreSQL the reviews that arrive together share one transaction
+    /// (`review_batch`), each still under its learner's lock.
     pub async fn review(&self, user_id: UserId, request: ReviewRequest) -> Result<ReviewResult, StudyError> {
+        if self.db.conn().get_database_backend() == repositories::DbBackend::Postgres {
+            return self.review_in_batch(user_id, request).await;
+        }
+        self.review_alone(user_id, request).await
+    }
+
+    /// A review in a transaction of its own.
+    pub(crate) async fn review_alone(
+        &self,
+        user_id: UserId,
+        request: ReviewRequest,
+    ) -> Result<ReviewResult, StudyError> {
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
         let user = users::lock(&txn, user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
         let day = study_day_of(&user, now);
         let read = ReviewRead { user_id, card_id: request.card_id, now, day: day.date, day_end: day.ends_at };
         let target = review_read::read(&txn, read).await?.ok_or(StudyError::CardNotFound)?;
-        let scheduler = scheduler_for(target.profile.desired_retention, target.profile.fsrs_parameters.as_ref())?;
-        let (card, before_row) = (&target.card, target.progress.as_ref());
-        let profile_id = target.profile.profile_id;
-        let before = to_progress(before_row, now)?;
-        let outcome = scheduler.review(&before, request.rating, now, fuzz_seed(card.id, before.reps))?;
-
-        let after = to_values(&outcome.progress);
-        let seconds = request.duration_ms.map_or(0, |ms| i32::try_from(ms / 1000).unwrap_or(0));
-        let day_delta = DayDelta { date: day.date, was_new: before.state == CardState::New, seconds };
-        let recorded = review_write::record(
-            &txn,
-            NewReview {
-                user_id,
-                card_id: card.id,
-                profile_id,
-                client_review_id: request.client_review_id,
-                rating: i16::from(request.rating.value()),
-                state_before: before.state.as_str().to_owned(),
-                state_after: outcome.progress.state.as_str().to_owned(),
-                elapsed_days: i32::try_from(outcome.elapsed_days).unwrap_or(i32::MAX),
-                scheduled_days: i32::try_from(outcome.scheduled.num_days()).unwrap_or(i32::MAX),
-                stability_after: outcome.progress.stability,
-                difficulty_after: outcome.progress.difficulty,
-                progress_before: serde_json::to_value(before_row.map(ProgressValues::from)).unwrap_or_default(),
-                progress_after: serde_json::to_value(&after).unwrap_or_default(),
-                scheduled_seconds: outcome.scheduled.num_seconds(),
-                duration_ms: request.duration_ms.and_then(|d| i32::try_from(d).ok()),
-                local_date: day.date,
-                reviewed_at: now,
-            },
-            &after,
-            day_delta,
-            now,
-        )
-        .await?;
+        let planned = plan_review(user_id, &request, &target, &day, now)?;
+        let recorded =
+            review_write::record(&txn, planned.write.review, &planned.write.after, planned.write.day, now).await?;
         if !recorded {
             // A retry of a review already made: whatever was written goes with the rollback.
             txn.rollback().await.map_err(RepoError::from)?;
             return self.replayed(user_id, &request).await;
         }
-        let counts = DayCounts::after_review(&target, &after, day_delta.was_new, day.ends_at);
         txn.commit().await.map_err(RepoError::from)?;
         self.metrics.review_recorded(request.rating);
-        Ok(ReviewResult {
-            replayed: false,
-            card_id: card.id,
-            progress: Some(CardProgress::from(&after)),
-            scheduled_seconds: outcome.scheduled.num_seconds(),
-            counts,
-        })
+        Ok(planned.result)
     }
 
     /// The result recorded for a review, as its first answer gave it.
-    async fn replayed(&self, user_id: UserId, request: &ReviewRequest) -> Result<ReviewResult, StudyError> {
+    pub(crate) async fn replayed(&self, user_id: UserId, request: &ReviewRequest) -> Result<ReviewResult, StudyError> {
         let conn = self.db.conn();
         let done = reviews::find_by_client_id(conn, user_id, request.client_review_id)
             .await?

@@ -21,6 +21,7 @@ mod prompts;
 mod properties;
 mod rate_limit;
 mod reminders;
+mod review_batch;
 mod review_counts;
 mod round_trips;
 mod sessions;

@@ -98,7 +98,7 @@ async fn study_loop_reads_cost_one_statement_and_a_review_three() {
     assert_eq!(replayed.counts, result.counts, "a replay answers as the first time did");
     assert_eq!(
         statements.take(),
-        5,
-        "a replay: lock, card with the counts, the refused writes (rolled back), the recorded review, counts"
+        4,
+        "a replay: lock, card with the counts (which finds the replay), the recorded review, counts"
     );
 }
