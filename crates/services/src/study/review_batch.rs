@@ -83,7 +83,8 @@ impl ReviewBatches {
     }
 
     /// The next batch: the waiting reviews in their order, the first of each learner (a
-    /// learner's next review waits for a later batch, as it would wait for the lock). Empty
+    /// learner's next review waits for a later batch, as it would wait for the lock), as
+    /// many as the largest power of two that they fill, up to `MOST_IN_BATCH`. Empty
     /// when none is waiting, and then the runner is counted out under the same lock, so a
     /// review queued after this look starts a runner of its own.
     fn next_batch(&self) -> Vec<Job> {
@@ -97,6 +98,13 @@ impl ReviewBatches {
             } else {
                 later.push_back(job);
             }
+        }
+        // A batch's lock and write statements have a text per number of reviews, and every
+        // pooled connection keeps each text it ran prepared: batches of 1, 2, 4, … 32 bound
+        // that to six texts a statement. The rest go first in the next batch.
+        let size = batch.len().checked_ilog2().map_or(0, |log| 1 << log);
+        for job in batch.split_off(size).into_iter().rev() {
+            later.push_front(job);
         }
         state.jobs = later;
         if batch.is_empty() {

@@ -89,9 +89,10 @@ async fn reviews_that_arrive_together_share_a_transaction_and_each_counts_once()
         .collect();
     counts.sort_unstable();
     assert_eq!(counts, [(0, 2), (1, 1)]);
-    // Twelve learners in one batch (lock, read, write) and the second review in the other
-    // runner's batch: six statements where one transaction each would have run 39.
-    assert_eq!(counted.load(Ordering::SeqCst), 6, "two batches of lock, read and write");
+    // Batches come in powers of two: eight learners, then four, then the first learner's other
+    // review, each batch a lock, a read and a write: nine statements where one transaction
+    // each would have run 39.
+    assert_eq!(counted.load(Ordering::SeqCst), 9, "batches of 8, 4 and 1");
     assert_eq!(written(&backend, all[0].user).await, (2, 2, 2, 2, 8));
     for learner in &all[1..] {
         assert_eq!(written(&backend, learner.user).await, (1, 1, 1, 1, 4));
