@@ -4,11 +4,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use repositories::Database;
+use repositories::{Database, RepoError};
 
 use crate::cache::Cache;
 
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A pooled connection that broke while the database was away fails the next statement it
+/// runs, and the pool then closes it (pings wait for a second of idleness: docs/decisions.md,
+/// "Study-loop statements"). The probe asks again, on another connection or a new one, before
+/// it calls the database down, so the first probe after an outage does not fail on a
+/// connection from before it.
+const DATABASE_ATTEMPTS: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProbeResult {
@@ -46,7 +53,7 @@ impl ReadinessService {
     }
 
     pub async fn check(&self) -> ReadinessReport {
-        let database = probe(self.db.ping());
+        let database = probe(ping_database(&self.db));
         let cache = probe(self.cache.ping());
         let (database, cache) = tokio::join!(database, cache);
         if let ProbeResult::Down(why) = &database {
@@ -56,6 +63,16 @@ impl ReadinessService {
             tracing::warn!(why, backend = self.cache.backend(), "readiness: cache is down");
         }
         ReadinessReport { database, cache }
+    }
+}
+
+async fn ping_database(db: &Database) -> Result<(), RepoError> {
+    let mut attempt = 1;
+    loop {
+        match db.ping().await {
+            Err(_) if attempt < DATABASE_ATTEMPTS => attempt += 1,
+            outcome => return outcome,
+        }
     }
 }
 
