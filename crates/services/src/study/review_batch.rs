@@ -114,6 +114,24 @@ impl ReviewBatches {
     }
 }
 
+/// Counts a runner out when its task is dropped before it stops by itself (its runtime shutting
+/// down), and lets the waiting reviews go: their callers run them alone instead of waiting for
+/// a runner that no review may come to start.
+struct RunnerGuard<'a> {
+    batches: &'a ReviewBatches,
+    stopped: bool,
+}
+
+impl Drop for RunnerGuard<'_> {
+    fn drop(&mut self) {
+        if !self.stopped {
+            let mut state = self.batches.state();
+            state.runners = state.runners.saturating_sub(1);
+            state.jobs.clear();
+        }
+    }
+}
+
 impl StudyService {
     /// A review through the batch queue (PostgreSQL).
     pub(crate) async fn review_in_batch(
@@ -138,9 +156,11 @@ impl StudyService {
 
     /// Writes batches until none is waiting.
     async fn run_batches(self) {
+        let mut guard = RunnerGuard { batches: &self.batches, stopped: false };
         loop {
             let jobs = self.batches.next_batch();
             if jobs.is_empty() {
+                guard.stopped = true;
                 return;
             }
             let requests: Vec<(UserId, ReviewRequest)> = jobs.iter().map(|job| (job.user_id, job.request)).collect();
@@ -250,4 +270,56 @@ struct Slot {
     answer: Option<Result<Answer, StudyError>>,
     /// What the review answers once its write commits.
     result: Option<ReviewResult>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(user: u128) -> (Job, oneshot::Receiver<Result<Answer, StudyError>>) {
+        let (reply, answer) = oneshot::channel();
+        let request = ReviewRequest {
+            card_id: uuid::Uuid::from_u128(user),
+            rating: domain::Rating::Good,
+            duration_ms: None,
+            client_review_id: uuid::Uuid::from_u128(user),
+        };
+        (Job { user_id: UserId::from_uuid(uuid::Uuid::from_u128(user)), request, reply }, answer)
+    }
+
+    #[test]
+    fn batches_take_one_review_per_learner_in_powers_of_two_and_keep_the_rest_in_order() {
+        let batches = ReviewBatches::default();
+        let mut answers = Vec::new();
+        let mut started = Vec::new();
+        // Learners 1 to 6 and then learner 1 again: two runners start, the rest wait for them.
+        for user in [1, 2, 3, 4, 5, 6, 1] {
+            let (job, answer) = job(user);
+            answers.push(answer);
+            started.push(batches.push(job));
+        }
+        assert_eq!(started, [true, true, false, false, false, false, false]);
+        let learners = |jobs: &[Job]| jobs.iter().map(|j| j.user_id.as_uuid().as_u128()).collect::<Vec<_>>();
+        assert_eq!(learners(&batches.next_batch()), [1, 2, 3, 4], "six learners fill a batch of four");
+        assert_eq!(learners(&batches.next_batch()), [5, 6], "then the next two");
+        assert_eq!(learners(&batches.next_batch()), [1], "then the learner's second review");
+        assert_eq!(batches.state().runners, BATCHES_AT_ONCE);
+        assert!(batches.next_batch().is_empty());
+        assert_eq!(batches.state().runners, BATCHES_AT_ONCE - 1, "an empty look counts the runner out");
+    }
+
+    #[test]
+    fn a_runner_dropped_mid_way_is_counted_out_and_lets_the_waiting_reviews_go() {
+        let batches = ReviewBatches::default();
+        let (first, _) = job(1);
+        assert!(batches.push(first));
+        let (waiting, mut answer) = job(2);
+        batches.push(waiting);
+        drop(RunnerGuard { batches: &batches, stopped: false });
+        assert_eq!(batches.state().runners, 1, "one of the two runners is gone");
+        assert!(batches.state().jobs.is_empty());
+        assert!(answer.try_recv().is_err(), "the waiting review's caller runs it alone");
+        drop(RunnerGuard { batches: &batches, stopped: true });
+        assert_eq!(batches.state().runners, 1, "a runner that stopped by itself was counted out already");
+    }
 }
