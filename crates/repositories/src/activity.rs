@@ -35,26 +35,14 @@ pub(crate) fn add_review_statement(
     sign: i32,
 ) -> InsertStatement {
     let new_cards = if was_new { sign } else { 0 };
-    let row = daily_activity::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        user_id: Set(user_id.as_uuid()),
-        profile_id: Set(profile_id.as_uuid()),
-        local_date: Set(date),
-        cards_reviewed: Set(Ord::max(sign, 0)),
-        new_cards_studied: Set(Ord::max(new_cards, 0)),
-        cards_added: Set(0),
-        exercises_done: Set(0),
-        messages_sent: Set(0),
-        seconds_spent: Set(Ord::max(seconds * sign, 0)),
-        extra_new_cards: Set(0),
-    };
+    let day = ReviewedDay { user_id, profile_id, date, was_new, seconds };
     let add = |column: Column, by: i32| Expr::col((Activity, column)).add(by);
     let on_conflict = OnConflict::columns([Column::UserId, Column::ProfileId, Column::LocalDate])
         .value(Column::CardsReviewed, add(Column::CardsReviewed, sign))
         .value(Column::NewCardsStudied, add(Column::NewCardsStudied, new_cards))
         .value(Column::SecondsSpent, add(Column::SecondsSpent, seconds * sign))
         .to_owned();
-    Activity::insert(row).on_conflict(on_conflict).into_query()
+    Activity::insert(review_row(&day, sign)).on_conflict(on_conflict).into_query()
 }
 
 /// One review's share of a day (`add_reviews_statement`).
@@ -67,30 +55,36 @@ pub(crate) struct ReviewedDay {
     pub(crate) seconds: i32,
 }
 
-/// `add_review_statement` (with `sign` 1) for several days at once, each of another learner,
-/// profile or date (one statement cannot update a row twice): each row inserted carries its
-/// own increments, which a conflict adds from `excluded`. Never empty.
-pub(crate) fn add_reviews_statement(days: &[ReviewedDay]) -> InsertStatement {
-    let rows = days.iter().map(|day| daily_activity::ActiveModel {
+/// The day's row as a review (`sign` 1) or its undo (-1) creates it: a first row never counts
+/// below zero.
+fn review_row(day: &ReviewedDay, sign: i32) -> daily_activity::ActiveModel {
+    let new_cards = if day.was_new { sign } else { 0 };
+    daily_activity::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(day.user_id.as_uuid()),
         profile_id: Set(day.profile_id.as_uuid()),
         local_date: Set(day.date),
-        cards_reviewed: Set(1),
-        new_cards_studied: Set(i32::from(day.was_new)),
+        cards_reviewed: Set(Ord::max(sign, 0)),
+        new_cards_studied: Set(Ord::max(new_cards, 0)),
         cards_added: Set(0),
         exercises_done: Set(0),
         messages_sent: Set(0),
-        seconds_spent: Set(Ord::max(day.seconds, 0)),
+        seconds_spent: Set(Ord::max(day.seconds * sign, 0)),
         extra_new_cards: Set(0),
-    });
+    }
+}
+
+/// `add_review_statement` (with `sign` 1) for several days at once, each of another learner,
+/// profile or date (one statement cannot update a row twice): each row inserted carries its
+/// own increments, which a conflict adds from `excluded`. Never empty.
+pub(crate) fn add_reviews_statement(days: &[ReviewedDay]) -> InsertStatement {
     let add = |column: Column| Expr::col((Activity, column)).add(Expr::col((Alias::new("excluded"), column)));
     let on_conflict = OnConflict::columns([Column::UserId, Column::ProfileId, Column::LocalDate])
         .value(Column::CardsReviewed, add(Column::CardsReviewed))
         .value(Column::NewCardsStudied, add(Column::NewCardsStudied))
         .value(Column::SecondsSpent, add(Column::SecondsSpent))
         .to_owned();
-    Activity::insert_many(rows).on_conflict(on_conflict).into_query()
+    Activity::insert_many(days.iter().map(|day| review_row(day, 1))).on_conflict(on_conflict).into_query()
 }
 
 /// Counts one tutor answer for the day, creating the row if needed.

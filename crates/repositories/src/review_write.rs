@@ -34,23 +34,17 @@ pub struct ReviewWrite {
 /// already recorded a review under this `client_review_id` (a retry). On PostgreSQL the
 /// progress and activity were then written too, so the caller must roll its transaction back,
 /// as it does for any replay; on SQLite nothing was written.
-pub async fn record(
-    conn: &impl ConnectionTrait,
-    review: NewReview,
-    after: &ProgressValues,
-    day: DayDelta,
-    now: DateTime<Utc>,
-) -> Result<bool, RepoError> {
+pub async fn record(conn: &impl ConnectionTrait, write: ReviewWrite, now: DateTime<Utc>) -> Result<bool, RepoError> {
     if conn.get_database_backend() != DbBackend::Postgres {
+        let ReviewWrite { review, after, day } = write;
         let (user_id, card_id, profile_id) = (review.user_id, review.card_id, review.profile_id);
         if !reviews::insert_once(conn, review).await? {
             return Ok(false);
         }
-        progress::upsert(conn, user_id, card_id, after, now).await?;
+        progress::upsert(conn, user_id, card_id, &after, now).await?;
         activity::add_review(conn, user_id, profile_id, day.date, day.was_new, day.seconds, 1).await?;
         return Ok(true);
     }
-    let write = ReviewWrite { review, after: after.clone(), day };
     Ok(record_many(conn, vec![write], now).await? == 1)
 }
 

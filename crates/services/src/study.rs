@@ -20,7 +20,6 @@ use crate::counts::{day_counts, new_allowance};
 use crate::learner::study_day_of;
 use crate::metrics::LearningMetrics;
 use crate::profiles::ProfileError;
-
 use crate::srs::{Progress, Scheduler, SchedulerConfig, SchedulerError};
 use crate::user_cache::UserCache;
 use review_batch::ReviewBatches;
@@ -85,12 +84,12 @@ pub struct ReviewRequest {
 
 #[derive(Debug, Clone)]
 pub struct StudyService {
-    pub(crate) db: Database,
-    pub(crate) clock: Arc<dyn Clock>,
+    db: Database,
+    clock: Arc<dyn Clock>,
     users: UserCache,
-    pub(crate) metrics: LearningMetrics,
+    metrics: LearningMetrics,
     /// Reviews waiting to share a transaction (PostgreSQL; `review_batch`).
-    pub(crate) batches: Arc<ReviewBatches>,
+    batches: Arc<ReviewBatches>,
 }
 
 /// The profile's scheduler: its desired retention, and its own FSRS parameters once a fit was
@@ -144,14 +143,14 @@ fn limit_room(limit: u64, taken: usize) -> usize {
 }
 
 /// What one review writes and answers, worked out from what its read found.
-pub(crate) struct PlannedReview {
-    pub(crate) write: ReviewWrite,
-    pub(crate) result: ReviewResult,
+struct PlannedReview {
+    write: ReviewWrite,
+    result: ReviewResult,
 }
 
 /// Schedules the review of `target` and builds its writes and its answer (the counts as the
 /// write will leave them).
-pub(crate) fn plan_review(
+fn plan_review(
     user_id: UserId,
     request: &ReviewRequest,
     target: &ReviewTarget,
@@ -274,11 +273,7 @@ impl StudyService {
     }
 
     /// A review in a transaction of its own.
-    pub(crate) async fn review_alone(
-        &self,
-        user_id: UserId,
-        request: ReviewRequest,
-    ) -> Result<ReviewResult, StudyError> {
+    async fn review_alone(&self, user_id: UserId, request: ReviewRequest) -> Result<ReviewResult, StudyError> {
         let now = self.clock.now();
         let txn = self.db.conn().begin().await.map_err(RepoError::from)?;
         let user = users::lock(&txn, user_id).await?.ok_or(StudyError::Profile(ProfileError::UserGone))?;
@@ -286,8 +281,7 @@ impl StudyService {
         let read = ReviewRead { user_id, card_id: request.card_id, now, day: day.date, day_end: day.ends_at };
         let target = review_read::read(&txn, read).await?.ok_or(StudyError::CardNotFound)?;
         let planned = plan_review(user_id, &request, &target, &day, now)?;
-        let recorded =
-            review_write::record(&txn, planned.write.review, &planned.write.after, planned.write.day, now).await?;
+        let recorded = review_write::record(&txn, planned.write, now).await?;
         if !recorded {
             // A retry of a review already made: whatever was written goes with the rollback.
             txn.rollback().await.map_err(RepoError::from)?;
@@ -299,7 +293,7 @@ impl StudyService {
     }
 
     /// The result recorded for a review, as its first answer gave it.
-    pub(crate) async fn replayed(&self, user_id: UserId, request: &ReviewRequest) -> Result<ReviewResult, StudyError> {
+    async fn replayed(&self, user_id: UserId, request: &ReviewRequest) -> Result<ReviewResult, StudyError> {
         let conn = self.db.conn();
         let done = reviews::find_by_client_id(conn, user_id, request.client_review_id)
             .await?
