@@ -8,17 +8,16 @@
 //! again in a transaction of its own, so one bad review costs only itself.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::panic::AssertUnwindSafe;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
 use domain::{StudyDay, UserId};
-use futures_util::FutureExt;
 use repositories::review_read::{self, BatchRead, BatchTarget, ReviewRead};
 use repositories::{RepoError, TransactionTrait, review_write, users};
 use tokio::sync::oneshot;
 
 use super::{ReviewRequest, ReviewResult, StudyError, StudyService, plan_review};
+use crate::detached::{Detached, Panicked};
 use crate::learner::study_day_of;
 use crate::profiles::ProfileError;
 
@@ -38,6 +37,18 @@ enum Answer {
     Replayed,
     /// The batch failed as a whole: the caller runs the review alone.
     RunAlone,
+}
+
+/// Why a batch wrote nothing.
+enum BatchFailed {
+    Refused(StudyError),
+    Panicked,
+}
+
+impl From<Panicked> for BatchFailed {
+    fn from(_: Panicked) -> Self {
+        Self::Panicked
+    }
 }
 
 struct Job {
@@ -164,16 +175,18 @@ impl StudyService {
                 return;
             }
             let requests: Vec<(UserId, ReviewRequest)> = jobs.iter().map(|job| (job.user_id, job.request)).collect();
-            // A panic in one batch drops its replies (their callers run alone) and must not
-            // stop the runner, whose count the queue relies on.
-            let answers = AssertUnwindSafe(self.write_batch(&requests, self.clock.now())).catch_unwind().await;
-            let answers = match answers {
-                Ok(Ok(answers)) => answers,
-                Ok(Err(error)) => {
+            let (service, now) = (self.clone(), self.clock.now());
+            // On a task of its own: a panic in one batch drops its replies (their callers run
+            // alone) instead of stopping the runner, whose count the queue relies on.
+            let written =
+                Detached::spawn(async move { service.write_batch(&requests, now).await.map_err(BatchFailed::Refused) });
+            let answers = match written.outcome().await {
+                Ok(answers) => answers,
+                Err(BatchFailed::Refused(error)) => {
                     tracing::warn!(error = %error, reviews = jobs.len(), "a review batch failed; its reviews run alone");
                     jobs.iter().map(|_| Ok(Answer::RunAlone)).collect()
                 }
-                Err(_) => {
+                Err(BatchFailed::Panicked) => {
                     tracing::error!(reviews = jobs.len(), "a review batch panicked; its reviews run alone");
                     continue;
                 }
