@@ -1,9 +1,12 @@
 //! Work that must finish once started: an answer being saved, quota being settled, an
 //! idempotency key being completed. It runs on its own task, so a caller that goes away (an
 //! HTTP client disconnecting, a bot update timing out) does not cancel it halfway, and a panic
-//! inside it becomes an error instead of a lost task.
+//! inside it becomes an error instead of a lost task. Also the periodic upkeep that lives as long
+//! as what it keeps up (`every`).
 
 use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
 
 use futures_util::FutureExt;
 use tokio::task::JoinHandle;
@@ -41,4 +44,24 @@ impl<T: Send + 'static, E: From<Panicked> + Send + 'static> Detached<T, E> {
     pub async fn outcome(self) -> Result<T, E> {
         self.handle.await.unwrap_or_else(|_| Err(Panicked.into()))
     }
+}
+
+/// Runs `tick` every `period` on a task of its own for as long as `owner` lives (a late tick
+/// waits for the next instead of bursting to catch up): background upkeep that ends with
+/// whatever it keeps up.
+pub fn every<T, Tick, Fut>(period: Duration, owner: Weak<T>, mut tick: Tick)
+where
+    T: Send + Sync + 'static,
+    Tick: FnMut(Arc<T>) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(period);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let Some(owner) = owner.upgrade() else { break };
+            tick(owner).await;
+        }
+    });
 }

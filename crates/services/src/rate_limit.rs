@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Once, PoisonError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, Once, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone as _, Utc};
@@ -146,15 +146,8 @@ impl RateLimiter {
     /// The flusher runs from the first request on, for as long as the limiter lives.
     fn start_flusher(&self) {
         self.inner.flusher.call_once(|| {
-            let limiter: Weak<Inner> = Arc::downgrade(&self.inner);
-            tokio::spawn(async move {
-                let mut ticks = tokio::time::interval(FLUSH_INTERVAL);
-                ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                loop {
-                    ticks.tick().await;
-                    let Some(inner) = limiter.upgrade() else { break };
-                    inner.flush().await;
-                }
+            crate::detached::every(FLUSH_INTERVAL, Arc::downgrade(&self.inner), |inner| async move {
+                inner.flush().await;
             });
         });
     }

@@ -182,7 +182,15 @@ impl UserCache {
         }
         let beat = (self.hearing.live_within / 4).clamp(Duration::from_millis(250), Duration::from_secs(5));
         tokio::spawn(listen(Arc::downgrade(&self.hearing), entries, self.db.clone()));
-        tokio::spawn(heartbeats(Arc::downgrade(&self.hearing), self.db.clone(), beat));
+        let db = self.db.clone();
+        crate::detached::every(beat, Arc::downgrade(&self.hearing), move |_| {
+            let db = db.clone();
+            async move {
+                if let Err(err) = user_changes::heartbeat(&db).await {
+                    tracing::debug!(error = %err, "cannot send the user-changes heartbeat");
+                }
+            }
+        });
     }
 }
 
@@ -247,19 +255,5 @@ async fn listen(hearing: Weak<Hearing>, entries: Entries, db: Database) {
         }
         // A server that accepts and then drops the connection at once is not hammered.
         tokio::time::sleep(FIRST_RETRY).await;
-    }
-}
-
-async fn heartbeats(hearing: Weak<Hearing>, db: Database, every: Duration) {
-    let mut ticks = tokio::time::interval(every);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        if hearing.strong_count() == 0 {
-            return;
-        }
-        if let Err(err) = user_changes::heartbeat(&db).await {
-            tracing::debug!(error = %err, "cannot send the user-changes heartbeat");
-        }
     }
 }
