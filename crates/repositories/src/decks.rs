@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use domain::text::normalized_key;
 use domain::{DeckId, ProfileId, UserId};
 use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::RepoError;
@@ -63,7 +64,7 @@ pub async fn find_owned(
 pub async fn find_default(conn: &impl ConnectionTrait, profile_id: ProfileId) -> Result<Option<DeckRow>, RepoError> {
     Ok(Decks::find()
         .filter(Column::ProfileId.eq(profile_id.as_uuid()))
-        .filter(Column::IsDefault.eq(true))
+        .filter(Expr::col(Column::IsDefault))
         .one(conn)
         .await?)
 }

@@ -88,7 +88,7 @@ pub async fn of_language_or_active(
 pub async fn find_active(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Option<ProfileRow>, RepoError> {
     Ok(Profiles::find()
         .filter(Column::UserId.eq(user_id.as_uuid()))
-        .filter(Column::IsActive.eq(true))
+        .filter(Expr::col(Column::IsActive))
         .one(conn)
         .await?)
 }
@@ -157,7 +157,7 @@ pub async fn activate(
         .col_expr(Column::IsActive, Expr::value(false))
         .col_expr(Column::UpdatedAt, Expr::value(now))
         .filter(Column::UserId.eq(user_id.as_uuid()))
-        .filter(Column::IsActive.eq(true))
+        .filter(Expr::col(Column::IsActive))
         .filter(Column::Id.ne(id.as_uuid()))
         .exec(conn)
         .await?;

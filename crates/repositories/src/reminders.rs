@@ -16,7 +16,7 @@ use crate::users::UserRow;
 /// Users with reminders on whose next reminder is not scheduled yet (new users, changed settings).
 pub async fn unscheduled(conn: &impl ConnectionTrait, limit: u64) -> Result<Vec<UserRow>, RepoError> {
     Ok(Users::find()
-        .filter(Column::RemindersEnabled.eq(true))
+        .filter(Expr::col(Column::RemindersEnabled))
         .filter(Column::NextReminderAt.is_null())
         .order_by_asc(Column::Id)
         .limit(limit)
@@ -53,7 +53,7 @@ pub async fn schedule(conn: &impl ConnectionTrait, user_id: Uuid, at: DateTime<U
 /// notifier holds are skipped (PostgreSQL). SQLite has one writer at a time anyway.
 pub async fn claim_due(conn: &impl ConnectionTrait, now: DateTime<Utc>, limit: u64) -> Result<Vec<UserRow>, RepoError> {
     let mut query = Users::find()
-        .filter(Column::RemindersEnabled.eq(true))
+        .filter(Expr::col(Column::RemindersEnabled))
         .filter(Column::NextReminderAt.lte(now))
         .order_by_asc(Column::NextReminderAt)
         .limit(limit);

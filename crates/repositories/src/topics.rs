@@ -162,7 +162,7 @@ pub async fn find_shared(
 pub async fn find_active(conn: &impl ConnectionTrait, profile_id: ProfileId) -> Result<Option<TopicRow>, RepoError> {
     Ok(Topics::find()
         .filter(Column::ProfileId.eq(profile_id.as_uuid()))
-        .filter(Column::IsActive.eq(true))
+        .filter(Expr::col(Column::IsActive))
         .one(conn)
         .await?)
 }
@@ -234,7 +234,7 @@ pub async fn activate(
     Topics::update_many()
         .col_expr(Column::IsActive, Expr::value(false))
         .filter(Column::ProfileId.eq(profile_id.as_uuid()))
-        .filter(Column::IsActive.eq(true))
+        .filter(Expr::col(Column::IsActive))
         .filter(Column::Id.ne(id))
         .exec(conn)
         .await?;

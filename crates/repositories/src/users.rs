@@ -129,7 +129,7 @@ pub async fn find_with_language(
         .and_where(
             Expr::col((language_profiles::Entity, language_profiles::Column::UserId)).equals((Users, Column::Id)),
         )
-        .and_where(Expr::col((language_profiles::Entity, language_profiles::Column::IsActive)).eq(true))
+        .and_where(Expr::col((language_profiles::Entity, language_profiles::Column::IsActive)))
         .limit(1)
         .to_owned();
     let language = Expr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(active_language)));

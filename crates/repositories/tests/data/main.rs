@@ -6,5 +6,6 @@ mod billing;
 mod groups;
 mod migrations;
 mod pool;
+mod sqlite_statements;
 mod user_changes;
 mod users;

@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use test_support::TestDatabase;
 use test_support::fault_proxy::FaultProxy;
 
-fn one_connection(url: String) -> DatabaseSettings {
+pub(crate) fn one_connection(url: String) -> DatabaseSettings {
     DatabaseSettings {
         url: SecretString::from(url),
         max_connections: 1,
