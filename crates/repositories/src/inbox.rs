@@ -3,7 +3,7 @@
 //! its rows to be taken again once the lease runs out.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, TransactionTrait};
 
 use crate::RepoError;
 use crate::raw::{Params, count};
@@ -55,7 +55,7 @@ pub async fn insert(conn: &impl ConnectionTrait, update: &NewUpdate, now: DateTi
 /// unfinished update of its chat, and leases them until `lease_until`. Concurrent claimers
 /// never take the same row (PostgreSQL skips locked rows; SQLite runs one writer at a time).
 pub async fn claim(
-    conn: &impl ConnectionTrait,
+    conn: &DatabaseConnection,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
     limit: u64,
@@ -84,7 +84,21 @@ pub async fn claim(
          WHERE update_id IN (SELECT update_id FROM picked) \
          RETURNING update_id, chat_id, payload, attempts"
     );
-    let mut rows = ClaimedUpdate::find_by_statement(p.statement(conn, &sql)).all(conn).await?;
+    let statement = p.statement(conn, &sql);
+    let mut rows = if conn.get_database_backend() == DbBackend::Postgres {
+        // The inbox swings between empty and a backlog of thousands. PostgreSQL keeps the
+        // generic plan of a prepared statement until the table is next analysed, and the one it
+        // makes for an empty inbox scans the whole backlog once per row: 20 000 waiting updates
+        // took 24 s, 100 000 held a core for minutes (docs/performance.md, "Eleventh pass").
+        // Planned anew for each claim, with the table's current size, it walks the indexes.
+        let txn = conn.begin().await?;
+        txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan").await?;
+        let rows = ClaimedUpdate::find_by_statement(statement).all(&txn).await?;
+        txn.commit().await?;
+        rows
+    } else {
+        ClaimedUpdate::find_by_statement(statement).all(conn).await?
+    };
     // RETURNING follows no order.
     rows.sort_by_key(|row| row.update_id);
     Ok(rows)

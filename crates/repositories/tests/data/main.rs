@@ -4,6 +4,7 @@
 
 mod billing;
 mod groups;
+mod inbox_claim;
 mod migrations;
 mod pool;
 mod sqlite_statements;

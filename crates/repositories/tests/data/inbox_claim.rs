@@ -1,0 +1,46 @@
+//! The inbox's claim on PostgreSQL is planned for the backlog it finds. A prepared statement's
+//! generic plan stays until the table is next analysed, and the one PostgreSQL makes for an
+//! empty inbox scans the whole backlog once per row: a burst after a quiet spell held a core
+//! for minutes in the bench (docs/performance.md, "Eleventh pass").
+
+use chrono::{Duration, Utc};
+use repositories::inbox::{self, NewUpdate};
+use repositories::{ConnectionTrait, Database};
+use sea_orm::Statement;
+use test_support::TestDatabase;
+
+use crate::pool::one_connection;
+
+#[tokio::test]
+async fn the_inbox_claim_is_planned_for_each_call_not_from_a_plan_made_when_the_inbox_was_empty() {
+    let pg = TestDatabase::migrated().await;
+    let db = Database::connect(&one_connection(pg.url.clone())).await.unwrap();
+    let now = Utc::now();
+    // A quiet spell: the inbox analysed empty and claimed often (PostgreSQL would settle on a
+    // generic plan after five runs of a prepared statement).
+    db.conn().execute_unprepared("ANALYZE telegram_inbox").await.unwrap();
+    for _ in 0..8 {
+        assert!(inbox::claim(db.conn(), now, now + Duration::seconds(60), 8).await.unwrap().is_empty());
+    }
+    // Then a burst: 40 chats with 10 updates each, arriving interleaved.
+    for update_id in 1..=400_i64 {
+        let update = NewUpdate { update_id, chat_id: Some(update_id % 40), payload: "{}".to_owned() };
+        assert!(inbox::insert(db.conn(), &update, now).await.unwrap());
+    }
+    let claimed = inbox::claim(db.conn(), now, now + Duration::seconds(60), 8).await.unwrap();
+    let ids: Vec<i64> = claimed.iter().map(|u| u.update_id).collect();
+    assert_eq!(ids, (1..=8).collect::<Vec<_>>(), "the earliest update of the first eight chats");
+
+    let row = db
+        .conn()
+        .query_one_raw(Statement::from_string(
+            db.conn().get_database_backend(),
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE 'WITH picked AS%'",
+        ))
+        .await
+        .unwrap()
+        .expect("the claim is a prepared statement of this connection");
+    let (generic, custom): (i64, i64) = (row.try_get_by_index(0).unwrap(), row.try_get_by_index(1).unwrap());
+    assert_eq!(generic, 0, "a claim ran on a cached generic plan");
+    assert_eq!(custom, 9, "each claim planned for itself");
+}
