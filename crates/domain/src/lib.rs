@@ -20,6 +20,6 @@ pub use ids::{DeckId, ProfileId, UserId};
 pub use plan::{DailyQuota, LimitExceeded, LimitKind, Plan, PlanLimits, Plans};
 pub use profile::{CefrLevel, Goal, InterfaceLanguage, LanguageCode, UnknownValue};
 pub use srs::{CardState, Rating};
-pub use streak::{StreakFacts, streak_of};
+pub use streak::{LatestRun, StreakFacts, StudyRuns};
 pub use study_day::{StudyDay, at_local_hour};
 pub use timezone::{TimeZone, TimeZoneError};

@@ -12,30 +12,54 @@ pub struct StreakFacts {
     pub today_done: bool,
 }
 
-/// The streak facts of `active` study dates (ascending, distinct) as of the study day `today`.
-/// A day later than `today` (a clock or zone change) counts like today.
-pub fn streak_of(active: &[NaiveDate], today: NaiveDate) -> StreakFacts {
-    let mut best = 0u32;
-    let mut run = 0u32;
-    let mut previous: Option<NaiveDate> = None;
-    for &day in active {
-        run = match previous {
-            Some(before) if before.succ_opt() == Some(day) => run + 1,
-            Some(before) if before == day => run,
-            _ => 1,
-        };
-        best = best.max(run);
-        previous = Some(day);
+/// What the streak needs of a learner's whole history of active days: how many there were,
+/// the longest run of consecutive ones and the latest run. The database computes it in one
+/// row (`repositories::stats::study_runs`) instead of sending every active date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StudyRuns {
+    pub active_days: u32,
+    pub best: u32,
+    pub latest: Option<LatestRun>,
+}
+
+/// The run of consecutive active days that ends with the latest active day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LatestRun {
+    pub ends_on: NaiveDate,
+    pub days: u32,
+}
+
+impl StudyRuns {
+    /// The runs of `active` study dates (ascending, distinct).
+    pub fn of(active: &[NaiveDate]) -> Self {
+        let mut runs = Self::default();
+        for &day in active {
+            let days = match runs.latest {
+                Some(run) if run.ends_on.succ_opt() == Some(day) => run.days + 1,
+                Some(run) if run.ends_on == day => run.days,
+                _ => 1,
+            };
+            runs.latest = Some(LatestRun { ends_on: day, days });
+            runs.best = runs.best.max(days);
+        }
+        runs.active_days = u32::try_from(active.len()).unwrap_or(u32::MAX);
+        runs
     }
-    let last = previous;
-    let today_done = last.is_some_and(|day| day >= today);
-    let yesterday = today.pred_opt();
-    let alive = today_done || (last.is_some() && last == yesterday);
-    StreakFacts {
-        current: if alive { run } else { 0 },
-        best,
-        active_days: u32::try_from(active.len()).unwrap_or(u32::MAX),
-        today_done,
+
+    /// The streak as of the study day `today`. A day later than `today` (a clock or zone
+    /// change) counts like today.
+    pub fn facts(&self, today: NaiveDate) -> StreakFacts {
+        let today_done = self.latest.is_some_and(|run| run.ends_on >= today);
+        let alive = today_done || self.latest.is_some_and(|run| Some(run.ends_on) == today.pred_opt());
+        StreakFacts {
+            current: match self.latest {
+                Some(run) if alive => run.days,
+                _ => 0,
+            },
+            best: self.best,
+            active_days: self.active_days,
+            today_done,
+        }
     }
 }
 
@@ -49,6 +73,10 @@ mod tests {
 
     fn today(d: &str) -> NaiveDate {
         d.parse().unwrap()
+    }
+
+    fn streak_of(active: &[NaiveDate], today: NaiveDate) -> StreakFacts {
+        StudyRuns::of(active).facts(today)
     }
 
     #[test]

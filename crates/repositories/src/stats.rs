@@ -2,8 +2,8 @@
 //! states and exercise results, each in one aggregate statement for both engines.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{ProfileId, UserId};
-use sea_orm::{ConnectionTrait, FromQueryResult};
+use domain::{LatestRun, ProfileId, StudyRuns, UserId};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
 use uuid::Uuid;
 
 use crate::RepoError;
@@ -16,15 +16,44 @@ use crate::raw::{Params, count};
 /// 000063), written the same way so the planner uses that index.
 pub const ACTIVE_DAY: &str = "cards_reviewed + exercises_done + cards_added > 0";
 
-/// The user's active study dates, ascending.
-pub async fn active_dates(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Vec<NaiveDate>, RepoError> {
+/// The runs of the user's active study dates (`domain::StudyRuns`), counted by the database
+/// in one row: a learner of a year has some 300 active days, of which the streak needs only
+/// the count, the longest run and the latest one, and sending them all cost more than the
+/// rest of the request (docs/performance.md, "Twelfth pass"). Consecutive dates share
+/// `date - rank` (gaps and islands): a date less a whole number of days on PostgreSQL, a
+/// Julian day number on SQLite.
+pub async fn study_runs(conn: &impl ConnectionTrait, user_id: UserId) -> Result<StudyRuns, RepoError> {
+    let island = match conn.get_database_backend() {
+        DbBackend::Sqlite => "julianday(local_date) - ROW_NUMBER() OVER (ORDER BY local_date)",
+        _ => "local_date - CAST(ROW_NUMBER() OVER (ORDER BY local_date) AS INTEGER)",
+    };
     let mut p = Params::default();
     let sql = format!(
-        "SELECT DISTINCT local_date FROM daily_activity WHERE user_id = {} AND {ACTIVE_DAY} ORDER BY local_date",
-        p.bind(user_id.as_uuid())
+        "WITH days AS (SELECT DISTINCT local_date FROM daily_activity WHERE user_id = {user} AND {ACTIVE_DAY}), \
+        runs AS (SELECT MAX(local_date) AS ends_on, COUNT(*) AS days \
+            FROM (SELECT local_date, {island} AS island FROM days) AS d GROUP BY island) \
+        SELECT ends_on, days, CAST(SUM(days) OVER () AS BIGINT) AS active_days, MAX(days) OVER () AS best \
+        FROM runs ORDER BY ends_on DESC LIMIT 1",
+        user = p.bind(user_id.as_uuid())
     );
-    let rows = conn.query_all_raw(p.statement(conn, &sql)).await?;
-    rows.iter().map(|row| Ok(row.try_get::<NaiveDate>("", "local_date")?)).collect()
+    let Some(row) = conn.query_one_raw(p.statement(conn, &sql)).await? else {
+        return Ok(StudyRuns::default());
+    };
+    let row = RunsRow::from_query_result(&row, "")?;
+    let days = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(StudyRuns {
+        active_days: days(row.active_days),
+        best: days(row.best),
+        latest: Some(LatestRun { ends_on: row.ends_on, days: days(row.days) }),
+    })
+}
+
+#[derive(FromQueryResult)]
+struct RunsRow {
+    ends_on: NaiveDate,
+    days: i64,
+    active_days: i64,
+    best: i64,
 }
 
 /// One study day's totals.

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use domain::{InterfaceLanguage, UserId, at_local_hour, streak_of};
+use domain::{InterfaceLanguage, UserId, at_local_hour};
 use repositories::notifications::{self, NewNotification};
 use repositories::outbox::{self, NewMessage};
 use repositories::users::UserRow;
@@ -129,7 +129,7 @@ impl ReminderService {
     ) -> Result<bool, RepoError> {
         let user_id = UserId::from_uuid(user.id);
         let today = study_day_of(user, now);
-        let facts = streak_of(&stats::active_dates(txn, user_id).await?, today.date);
+        let facts = stats::study_runs(txn, user_id).await?.facts(today.date);
         if facts.current == 0 || facts.today_done || user.bot_blocked_at.is_some() {
             return Ok(false);
         }

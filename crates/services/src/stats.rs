@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use domain::{ProfileId, StreakFacts, UserId, streak_of};
+use domain::{ProfileId, StreakFacts, UserId};
 use repositories::stats::{self, DayTotals, ReviewTotals, TopicResults};
 use repositories::users::UserRow;
 use repositories::{Database, RepoError};
@@ -154,8 +154,7 @@ impl StatsService {
     pub async fn streak(&self, user_id: UserId) -> Result<Streak, StatsError> {
         let user = self.user(user_id).await?;
         let today = study_day_of(&user, self.clock.now());
-        let active = stats::active_dates(self.db.conn(), user_id).await?;
-        let facts = streak_of(&active, today.date);
+        let facts = stats::study_runs(self.db.conn(), user_id).await?.facts(today.date);
         let safe_until = (facts.current > 0)
             .then(|| if facts.today_done { study_day_named(&user, today.next_date()).ends_at } else { today.ends_at });
         Ok(Streak { facts, today: today.date, safe_until })

@@ -1,9 +1,14 @@
 //! The streak, calendar and stats reads on PostgreSQL and on the embedded SQLite, so the
 //! embedded defaults count the same days.
 
+use std::collections::BTreeSet;
+
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use repositories::activity;
+use domain::StudyRuns;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use repositories::exercise_attempts;
+use repositories::{activity, stats};
 use services::ManualClock;
 use services::exercises::{NewTopic, TopicKind};
 use services::stats::{Level, Period};
@@ -55,6 +60,51 @@ async fn scenario(backend: Backend) {
     assert_eq!(all.from, date("2026-11-24"));
 }
 
+/// The streak's runs are counted by the database in one row; random histories (two profiles
+/// active on the same days, days with only a tutor message, gaps of every length, a year's end)
+/// must give what the domain counts from the dates themselves.
+async fn runs_match_the_dates(backend: Backend) {
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 2, 20, 12, 0, 0).unwrap());
+    let app = crate::app_on(&backend, &clock);
+    let conn = backend.db.conn();
+    let mut rng = StdRng::seed_from_u64(20261130);
+    for n in 0..10 {
+        let (user_id, spanish) = crate::learner_with_profile(&app, &clock, 500 + n, "es").await;
+        let premium = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
+        repositories::users::set_premium_until(conn, user_id, Some(premium)).await.unwrap();
+        let german = services::profiles::NewProfile {
+            language: domain::LanguageCode::parse("de").unwrap(),
+            current_level: domain::CefrLevel::A1,
+            target_level: domain::CefrLevel::A2,
+            goals: vec![domain::Goal::Travel],
+            interface_language: domain::InterfaceLanguage::Ru,
+        };
+        let german = app.profiles.create(user_id, german).await.unwrap();
+        let busy = f64::from(u32::try_from(n).unwrap()) / 10.0;
+        let mut active = BTreeSet::new();
+        let mut day = date("2025-12-10");
+        while day < date("2026-02-20") {
+            if rng.random_bool(busy) {
+                let profiles = match rng.random_range(0..3) {
+                    0 => vec![spanish.id],
+                    1 => vec![german.id],
+                    _ => vec![spanish.id, german.id],
+                };
+                for profile in profiles {
+                    activity::add_exercise(conn, user_id, profile, day, 0).await.unwrap();
+                }
+                active.insert(day);
+            } else if rng.random_bool(0.2) {
+                activity::add_message(conn, user_id, spanish.id, day).await.unwrap();
+            }
+            day += Duration::days(1);
+        }
+        let active: Vec<NaiveDate> = active.into_iter().collect();
+        let counted = stats::study_runs(conn, user_id).await.unwrap();
+        assert_eq!(counted, StudyRuns::of(&active), "history {n}: {active:?}");
+    }
+}
+
 #[tokio::test]
 async fn on_postgres() {
     scenario(migrated_postgres().await).await;
@@ -63,4 +113,14 @@ async fn on_postgres() {
 #[tokio::test]
 async fn on_sqlite() {
     scenario(migrated_sqlite().await).await;
+}
+
+#[tokio::test]
+async fn runs_on_postgres() {
+    runs_match_the_dates(migrated_postgres().await).await;
+}
+
+#[tokio::test]
+async fn runs_on_sqlite() {
+    runs_match_the_dates(migrated_sqlite().await).await;
 }
