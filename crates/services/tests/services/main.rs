@@ -68,14 +68,18 @@ async fn learner_with_profile(
     let now = services::Clock::now(clock);
     let user = repositories::users::upsert_from_telegram(app.db.conn(), &account, now).await.unwrap();
     let user_id = domain::UserId::from_uuid(user.id);
-    let new_profile = services::profiles::NewProfile {
+    (user_id, app.profiles.create(user_id, travel_profile(language)).await.unwrap())
+}
+
+/// A profile learning `language` from A1 to A2 for travel, with a Russian interface.
+fn travel_profile(language: &str) -> services::profiles::NewProfile {
+    services::profiles::NewProfile {
         language: domain::LanguageCode::parse(language).unwrap(),
         current_level: domain::CefrLevel::A1,
         target_level: domain::CefrLevel::A2,
         goals: vec![domain::Goal::Travel],
         interface_language: domain::InterfaceLanguage::Ru,
-    };
-    (user_id, app.profiles.create(user_id, new_profile).await.unwrap())
+    }
 }
 
 /// A graded translation on `topic`, as `ExerciseService::submit` records one.

@@ -72,14 +72,7 @@ async fn runs_match_the_dates(backend: Backend) {
         let (user_id, spanish) = crate::learner_with_profile(&app, &clock, 500 + n, "es").await;
         let premium = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
         repositories::users::set_premium_until(conn, user_id, Some(premium)).await.unwrap();
-        let german = services::profiles::NewProfile {
-            language: domain::LanguageCode::parse("de").unwrap(),
-            current_level: domain::CefrLevel::A1,
-            target_level: domain::CefrLevel::A2,
-            goals: vec![domain::Goal::Travel],
-            interface_language: domain::InterfaceLanguage::Ru,
-        };
-        let german = app.profiles.create(user_id, german).await.unwrap();
+        let german = app.profiles.create(user_id, crate::travel_profile("de")).await.unwrap();
         let busy = f64::from(u32::try_from(n).unwrap()) / 10.0;
         let mut active = BTreeSet::new();
         let mut day = date("2025-12-10");
