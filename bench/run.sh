@@ -20,7 +20,7 @@ THREADS=${THREADS:-2}
 # timeout): long enough that slow answers show in p99 instead of vanishing.
 WRK_TIMEOUT=${WRK_TIMEOUT:-10s}
 BENCH_ONLY=${BENCH_ONLY:-}                      # pg | sqlite | empty: both
-ALL_ENDPOINTS=queue,review,decks,streak,me,cards,search,webhook
+ALL_ENDPOINTS=queue,review,session,decks,streak,me,cards,search,webhook
 BENCH_ENDPOINTS=${BENCH_ENDPOINTS:-$ALL_ENDPOINTS}
 BENCH_LABEL=${BENCH_LABEL:-}                    # set: results/ only, docs/performance.md untouched
 BENCH_RESEED=${BENCH_RESEED:-0}
@@ -74,6 +74,7 @@ cleanup() {
   local status=$?
   [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null || true
   stop_server
+  restore_autovacuum
   exit $status
 }
 trap cleanup EXIT
@@ -172,6 +173,25 @@ ensure_pg_settings() {
     psql_q -d postgres -c "ALTER SYSTEM SET checkpoint_timeout = '$PG_CHECKPOINT_TIMEOUT'"
     psql_q -d postgres -Atc "SELECT pg_reload_conf()" >/dev/null
   fi
+}
+
+# Autovacuum runs during the load, as in production (PostgreSQL's default, and docker-compose's):
+# reviews rewrite progress and activity rows, and the reads' index-only scans depend on vacuum
+# marking those pages all-visible again. A machine set up for tests may have it off (this
+# workplace's CI configuration does); it is switched on for the run and back off after it.
+AUTOVACUUM_TURNED_ON=0
+ensure_autovacuum() {
+  [[ $(psql_q -d postgres -Atc "SHOW autovacuum") == on ]] && return
+  say "autovacuum is off on this cluster: on for the run (reload), off again after it"
+  psql_q -d postgres -c "ALTER SYSTEM SET autovacuum = on"
+  psql_q -d postgres -Atc "SELECT pg_reload_conf()" >/dev/null
+  AUTOVACUUM_TURNED_ON=1
+}
+restore_autovacuum() {
+  ((AUTOVACUUM_TURNED_ON)) || return 0
+  psql_q -d postgres -c "ALTER SYSTEM RESET autovacuum" &&
+    psql_q -d postgres -Atc "SELECT pg_reload_conf()" >/dev/null || warn "could not switch autovacuum off again"
+  AUTOVACUUM_TURNED_ON=0
 }
 
 migrate() { # migrate <database url>
@@ -344,6 +364,7 @@ describe_endpoint() {
   case $1 in
     queue) echo "GET /api/study/queue?limit=20";;
     review) echo "POST /api/study/review";;
+    session) echo "a session: the queue, then 4 reviews";;
     decks) echo "GET /api/decks";;
     streak) echo "GET /api/stats/streak";;
     me) echo "GET /api/me";;
@@ -363,7 +384,7 @@ preflight() { # preflight <endpoint> -> sets PREFLIGHT_STATUS
   local url=http://127.0.0.1:$PORT
   local args=(-s -o "$LOGS/preflight-$ep.body" -w '%{http_code}' --max-time 30)
   case $ep in
-    queue) out=$(curl "${args[@]}" -H "Authorization: Bearer $token" "$url/api/study/queue?limit=20");;
+    queue|session) out=$(curl "${args[@]}" -H "Authorization: Bearer $token" "$url/api/study/queue?limit=20");;
     decks) out=$(curl "${args[@]}" -H "Authorization: Bearer $token" "$url/api/decks");;
     streak) out=$(curl "${args[@]}" -H "Authorization: Bearer $token" "$url/api/stats/streak");;
     me) out=$(curl "${args[@]}" -H "Authorization: Bearer $token" "$url/api/me");;
@@ -421,11 +442,13 @@ bench_endpoint() { # bench_endpoint <backend> <endpoint>
   [[ $backend == pg ]] && pss_reset
   ( while kill -0 "$SERVER_PID" 2>/dev/null; do ps -o rss= -p "$SERVER_PID"; sleep 0.5; done ) >"$LOGS/rss-$backend-$ep.txt" 2>/dev/null &
   SAMPLER_PID=$!
-  local server_cpu0 pg_cpu0=0 server_cpu pg_cpu=null postmaster=
+  local server_cpu0 pg_cpu0=0 server_cpu pg_cpu=null postmaster= machine0 wall0 machine wall
   [[ $backend == pg ]] && postmaster=$(pg_postmaster)
   server_cpu0=$(cpu_ms "$SERVER_PID")
   [[ -n $postmaster ]] && pg_cpu0=$(pg_cpu_ms "$postmaster")
+  machine0=$(machine_busy_ms); wall0=$(date +%s%3N)
   run_wrk "$ep" "$DURATION" "$result" || warn "wrk exited non-zero for $ep (see $result)"
+  machine=$(( $(machine_busy_ms) - machine0 )); wall=$(( $(date +%s%3N) - wall0 ))
   server_cpu=$(( $(cpu_ms "$SERVER_PID") - server_cpu0 ))
   # Every process's time at the end, less every process's at the start: one that exited in
   # between left its whole time in the postmaster's cutime/cstime, and its start time is
@@ -442,9 +465,9 @@ bench_endpoint() { # bench_endpoint <backend> <endpoint>
     pss_top "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["requests"])' "$json")" "$LOGS/statements-$ep.txt"
   fi
   local peak; peak=$(sort -n "$LOGS/rss-$backend-$ep.txt" | tail -1)
-  printf '{"backend":"%s","endpoint":"%s","request":"%s","preflight_status":"%s","wrk":%s,"statements":%s,"rss_peak_kb":%s,"server_cpu_ms":%s,"pg_cpu_ms":%s}\n' \
+  printf '{"backend":"%s","endpoint":"%s","request":"%s","preflight_status":"%s","wrk":%s,"statements":%s,"rss_peak_kb":%s,"server_cpu_ms":%s,"pg_cpu_ms":%s,"machine_busy_ms":%s,"wall_ms":%s}\n' \
     "$backend" "$ep" "$(describe_endpoint "$ep")" "$PREFLIGHT_STATUS" "$json" "$statements" "${peak:-null}" \
-    "$server_cpu" "$pg_cpu" >>"$RUN_DIR/results.jsonl"
+    "$server_cpu" "$pg_cpu" "$machine" "$wall" >>"$RUN_DIR/results.jsonl"
   python3 "$BENCH_DIR/tools/report.py" line "$RUN_DIR/results.jsonl"
 }
 
@@ -472,10 +495,10 @@ bench_backend() { # bench_backend <backend>
     preflight "$ep"
     run+=("$ep")
   done
-  # Reads first, the review (which changes what the reads see) after them.
-  local ordered=()
-  for ep in "${run[@]}"; do [[ $ep == review || $ep == webhook ]] || ordered+=("$ep"); done
-  for ep in "${run[@]}"; do [[ $ep == review || $ep == webhook ]] && ordered+=("$ep"); done
+  # Reads first, what writes (and changes what the reads see) after them.
+  local ordered=() writes=" review session webhook "
+  for ep in "${run[@]}"; do [[ $writes == *" $ep "* ]] || ordered+=("$ep"); done
+  for ep in "${run[@]}"; do [[ $writes == *" $ep "* ]] && ordered+=("$ep"); done
   say "load ($backend): wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $WRK_TIMEOUT --latency (after $WARMUP of warm-up) per endpoint"
   for ep in "${ordered[@]}"; do
     PREFLIGHT_STATUS=$(cat "$LOGS/preflight-$ep.status")
@@ -536,6 +559,7 @@ main() {
   COMMIT=$(describe_commit)
   say "run $RUN_ID, commit $COMMIT, $BENCH_ENDPOINTS, $DURATION per endpoint (logs: $RUN_DIR)"
   ensure_pg_settings
+  ensure_autovacuum
   local fp key
   fp=$(schema_fingerprint_pg)
   key=${fp}_$(seed_version)
@@ -577,7 +601,7 @@ main() {
   local pg_settings
   pg_settings=$(psql_q -d postgres -Atc "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name)
                   FROM pg_settings WHERE name IN ('shared_buffers', 'max_connections', 'work_mem', 'synchronous_commit',
-                  'effective_cache_size', 'max_wal_size', 'checkpoint_timeout', 'jit')")
+                  'effective_cache_size', 'max_wal_size', 'checkpoint_timeout', 'jit', 'autovacuum')")
   python3 - "$RUN_DIR/meta.json" <<EOF
 import json, sys
 meta = {

@@ -33,3 +33,13 @@ pg_cpu_ms() { # pg_cpu_ms <postmaster>: cpu_ms of the whole cluster
   # shellcheck disable=SC2046 # one argument per pid
   cpu_ms $(pg_pids "$1")
 }
+# CPU time in ms that the whole machine has spent busy so far (every core; /proc/stat's first
+# line less idle and iowait): the api-server, the database, Redis and the load generator
+# together. Read around a run with the wall time, it tells how much of the machine a request
+# costs in all and whether the machine was saturated (busy ≈ cores × wall time), which bounds
+# the requests a second any change on one side can reach.
+machine_busy_ms() {
+  local label user nice system idle iowait irq softirq steal
+  read -r label user nice system idle iowait irq softirq steal _ </proc/stat
+  echo $(( (user + nice + system + irq + softirq + steal) * 1000 / CLK_TCK ))
+}

@@ -80,6 +80,15 @@ function M.post_json(path, body, headers)
   return wrk.format("POST", path, headers, body)
 end
 
+-- A review of a random card of the user: a fresh client_review_id (never an idempotent replay),
+-- a random rating 1-4 and duration 1-15 s.
+function M.review(u)
+  local card = u.cards[math.random(1, #u.cards)]
+  local body = string.format('{"card_id":"%s","rating":%d,"client_review_id":"%s","duration_ms":%d}',
+    card, math.random(1, 4), M.uuid4(), math.random(1000, 15000))
+  return M.post_json("/api/study/review", body, { ["Authorization"] = u.auth })
+end
+
 -- One JSON line with what bench/run.sh needs. wrk counts a status >= 400 as an error.
 function M.done(summary, latency, requests)
   local e = summary.errors

@@ -18,7 +18,7 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 
-ORDER = ["queue", "review", "decks", "streak", "me", "cards", "search", "webhook"]
+ORDER = ["queue", "review", "session", "decks", "streak", "me", "cards", "search", "webhook"]
 ERROR_LIMIT = 0.001
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 BACKEND_TITLE = {"pg": "PostgreSQL (Redis cache and rate limits)", "sqlite": "SQLite (in-process cache)"}
@@ -70,7 +70,14 @@ def summarise(entry, pgbench_tps):
         "rss_peak_kb": entry.get("rss_peak_kb"),
         "server_cpu_ms_per_request": per_request(entry.get("server_cpu_ms"), requests),
         "pg_cpu_ms_per_request": per_request(entry.get("pg_cpu_ms"), requests),
+        "machine_cpu_ms_per_request": per_request(entry.get("machine_busy_ms"), requests),
+        "machine_busy": busy_share(entry.get("machine_busy_ms"), entry.get("wall_ms")),
     }
+
+
+def busy_share(busy_ms, wall_ms):
+    """The share of all the machine's cores that was busy during the run (1.0: saturated)."""
+    return busy_ms / (wall_ms * os.cpu_count()) if (busy_ms is not None and wall_ms) else None
 
 
 def per_request(total, requests):
@@ -79,6 +86,13 @@ def per_request(total, requests):
 
 def cpu(value):
     return "–" if value is None else f"{value:.2f} ms"
+
+
+def machine_cpu(s):
+    value, busy = s["machine_cpu_ms_per_request"], s["machine_busy"]
+    if value is None:
+        return "–"
+    return f"{value:.2f} ms ({busy * 100:.0f} % busy)" if busy is not None else f"{value:.2f} ms"
 
 
 def line(path):
@@ -94,7 +108,8 @@ def line(path):
     print(f"    {e['request']:<44} {s['rps']:9.0f} req/s  p50 {ms(s['p50_us']):>9}  p99 {ms(s['p99_us']):>9}"
           f"  {'' if spr is None else f'{spr:.1f} stmt/req'}"
           f"  {'' if server is None else f'CPU/req: server {server:.2f} ms'}"
-          f"{'' if pg is None else f', PostgreSQL {pg:.2f} ms'}{flag}")
+          f"{'' if pg is None else f', PostgreSQL {pg:.2f} ms'}"
+          f"{'' if s['machine_cpu_ms_per_request'] is None else f', machine {machine_cpu(s)}'}{flag}")
 
 
 def run(cmd):
@@ -187,12 +202,12 @@ def markdown(meta, mach, results, backends, result_file):
         out.append(f"#### {BACKEND_TITLE[backend]}")
         out.append("")
         out.append("| endpoint | requests/s | × pgbench | p50 | p99 | non-2xx | statements/request "
-                   "| CPU/request: api-server | CPU/request: PostgreSQL |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+                   "| CPU/request: api-server | CPU/request: PostgreSQL | CPU/request: whole machine |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         rows.sort(key=lambda r: ORDER.index(r["endpoint"]) if r["endpoint"] in ORDER else 99)
         for r in rows:
             if r.get("skipped"):
-                out.append(f"| `{r['request']}` | skipped ({r['skipped']}) | | | | | | | |")
+                out.append(f"| `{r['request']}` | skipped ({r['skipped']}) | | | | | | | | |")
                 continue
             s = r["summary"]
             errors = f"{s['non_2xx']}"
@@ -207,7 +222,7 @@ def markdown(meta, mach, results, backends, result_file):
             ratio = "–" if s["ratio"] is None else f"{s['ratio']:.2f}"
             pg_cpu = "n/a" if backend == "sqlite" else cpu(s["pg_cpu_ms_per_request"])
             out.append(f"| `{r['request']}` | {thousands(s['rps'])} | {ratio} | {ms(s['p50_us'])} | "
-                       f"{ms(s['p99_us'])} | {errors} | {spr} | {cpu(s['server_cpu_ms_per_request'])} | {pg_cpu} |")
+                       f"{ms(s['p99_us'])} | {errors} | {spr} | {cpu(s['server_cpu_ms_per_request'])} | {pg_cpu} | {machine_cpu(s)} |")
         peaks = [r["summary"]["rss_peak_kb"] for r in rows if not r.get("skipped") and r["summary"]["rss_peak_kb"]]
         idle = info.get("rss_idle_kb")
         rss = f"idle {idle / 1024:.1f} MB" if idle else "idle –"
@@ -222,7 +237,10 @@ def markdown(meta, mach, results, backends, result_file):
                "(pg_stat_statements, BEGIN/COMMIT included) divided by completed requests. CPU per request is "
                "the user + system time the api-server process, and the PostgreSQL cluster's processes "
                "together, used during the measured run (/proc), divided by completed requests: steadier "
-               "than requests/s when the machine is shared.")
+               "than requests/s when the machine is shared. The whole machine's is every core's busy time "
+               "(/proc/stat: the api-server, the database, Redis and the load generator) per request, and the "
+               "share of all cores that was busy: at 100 % the machine serves at most "
+               "cores × 1 000 / that figure requests a second, whichever side a change makes cheaper.")
     if result_file:
         out.append("")
         out.append(f"Full result: `bench/results/{result_file}`; reproduce with `bash bench/run.sh` (bench/README.md).")
