@@ -22,6 +22,7 @@ mod m20261128_000061_billing;
 mod m20261128_000062_fsrs_fits;
 mod m20261128_000063_study_read_indexes;
 mod m20261129_000064_user_change_notifications;
+mod m20261130_000065_inbox_unfinished_index;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000062_fsrs_fits::Migration),
             Box::new(m20261128_000063_study_read_indexes::Migration),
             Box::new(m20261129_000064_user_change_notifications::Migration),
+            Box::new(m20261130_000065_inbox_unfinished_index::Migration),
         ]
     }
 }
