@@ -20,11 +20,12 @@ THREADS=${THREADS:-2}
 # timeout): long enough that slow answers show in p99 instead of vanishing.
 WRK_TIMEOUT=${WRK_TIMEOUT:-10s}
 BENCH_ONLY=${BENCH_ONLY:-}                      # pg | sqlite | empty: both
-ALL_ENDPOINTS=queue,review,session,decks,streak,me,cards,search,webhook
+ALL_ENDPOINTS=queue,review,session,decks,streak,me,cards,search,webhook,webhook-rate
 BENCH_ENDPOINTS=${BENCH_ENDPOINTS:-$ALL_ENDPOINTS}
 BENCH_LABEL=${BENCH_LABEL:-}                    # set: results/ only, docs/performance.md untouched
 BENCH_RESEED=${BENCH_RESEED:-0}
 BENCH_SEARCH=${BENCH_SEARCH:-ma}
+WEBHOOK_RATE=${BENCH_WEBHOOK_RATE:-500}           # updates/s of webhook-rate (ops.md's target load)
 BENCH_KEEP_SEEDS=${BENCH_KEEP_SEEDS:-3}         # seeded template databases kept (per schema)
 SEED_USERS=${SEED_USERS:-10000}
 SEED_CARDS_PER_USER=${SEED_CARDS_PER_USER:-100}
@@ -371,6 +372,7 @@ describe_endpoint() {
     cards) echo "GET /api/cards?limit=20";;
     search) echo "GET /api/cards?search=$BENCH_SEARCH&limit=20";;
     webhook) echo "POST /telegram/webhook";;
+    webhook-rate) echo "POST /telegram/webhook at $WEBHOOK_RATE/s";;
     *) die "unknown endpoint $1 (known: $ALL_ENDPOINTS)";;
   esac
 }
@@ -393,7 +395,7 @@ preflight() { # preflight <endpoint> -> sets PREFLIGHT_STATUS
     review) out=$(curl "${args[@]}" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
         -d "{\"card_id\":\"$card\",\"rating\":3,\"client_review_id\":\"$(python3 -c 'import uuid; print(uuid.uuid4())')\",\"duration_ms\":4200}" \
         "$url/api/study/review");;
-    webhook) out=$(curl "${args[@]}" -H "X-Telegram-Bot-Api-Secret-Token: $WEBHOOK_SECRET" -H 'Content-Type: application/json' \
+    webhook|webhook-rate) out=$(curl "${args[@]}" -H "X-Telegram-Bot-Api-Secret-Token: $WEBHOOK_SECRET" -H 'Content-Type: application/json' \
         -d "{\"update_id\":1,\"message\":{\"message_id\":1,\"date\":$(date +%s),\"chat\":{\"id\":$tg,\"type\":\"private\"},\"from\":{\"id\":$tg,\"is_bot\":false,\"first_name\":\"Bench\"},\"text\":\"Hallo\"}}" \
         "$url/telegram/webhook");;
   esac
@@ -430,6 +432,11 @@ pss_top() { # pss_top <requests> <file>: the statements behind the endpoint, by 
 source "$BENCH_DIR/lib/cpu.sh"
 
 run_wrk() { # run_wrk <endpoint> <duration> <output>
+  if [[ $1 == webhook-rate ]]; then # a fixed rate, which wrk cannot send (bench/tools/rate.py)
+    BENCH_WEBHOOK_SECRET=$WEBHOOK_SECRET python3 "$BENCH_DIR/tools/rate.py" 127.0.0.1 "$PORT" "$DATA" \
+      "$WEBHOOK_RATE" "$(seconds_of "$2")" >"$3" 2>&1
+    return
+  fi
   BENCH_DATA=$DATA BENCH_LUA_DIR=$BENCH_DIR/lua BENCH_THREADS=$THREADS BENCH_SEARCH=$BENCH_SEARCH \
     BENCH_WEBHOOK_SECRET=$WEBHOOK_SECRET \
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" --timeout "$WRK_TIMEOUT" --latency -s "$(lua_of "$1")" "http://127.0.0.1:$PORT" >"$3" 2>&1
@@ -486,19 +493,21 @@ bench_backend() { # bench_backend <backend>
   local run=()
   for ep in "${endpoints[@]}"; do
     describe_endpoint "$ep" >/dev/null
-    if [[ $ep == webhook ]] && ! route_exists; then
-      printf '    %-44s skipped (no route)\n' "$(describe_endpoint webhook)"
-      printf '{"backend":"%s","endpoint":"webhook","request":"%s","skipped":"no route"}\n' \
-        "$backend" "$(describe_endpoint webhook)" >>"$RUN_DIR/results.jsonl"
+    if [[ $ep == webhook* ]] && ! route_exists; then
+      printf '    %-44s skipped (no route)\n' "$(describe_endpoint "$ep")"
+      printf '{"backend":"%s","endpoint":"%s","request":"%s","skipped":"no route"}\n' \
+        "$backend" "$ep" "$(describe_endpoint "$ep")" >>"$RUN_DIR/results.jsonl"
       continue
     fi
     preflight "$ep"
     run+=("$ep")
   done
   # Reads first, what writes (and changes what the reads see) after them.
-  local ordered=() writes=" review session webhook "
+  local ordered=() writes=" review session webhook-rate webhook "
   for ep in "${run[@]}"; do [[ $writes == *" $ep "* ]] || ordered+=("$ep"); done
-  for ep in "${run[@]}"; do [[ $writes == *" $ep "* ]] && ordered+=("$ep"); done
+  # In the order of `writes`: the webhook at a fixed rate before the flood, whose backlog the
+  # bot then works through for minutes.
+  for ep in $writes; do [[ " ${run[*]} " == *" $ep "* ]] && ordered+=("$ep"); done
   say "load ($backend): wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $WRK_TIMEOUT --latency (after $WARMUP of warm-up) per endpoint"
   for ep in "${ordered[@]}"; do
     PREFLIGHT_STATUS=$(cat "$LOGS/preflight-$ep.status")

@@ -18,7 +18,7 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 
-ORDER = ["queue", "review", "session", "decks", "streak", "me", "cards", "search", "webhook"]
+ORDER = ["queue", "review", "session", "decks", "streak", "me", "cards", "search", "webhook", "webhook-rate"]
 ERROR_LIMIT = 0.001
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 BACKEND_TITLE = {"pg": "PostgreSQL (Redis cache and rate limits)", "sqlite": "SQLite (in-process cache)"}
@@ -220,6 +220,8 @@ def markdown(meta, mach, results, backends, result_file):
             spr = "n/a" if backend == "sqlite" else (
                 "–" if s["statements_per_request"] is None else f"{s['statements_per_request']:.1f}")
             ratio = "–" if s["ratio"] is None else f"{s['ratio']:.2f}"
+            if r["endpoint"] == "webhook-rate":
+                ratio = "(fixed rate)"
             pg_cpu = "n/a" if backend == "sqlite" else cpu(s["pg_cpu_ms_per_request"])
             out.append(f"| `{r['request']}` | {thousands(s['rps'])} | {ratio} | {ms(s['p50_us'])} | "
                        f"{ms(s['p99_us'])} | {errors} | {spr} | {cpu(s['server_cpu_ms_per_request'])} | {pg_cpu} | {machine_cpu(s)} |")
