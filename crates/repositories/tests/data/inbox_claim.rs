@@ -11,7 +11,8 @@ use sea_orm::Statement;
 use test_support::TestDatabase;
 use test_support::process::ScratchDir;
 
-use crate::pool::one_connection;
+use crate::pool::{migrated_sqlite, one_connection};
+use crate::sqlite_statements::plan;
 
 #[tokio::test]
 async fn the_inbox_claim_is_planned_for_each_call_not_from_a_plan_made_when_the_inbox_was_empty() {
@@ -53,9 +54,7 @@ async fn the_inbox_claim_is_planned_for_each_call_not_from_a_plan_made_when_the_
 #[tokio::test]
 async fn the_sqlite_claim_walks_the_unfinished_updates_in_order_without_sorting_the_backlog() {
     let dir = ScratchDir::new();
-    let url = format!("sqlite://{}/lang-agent.db?mode=rwc", dir.0.display());
-    let db = Database::connect(&one_connection(url)).await.unwrap();
-    db.migrate().await.unwrap();
+    let db = migrated_sqlite(&dir).await;
     let now = Utc::now();
     // 40 chats with 10 updates each, interleaved; the first chat's first update is done, its
     // second still in its backoff.
@@ -94,14 +93,7 @@ async fn the_sqlite_claim_walks_the_unfinished_updates_in_order_without_sorting_
         .expect("the claim is a prepared statement of this connection")
         .try_get_by_index(0)
         .unwrap();
-    let plan: Vec<String> = db
-        .conn()
-        .query_all_raw(Statement::from_string(DbBackend::Sqlite, format!("EXPLAIN QUERY PLAN {sql}")))
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.try_get_by_index::<String>(3).unwrap())
-        .collect();
-    assert!(plan.iter().any(|step| step.contains("ix_telegram_inbox_unfinished")), "plan: {plan:?}");
-    assert!(!plan.iter().any(|step| step.contains("TEMP B-TREE")), "the claim sorts: {plan:?}");
+    let plan = plan(&db, &sql).await;
+    assert!(plan.contains("ix_telegram_inbox_unfinished"), "plan: {plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "the claim sorts: {plan}");
 }

@@ -9,6 +9,7 @@ use repositories::{Database, PING_AFTER_IDLE};
 use secrecy::SecretString;
 use test_support::TestDatabase;
 use test_support::fault_proxy::FaultProxy;
+use test_support::process::ScratchDir;
 
 pub(crate) fn one_connection(url: String) -> DatabaseSettings {
     DatabaseSettings {
@@ -17,6 +18,15 @@ pub(crate) fn one_connection(url: String) -> DatabaseSettings {
         connect_timeout_seconds: 5,
         run_migrations: false,
     }
+}
+
+/// A migrated SQLite database in `dir`, on one connection (whose prepared statements a test
+/// can read from `sqlite_stmt`).
+pub(crate) async fn migrated_sqlite(dir: &ScratchDir) -> Database {
+    let url = format!("sqlite://{}/lang-agent.db?mode=rwc", dir.0.display());
+    let db = Database::connect(&one_connection(url)).await.unwrap();
+    db.migrate().await.unwrap();
+    db
 }
 
 #[tokio::test]

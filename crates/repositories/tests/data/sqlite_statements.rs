@@ -9,7 +9,7 @@ use repositories::{ConnectionTrait, Database, DbBackend, reminders};
 use sea_orm::Statement;
 use test_support::process::ScratchDir;
 
-use crate::pool::one_connection;
+use crate::pool::migrated_sqlite;
 
 struct Compiled {
     sql: String,
@@ -37,7 +37,8 @@ async fn prepared(db: &Database, needle: &str) -> Vec<Compiled> {
         .collect()
 }
 
-async fn plan(db: &Database, sql: &str) -> String {
+/// SQLite's plan of `sql`, its steps joined by "; ".
+pub(crate) async fn plan(db: &Database, sql: &str) -> String {
     let rows = db
         .conn()
         .query_all_raw(Statement::from_string(DbBackend::Sqlite, format!("EXPLAIN QUERY PLAN {sql}")))
@@ -49,9 +50,7 @@ async fn plan(db: &Database, sql: &str) -> String {
 #[tokio::test]
 async fn sqlite_compiles_a_paged_read_once_and_finds_due_reminders_through_their_index() {
     let dir = ScratchDir::new();
-    let url = format!("sqlite://{}/lang-agent.db?mode=rwc", dir.0.display());
-    let db = Database::connect(&one_connection(url)).await.unwrap();
-    db.migrate().await.unwrap();
+    let db = migrated_sqlite(&dir).await;
 
     for limit in [1, 5, 20] {
         reminders::unscheduled(db.conn(), limit).await.unwrap();
