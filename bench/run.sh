@@ -568,12 +568,13 @@ main() {
   COMMIT=$(describe_commit)
   say "run $RUN_ID, commit $COMMIT, $BENCH_ENDPOINTS, $DURATION per endpoint (logs: $RUN_DIR)"
   ensure_pg_settings
-  ensure_autovacuum
   local fp key
   fp=$(schema_fingerprint_pg)
   key=${fp}_$(seed_version)
   ensure_pg_seed "$fp" "$key"
   prune_pg_seeds
+  # After the seeding: a bulk load ends in its own VACUUM (FREEZE, ANALYZE).
+  ensure_autovacuum
 
   run_pgbench
 

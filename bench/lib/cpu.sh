@@ -39,7 +39,8 @@ pg_cpu_ms() { # pg_cpu_ms <postmaster>: cpu_ms of the whole cluster
 # costs in all and whether the machine was saturated (busy ≈ cores × wall time), which bounds
 # the requests a second any change on one side can reach.
 machine_busy_ms() {
-  local label user nice system idle iowait irq softirq steal
-  read -r label user nice system idle iowait irq softirq steal _ </proc/stat
+  local user nice system irq softirq steal
+  # cpu user nice system idle iowait irq softirq steal guest guest_nice
+  read -r _ user nice system _ _ irq softirq steal _ </proc/stat
   echo $(( (user + nice + system + irq + softirq + steal) * 1000 / CLK_TCK ))
 }
